@@ -1,0 +1,87 @@
+/* core.h — process memory: an ELF core file laid over its executable.
+ *
+ * This module knows ELF and Linux core notes, nothing about Go. It mmaps
+ * both files, lays the executable's PT_LOAD segments under the core's (a
+ * kernel core keeps only the first page of text and no rodata; gcore omits
+ * rodata and zero-fills PROT_NONE reservations), and answers "what bytes are
+ * at this address?" with every read bounds-checked.
+ *
+ * Addresses are run-time (biased) addresses everywhere. core_pie_bias() is
+ * added to link-time addresses (symbols, DWARF) by this module's symbol and
+ * section look-ups; callers of the DWARF index add it themselves.
+ */
+#ifndef GHF_CORE_H
+#define GHF_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ghf_error.h"
+
+typedef struct ghf_core ghf_core;
+
+typedef struct core_open_opts {
+    bool force;  /* accept an executable whose build ID differs from the core's */
+} core_open_opts;
+
+/* One thread from NT_PRSTATUS. regs are amd64 pr_reg order:
+ * r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs
+ * eflags rsp ss fs_base gs_base ds es fs gs. */
+enum { CORE_REG_R14 = 1, CORE_REG_RBP = 4, CORE_REG_RIP = 16, CORE_REG_RSP = 19, CORE_NREGS = 27 };
+typedef struct core_thread {
+    uint32_t tid;
+    uint64_t regs[CORE_NREGS];
+} core_thread;
+
+/* One NT_FILE entry. */
+typedef struct core_file_map {
+    uint64_t start, end, file_offset;  /* file_offset in bytes */
+    const char *path;
+} core_file_map;
+
+/* Open and validate. Errors: GHF_EXIT_INPUT for unreadable/not ELF/not a
+ * core/truncated notes/exe mismatch; GHF_EXIT_UNSUPPORTED for another arch. */
+bool core_open(const char *core_path, const char *exe_path, const core_open_opts *opts,
+               ghf_core **out, ghf_err *err);
+void core_close(ghf_core *c);
+
+/* ---- the address space ---- */
+
+/* Copy n bytes at addr. False when any byte is absent (unmapped); bytes in
+ * [p_filesz, p_memsz) of a segment, and file holes, read as zero. */
+bool core_read(const ghf_core *c, uint64_t addr, void *dst, size_t n);
+bool core_read_u64(const ghf_core *c, uint64_t addr, uint64_t *out);
+bool core_read_u32(const ghf_core *c, uint64_t addr, uint32_t *out);
+bool core_read_u8(const ghf_core *c, uint64_t addr, uint8_t *out);
+
+/* A pointer straight into an mmapped file for [addr, addr+n), or NULL when
+ * that range is not wholly file-backed by one segment (then use core_read).
+ * Valid until core_close. This is the fast path for scanning the heap. */
+const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n);
+
+/* True when addr is inside some mapping (core or executable). */
+bool core_mapped(const ghf_core *c, uint64_t addr);
+
+/* ---- process facts from the notes ---- */
+size_t core_thread_count(const ghf_core *c);
+const core_thread *core_threads(const ghf_core *c);
+size_t core_file_map_count(const ghf_core *c);
+const core_file_map *core_file_maps(const ghf_core *c);
+uint64_t core_pie_bias(const ghf_core *c);      /* AT_ENTRY - e_entry */
+int core_pid(const ghf_core *c);                /* from NT_PRPSINFO, 0 if absent */
+
+/* ---- the executable ---- */
+
+/* ELF .symtab look-up by exact name; *addr is biased. False if absent. */
+bool core_symbol(const ghf_core *c, const char *name, uint64_t *addr, uint64_t *size);
+/* The symbol (STT_OBJECT/STT_FUNC) containing addr, or NULL; *off = addr - start. */
+const char *core_symbol_at(const ghf_core *c, uint64_t addr, uint64_t *off);
+/* Raw bytes of an executable section (NULL if absent); *addr is biased. */
+const uint8_t *core_exe_section(const ghf_core *c, const char *name, size_t *size, uint64_t *addr);
+const char *core_exe_path(const ghf_core *c);
+/* Go build ID (from the executable), "" if none; GNU build ID hex, "" if none. */
+const char *core_go_build_id(const ghf_core *c);
+const char *core_gnu_build_id(const ghf_core *c);
+/* Go version from .go.buildinfo of the executable ("go1.27.3"), "" if none. */
+const char *core_exe_go_version(const ghf_core *c);
+
+#endif

@@ -1,0 +1,23 @@
+/* outfile.h — write an output file all-or-nothing.
+ *
+ * outfile_open() creates a temporary file beside the destination (or uses
+ * stdout for "-"); outfile_commit() flushes and renames it into place;
+ * outfile_abort() removes it. So a failed run never leaves a partial file.
+ */
+#ifndef GHF_OUTFILE_H
+#define GHF_OUTFILE_H
+
+#include <stdio.h>
+#include "ghf_error.h"
+
+typedef struct outfile {
+    FILE *fp;          /* write here */
+    char *final_path;  /* NULL for stdout */
+    char *tmp_path;
+} outfile;
+
+bool outfile_open(outfile *of, const char *path, ghf_err *err);
+bool outfile_commit(outfile *of, ghf_err *err);
+void outfile_abort(outfile *of);
+
+#endif

@@ -1,0 +1,29 @@
+/* vec.h — flat growable arrays, the only container for bulk data.
+ *
+ * Usage:  VEC(uint64_t) addrs = {0};
+ *         if (!VEC_PUSH(&addrs, a, err)) return false;
+ *         ... addrs.v[i] for i < addrs.n ...
+ *         VEC_FREE(&addrs);
+ * Growth doubles capacity, so pushes are amortised O(1) and objects of the
+ * heap never get one malloc each.
+ */
+#ifndef GHF_VEC_H
+#define GHF_VEC_H
+
+#include <stdlib.h>
+#include "ghf_error.h"
+
+#define VEC(T) struct { T *v; size_t n, cap; }
+
+/* Ensure room for `need` elements in total. Evaluates to bool. */
+#define VEC_RESERVE(vec, need, err) \
+    ((need) <= (vec)->cap || ghf_vec_grow((void **)&(vec)->v, &(vec)->cap, (need), sizeof *(vec)->v, (err)))
+
+#define VEC_PUSH(vec, value, err) \
+    (VEC_RESERVE((vec), (vec)->n + 1, (err)) ? ((vec)->v[(vec)->n++] = (value), true) : false)
+
+#define VEC_FREE(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+
+bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *err);
+
+#endif

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Install what goheapflame needs to build and test on Debian/Ubuntu.
+#   scripts/install-deps.sh            build deps + the distribution's Go
+#   scripts/install-deps.sh --all-go   also every supported Go toolchain (1.19 … 1.27)
+# Idempotent: when everything is present it only checks and returns.
+# Extra suites (bookworm-backports, trixie, sid) are added with pin priority 100
+# so nothing already installed is upgraded from them; we install with -t SUITE.
+set -euo pipefail
+
+all_go=0
+for a in "$@"; do
+  case "$a" in
+    --all-go) all_go=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "install-deps: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+
+BUILD_PKGS="build-essential meson ninja-build pkg-config libelf-dev libdwarf-dev libcairo2-dev
+ libcriterion-dev zlib1g-dev fonts-dejavu-core gdb python3 util-linux clang"
+# Supported Go toolchains and the suite each comes from.
+GO_SUITES="1.19:bookworm 1.21:bookworm-backports 1.22:bookworm-backports 1.23:bookworm-backports
+ 1.24:trixie 1.26:sid 1.27:sid"
+
+missing() { # print the packages in "$@" that are not installed
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+updated=0
+apt_update() { [ $updated = 1 ] || { $SUDO apt-get update -qq; updated=1; }; }
+
+need=$(missing $BUILD_PKGS golang-go)
+if [ -n "$need" ]; then
+  apt_update
+  $SUDO apt-get install -y -qq --no-install-recommends $need
+fi
+
+[ $all_go = 1 ] || exit 0
+
+. /etc/os-release
+if [ "${ID:-}" != debian ]; then
+  echo "install-deps: --all-go adds Debian suites; on ${ID:-this system} install golang-1.NN-go yourself" >&2
+fi
+
+add_suite() { # add_suite SUITE: a deb822 source with a low pin, once
+  local suite=$1 f=/etc/apt/sources.list.d/goheapflame-$1.sources
+  [ -f "$f" ] && return 0
+  $SUDO tee "$f" >/dev/null <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  $SUDO tee /etc/apt/preferences.d/goheapflame-$suite >/dev/null <<PIN
+Package: *
+Pin: release n=$suite
+Pin-Priority: 100
+PIN
+  updated=0
+}
+
+todo=""
+for vs in $GO_SUITES; do
+  v=${vs%%:*}; s=${vs#*:}
+  [ -x /usr/lib/go-$v/bin/go ] && continue
+  todo="$todo $v:$s"
+  [ "$s" = "${VERSION_CODENAME:-}" ] || add_suite "$s"
+done
+[ -n "$todo" ] || exit 0
+apt_update
+for vs in $todo; do
+  v=${vs%%:*}; s=${vs#*:}
+  if [ "$s" = "${VERSION_CODENAME:-}" ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends golang-$v-go
+  else
+    $SUDO apt-get install -y -qq --no-install-recommends -t "$s" golang-$v-go
+  fi
+done
+for vs in $GO_SUITES; do
+  v=${vs%%:*}
+  [ -x /usr/lib/go-$v/bin/go ] || { echo "install-deps: golang-$v-go did not install /usr/lib/go-$v/bin/go" >&2; exit 1; }
+done

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run every test: build (normal and AddressSanitizer+UBSan), make the fixture
+# cores for every installed Go toolchain, then `meson test` in both builds.
+#   scripts/test.sh [--quick]     --quick: skip the sanitizer build
+# Environment: GHF_FIXTURES (fixture cache, default ~/.cache/goheapflame/fixtures);
+# CI=true makes a missing supported Go toolchain a failure instead of a notice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+
+need() { command -v "$1" >/dev/null || { echo "test.sh: $1 is missing: run scripts/install-deps.sh --all-go" >&2; exit 1; }; }
+need meson; need ninja; need go
+
+setup() { # setup DIR [meson options]
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then meson setup "$dir" --werror "$@" >/dev/null; fi
+  ninja -C "$dir" >/dev/null
+}
+setup build
+export GHF_FIXTURES=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
+if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES"; fi
+
+meson test -C build --print-errorlogs
+if [ $quick = 0 ]; then
+  setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --print-errorlogs
+fi

@@ -1,0 +1,60 @@
+/* main.c — the goheapflame command line: dispatch to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+static const struct {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *summary;
+} commands[] = {
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "goheapflame %s: who is holding this memory? A reference flame graph from a Go core.\n"
+        "\n"
+        "Usage:\n"
+        "  goheapflame COMMAND [OPTIONS] ARGS...\n"
+        "  goheapflame --help | --version\n"
+        "\n"
+        "Commands:\n",
+        GHF_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp,
+        "\n"
+        "Run 'goheapflame COMMAND --help' for a command's options.\n"
+        "\n"
+        "Exit status:\n"
+        "  0  success\n"
+        "  2  usage error (bad option or arguments)\n"
+        "  3  bad input: unreadable, truncated or corrupt file, or a core and executable that do not match\n"
+        "  4  unsupported input: a Go version outside 1.19-1.27, another architecture, a stripped binary\n"
+        "  5  the output cannot be written (no partial output file is left behind)\n"
+        "  6  internal error (please report it)\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return GHF_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return GHF_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("goheapflame %s\n", GHF_VERSION);
+        return GHF_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "goheapflame: unknown command '%s' (see goheapflame --help)\n", argv[1]);
+    return GHF_EXIT_USAGE;
+}

@@ -1,0 +1,75 @@
+/* outfile.c — temp file + rename, so outputs appear whole or not at all. */
+#define _POSIX_C_SOURCE 200809L
+#include "outfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool outfile_open(outfile *of, const char *path, ghf_err *err)
+{
+    memset(of, 0, sizeof *of);
+    if (strcmp(path, "-") == 0) {
+        of->fp = stdout;
+        return true;
+    }
+    size_t n = strlen(path) + 32;
+    of->final_path = strdup(path);
+    of->tmp_path = malloc(n);
+    if (of->final_path == NULL || of->tmp_path == NULL) {
+        outfile_abort(of);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
+    }
+    snprintf(of->tmp_path, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(of->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        free(of->tmp_path);
+        of->tmp_path = NULL;
+        outfile_abort(of);
+        return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
+    }
+    of->fp = fdopen(fd, "w");
+    if (of->fp == NULL) {
+        close(fd);
+        outfile_abort(of);
+        return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(errno));
+    }
+    return true;
+}
+
+bool outfile_commit(outfile *of, ghf_err *err)
+{
+    if (of->final_path == NULL) { /* stdout */
+        if (fflush(of->fp) != 0 || ferror(of->fp))
+            return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write to standard output: %s", strerror(errno));
+        return true;
+    }
+    bool bad = ferror(of->fp) != 0;
+    if (fclose(of->fp) != 0)
+        bad = true;
+    of->fp = NULL;
+    if (bad || rename(of->tmp_path, of->final_path) != 0) {
+        int e = errno;
+        char path[4096];
+        snprintf(path, sizeof path, "%s", of->final_path);
+        outfile_abort(of);
+        return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
+    }
+    free(of->final_path);
+    free(of->tmp_path);
+    of->final_path = of->tmp_path = NULL;
+    return true;
+}
+
+void outfile_abort(outfile *of)
+{
+    if (of->fp != NULL && of->fp != stdout)
+        fclose(of->fp);
+    if (of->tmp_path != NULL)
+        unlink(of->tmp_path);
+    free(of->final_path);
+    free(of->tmp_path);
+    memset(of, 0, sizeof *of);
+}

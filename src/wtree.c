@@ -1,0 +1,155 @@
+/* wtree.c — weighted tree with interned names and (parent, name) lookup. */
+#include "wtree.h"
+
+#include <string.h>
+
+static uint64_t hash_bytes(const char *s, size_t n, uint64_t seed)
+{
+    uint64_t h = 1469598103934665603ull ^ seed; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t child_key(uint32_t parent, uint32_t name)
+{
+    uint64_t k = ((uint64_t)parent << 32 | name) * 0x9E3779B97F4A7C15ull;
+    return k ^ (k >> 29);
+}
+
+static bool rehash(uint32_t **tab, size_t *cap, size_t want, ghf_err *err,
+                   uint64_t (*key)(const wtree *, uint32_t), const wtree *t)
+{
+    uint32_t *nt = ghf_xcalloc(want, sizeof *nt, err);
+    if (nt == NULL)
+        return false;
+    for (size_t i = 0; i < *cap; i++) {
+        if ((*tab)[i] == 0)
+            continue;
+        size_t j = key(t, (*tab)[i] - 1) & (want - 1);
+        while (nt[j] != 0)
+            j = (j + 1) & (want - 1);
+        nt[j] = (*tab)[i];
+    }
+    free(*tab);
+    *tab = nt;
+    *cap = want;
+    return true;
+}
+
+static uint64_t name_key(const wtree *t, uint32_t off)
+{
+    const char *s = t->names.v + off;
+    return hash_bytes(s, strlen(s), 0);
+}
+
+static uint64_t node_key(const wtree *t, uint32_t id)
+{
+    return child_key(t->nodes.v[id].parent, t->nodes.v[id].name);
+}
+
+bool wtree_init(wtree *t, ghf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    if (!VEC_PUSH(&t->names, '\0', err)) /* offset 0 = the empty name */
+        return false;
+    wtree_node root = {.name = 0, .parent = WTREE_NONE, .first_child = WTREE_NONE,
+                       .last_child = WTREE_NONE, .next_sibling = WTREE_NONE};
+    return VEC_PUSH(&t->nodes, root, err);
+}
+
+void wtree_free(wtree *t)
+{
+    VEC_FREE(&t->nodes);
+    VEC_FREE(&t->names);
+    free(t->name_hash);
+    free(t->child_hash);
+    memset(t, 0, sizeof *t);
+}
+
+static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *err)
+{
+    if ((t->nnames + 1) * 2 > t->name_hash_cap &&
+        !rehash(&t->name_hash, &t->name_hash_cap, t->name_hash_cap ? t->name_hash_cap * 2 : 256,
+                err, name_key, t))
+        return false;
+    size_t mask = t->name_hash_cap - 1;
+    size_t j = hash_bytes(s, n, 0) & mask;
+    for (; t->name_hash[j] != 0; j = (j + 1) & mask) {
+        const char *c = t->names.v + t->name_hash[j] - 1;
+        if (strncmp(c, s, n) == 0 && c[n] == '\0') {
+            *out = t->name_hash[j] - 1;
+            return true;
+        }
+    }
+    if (t->names.n + n + 1 > UINT32_MAX - 1)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "frame names exceed 4 GiB");
+    uint32_t off = (uint32_t)t->names.n;
+    if (!VEC_RESERVE(&t->names, t->names.n + n + 1, err))
+        return false;
+    memcpy(t->names.v + off, s, n);
+    t->names.v[off + n] = '\0';
+    t->names.n += n + 1;
+    t->name_hash[j] = off + 1;
+    t->nnames++;
+    *out = off;
+    return true;
+}
+
+bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
+                 uint32_t *out, ghf_err *err)
+{
+    uint32_t nm = 0;
+    if (!intern(t, name, len, &nm, err))
+        return false;
+    if (t->nodes.n * 2 > t->child_hash_cap &&
+        !rehash(&t->child_hash, &t->child_hash_cap, t->child_hash_cap ? t->child_hash_cap * 2 : 256,
+                err, node_key, t))
+        return false;
+    size_t mask = t->child_hash_cap - 1;
+    size_t j = child_key(parent, nm) & mask;
+    for (; t->child_hash[j] != 0; j = (j + 1) & mask) {
+        const wtree_node *c = &t->nodes.v[t->child_hash[j] - 1];
+        if (c->parent == parent && c->name == nm) {
+            *out = t->child_hash[j] - 1;
+            return true;
+        }
+    }
+    if (t->nodes.n >= UINT32_MAX - 1)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "too many frames");
+    uint32_t id = (uint32_t)t->nodes.n;
+    wtree_node n = {.name = nm, .parent = parent, .first_child = WTREE_NONE,
+                    .last_child = WTREE_NONE, .next_sibling = WTREE_NONE};
+    if (!VEC_PUSH(&t->nodes, n, err))
+        return false;
+    wtree_node *p = &t->nodes.v[parent];
+    if (p->last_child == WTREE_NONE)
+        p->first_child = id;
+    else
+        t->nodes.v[p->last_child].next_sibling = id;
+    p->last_child = id;
+    t->child_hash[j] = id + 1;
+    *out = id;
+    return true;
+}
+
+void wtree_add(wtree *t, uint32_t node, uint64_t bytes, uint64_t count)
+{
+    t->nodes.v[node].self_bytes += bytes;
+    t->nodes.v[node].self_count += count;
+}
+
+void wtree_finish(wtree *t)
+{
+    for (size_t i = 0; i < t->nodes.n; i++) {
+        t->nodes.v[i].total_bytes = t->nodes.v[i].self_bytes;
+        t->nodes.v[i].total_count = t->nodes.v[i].self_count;
+    }
+    for (size_t i = t->nodes.n; i-- > 1;) {
+        wtree_node *n = &t->nodes.v[i];
+        t->nodes.v[n->parent].total_bytes += n->total_bytes;
+        t->nodes.v[n->parent].total_count += n->total_count;
+    }
+}

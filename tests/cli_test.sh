@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Command-line contract: --help, --version, usage errors and their exit codes.
+set -u
+bin=$1
+fail=0; pass=0
+check() { # check NAME EXPECTED_RC CMD...
+  local name=$1 want=$2; shift 2
+  "$@" >/tmp/ghf_cli_out.$$ 2>/tmp/ghf_cli_err.$$
+  local rc=$?
+  if [ "$rc" = "$want" ]; then pass=$((pass+1)); else
+    echo "FAIL $name: exit $rc, want $want"; cat /tmp/ghf_cli_err.$$; fail=$((fail+1)); fi
+}
+check help 0 "$bin" --help
+grep -q 'Exit status' /tmp/ghf_cli_out.$$ || { echo "FAIL help lacks exit codes"; fail=$((fail+1)); }
+check version 0 "$bin" --version
+grep -Eq '^goheapflame [0-9]+\.[0-9]+\.[0-9]+$' /tmp/ghf_cli_out.$$ || { echo "FAIL version format"; fail=$((fail+1)); }
+check no-args 2 "$bin"
+check unknown 2 "$bin" frobnicate
+grep -q "^goheapflame: unknown command 'frobnicate'" /tmp/ghf_cli_err.$$ || { echo "FAIL unknown msg"; fail=$((fail+1)); }
+rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

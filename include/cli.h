@@ -12,6 +12,7 @@
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
 int cmd_render(int argc, char **argv);   /* render/cli_render.c */
+int cmd_info(int argc, char **argv);     /* src/cli_info.c */
 
 /* Print err as the single stderr line and return its exit code. */
 int cli_report(const ghf_err *err);

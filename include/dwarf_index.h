@@ -73,7 +73,7 @@ const dwx_type *dwx_type_get(const dwx *d, dwx_type_id id);  /* NULL for 0 / out
 dwx_type_id dwx_resolve(const dwx *d, dwx_type_id id);
 const dwx_field *dwx_fields(const dwx *d);
 /* Member `name` of a struct (typedefs followed); NULL if absent. */
-const dwx_field *dwx_field(const dwx *d, dwx_type_id struct_type, const char *name);
+const dwx_field *dwx_member(const dwx *d, dwx_type_id struct_type, const char *name);
 
 /* DW_TAG_constant by full name, e.g. "runtime.heapArenaBytes". */
 bool dwx_const(const dwx *d, const char *name, int64_t *value);

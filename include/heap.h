@@ -1,0 +1,89 @@
+/* heap.h — the Go heap's objects and the pointers between them.
+ *
+ * heap_build() enumerates every allocated object of every in-use span into
+ * flat arrays and records, for each object, the pointer words whose targets
+ * are allocated heap objects (edges, in CSR form). Which words are pointers
+ * is decided per Go version exactly as the runtime's GC decides it:
+ *   1.19       2-bit heap bitmap in each heapArena      (runtime/mbitmap.go)
+ *   1.20-1.21  1-bit heapArena bitmap
+ *   1.22+      span heap bits (objects <= 512 B), malloc headers (small
+ *              objects > 512 B, mask tiled across the object), largeType
+ *              (large objects); Green Tea inline mark bits shift the span
+ *              heap bits (1.26+); on-demand GC masks are rebuilt (1.24+).
+ * Objects are numbered 0..nobjects-1 in address order.
+ */
+#ifndef GHF_HEAP_H
+#define GHF_HEAP_H
+
+#include <stdint.h>
+#include "ghf_error.h"
+#include "goruntime.h"
+
+#define HEAP_NONE UINT32_MAX
+
+typedef struct heap_span {
+    uint64_t base, limit;     /* objects live in [base, limit) */
+    uint64_t elemsize;
+    uint64_t npages;
+    uint64_t mspan;           /* address of the runtime.mspan */
+    uint64_t large_type;      /* 1.22+ large objects: *abi.Type, 0 if none */
+    uint32_t nelems;
+    uint32_t first_slot;      /* index of slot 0 in heap.slot_obj */
+    uint8_t sizeclass;
+    uint8_t noscan;
+    uint8_t inline_marks;     /* Green Tea: last 128 B hold spanInlineMarkBits */
+    uint64_t freeindex;       /* allocation cursor (slots below are allocated) */
+    uint64_t alloc_bits;      /* address of the span's allocBits */
+} heap_span;
+
+typedef struct heap {
+    const go_runtime *rt;
+    heap_span *spans;         /* in-use spans sorted by base */
+    uint32_t nspans;
+    uint32_t *slot_obj;       /* per slot of every span: object id or HEAP_NONE */
+    uint64_t nslots;
+    uint64_t *obj_addr;       /* object base (slot start) */
+    uint32_t *obj_span;
+    uint32_t nobjects;
+    uint64_t alloc_bytes;     /* sum of elemsize over allocated objects */
+    uint64_t inuse_bytes;     /* sum of npages*pageSize over in-use spans */
+    /* edges: targets of object i are edge_dst[edge_off[i] .. edge_off[i+1]),
+     * found at byte offset edge_src_off[k] inside object i. */
+    uint64_t *edge_off;
+    uint32_t *edge_dst;
+    uint32_t *edge_src_off;
+    uint64_t nedges;
+    uint64_t nptr_words;      /* pointer words examined (including non-heap targets) */
+    /* address -> span: one page table per heap arena in use */
+    struct heap_arena_map *arenas;
+    uint32_t narenas, arena_cap;
+    struct heap_mask_cache *masks;
+    bool green_tea;
+    uint64_t inline_marks_size;
+    /* counts of metadata we could not use (reported by `info`, never silent) */
+    uint64_t unreadable_spans, bad_spans, spans_without_allocbits, unscannable_objects;
+} heap;
+
+bool heap_build(const go_runtime *rt, heap **out, ghf_err *err);
+void heap_free(heap *h);
+
+/* The object containing addr (interior pointers included), or HEAP_NONE. */
+uint32_t heap_find(const heap *h, uint64_t addr);
+
+static inline uint64_t heap_obj_size(const heap *h, uint32_t obj)
+{
+    return h->spans[h->obj_span[obj]].elemsize;
+}
+
+/* Call fn(ctx, byte_offset, value) for every pointer word of an object in
+ * [addr, addr+size) as the GC sees it. Returns false if the metadata could
+ * not be read. Used for the heap and reused by root scanning. */
+typedef void (*heap_ptr_fn)(void *ctx, uint64_t off, uint64_t value);
+bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx);
+
+/* Pointer words of `count` contiguous values of runtime type `type_addr`
+ * starting at addr (a type's GC mask tiled), as for a typed root. */
+bool heap_typed_pointers(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit,
+                         heap_ptr_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,33 @@
+/* session.h — one opened core: address space, DWARF, Go runtime, heap.
+ * The subcommands all start here so they open and validate inputs alike. */
+#ifndef GHF_SESSION_H
+#define GHF_SESSION_H
+
+#include <stdio.h>
+#include "core.h"
+#include "dwarf_index.h"
+#include "ghf_error.h"
+#include "goruntime.h"
+#include "heap.h"
+
+typedef struct session_opts {
+    bool force;      /* --force: accept build-ID mismatch and unknown Go versions */
+    bool progress;   /* report stages on stderr */
+} session_opts;
+
+typedef struct session {
+    ghf_core *core;
+    dwx *dw;
+    go_runtime *rt;
+    heap *heap;      /* NULL until session_load_heap */
+    session_opts opts;
+} session;
+
+bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err);
+bool session_load_heap(session *s, ghf_err *err);
+void session_close(session *s);
+
+/* Write s as a JSON string literal (quotes, escapes, control characters). */
+void json_write_string(FILE *fp, const char *s);
+
+#endif

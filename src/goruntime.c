@@ -1,0 +1,457 @@
+/* goruntime.c — find the Go runtime's state and struct layouts in a core.
+ *
+ * Everything version-dependent is looked up in DWARF by name; where a
+ * member was renamed between versions, the alternatives are listed side by
+ * side (newest first) so the history stays readable in one place.
+ */
+#include "goruntime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dwarf.h>
+
+/* ---- DWARF layout look-ups ---- */
+
+static bool is_struct(const dwx_type *t)
+{
+    return t != NULL && t->tag == DW_TAG_structure_type;
+}
+
+/* Enter wrapper structs (atomic.Uint32{_ noCopy; value uint32},
+ * mSpanStateBox{s atomic.Uint8}) down to their first sized scalar. */
+static bool descend_scalar(const dwx *dw, dwx_type_id id, uint64_t *off, uint64_t *size)
+{
+    for (int guard = 0; guard < 8; guard++) {
+        const dwx_type *t = dwx_type_get(dw, dwx_resolve(dw, id));
+        if (t == NULL)
+            return false;
+        if (!is_struct(t)) {
+            *size = t->size;
+            return true;
+        }
+        const dwx_field *fs = dwx_fields(dw);
+        const dwx_field *pick = NULL;
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            const dwx_type *ft = dwx_type_get(dw, dwx_resolve(dw, fs[t->first_field + i].type));
+            if (ft != NULL && ft->size != 0) {
+                pick = &fs[t->first_field + i];
+                break;
+            }
+        }
+        if (pick == NULL)
+            return false;
+        *off += pick->offset;
+        id = pick->type;
+    }
+    return false;
+}
+
+rt_field rt_field_lookup(const dwx *dw, const char *type, const char *path)
+{
+    rt_field none = {0, 0};
+    dwx_type_id id = dwx_type_by_name(dw, type);
+    if (id == 0)
+        return none;
+    uint64_t off = 0;
+    char part[64];
+    const char *p = path;
+    while (*p) {
+        size_t n = strcspn(p, ".");
+        if (n == 0 || n >= sizeof part)
+            return none;
+        memcpy(part, p, n);
+        part[n] = '\0';
+        const dwx_field *f = dwx_member(dw, id, part);
+        if (f == NULL)
+            return none;
+        off += f->offset;
+        id = f->type;
+        p += n + (p[n] == '.');
+    }
+    uint64_t size = 0;
+    if (!descend_scalar(dw, id, &off, &size))
+        return none;
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        size = 8 < size ? 8 : size; /* a pointer-sized prefix is what callers read */
+    if (off > UINT32_MAX)
+        return none;
+    return (rt_field){(uint32_t)off, (uint8_t)size};
+}
+
+/* The first of several historical names that exists. */
+static rt_field field_any(const dwx *dw, const char *type, const char *const *paths)
+{
+    for (; *paths; paths++) {
+        rt_field f = rt_field_lookup(dw, type, *paths);
+        if (f.size)
+            return f;
+    }
+    return (rt_field){0, 0};
+}
+#define FIELD(dw, type, ...) field_any((dw), (type), (const char *const[]){__VA_ARGS__, NULL})
+
+static uint64_t type_size(const dwx *dw, const char *name)
+{
+    const dwx_type *t = dwx_type_get(dw, dwx_type_by_name(dw, name));
+    return t ? t->size : 0;
+}
+
+static int64_t const_or(const dwx *dw, const char *const *names, int64_t dflt)
+{
+    int64_t v;
+    for (; *names; names++)
+        if (dwx_const(dw, *names, &v))
+            return v;
+    return dflt;
+}
+#define CONST(dw, dflt, ...) const_or((dw), (const char *const[]){__VA_ARGS__, NULL}, (dflt))
+
+/* ---- reading ---- */
+
+bool rt_read_u64(const go_runtime *rt, uint64_t addr, uint64_t *out)
+{
+    return core_read_u64(rt->core, addr, out);
+}
+
+bool rt_read_field(const go_runtime *rt, uint64_t addr, rt_field f, uint64_t *out)
+{
+    uint8_t b[8] = {0};
+    if (f.size == 0 || !core_read(rt->core, addr + f.off, b, f.size))
+        return false;
+    uint64_t v = 0;
+    for (int i = f.size - 1; i >= 0; i--)
+        v = v << 8 | b[i];
+    *out = v;
+    return true;
+}
+
+bool rt_read_slice(const go_runtime *rt, uint64_t addr, uint64_t *ptr, uint64_t *len)
+{
+    return core_read_u64(rt->core, addr, ptr) && core_read_u64(rt->core, addr + 8, len);
+}
+
+bool rt_read_gostring(const go_runtime *rt, uint64_t addr, char *buf, size_t cap)
+{
+    uint64_t p, n;
+    buf[0] = '\0';
+    if (!rt_read_slice(rt, addr, &p, &n))
+        return false;
+    if (n >= cap)
+        n = cap - 1;
+    if (n && !core_read(rt->core, p, buf, n))
+        return false;
+    buf[n] = '\0';
+    return true;
+}
+
+/* ---- opening ---- */
+
+static bool global_addr(const go_runtime *rt, const char *name, uint64_t *out, ghf_err *err)
+{
+    const dwx_var *v = dwx_global_by_name(rt->dw, name);
+    if (v != NULL) {
+        *out = v->addr + rt->bias;
+        return true;
+    }
+    uint64_t size;
+    if (core_symbol(rt->core, name, out, &size))
+        return true;
+    return ghf_fail(err, GHF_EXIT_INPUT, "executable has no %s: not a Go program?", name);
+}
+
+static bool parse_version(go_runtime *rt, const rt_open_opts *opts, ghf_err *err)
+{
+    uint64_t addr;
+    if (global_addr(rt, "runtime.buildVersion", &addr, err))
+        rt_read_gostring(rt, addr, rt->version, sizeof rt->version);
+    if (rt->version[0] == '\0')
+        snprintf(rt->version, sizeof rt->version, "%s", core_exe_go_version(rt->core));
+    if (rt->version[0] == '\0')
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot find the Go version (runtime.buildVersion): not a Go program?");
+    int major = 0, minor = 0;
+    if (sscanf(rt->version, "go%d.%d", &major, &minor) != 2 && !opts->force)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "unrecognised Go version \"%s\" (supported: go1.%d to go1.%d; --force to try anyway)",
+                        rt->version, GO_MIN_MINOR, GO_MAX_MINOR);
+    rt->minor = minor;
+    if ((major != 1 || minor < GO_MIN_MINOR || minor > GO_MAX_MINOR) && !opts->force)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "core is from %s; supported are go1.%d to go1.%d (--force to try anyway)",
+                        rt->version, GO_MIN_MINOR, GO_MAX_MINOR);
+    if (rt->minor < GO_MIN_MINOR)
+        rt->minor = GO_MIN_MINOR;
+    if (rt->minor > GO_MAX_MINOR)
+        rt->minor = GO_MAX_MINOR;
+    return true;
+}
+
+static void load_layouts(go_runtime *rt)
+{
+    const dwx *dw = rt->dw;
+    rt->page_size = (uint64_t)CONST(dw, 8192, "runtime._PageSize", "runtime.pageSize");
+    rt->arena_bytes = (uint64_t)CONST(dw, 64 << 20, "runtime.heapArenaBytes");
+    rt->pages_per_arena = rt->arena_bytes / rt->page_size;
+    /* amd64: arenaBaseOffset = 0xffff800000000000 (runtime/malloc.go) */
+    rt->arena_base_offset = (uint64_t)CONST(dw, (int64_t)0xffff800000000000ull,
+                                            "runtime.arenaBaseOffsetUintptr", "runtime.arenaBaseOffset");
+    rt->arena_l1_bits = (uint32_t)CONST(dw, 0, "runtime.arenaL1Bits");
+    rt->arena_l2_bits = (uint32_t)CONST(dw, 22, "runtime.arenaL2Bits");
+    rt->span_inuse = CONST(dw, 1, "runtime.mSpanInUse");
+    rt->min_size_for_malloc_header = (uint64_t)CONST(dw, 512, "runtime.minSizeForMallocHeader");
+    rt->malloc_header_size = (uint64_t)CONST(dw, 8, "runtime.mallocHeaderSize");
+
+    const char *S = "runtime.mspan";
+    rt->mspan.size = type_size(dw, S);
+    rt->mspan.start_addr = FIELD(dw, S, "startAddr");
+    rt->mspan.npages = FIELD(dw, S, "npages");
+    rt->mspan.freeindex = FIELD(dw, S, "freeindex");
+    rt->mspan.nelems = FIELD(dw, S, "nelems");
+    rt->mspan.alloc_bits = FIELD(dw, S, "allocBits");
+    rt->mspan.spanclass = FIELD(dw, S, "spanclass");
+    rt->mspan.state = FIELD(dw, S, "state");
+    rt->mspan.elemsize = FIELD(dw, S, "elemsize");
+    rt->mspan.limit = FIELD(dw, S, "limit");
+    rt->mspan.large_type = FIELD(dw, S, "largeType");
+    rt->mspan.specials = FIELD(dw, S, "specials");
+    rt->mspan.sweepgen = FIELD(dw, S, "sweepgen");
+
+    rt->mheap_f.allspans = FIELD(dw, "runtime.mheap", "allspans");
+    rt->mheap_f.arenas = FIELD(dw, "runtime.mheap", "arenas");
+    rt->mheap_f.sweepgen = FIELD(dw, "runtime.mheap", "sweepgen");
+
+    const char *A = "runtime.heapArena";
+    rt->arena.size = type_size(dw, A);
+    rt->arena.spans = FIELD(dw, A, "spans");
+    rt->arena.bitmap = FIELD(dw, A, "bitmap", "heapArenaPtrScalar.bitmap");
+    rt->arena.no_more_ptrs = FIELD(dw, A, "noMorePtrs", "heapArenaPtrScalar.noMorePtrs");
+    rt->arena.page_inline_marks = FIELD(dw, A, "pageUseSpanInlineMarkBits");
+
+    const char *G = "runtime.g";
+    rt->g.stack_lo = FIELD(dw, G, "stack.lo");
+    rt->g.stack_hi = FIELD(dw, G, "stack.hi");
+    rt->g.sched_sp = FIELD(dw, G, "sched.sp");
+    rt->g.sched_pc = FIELD(dw, G, "sched.pc");
+    rt->g.sched_bp = FIELD(dw, G, "sched.bp");
+    rt->g.sched_lr = FIELD(dw, G, "sched.lr");
+    rt->g.sched_ctxt = FIELD(dw, G, "sched.ctxt");
+    rt->g.syscallsp = FIELD(dw, G, "syscallsp");
+    rt->g.syscallpc = FIELD(dw, G, "syscallpc");
+    rt->g.syscallbp = FIELD(dw, G, "syscallbp");
+    rt->g.status = FIELD(dw, G, "atomicstatus");
+    rt->g.goid = FIELD(dw, G, "goid");
+    rt->g.waitreason = FIELD(dw, G, "waitreason");
+    rt->g.m = FIELD(dw, G, "m");
+    rt->g.startpc = FIELD(dw, G, "startpc");
+
+    rt->m.procid = FIELD(dw, "runtime.m", "procid");
+    rt->m.curg = FIELD(dw, "runtime.m", "curg");
+
+    const char *M = "runtime.moduledata";
+    rt->md.text = FIELD(dw, M, "text");
+    rt->md.etext = FIELD(dw, M, "etext");
+    rt->md.data = FIELD(dw, M, "data");
+    rt->md.edata = FIELD(dw, M, "edata");
+    rt->md.bss = FIELD(dw, M, "bss");
+    rt->md.ebss = FIELD(dw, M, "ebss");
+    rt->md.noptrdata = FIELD(dw, M, "noptrdata");
+    rt->md.enoptrdata = FIELD(dw, M, "enoptrdata");
+    rt->md.noptrbss = FIELD(dw, M, "noptrbss");
+    rt->md.enoptrbss = FIELD(dw, M, "enoptrbss");
+    rt->md.types = FIELD(dw, M, "types");
+    rt->md.etypes = FIELD(dw, M, "etypes");
+    rt->md.rodata = FIELD(dw, M, "rodata");
+    rt->md.gofunc = FIELD(dw, M, "gofunc");
+    rt->md.gcdatamask_n = FIELD(dw, M, "gcdatamask.n");
+    rt->md.gcdatamask_bytes = FIELD(dw, M, "gcdatamask.bytedata");
+    rt->md.gcbssmask_n = FIELD(dw, M, "gcbssmask.n");
+    rt->md.gcbssmask_bytes = FIELD(dw, M, "gcbssmask.bytedata");
+    rt->md.next = FIELD(dw, M, "next");
+    rt->md.pcheader = FIELD(dw, M, "pcHeader");
+    rt->md.pclntable = FIELD(dw, M, "pclntable");
+}
+
+/* Fields without which nothing works: a missing one means DWARF we do not
+ * understand, which is better reported than guessed around. */
+static bool check_layouts(const go_runtime *rt, ghf_err *err)
+{
+    static const struct { const char *name; size_t off; } req[] = {
+#define R(f) {#f, offsetof(go_runtime, f)}
+        R(mspan.start_addr), R(mspan.npages), R(mspan.freeindex), R(mspan.nelems),
+        R(mspan.alloc_bits), R(mspan.spanclass), R(mspan.state), R(mspan.elemsize),
+        R(mspan.limit), R(mheap_f.allspans), R(mheap_f.arenas), R(arena.spans),
+        R(g.stack_lo), R(g.stack_hi), R(g.sched_sp), R(g.sched_pc), R(g.status), R(g.goid),
+        R(md.text), R(md.data), R(md.edata), R(md.bss), R(md.ebss), R(md.types),
+        R(md.gcdatamask_n), R(md.gcdatamask_bytes), R(md.gcbssmask_n), R(md.gcbssmask_bytes),
+#undef R
+    };
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
+        const rt_field *f = (const rt_field *)((const char *)rt + req[i].off);
+        if (f->size == 0)
+            return ghf_fail(err, GHF_EXIT_UNSUPPORTED,
+                            "%s: the executable's DWARF lacks runtime field %s", rt->version, req[i].name);
+    }
+    return true;
+}
+
+static bool open_pcln(go_runtime *rt, ghf_err *err)
+{
+    uint64_t text = 0;
+    rt_read_field(rt, rt->firstmoduledata, rt->md.text, &text);
+    size_t len = 0;
+    uint64_t addr = 0;
+    const uint8_t *tab = core_exe_section(rt->core, ".gopclntab", &len, &addr);
+    if (tab == NULL) {
+        /* Fall back to the table's run-time location: moduledata.pcHeader to
+         * the end of moduledata.pclntable (both in the executable's rodata). */
+        uint64_t hdr = 0, ptab = 0, plen = 0;
+        if (!rt_read_field(rt, rt->firstmoduledata, rt->md.pcheader, &hdr) ||
+            !rt_read_slice(rt, rt->firstmoduledata + rt->md.pclntable.off, &ptab, &plen) ||
+            ptab < hdr || ptab - hdr > (1ull << 32) || plen > (1ull << 32))
+            return ghf_fail(err, GHF_EXIT_INPUT, "cannot find the pclntab (no .gopclntab section, no moduledata.pcHeader)");
+        len = ptab + plen - hdr;
+        tab = core_view(rt->core, hdr, len);
+        if (tab == NULL)
+            return ghf_fail(err, GHF_EXIT_INPUT, "the pclntab at 0x%llx is not readable", (unsigned long long)hdr);
+    }
+    return pcln_open(tab, len, text, &rt->pcln, err);
+}
+
+bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime **out, ghf_err *err)
+{
+    static const rt_open_opts defaults = {0};
+    if (opts == NULL)
+        opts = &defaults;
+    go_runtime *rt = ghf_xcalloc(1, sizeof *rt, err);
+    if (rt == NULL)
+        return false;
+    rt->core = core;
+    rt->dw = dw;
+    rt->bias = core_pie_bias(core);
+    if (!parse_version(rt, opts, err))
+        goto fail;
+    load_layouts(rt);
+    if (!check_layouts(rt, err))
+        goto fail;
+    if (!global_addr(rt, "runtime.mheap_", &rt->mheap, err) ||
+        !global_addr(rt, "runtime.allgs", &rt->allgs, err) ||
+        !global_addr(rt, "runtime.allglen", &rt->allglen, err) ||
+        !global_addr(rt, "runtime.allp", &rt->allp, err) ||
+        !global_addr(rt, "runtime.sched", &rt->sched, err) ||
+        !global_addr(rt, "runtime.firstmoduledata", &rt->firstmoduledata, err))
+        goto fail;
+    if (!open_pcln(rt, err))
+        goto fail;
+    *out = rt;
+    return true;
+fail:
+    rt_close(rt);
+    return false;
+}
+
+void rt_close(go_runtime *rt)
+{
+    if (rt == NULL)
+        return;
+    if (rt->pcln)
+        pcln_close(rt->pcln);
+    free(rt);
+}
+
+/* ---- goroutines ---- */
+
+const char *rt_status_name(uint32_t s)
+{
+    static const char *const names[] = {"idle", "runnable", "running", "syscall", "waiting",
+                                        "moribund", "dead", "enqueue", "copystack", "preempted",
+                                        "leaked", "deadextra"};
+    return s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err *err)
+{
+    uint64_t allgs, allgs_len, allglen;
+    *out = NULL;
+    *n = 0;
+    if (!rt_read_slice(rt, rt->allgs, &allgs, &allgs_len) || !core_read_u64(rt->core, rt->allglen, &allglen))
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allgs from the core");
+    if (allglen > allgs_len)
+        allglen = allgs_len;
+    /* Bound by what the core can hold before allocating. */
+    if (allglen > (1u << 26) || (allglen && !core_view(rt->core, allgs, allglen * 8) &&
+                                 !core_mapped(rt->core, allgs + allglen * 8 - 1)))
+        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allglen %llu does not fit the core", (unsigned long long)allglen);
+    rt_goroutine *gs = ghf_xcalloc(allglen, sizeof *gs, err);
+    if (gs == NULL)
+        return false;
+    size_t k = 0;
+    for (uint64_t i = 0; i < allglen; i++) {
+        uint64_t gp, v;
+        if (!core_read_u64(rt->core, allgs + i * 8, &gp) || gp == 0)
+            continue;
+        rt_goroutine *g = &gs[k];
+        g->addr = gp;
+        if (!rt_read_field(rt, gp, rt->g.status, &v))
+            continue;
+        g->status = (uint32_t)v & ~(uint32_t)G_SCAN;
+        rt_read_field(rt, gp, rt->g.goid, &g->goid);
+        if (rt_read_field(rt, gp, rt->g.waitreason, &v))
+            g->waitreason = (uint8_t)v;
+        rt_read_field(rt, gp, rt->g.stack_lo, &g->stack_lo);
+        rt_read_field(rt, gp, rt->g.stack_hi, &g->stack_hi);
+        rt_read_field(rt, gp, rt->g.startpc, &g->startpc);
+        if (g->status == G_SYSCALL) {
+            rt_read_field(rt, gp, rt->g.syscallpc, &g->pc);
+            rt_read_field(rt, gp, rt->g.syscallsp, &g->sp);
+            rt_read_field(rt, gp, rt->g.syscallbp, &g->bp);
+        } else {
+            rt_read_field(rt, gp, rt->g.sched_pc, &g->pc);
+            rt_read_field(rt, gp, rt->g.sched_sp, &g->sp);
+            rt_read_field(rt, gp, rt->g.sched_bp, &g->bp);
+        }
+        k++;
+    }
+    *out = gs;
+    *n = k;
+    return true;
+}
+
+bool rt_num_goroutine(const go_runtime *rt, int64_t *out, ghf_err *err)
+{
+    const dwx *dw = rt->dw;
+    uint64_t allglen, v;
+    if (!core_read_u64(rt->core, rt->allglen, &allglen))
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allglen");
+    int64_t n = (int64_t)allglen;
+    /* runtime/proc.go gcount: allglen - free gs (global + per-P) - system gs.
+     * 1.26 split sched.gFree into stack/noStack lists counted by .size. */
+    const char *S = "runtime.schedt";
+    rt_field f;
+    if ((f = rt_field_lookup(dw, S, "gFree.n")).size && rt_read_field(rt, rt->sched, f, &v))
+        n -= (int32_t)v;
+    if ((f = rt_field_lookup(dw, S, "gFree.stack.size")).size && rt_read_field(rt, rt->sched, f, &v))
+        n -= (int32_t)v;
+    if ((f = rt_field_lookup(dw, S, "gFree.noStack.size")).size && rt_read_field(rt, rt->sched, f, &v))
+        n -= (int32_t)v;
+    if ((f = rt_field_lookup(dw, S, "ngsys")).size && rt_read_field(rt, rt->sched, f, &v))
+        n -= (int32_t)v;
+    rt_field pfree = FIELD(dw, "runtime.p", "gFree.n", "gFree.size");
+    uint64_t allp, nallp;
+    if (pfree.size && rt_read_slice(rt, rt->allp, &allp, &nallp) && nallp < 1u << 20) {
+        for (uint64_t i = 0; i < nallp; i++) {
+            uint64_t pp;
+            if (core_read_u64(rt->core, allp + 8 * i, &pp) && pp && rt_read_field(rt, pp, pfree, &v))
+                n -= (int32_t)v;
+        }
+    }
+    *out = n < 1 ? 1 : n;
+    return true;
+}
+
+bool rt_wait_reason(const go_runtime *rt, uint8_t w, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const dwx_var *v = dwx_global_by_name(rt->dw, "runtime.waitReasonStrings");
+    if (v == NULL || (uint64_t)w * 16 + 16 > v->size)
+        return false;
+    return rt_read_gostring(rt, v->addr + rt->bias + (uint64_t)w * 16, buf, cap);
+}

@@ -1,0 +1,451 @@
+/* heap.c — enumerate the Go heap's objects and the pointers between them.
+ * See include/heap.h for the contract and the per-version layout summary.
+ */
+#include "heap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap_types.h"
+#include "vec.h"
+
+struct heap_arena_map {
+    uint64_t idx;            /* arena index as the runtime computes it */
+    uint64_t ha;             /* address of the runtime.heapArena (0 if unknown) */
+    uint32_t *page_span;     /* pages_per_arena entries: span index or HEAP_NONE */
+    const uint8_t *bitmap;   /* 1.19-1.21: heapArena.bitmap, viewed in the core */
+};
+
+struct heap_mask_cache {
+    htypes types;
+};
+
+/* ---- address -> arena -> page -> span ---- */
+
+static uint64_t arena_index(const go_runtime *rt, uint64_t addr)
+{
+    return (addr - rt->arena_base_offset) / rt->arena_bytes;
+}
+
+static uint64_t hash_u64(uint64_t a)
+{
+    a *= 0x9E3779B97F4A7C15ull;
+    return a ^ (a >> 29);
+}
+
+static struct heap_arena_map *arena_lookup(const heap *h, uint64_t idx)
+{
+    if (h->arena_cap == 0)
+        return NULL;
+    for (uint32_t i = (uint32_t)(hash_u64(idx) & (h->arena_cap - 1));; i = (i + 1) & (h->arena_cap - 1)) {
+        struct heap_arena_map *a = &h->arenas[i];
+        if (a->page_span == NULL)
+            return NULL;
+        if (a->idx == idx)
+            return a;
+    }
+}
+
+static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
+{
+    struct heap_arena_map *a = arena_lookup(h, idx);
+    if (a != NULL)
+        return a;
+    if ((h->narenas + 1) * 2 > h->arena_cap) {
+        uint32_t ncap = h->arena_cap ? h->arena_cap * 2 : 64;
+        struct heap_arena_map *na = ghf_xcalloc(ncap, sizeof *na, err);
+        if (na == NULL)
+            return NULL;
+        for (uint32_t i = 0; i < h->arena_cap; i++) {
+            if (h->arenas[i].page_span == NULL)
+                continue;
+            uint32_t j = (uint32_t)(hash_u64(h->arenas[i].idx) & (ncap - 1));
+            while (na[j].page_span)
+                j = (j + 1) & (ncap - 1);
+            na[j] = h->arenas[i];
+        }
+        free(h->arenas);
+        h->arenas = na;
+        h->arena_cap = ncap;
+    }
+    uint32_t j = (uint32_t)(hash_u64(idx) & (h->arena_cap - 1));
+    while (h->arenas[j].page_span)
+        j = (j + 1) & (h->arena_cap - 1);
+    a = &h->arenas[j];
+    a->idx = idx;
+    a->page_span = malloc(h->rt->pages_per_arena * sizeof *a->page_span);
+    if (a->page_span == NULL) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the page table");
+        return NULL;
+    }
+    memset(a->page_span, 0xff, h->rt->pages_per_arena * sizeof *a->page_span);
+    h->narenas++;
+    /* mheap_.arenas[l1][l2] -> *heapArena (runtime/mheap.go) */
+    const go_runtime *rt = h->rt;
+    uint64_t l1 = rt->arena_l1_bits ? idx >> rt->arena_l2_bits : 0;
+    uint64_t l2 = idx & ((1ull << rt->arena_l2_bits) - 1);
+    uint64_t l2arr, ha;
+    if (core_read_u64(rt->core, rt->mheap + rt->mheap_f.arenas.off + l1 * 8, &l2arr) && l2arr &&
+        core_read_u64(rt->core, l2arr + l2 * 8, &ha))
+        a->ha = ha;
+    return a;
+}
+
+uint32_t heap_find(const heap *h, uint64_t addr)
+{
+    const go_runtime *rt = h->rt;
+    const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
+    if (a == NULL)
+        return HEAP_NONE;
+    uint32_t s = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
+    if (s == HEAP_NONE)
+        return HEAP_NONE;
+    const heap_span *sp = &h->spans[s];
+    if (addr < sp->base || addr >= sp->limit)
+        return HEAP_NONE;
+    uint64_t slot = (addr - sp->base) / sp->elemsize;
+    return h->slot_obj[sp->first_slot + slot];
+}
+
+/* ---- spans ---- */
+
+static uint64_t buf_field(const uint8_t *buf, rt_field f)
+{
+    uint64_t v = 0;
+    for (int i = f.size - 1; i >= 0; i--)
+        v = v << 8 | buf[f.off + i];
+    return v;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const heap_span *x = a, *y = b;
+    return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static bool load_spans(heap *h, ghf_err *err)
+{
+    const go_runtime *rt = h->rt;
+    uint64_t all, nall;
+    if (!rt_read_slice(rt, rt->mheap + rt->mheap_f.allspans.off, &all, &nall))
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read mheap_.allspans from the core");
+    if (nall > (1ull << 32) || (nall && !core_mapped(rt->core, all + nall * 8 - 1)))
+        return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans length %llu does not fit the core",
+                        (unsigned long long)nall);
+    if (rt->mspan.size == 0 || rt->mspan.size > 4096)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "unexpected runtime.mspan size %llu",
+                        (unsigned long long)rt->mspan.size);
+    bool green_tea = false;
+    const dwx_type *imb = dwx_type_get(rt->dw, dwx_type_by_name(rt->dw, "runtime.spanInlineMarkBits"));
+    if (imb != NULL && imb->size != 0)
+        green_tea = true;
+    h->green_tea = green_tea;
+    h->inline_marks_size = green_tea ? imb->size : 0;
+
+    VEC(heap_span) spans = {0};
+    uint8_t buf[4096];
+    for (uint64_t i = 0; i < nall; i++) {
+        uint64_t sp;
+        if (!core_read_u64(rt->core, all + i * 8, &sp) || sp == 0)
+            continue;
+        if (!core_read(rt->core, sp, buf, rt->mspan.size)) {
+            h->unreadable_spans++;
+            continue;
+        }
+        if ((int64_t)buf_field(buf, rt->mspan.state) != rt->span_inuse)
+            continue;
+        heap_span s = {0};
+        s.mspan = sp;
+        s.base = buf_field(buf, rt->mspan.start_addr);
+        s.npages = buf_field(buf, rt->mspan.npages);
+        s.elemsize = buf_field(buf, rt->mspan.elemsize);
+        s.limit = buf_field(buf, rt->mspan.limit);
+        uint64_t nelems = buf_field(buf, rt->mspan.nelems);
+        uint8_t spc = (uint8_t)buf_field(buf, rt->mspan.spanclass);
+        s.sizeclass = spc >> 1;
+        s.noscan = spc & 1;
+        if (rt->mspan.large_type.size)
+            s.large_type = buf_field(buf, rt->mspan.large_type);
+        uint64_t span_bytes = s.npages * rt->page_size;
+        /* A span that does not make sense is skipped and counted, not trusted. */
+        if (s.npages == 0 || s.elemsize == 0 || s.base % rt->page_size != 0 || nelems == 0 ||
+            span_bytes / rt->page_size != s.npages || s.base + span_bytes < s.base ||
+            nelems > span_bytes / 8 || nelems * s.elemsize > span_bytes ||
+            s.limit < s.base || s.limit > s.base + span_bytes) {
+            h->bad_spans++;
+            continue;
+        }
+        s.nelems = (uint32_t)nelems;
+        s.inline_marks = green_tea && s.elemsize >= 16 && s.elemsize <= rt->min_size_for_malloc_header;
+        s.freeindex = buf_field(buf, rt->mspan.freeindex);
+        s.alloc_bits = buf_field(buf, rt->mspan.alloc_bits);
+        if (!VEC_PUSH(&spans, s, err))
+            return false;
+        h->inuse_bytes += span_bytes;
+    }
+    qsort(spans.v, spans.n, sizeof *spans.v, cmp_span);
+    h->spans = spans.v;
+    h->nspans = (uint32_t)spans.n;
+    for (uint32_t i = 0; i + 1 < h->nspans; i++)
+        if (h->spans[i].base + h->spans[i].npages * rt->page_size > h->spans[i + 1].base)
+            return ghf_fail(err, GHF_EXIT_INPUT, "in-use spans at 0x%llx and 0x%llx overlap: corrupt heap metadata",
+                            (unsigned long long)h->spans[i].base, (unsigned long long)h->spans[i + 1].base);
+    return true;
+}
+
+static bool index_pages(heap *h, ghf_err *err)
+{
+    const go_runtime *rt = h->rt;
+    for (uint32_t i = 0; i < h->nspans; i++) {
+        const heap_span *s = &h->spans[i];
+        for (uint64_t p = 0; p < s->npages; p++) {
+            uint64_t addr = s->base + p * rt->page_size;
+            struct heap_arena_map *a = arena_add(h, arena_index(rt, addr), err);
+            if (a == NULL)
+                return false;
+            a->page_span[(addr % rt->arena_bytes) / rt->page_size] = i;
+        }
+    }
+    return true;
+}
+
+/* Allocated: slot index < freeindex, or its bit in allocBits is set
+ * (runtime/mbitmap.go isFree; allocBits is the mark bitmap of the last
+ * sweep, freeindex the allocation cursor since). */
+static bool load_objects(heap *h, ghf_err *err)
+{
+    const go_runtime *rt = h->rt;
+    uint64_t nslots = 0;
+    for (uint32_t i = 0; i < h->nspans; i++) {
+        h->spans[i].first_slot = (uint32_t)nslots;
+        nslots += h->spans[i].nelems;
+        if (nslots >= UINT32_MAX)
+            return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "more than 4 billion heap slots");
+    }
+    h->nslots = nslots;
+    h->slot_obj = malloc((nslots ? nslots : 1) * sizeof *h->slot_obj);
+    if (h->slot_obj == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu heap slots", (unsigned long long)nslots);
+    VEC(uint64_t) addrs = {0};
+    VEC(uint32_t) owner = {0};
+    uint8_t bits[8192];
+    for (uint32_t i = 0; i < h->nspans; i++) {
+        heap_span *s = &h->spans[i];
+        size_t nbytes = (s->nelems + 7) / 8;
+        bool have_bits = s->alloc_bits != 0 && nbytes <= sizeof bits &&
+                         core_read(rt->core, s->alloc_bits, bits, nbytes);
+        if (!have_bits)
+            h->spans_without_allocbits++;
+        for (uint32_t k = 0; k < s->nelems; k++) {
+            bool alloc = k < s->freeindex || (have_bits && (bits[k / 8] >> (k % 8) & 1));
+            if (!alloc) {
+                h->slot_obj[s->first_slot + k] = HEAP_NONE;
+                continue;
+            }
+            h->slot_obj[s->first_slot + k] = (uint32_t)addrs.n;
+            if (!VEC_PUSH(&addrs, s->base + (uint64_t)k * s->elemsize, err) || !VEC_PUSH(&owner, i, err))
+                return false;
+            h->alloc_bytes += s->elemsize;
+        }
+    }
+    h->obj_addr = addrs.v;
+    h->obj_span = owner.v;
+    h->nobjects = (uint32_t)addrs.n;
+    return true;
+}
+
+/* ---- pointer layout ---- */
+
+typedef struct scan_ctx {
+    heap_ptr_fn fn;
+    void *ctx;
+} scan_ctx;
+
+/* Read the word at addr, through the span's view when we have one. */
+static bool read_word(const heap *h, uint64_t addr, uint64_t *v)
+{
+    return core_read_u64(h->rt->core, addr, v);
+}
+
+static void emit(const heap *h, uint64_t obj_base, uint64_t addr, heap_ptr_fn fn, void *ctx)
+{
+    uint64_t v;
+    if (read_word(h, addr, &v) && v != 0)
+        fn(ctx, addr - obj_base, v);
+}
+
+/* Tile type t's mask over [start, limit) (runtime/mbitmap.go typePointers.next). */
+static bool tile_type(heap *h, uint64_t t, uint64_t obj_base, uint64_t start, uint64_t limit,
+                      heap_ptr_fn fn, void *ctx)
+{
+    ghf_err err = {0};
+    const htype *ty = htypes_get(&h->masks->types, t, &err);
+    if (ty == NULL)
+        return false;
+    if (ty->ptrbytes == 0)
+        return true;
+    for (uint64_t elem = start; elem < limit; elem += ty->size) {
+        for (uint64_t w = 0; w < ty->ptrbytes / 8; w++) {
+            uint64_t a = elem + w * 8;
+            if (a >= limit)
+                break;
+            if (htype_ptr(&h->masks->types, ty, w))
+                emit(h, obj_base, a, fn, ctx);
+        }
+    }
+    return true;
+}
+
+bool heap_typed_pointers(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit,
+                         heap_ptr_fn fn, void *ctx)
+{
+    return tile_type(h, type_addr, addr, addr, limit, fn, ctx);
+}
+
+static const uint8_t *arena_bitmap(heap *h, uint64_t addr, uint64_t *len)
+{
+    const go_runtime *rt = h->rt;
+    struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
+    if (a == NULL || a->ha == 0)
+        return NULL;
+    uint64_t words = rt->arena_bytes / 8;
+    *len = rt->minor == 19 ? words / 4 : words / 8; /* 2 bits or 1 bit per word */
+    if (a->bitmap == NULL)
+        a->bitmap = core_view(rt->core, a->ha + rt->arena.bitmap.off, *len);
+    return a->bitmap;
+}
+
+bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
+{
+    const go_runtime *rt = h->rt;
+    const heap_span *s = &h->spans[h->obj_span[obj]];
+    uint64_t base = h->obj_addr[obj];
+    uint64_t end = base + s->elemsize;
+    if (s->noscan)
+        return true;
+    if (rt->minor <= 21) {
+        uint64_t len;
+        const uint8_t *bm = arena_bitmap(h, base, &len);
+        if (bm == NULL)
+            return false;
+        for (uint64_t a = base; a < end; a += 8) {
+            uint64_t w = (a % rt->arena_bytes) / 8;
+            if (rt->minor == 19) { /* 2-bit: pointer bit low nibble, scan bit high nibble */
+                uint8_t b = bm[(w / 4) % len];
+                unsigned shift = w & 3;
+                if (!(b >> (shift + 4) & 1))
+                    break; /* no more pointers in this object (scanobject) */
+                if (b >> shift & 1)
+                    emit(h, base, a, fn, ctx);
+            } else if (bm[(w / 8) % len] >> (w % 8) & 1) {
+                emit(h, base, a, fn, ctx);
+            }
+        }
+        return true;
+    }
+    if (s->elemsize <= rt->min_size_for_malloc_header) {
+        /* heap bits at the end of the span (runtime/mbitmap.go spanHeapBitsRange) */
+        uint64_t span_bytes = s->npages * rt->page_size;
+        uint64_t hb = s->base + span_bytes - span_bytes / 64 - (s->inline_marks ? h->inline_marks_size : 0);
+        uint64_t w0 = (base - s->base) / 8, nw = s->elemsize / 8;
+        uint8_t bits[65];
+        uint64_t first = w0 / 8, last = (w0 + nw - 1) / 8;
+        if (last - first + 1 > sizeof bits || !core_read(rt->core, hb + first, bits, last - first + 1))
+            return false;
+        for (uint64_t k = 0; k < nw; k++) {
+            uint64_t w = w0 + k;
+            if (bits[w / 8 - first] >> (w % 8) & 1)
+                emit(h, base, base + k * 8, fn, ctx);
+        }
+        return true;
+    }
+    if (s->sizeclass != 0) { /* malloc header: *abi.Type in the slot's first word */
+        uint64_t t;
+        if (!read_word(h, base, &t))
+            return false;
+        if (t == 0)
+            return true; /* being allocated or free: no pointers */
+        return tile_type(h, t, base, base + rt->malloc_header_size, end, fn, ctx);
+    }
+    if (s->large_type == 0)
+        return true; /* delayed zeroing (golang/go#71182): no pointers yet */
+    return tile_type(h, s->large_type, base, base, end, fn, ctx);
+}
+
+/* ---- edges ---- */
+
+typedef struct edge_builder {
+    heap *h;
+    VEC(uint32_t) dst;
+    VEC(uint32_t) off;
+    ghf_err *err;
+    bool failed;
+} edge_builder;
+
+static void add_edge(void *p, uint64_t off, uint64_t value)
+{
+    edge_builder *b = p;
+    b->h->nptr_words++;
+    uint32_t t = heap_find(b->h, value);
+    if (t == HEAP_NONE || b->failed)
+        return;
+    if (!VEC_PUSH(&b->dst, t, b->err) || !VEC_PUSH(&b->off, (uint32_t)off, b->err))
+        b->failed = true;
+}
+
+static bool build_edges(heap *h, ghf_err *err)
+{
+    h->edge_off = malloc(((size_t)h->nobjects + 1) * sizeof *h->edge_off);
+    if (h->edge_off == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for edges");
+    edge_builder b = {.h = h, .err = err};
+    for (uint32_t i = 0; i < h->nobjects; i++) {
+        h->edge_off[i] = b.dst.n;
+        if (!heap_object_pointers(h, i, add_edge, &b))
+            h->unscannable_objects++;
+        if (b.failed)
+            return false;
+    }
+    h->edge_off[h->nobjects] = b.dst.n;
+    h->edge_dst = b.dst.v;
+    h->edge_src_off = b.off.v;
+    h->nedges = b.dst.n;
+    return true;
+}
+
+bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
+{
+    heap *h = ghf_xcalloc(1, sizeof *h, err);
+    if (h == NULL)
+        return false;
+    h->rt = rt;
+    h->masks = ghf_xcalloc(1, sizeof *h->masks, err);
+    if (h->masks == NULL || !htypes_init(&h->masks->types, rt, err) ||
+        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_edges(h, err)) {
+        heap_free(h);
+        return false;
+    }
+    *out = h;
+    return true;
+}
+
+void heap_free(heap *h)
+{
+    if (h == NULL)
+        return;
+    for (uint32_t i = 0; i < h->arena_cap; i++)
+        free(h->arenas[i].page_span);
+    free(h->arenas);
+    if (h->masks) {
+        htypes_free(&h->masks->types);
+        free(h->masks);
+    }
+    free(h->spans);
+    free(h->slot_obj);
+    free(h->obj_addr);
+    free(h->obj_span);
+    free(h->edge_off);
+    free(h->edge_dst);
+    free(h->edge_src_off);
+    free(h);
+}

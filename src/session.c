@@ -1,0 +1,80 @@
+/* session.c — open and validate a core + executable pair, stage by stage. */
+#include "session.h"
+
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(const session *s, double t0, const char *what)
+{
+    if (s->opts.progress)
+        fprintf(stderr, "goheapflame: %-28s %6.2fs\n", what, now() - t0);
+}
+
+bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
+{
+    memset(s, 0, sizeof *s);
+    if (opts)
+        s->opts = *opts;
+    double t0 = now();
+    core_open_opts co = {.force = s->opts.force};
+    if (!core_open(core_path, exe_path, &co, &s->core, err))
+        return false;
+    progress(s, t0, "read core and executable");
+    if (!dwx_open(exe_path, &s->dw, err))
+        goto fail;
+    progress(s, t0, "indexed DWARF");
+    rt_open_opts ro = {.force = s->opts.force};
+    if (!rt_open(s->core, s->dw, &ro, &s->rt, err))
+        goto fail;
+    progress(s, t0, "found Go runtime state");
+    return true;
+fail:
+    session_close(s);
+    return false;
+}
+
+bool session_load_heap(session *s, ghf_err *err)
+{
+    double t0 = now();
+    if (!heap_build(s->rt, &s->heap, err))
+        return false;
+    progress(s, t0, "read heap objects and pointers");
+    return true;
+}
+
+void session_close(session *s)
+{
+    heap_free(s->heap);
+    rt_close(s->rt);
+    if (s->dw)
+        dwx_close(s->dw);
+    if (s->core)
+        core_close(s->core);
+    memset(s, 0, sizeof *s);
+}
+
+void json_write_string(FILE *fp, const char *str)
+{
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", fp); break;
+        case '\\': fputs("\\\\", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        default:
+            if (*p < 0x20)
+                fprintf(fp, "\\u%04x", *p);
+            else
+                fputc(*p, fp);
+        }
+    }
+    fputc('"', fp);
+}

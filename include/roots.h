@@ -1,0 +1,60 @@
+/* roots.h — the GC roots of a Go heap, named for people.
+ *
+ * Mirrors the runtime's mark phase (runtime/mgcmark.go markroot):
+ *  - globals: pointer words of data/bss per the module's gcdatamask/gcbssmask,
+ *    each attributed to the DWARF global that contains it ("main.cache");
+ *  - goroutine stacks: every live goroutine unwound with the pclntab, slots
+ *    chosen by the precise locals/args pointer maps and stack objects,
+ *    named "pkg.func.var" from DWARF (fallback "pkg.func+0xOFF");
+ *    asyncPreempt frames and the frame they interrupted are scanned
+ *    conservatively, as the runtime does;
+ *  - thread registers, conservatively (a running goroutine's pointer may
+ *    live only in a register when gcore stopped it).
+ * Roots with the same name are one root (goroutines running the same code
+ * merge) unless split_goroutines asks for one per goroutine.
+ */
+#ifndef GHF_ROOTS_H
+#define GHF_ROOTS_H
+
+#include <stdint.h>
+#include "heap.h"
+#include "vec.h"
+
+enum root_kind { ROOT_GLOBAL = 1, ROOT_STACK, ROOT_OTHER };
+
+typedef struct root {
+    uint32_t name;          /* offset into roots.names */
+    uint8_t kind;           /* enum root_kind */
+    dwx_type_id type;       /* declared DWARF type of the variable, 0 if unknown */
+    uint64_t addr;          /* address of the variable (first slot seen) */
+} root;
+
+typedef struct root_edge {
+    uint32_t root;
+    uint32_t obj;
+    uint64_t slot;          /* address of the pointer word */
+} root_edge;
+
+typedef struct roots {
+    VEC(root) list;
+    VEC(root_edge) edges;   /* sorted by root after roots_collect */
+    VEC(char) names;
+    struct roots_index *index;  /* name -> root id */
+    /* what could not be walked precisely (reported, never silent) */
+    uint64_t goroutines, frames, conservative_frames, unwind_failures;
+} roots;
+
+typedef struct roots_opts {
+    bool split_goroutines;  /* "goroutine 12: main.worker.buf" instead of merging */
+    bool registers;         /* thread registers as conservative roots (default on) */
+} roots_opts;
+
+bool roots_collect(heap *h, const roots_opts *opts, roots *out, ghf_err *err);
+void roots_free(roots *r);
+
+static inline const char *root_name(const roots *r, uint32_t id)
+{
+    return r->names.v + r->list.v[id].name;
+}
+
+#endif

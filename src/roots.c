@@ -1,0 +1,424 @@
+/* roots.c — GC roots: globals, goroutine stacks, registers (see roots.h). */
+#include "roots.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcln.h"
+
+#define MAX_FRAMES 100000
+
+struct roots_index {
+    uint32_t *slots;   /* root id + 1, 0 = empty */
+    size_t cap;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Find or create the root called name. */
+static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type, uint64_t addr,
+                     uint32_t *out, ghf_err *err)
+{
+    struct roots_index *ix = r->index;
+    if ((r->list.n + 1) * 2 > ix->cap) {
+        size_t ncap = ix->cap ? ix->cap * 2 : 1024;
+        uint32_t *ns = ghf_xcalloc(ncap, sizeof *ns, err);
+        if (ns == NULL)
+            return false;
+        for (size_t i = 0; i < ix->cap; i++) {
+            if (!ix->slots[i])
+                continue;
+            size_t j = hash_str(root_name(r, ix->slots[i] - 1)) & (ncap - 1);
+            while (ns[j])
+                j = (j + 1) & (ncap - 1);
+            ns[j] = ix->slots[i];
+        }
+        free(ix->slots);
+        ix->slots = ns;
+        ix->cap = ncap;
+    }
+    size_t j = hash_str(name) & (ix->cap - 1);
+    for (; ix->slots[j]; j = (j + 1) & (ix->cap - 1)) {
+        if (strcmp(root_name(r, ix->slots[j] - 1), name) == 0) {
+            *out = ix->slots[j] - 1;
+            return true;
+        }
+    }
+    size_t len = strlen(name) + 1;
+    root nr = {.name = (uint32_t)r->names.n, .kind = kind, .type = type, .addr = addr};
+    if (!VEC_RESERVE(&r->names, r->names.n + len, err))
+        return false;
+    memcpy(r->names.v + r->names.n, name, len);
+    r->names.n += len;
+    if (!VEC_PUSH(&r->list, nr, err))
+        return false;
+    ix->slots[j] = (uint32_t)r->list.n;
+    *out = (uint32_t)r->list.n - 1;
+    return true;
+}
+
+typedef struct walker {
+    heap *h;
+    roots *r;
+    const roots_opts *opts;
+    ghf_err *err;
+    const go_runtime *rt;
+    uint64_t gofunc, rodata;
+    char prefix[48];       /* "goroutine N: " when splitting, else "" */
+} walker;
+
+/* If the word at slot points into an allocated object, record an edge
+ * from the root named `name`. */
+static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type)
+{
+    uint64_t v;
+    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
+        return true;
+    uint32_t obj = heap_find(w->h, v);
+    if (obj == HEAP_NONE)
+        return true;
+    uint32_t id;
+    if (!root_get(w->r, name, kind, type, slot, &id, w->err))
+        return false;
+    root_edge e = {.root = id, .obj = obj, .slot = slot};
+    return VEC_PUSH(&w->r->edges, e, w->err);
+}
+
+/* ---- globals ---- */
+
+static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits, uint64_t bytedata)
+{
+    const go_runtime *rt = w->rt;
+    uint64_t words = (end - start) / 8;
+    if (nbits > words)
+        nbits = words;
+    char name[512];
+    uint8_t b = 0;
+    for (uint64_t i = 0; i < nbits; i++) {
+        if (i % 8 == 0 && !core_read_u8(rt->core, bytedata + i / 8, &b))
+            return ghf_fail(w->err, GHF_EXIT_INPUT, "cannot read the module's GC mask at 0x%llx",
+                            (unsigned long long)(bytedata + i / 8));
+        if (!(b >> (i % 8) & 1))
+            continue;
+        uint64_t slot = start + i * 8;
+        uint64_t v;
+        if (!core_read_u64(rt->core, slot, &v) || v == 0 || heap_find(w->h, v) == HEAP_NONE)
+            continue;
+        const dwx_var *var = dwx_global_at(rt->dw, slot - rt->bias);
+        dwx_type_id type = 0;
+        if (var != NULL) {
+            snprintf(name, sizeof name, "%s", var->name);
+            type = var->type;
+        } else {
+            uint64_t off;
+            const char *sym = core_symbol_at(rt->core, slot, &off);
+            if (sym != NULL)
+                snprintf(name, sizeof name, "%s", sym);
+            else
+                snprintf(name, sizeof name, "%s+0x%llx", start == 0 ? "?" : "global",
+                         (unsigned long long)(slot - start));
+        }
+        if (!slot_edge(w, slot, name, ROOT_GLOBAL, type))
+            return false;
+    }
+    return true;
+}
+
+static bool scan_globals(walker *w)
+{
+    const go_runtime *rt = w->rt;
+    uint64_t md = rt->firstmoduledata;
+    for (int guard = 0; md != 0 && guard < 64; guard++) {
+        uint64_t data, edata, bss, ebss, dn, db, bn, bb, next = 0;
+        if (!rt_read_field(rt, md, rt->md.data, &data) || !rt_read_field(rt, md, rt->md.edata, &edata) ||
+            !rt_read_field(rt, md, rt->md.bss, &bss) || !rt_read_field(rt, md, rt->md.ebss, &ebss) ||
+            !rt_read_field(rt, md, rt->md.gcdatamask_n, &dn) ||
+            !rt_read_field(rt, md, rt->md.gcdatamask_bytes, &db) ||
+            !rt_read_field(rt, md, rt->md.gcbssmask_n, &bn) || !rt_read_field(rt, md, rt->md.gcbssmask_bytes, &bb))
+            return ghf_fail(w->err, GHF_EXIT_INPUT, "cannot read runtime.firstmoduledata from the core");
+        if (edata < data || ebss < bss || edata - data > (1ull << 34) || ebss - bss > (1ull << 34))
+            return ghf_fail(w->err, GHF_EXIT_INPUT, "implausible data/bss bounds in moduledata");
+        /* bitvector.n is an int32 count of bits */
+        if (!scan_section(w, data, edata, (uint32_t)dn, db) || !scan_section(w, bss, ebss, (uint32_t)bn, bb))
+            return false;
+        if (rt->md.next.size)
+            rt_read_field(rt, md, rt->md.next, &next);
+        md = next;
+    }
+    return true;
+}
+
+/* ---- stacks ---- */
+
+typedef struct frame {
+    uint64_t pc, sp, fp, varp, argp;
+    pcln_func fn;
+} frame;
+
+static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap, dwx_type_id *type)
+{
+    const go_runtime *rt = w->rt;
+    *type = 0;
+    const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
+    uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
+    if (df != NULL) {
+        /* On amd64 the CFA is the caller's SP, i.e. our fp. */
+        const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp));
+        if (l != NULL) {
+            snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
+            *type = l->type;
+            return;
+        }
+    }
+    snprintf(buf, cap, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+}
+
+static bool stack_slot(walker *w, const frame *f, uint64_t slot)
+{
+    char name[640];
+    dwx_type_id type;
+    uint64_t v;
+    if (!core_read_u64(w->rt->core, slot, &v) || v == 0 || heap_find(w->h, v) == HEAP_NONE)
+        return true;
+    frame_slot_name(w, f, slot, name, sizeof name, &type);
+    return slot_edge(w, slot, name, ROOT_STACK, type);
+}
+
+/* Read a stackmap bitvector: stackmap{n, nbit int32; bytedata[]} at addr. */
+static bool stackmap_bits(const go_runtime *rt, uint64_t addr, int32_t idx, int32_t *nbit, uint64_t *bits)
+{
+    uint32_t n, nb;
+    if (!core_read_u32(rt->core, addr, &n) || !core_read_u32(rt->core, addr + 4, &nb))
+        return false;
+    if ((int32_t)n <= 0 || idx < 0 || idx >= (int32_t)n || (int32_t)nb < 0 || nb > (1u << 24))
+        return false;
+    *nbit = (int32_t)nb;
+    *bits = addr + 8 + (uint64_t)idx * ((nb + 7) / 8);
+    return true;
+}
+
+static bool scan_bitvector(walker *w, const frame *f, uint64_t start, int32_t nbit, uint64_t bits)
+{
+    for (int32_t i = 0; i < nbit; i++) {
+        uint8_t b;
+        if (!core_read_u8(w->rt->core, bits + i / 8, &b))
+            return false;
+        if (b >> (i % 8) & 1)
+            if (!stack_slot(w, f, start + (uint64_t)i * 8))
+                return false;
+    }
+    return true;
+}
+
+static bool scan_conservative(walker *w, const frame *f, uint64_t lo, uint64_t hi)
+{
+    w->r->conservative_frames++;
+    for (uint64_t a = lo & ~7ull; a + 8 <= hi; a += 8)
+        if (!stack_slot(w, f, a))
+            return false;
+    return true;
+}
+
+/* runtime/mgcmark.go scanframeworker: locals, args, stack objects. */
+static bool scan_frame(walker *w, const frame *f, bool conservative)
+{
+    const go_runtime *rt = w->rt;
+    if (conservative)
+        return scan_conservative(w, f, f->sp, f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
+    uint64_t target = f->pc;
+    int32_t idx = -1;
+    if (target != f->fn.entry) {
+        target--;
+        pcln_pcdata(rt->pcln, &f->fn, 1 /* PCDATA_StackMapIndex */, target, &idx);
+    }
+    if (idx == -1)
+        idx = 0;
+    uint32_t off;
+    int32_t nbit;
+    uint64_t bits;
+    if (f->varp > f->sp && pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
+        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
+        if (!scan_bitvector(w, f, f->varp - (uint64_t)nbit * 8, nbit, bits))
+            return false;
+    if (f->fn.args > 0 && pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
+        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
+        if (!scan_bitvector(w, f, f->argp, nbit, bits))
+            return false;
+    /* Stack objects (address-taken locals): scanning all of them is a safe
+     * over-approximation of the runtime's reachability-driven scan. */
+    if (pcln_funcdata(rt->pcln, &f->fn, 2 /* StackObjects */, &off)) {
+        uint64_t objs = w->gofunc + off, count;
+        if (core_read_u64(rt->core, objs, &count) && count < 4096) {
+            for (uint64_t i = 0; i < count; i++) {
+                uint64_t rec = objs + 8 + i * 16;
+                uint32_t o, sz, ptrbytes, gcoff;
+                if (!core_read_u32(rt->core, rec, &o) || !core_read_u32(rt->core, rec + 4, &sz) ||
+                    !core_read_u32(rt->core, rec + 8, &ptrbytes) || !core_read_u32(rt->core, rec + 12, &gcoff))
+                    break;
+                uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
+                if (base < f->sp || (int32_t)ptrbytes <= 0)
+                    continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
+                for (uint32_t k = 0; k < ptrbytes / 8; k++) {
+                    uint8_t b;
+                    if (!core_read_u8(rt->core, w->rodata + gcoff + k / 8, &b))
+                        break;
+                    if ((b >> (k % 8) & 1) && !stack_slot(w, f, base + (uint64_t)k * 8))
+                        return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+static bool name_is(const pcln_func *f, const char *n)
+{
+    return f->name != NULL && strcmp(f->name, n) == 0;
+}
+
+/* Unwind one goroutine from (pc, sp) within [lo, hi) (runtime/traceback.go). */
+static bool walk_stack(walker *w, uint64_t pc, uint64_t sp, uint64_t lo, uint64_t hi)
+{
+    const go_runtime *rt = w->rt;
+    bool conservative_next = false;
+    for (int n = 0; n < MAX_FRAMES; n++) {
+        frame f = {.pc = pc, .sp = sp};
+        if (pc == 0 || sp < lo || sp >= hi || !pcln_find(rt->pcln, pc, &f.fn)) {
+            if (pc != 0)
+                w->r->unwind_failures++;
+            return true;
+        }
+        if (name_is(&f.fn, "runtime.goexit") || name_is(&f.fn, "runtime.mstart") ||
+            name_is(&f.fn, "runtime.rt0_go") || (f.fn.flag & 1 /* TopFrame */))
+            return true;
+        int32_t delta = 0;
+        if (!pcln_spdelta(rt->pcln, &f.fn, pc, &delta) || delta < 0) {
+            w->r->unwind_failures++;
+            return true;
+        }
+        f.fp = sp + (uint64_t)delta + 8; /* + return address (amd64) */
+        f.varp = f.fp - 8;
+        if (f.varp > f.sp)
+            f.varp -= 8;                 /* saved frame pointer */
+        f.argp = f.fp;
+        bool preempt = name_is(&f.fn, "runtime.asyncPreempt") || name_is(&f.fn, "runtime.debugCallV2");
+        w->r->frames++;
+        if (!scan_frame(w, &f, preempt || conservative_next))
+            return false;
+        conservative_next = preempt; /* the interrupted frame has no valid map either */
+        uint64_t ret;
+        if (f.fp > hi || !core_read_u64(rt->core, f.fp - 8, &ret)) {
+            w->r->unwind_failures++;
+            return true;
+        }
+        if (f.fn.flag & 2 /* SPWrite */)
+            return true;
+        pc = ret;
+        sp = f.fp;
+    }
+    w->r->unwind_failures++;
+    return true;
+}
+
+static bool scan_stacks(walker *w)
+{
+    rt_goroutine *gs;
+    size_t ngs;
+    const go_runtime *rt = w->rt;
+    if (!rt_goroutines(rt, &gs, &ngs, w->err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < ngs && ok; i++) {
+        const rt_goroutine *g = &gs[i];
+        if (g->status == G_IDLE || g->status == G_DEAD || g->status == G_DEADEXTRA)
+            continue;
+        if (g->stack_hi <= g->stack_lo || g->stack_hi - g->stack_lo > (1ull << 32))
+            continue;
+        w->r->goroutines++;
+        if (w->opts->split_goroutines)
+            snprintf(w->prefix, sizeof w->prefix, "goroutine %llu: ", (unsigned long long)g->goid);
+        uint64_t pc = g->pc, sp = g->sp;
+        if (g->status == G_RUNNING) {
+            /* Its registers are on a thread; the one whose SP is inside this stack. */
+            for (size_t t = 0; t < core_thread_count(rt->core); t++) {
+                const core_thread *th = &core_threads(rt->core)[t];
+                if (th->regs[CORE_REG_RSP] >= g->stack_lo && th->regs[CORE_REG_RSP] < g->stack_hi) {
+                    pc = th->regs[CORE_REG_RIP];
+                    sp = th->regs[CORE_REG_RSP];
+                }
+            }
+        }
+        ok = walk_stack(w, pc, sp, g->stack_lo, g->stack_hi);
+    }
+    w->prefix[0] = '\0';
+    free(gs);
+    return ok;
+}
+
+/* ---- registers ---- */
+
+static bool scan_registers(walker *w)
+{
+    const go_runtime *rt = w->rt;
+    for (size_t t = 0; t < core_thread_count(rt->core); t++) {
+        const core_thread *th = &core_threads(rt->core)[t];
+        for (int k = 0; k < 16; k++) {
+            uint32_t obj = heap_find(w->h, th->regs[k]);
+            if (obj == HEAP_NONE)
+                continue;
+            uint32_t id;
+            if (!root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err))
+                return false;
+            root_edge e = {.root = id, .obj = obj, .slot = 0};
+            if (!VEC_PUSH(&w->r->edges, e, w->err))
+                return false;
+        }
+    }
+    return true;
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const root_edge *x = a, *y = b;
+    if (x->root != y->root)
+        return x->root < y->root ? -1 : 1;
+    return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
+{
+    static const roots_opts defaults = {.registers = true};
+    memset(r, 0, sizeof *r);
+    r->index = ghf_xcalloc(1, sizeof *r->index, err);
+    if (r->index == NULL)
+        return false;
+    walker w = {.h = h, .r = r, .opts = opts ? opts : &defaults, .err = err, .rt = h->rt};
+    rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.gofunc, &w.gofunc);
+    rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.rodata, &w.rodata);
+    if (!scan_globals(&w) || !scan_stacks(&w) || (w.opts->registers && !scan_registers(&w))) {
+        roots_free(r);
+        return false;
+    }
+    qsort(r->edges.v, r->edges.n, sizeof *r->edges.v, cmp_edge);
+    return true;
+}
+
+void roots_free(roots *r)
+{
+    VEC_FREE(&r->list);
+    VEC_FREE(&r->edges);
+    VEC_FREE(&r->names);
+    if (r->index)
+        free(r->index->slots);
+    free(r->index);
+    memset(r, 0, sizeof *r);
+}

@@ -19,4 +19,12 @@ typedef struct ghf_graph {
     uint64_t *size;     /* nnodes entries: shallow bytes */
 } ghf_graph;
 
+struct heap;
+struct roots;
+
+/* Nodes: roots first (root id = node id), then heap object i = node nroots + i.
+ * Root edges come from roots.edges, object edges from the heap's CSR. */
+bool graph_build(const struct heap *h, const struct roots *r, ghf_graph *g, ghf_err *err);
+void graph_free(ghf_graph *g);
+
 #endif

@@ -18,28 +18,30 @@
 
 #include <stdint.h>
 #include "heap.h"
+#include "strtab.h"
 #include "vec.h"
 
 enum root_kind { ROOT_GLOBAL = 1, ROOT_STACK, ROOT_OTHER };
 
 typedef struct root {
-    uint32_t name;          /* offset into roots.names */
+    uint32_t name;          /* id in roots.names */
     uint8_t kind;           /* enum root_kind */
     dwx_type_id type;       /* declared DWARF type of the variable, 0 if unknown */
-    uint64_t addr;          /* address of the variable (first slot seen) */
+    uint64_t addr;          /* address of the first slot seen */
 } root;
 
 typedef struct root_edge {
     uint32_t root;
     uint32_t obj;
     uint64_t slot;          /* address of the pointer word */
+    uint64_t var_addr;      /* start of the variable holding the slot, 0 if unknown */
+    dwx_type_id var_type;   /* its DWARF type, 0 if unknown */
 } root_edge;
 
 typedef struct roots {
     VEC(root) list;
     VEC(root_edge) edges;   /* sorted by root after roots_collect */
-    VEC(char) names;
-    struct roots_index *index;  /* name -> root id */
+    strtab names;           /* root names; root id == name id */
     /* what could not be walked precisely (reported, never silent) */
     uint64_t goroutines, frames, conservative_frames, unwind_failures;
 } roots;
@@ -54,7 +56,7 @@ void roots_free(roots *r);
 
 static inline const char *root_name(const roots *r, uint32_t id)
 {
-    return r->names.v + r->list.v[id].name;
+    return strtab_get(&r->names, r->list.v[id].name);
 }
 
 #endif

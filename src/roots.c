@@ -9,61 +9,16 @@
 
 #define MAX_FRAMES 100000
 
-struct roots_index {
-    uint32_t *slots;   /* root id + 1, 0 = empty */
-    size_t cap;
-};
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-/* Find or create the root called name. */
+/* Find or create the root called name (root ids equal name ids). */
 static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type, uint64_t addr,
                      uint32_t *out, ghf_err *err)
 {
-    struct roots_index *ix = r->index;
-    if ((r->list.n + 1) * 2 > ix->cap) {
-        size_t ncap = ix->cap ? ix->cap * 2 : 1024;
-        uint32_t *ns = ghf_xcalloc(ncap, sizeof *ns, err);
-        if (ns == NULL)
-            return false;
-        for (size_t i = 0; i < ix->cap; i++) {
-            if (!ix->slots[i])
-                continue;
-            size_t j = hash_str(root_name(r, ix->slots[i] - 1)) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = ix->slots[i];
-        }
-        free(ix->slots);
-        ix->slots = ns;
-        ix->cap = ncap;
-    }
-    size_t j = hash_str(name) & (ix->cap - 1);
-    for (; ix->slots[j]; j = (j + 1) & (ix->cap - 1)) {
-        if (strcmp(root_name(r, ix->slots[j] - 1), name) == 0) {
-            *out = ix->slots[j] - 1;
-            return true;
-        }
-    }
-    size_t len = strlen(name) + 1;
-    root nr = {.name = (uint32_t)r->names.n, .kind = kind, .type = type, .addr = addr};
-    if (!VEC_RESERVE(&r->names, r->names.n + len, err))
+    if (!strtab_intern(&r->names, name, strlen(name), out, err))
         return false;
-    memcpy(r->names.v + r->names.n, name, len);
-    r->names.n += len;
-    if (!VEC_PUSH(&r->list, nr, err))
-        return false;
-    ix->slots[j] = (uint32_t)r->list.n;
-    *out = (uint32_t)r->list.n - 1;
-    return true;
+    if (*out < r->list.n)
+        return true;
+    root nr = {.name = *out, .kind = kind, .type = type, .addr = addr};
+    return VEC_PUSH(&r->list, nr, err);
 }
 
 typedef struct walker {
@@ -78,7 +33,8 @@ typedef struct walker {
 
 /* If the word at slot points into an allocated object, record an edge
  * from the root named `name`. */
-static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type)
+static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type,
+                      uint64_t var_addr)
 {
     uint64_t v;
     if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
@@ -89,7 +45,7 @@ static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, 
     uint32_t id;
     if (!root_get(w->r, name, kind, type, slot, &id, w->err))
         return false;
-    root_edge e = {.root = id, .obj = obj, .slot = slot};
+    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type};
     return VEC_PUSH(&w->r->edges, e, w->err);
 }
 
@@ -115,9 +71,11 @@ static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits
             continue;
         const dwx_var *var = dwx_global_at(rt->dw, slot - rt->bias);
         dwx_type_id type = 0;
+        uint64_t var_addr = 0;
         if (var != NULL) {
             snprintf(name, sizeof name, "%s", var->name);
             type = var->type;
+            var_addr = var->addr + rt->bias;
         } else {
             uint64_t off;
             const char *sym = core_symbol_at(rt->core, slot, &off);
@@ -127,7 +85,7 @@ static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits
                 snprintf(name, sizeof name, "%s+0x%llx", start == 0 ? "?" : "global",
                          (unsigned long long)(slot - start));
         }
-        if (!slot_edge(w, slot, name, ROOT_GLOBAL, type))
+        if (!slot_edge(w, slot, name, ROOT_GLOBAL, type, var_addr))
             return false;
     }
     return true;
@@ -164,10 +122,12 @@ typedef struct frame {
     pcln_func fn;
 } frame;
 
-static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap, dwx_type_id *type)
+static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
+                            dwx_type_id *type, uint64_t *var_addr)
 {
     const go_runtime *rt = w->rt;
     *type = 0;
+    *var_addr = 0;
     const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
     uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
     if (df != NULL) {
@@ -176,6 +136,14 @@ static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf,
         if (l != NULL) {
             snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
             *type = l->type;
+            const dwx_loc_range *lr = dwx_loc_ranges(rt->dw);
+            for (uint32_t i = 0; i < l->nranges; i++) {
+                const dwx_loc_range *x = &lr[l->first_range + i];
+                if (lookup_pc - rt->bias >= x->lo && lookup_pc - rt->bias < x->hi) {
+                    *var_addr = f->fp + (uint64_t)x->cfa_offset;
+                    break;
+                }
+            }
             return;
         }
     }
@@ -186,11 +154,11 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
 {
     char name[640];
     dwx_type_id type;
-    uint64_t v;
+    uint64_t v, var_addr;
     if (!core_read_u64(w->rt->core, slot, &v) || v == 0 || heap_find(w->h, v) == HEAP_NONE)
         return true;
-    frame_slot_name(w, f, slot, name, sizeof name, &type);
-    return slot_edge(w, slot, name, ROOT_STACK, type);
+    frame_slot_name(w, f, slot, name, sizeof name, &type, &var_addr);
+    return slot_edge(w, slot, name, ROOT_STACK, type, var_addr);
 }
 
 /* Read a stackmap bitvector: stackmap{n, nbit int32; bytedata[]} at addr. */
@@ -378,7 +346,7 @@ static bool scan_registers(walker *w)
             uint32_t id;
             if (!root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err))
                 return false;
-            root_edge e = {.root = id, .obj = obj, .slot = 0};
+            root_edge e = {.root = id, .obj = obj};
             if (!VEC_PUSH(&w->r->edges, e, w->err))
                 return false;
         }
@@ -398,9 +366,6 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
 {
     static const roots_opts defaults = {.registers = true};
     memset(r, 0, sizeof *r);
-    r->index = ghf_xcalloc(1, sizeof *r->index, err);
-    if (r->index == NULL)
-        return false;
     walker w = {.h = h, .r = r, .opts = opts ? opts : &defaults, .err = err, .rt = h->rt};
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.gofunc, &w.gofunc);
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.rodata, &w.rodata);
@@ -416,9 +381,6 @@ void roots_free(roots *r)
 {
     VEC_FREE(&r->list);
     VEC_FREE(&r->edges);
-    VEC_FREE(&r->names);
-    if (r->index)
-        free(r->index->slots);
-    free(r->index);
+    strtab_free(&r->names);
     memset(r, 0, sizeof *r);
 }

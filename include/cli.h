@@ -7,12 +7,27 @@
 #ifndef GHF_CLI_H
 #define GHF_CLI_H
 
+#include <stdio.h>
 #include "ghf_error.h"
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
 int cmd_render(int argc, char **argv);   /* render/cli_render.c */
 int cmd_info(int argc, char **argv);     /* src/cli_info.c */
+int cmd_objects(int argc, char **argv);  /* src/cli_heap.c */
+int cmd_histogram(int argc, char **argv);
+int cmd_roots(int argc, char **argv);
+
+/* Options shared by the commands that read a core. */
+typedef struct cli_core_args {
+    const char *core, *exe;
+    const char *output;      /* "-" = stdout */
+    bool json, force, no_heap;
+} cli_core_args;
+
+/* Parse "[--json] [-o F] [--force] [extra] CORE EXE". Returns -1 to go on,
+ * or an exit code (help printed, or a usage error reported). */
+int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(FILE *));
 
 /* Print err as the single stderr line and return its exit code. */
 int cli_report(const ghf_err *err);

@@ -9,6 +9,8 @@
 #include "ghf_error.h"
 #include "goruntime.h"
 #include "heap.h"
+#include "roots.h"
+#include "types.h"
 
 typedef struct session_opts {
     bool force;      /* --force: accept build-ID mismatch and unknown Go versions */
@@ -20,11 +22,19 @@ typedef struct session {
     dwx *dw;
     go_runtime *rt;
     heap *heap;      /* NULL until session_load_heap */
+    roots roots;     /* valid after session_load_roots */
+    obj_types types; /* valid after session_load_types */
+    bool have_roots, have_types;
     session_opts opts;
+    double t0;       /* start time, for progress lines */
 } session;
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err);
 bool session_load_heap(session *s, ghf_err *err);
+/* Each loads what it needs before it (heap before roots before types). */
+bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
+bool session_load_types(session *s, ghf_err *err);
+void session_progress(const session *s, const char *what);
 void session_close(session *s);
 
 /* Write s as a JSON string literal (quotes, escapes, control characters). */

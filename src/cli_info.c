@@ -1,5 +1,4 @@
 /* cli_info.c — `goheapflame info`: what is in this core, at a glance. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,40 +102,21 @@ static void write_text(FILE *fp, session *s, const info_data *d)
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'}, {"no-heap", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-    };
-    bool json = false, no_heap = false;
-    const char *out_path = "-";
-    session_opts so = {0};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = true; break;
-        case 'o': out_path = optarg; break;
-        case 'f': so.force = true; break;
-        case 'n': no_heap = true; break;
-        case 'h': info_usage(stdout); return GHF_EXIT_OK;
-        default: info_usage(stderr); return GHF_EXIT_USAGE;
-        }
-    }
-    if (argc - optind != 2) {
-        fprintf(stderr, "goheapflame: info needs CORE and EXE (see goheapflame info --help)\n");
-        return GHF_EXIT_USAGE;
-    }
+    cli_core_args a;
+    int rc = cli_parse_core_args(argc, argv, &a, info_usage);
+    if (rc >= 0)
+        return rc;
     ghf_err err = {0};
     session s;
     info_data d = {0};
     outfile of = {0};
-    if (!session_open(&s, argv[optind], argv[optind + 1], &so, &err))
+    session_opts so = {.force = a.force};
+    if (!session_open(&s, a.core, a.exe, &so, &err))
         return cli_report(&err);
-    if ((!no_heap && !session_load_heap(&s, &err)) || !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
-        !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !outfile_open(&of, out_path, &err))
+    if ((!a.no_heap && !session_load_heap(&s, &err)) || !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
+        !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !outfile_open(&of, a.output, &err))
         goto fail;
-    if (json)
+    if (a.json)
         write_json(of.fp, &s, &d);
     else
         write_text(of.fp, &s, &d);

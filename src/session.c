@@ -11,10 +11,10 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(const session *s, double t0, const char *what)
+void session_progress(const session *s, const char *what)
 {
     if (s->opts.progress)
-        fprintf(stderr, "goheapflame: %-28s %6.2fs\n", what, now() - t0);
+        fprintf(stderr, "goheapflame: %-34s %6.2fs\n", what, now() - s->t0);
 }
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
@@ -22,18 +22,18 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     memset(s, 0, sizeof *s);
     if (opts)
         s->opts = *opts;
-    double t0 = now();
+    s->t0 = now();
     core_open_opts co = {.force = s->opts.force};
     if (!core_open(core_path, exe_path, &co, &s->core, err))
         return false;
-    progress(s, t0, "read core and executable");
+    session_progress(s, "read core and executable");
     if (!dwx_open(exe_path, &s->dw, err))
         goto fail;
-    progress(s, t0, "indexed DWARF");
+    session_progress(s, "indexed DWARF");
     rt_open_opts ro = {.force = s->opts.force};
     if (!rt_open(s->core, s->dw, &ro, &s->rt, err))
         goto fail;
-    progress(s, t0, "found Go runtime state");
+    session_progress(s, "found Go runtime state");
     return true;
 fail:
     session_close(s);
@@ -42,15 +42,42 @@ fail:
 
 bool session_load_heap(session *s, ghf_err *err)
 {
-    double t0 = now();
+    if (s->heap != NULL)
+        return true;
     if (!heap_build(s->rt, &s->heap, err))
         return false;
-    progress(s, t0, "read heap objects and pointers");
+    session_progress(s, "read heap objects and pointers");
+    return true;
+}
+
+bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
+{
+    if (s->have_roots)
+        return true;
+    if (!session_load_heap(s, err) || !roots_collect(s->heap, opts, &s->roots, err))
+        return false;
+    s->have_roots = true;
+    session_progress(s, "found roots");
+    return true;
+}
+
+bool session_load_types(session *s, ghf_err *err)
+{
+    if (s->have_types)
+        return true;
+    if (!session_load_roots(s, NULL, err) || !types_infer(s->heap, &s->roots, &s->types, err))
+        return false;
+    s->have_types = true;
+    session_progress(s, "inferred types");
     return true;
 }
 
 void session_close(session *s)
 {
+    if (s->have_types)
+        types_free(&s->types);
+    if (s->have_roots)
+        roots_free(&s->roots);
     heap_free(s->heap);
     rt_close(s->rt);
     if (s->dw)

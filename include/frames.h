@@ -1,0 +1,31 @@
+/* frames.h — from a retention tree to the weighted tree that is drawn.
+ *
+ * Root frames carry the root's name ("main.cache", "main.worker.buf");
+ * object frames carry the object's type ("main.Item", "[]uint8"). Objects
+ * held only by several roots hang under "[shared] main.a + main.b" so that
+ * nothing is counted twice and nothing vanishes. A chain of objects of the
+ * same type (linked lists, trees) collapses into one frame, and every frame
+ * standing for several objects is shown as "main.Node ×200000", so output
+ * size stays linear in the number of distinct paths, not objects.
+ */
+#ifndef GHF_FRAMES_H
+#define GHF_FRAMES_H
+
+#include <stdint.h>
+#include "domtree.h"
+#include "graph.h"
+#include "roots.h"
+#include "types.h"
+#include "wtree.h"
+
+typedef struct frames_opts {
+    uint32_t max_depth;    /* frames above this depth fold into their ancestor; 0 = no limit (default) */
+    uint64_t min_bytes;    /* objects retaining fewer bytes fold into their parent frame; default 0 */
+    const char *focus;     /* POSIX extended regex: keep only subtrees whose frame matches; NULL = all */
+    bool no_collapse;      /* keep runs of the same type as separate frames (default: collapse) */
+} frames_opts;
+
+bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t,
+                  const frames_opts *o, wtree *out, ghf_err *err);
+
+#endif

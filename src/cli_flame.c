@@ -1,0 +1,290 @@
+/* cli_flame.c — the main job: core + executable -> reference flame graph.
+ *
+ *   goheapflame [OPTIONS] CORE EXE -o ref.svg|ref.png|ref.folded|ref.bt|ref.pb.gz|ref.json
+ *
+ * Stages: session (core, DWARF, runtime) -> heap -> roots -> types -> graph
+ * -> retention tree -> frames -> output. Each stage reports its time on
+ * stderr with --progress (on by default when stderr is a terminal).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "domtree.h"
+#include "frames.h"
+#include "graph.h"
+#include "outfile.h"
+#include "output.h"
+#include "render.h"
+#include "session.h"
+
+enum out_format { FMT_NONE, FMT_SVG, FMT_PNG, FMT_FOLDED, FMT_STAP, FMT_PPROF, FMT_JSON };
+
+static const struct { const char *name, *ext; enum out_format f; } formats[] = {
+    {"svg", ".svg", FMT_SVG},       {"png", ".png", FMT_PNG},     {"folded", ".folded", FMT_FOLDED},
+    {"folded", ".txt", FMT_FOLDED}, {"stap", ".bt", FMT_STAP},    {"pprof", ".pb.gz", FMT_PPROF},
+    {"pprof", ".pprof", FMT_PPROF}, {"json", ".json", FMT_JSON},
+};
+
+static void flame_usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: goheapflame [OPTIONS] CORE EXE -o OUTPUT\n"
+        "       goheapflame flame [OPTIONS] CORE EXE -o OUTPUT\n"
+        "\n"
+        "Draw a memory reference flame graph of a Go core: each GC root at the base,\n"
+        "the objects it keeps alive above it, each frame as wide as the bytes retained\n"
+        "under it.\n"
+        "\n"
+        "Output (format from the extension of -o, or --format):\n"
+        "  -o, --output F     .svg (interactive), .png, .folded (folded stacks), .bt (SystemTap\n"
+        "                     backtraces for stackcollapse-stap.pl), .pb.gz (pprof), .json;\n"
+        "                     '-' writes to standard output (format: --format, default folded)\n"
+        "  --format NAME      svg, png, folded, stap, pprof or json\n"
+        "\n"
+        "Retention:\n"
+        "  --tree MODE        dominator (default): a frame's width is what would be freed\n"
+        "                     without it; objects held by several roots appear once under\n"
+        "                     \"[shared] root + root\". first-path: each object is credited to\n"
+        "                     the first root that reaches it, breadth-first in root order\n"
+        "  --goroutines       one root per goroutine (\"goroutine 7: main.worker.buf\") instead\n"
+        "                     of merging goroutines that hold the same variable\n"
+        "  --no-registers     do not use thread registers as (conservative) roots\n"
+        "  --no-collapse      keep chains of same-typed objects as separate frames\n"
+        "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
+        "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
+        "  --focus REGEX      keep only subtrees whose frame matches REGEX (POSIX extended)\n"
+        "\n"
+        "Picture (svg, png):\n"
+        "  --title TEXT       title (default \"Memory reference flame graph\")\n"
+        "  --width PX         image width (default 1200)\n"
+        "  --icicle           roots at the top instead of the bottom\n"
+        "  --sort name|size   sibling order (default name: towers keep their place)\n"
+        "  --colors type|package|mono   colouring (default type)\n"
+        "  --theme light|dark (default light)\n"
+        "\n"
+        "Other:\n"
+        "  --force            accept an executable whose build ID differs from the core's,\n"
+        "                     and Go versions outside 1.19-1.27\n"
+        "  --progress         report stages and timings on stderr (default when stderr is\n"
+        "                     a terminal); --quiet turns it off\n"
+        "  -h, --help         this text\n");
+}
+
+static enum out_format format_by_name(const char *n)
+{
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(formats[i].name, n) == 0)
+            return formats[i].f;
+    return FMT_NONE;
+}
+
+static enum out_format format_by_path(const char *p)
+{
+    size_t n = strlen(p);
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        size_t e = strlen(formats[i].ext);
+        if (n > e && strcmp(p + n - e, formats[i].ext) == 0)
+            return formats[i].f;
+    }
+    return FMT_NONE;
+}
+
+typedef struct flame_args {
+    const char *core, *exe, *output, *focus, *title;
+    enum out_format format;
+    enum dom_mode tree;
+    roots_opts roots;
+    frames_opts frames;
+    render_opts render;
+    bool force, progress;
+} flame_args;
+
+static int parse(int argc, char **argv, flame_args *a)
+{
+    enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
+           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
+        {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
+        {"no-registers", no_argument, NULL, O_NOREGS}, {"no-collapse", no_argument, NULL, O_NOCOLLAPSE},
+        {"max-depth", required_argument, NULL, O_MAXDEPTH}, {"min-bytes", required_argument, NULL, O_MINBYTES},
+        {"focus", required_argument, NULL, O_FOCUS}, {"title", required_argument, NULL, O_TITLE},
+        {"width", required_argument, NULL, O_WIDTH}, {"icicle", no_argument, NULL, O_ICICLE},
+        {"sort", required_argument, NULL, O_SORT}, {"colors", required_argument, NULL, O_COLORS},
+        {"theme", required_argument, NULL, O_THEME}, {"force", no_argument, NULL, O_FORCE},
+        {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->roots.registers = true;
+    a->progress = isatty(STDERR_FILENO);
+    render_opts_default(&a->render);
+    a->title = "Memory reference flame graph";
+    unsigned long long v;
+    int c, li = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, &li)) != -1) {
+        switch (c) {
+        case 'o': a->output = optarg; break;
+        case O_FORMAT:
+            if ((a->format = format_by_name(optarg)) == FMT_NONE)
+                goto bad;
+            break;
+        case O_TREE:
+            if (strcmp(optarg, "dominator") == 0)
+                a->tree = DOM_MODE_DOMINATOR;
+            else if (strcmp(optarg, "first-path") == 0)
+                a->tree = DOM_MODE_FIRST_PATH;
+            else
+                goto bad;
+            break;
+        case O_GOROUTINES: a->roots.split_goroutines = true; break;
+        case O_NOREGS: a->roots.registers = false; break;
+        case O_NOCOLLAPSE: a->frames.no_collapse = true; break;
+        case O_MAXDEPTH:
+            if (!cli_parse_u64(optarg, &v) || v > UINT32_MAX)
+                goto bad;
+            a->frames.max_depth = (uint32_t)v;
+            break;
+        case O_MINBYTES:
+            if (!cli_parse_u64(optarg, &v))
+                goto bad;
+            a->frames.min_bytes = v;
+            break;
+        case O_FOCUS: a->frames.focus = optarg; break;
+        case O_TITLE: a->title = optarg; break;
+        case O_WIDTH:
+            if (!cli_parse_u64(optarg, &v) || v < 200 || v > 100000)
+                goto bad;
+            a->render.width = (int)v;
+            break;
+        case O_ICICLE: a->render.layout.orient = LAYOUT_ICICLE; break;
+        case O_SORT:
+            if (strcmp(optarg, "name") == 0)
+                a->render.layout.sort = LAYOUT_SORT_NAME;
+            else if (strcmp(optarg, "size") == 0)
+                a->render.layout.sort = LAYOUT_SORT_SIZE;
+            else
+                goto bad;
+            break;
+        case O_COLORS:
+            if (strcmp(optarg, "type") == 0)
+                a->render.colors = COLOR_TYPE;
+            else if (strcmp(optarg, "package") == 0)
+                a->render.colors = COLOR_PACKAGE;
+            else if (strcmp(optarg, "mono") == 0)
+                a->render.colors = COLOR_MONO;
+            else
+                goto bad;
+            break;
+        case O_THEME:
+            if (strcmp(optarg, "light") == 0)
+                a->render.theme = THEME_LIGHT;
+            else if (strcmp(optarg, "dark") == 0)
+                a->render.theme = THEME_DARK;
+            else
+                goto bad;
+            break;
+        case O_FORCE: a->force = true; break;
+        case O_PROGRESS: a->progress = true; break;
+        case O_QUIET: a->progress = false; break;
+        case 'h': flame_usage(stdout); return GHF_EXIT_OK;
+        default: flame_usage(stderr); return GHF_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "goheapflame: needs CORE and EXE (see goheapflame --help)\n");
+        return GHF_EXIT_USAGE;
+    }
+    a->core = argv[optind];
+    a->exe = argv[optind + 1];
+    if (a->output == NULL) {
+        fprintf(stderr, "goheapflame: no output: give -o FILE (.svg, .png, .folded, .bt, .pb.gz, .json) or -o -\n");
+        return GHF_EXIT_USAGE;
+    }
+    if (a->format == FMT_NONE)
+        a->format = strcmp(a->output, "-") == 0 ? FMT_FOLDED : format_by_path(a->output);
+    if (a->format == FMT_NONE) {
+        fprintf(stderr, "goheapflame: cannot tell the format of '%s' from its extension: use --format\n", a->output);
+        return GHF_EXIT_USAGE;
+    }
+    return -1;
+bad:
+    fprintf(stderr, "goheapflame: invalid value '%s' for --%s (see goheapflame --help)\n", optarg, longopts[li].name);
+    return GHF_EXIT_USAGE;
+}
+
+static bool write_output(const flame_args *a, const wtree *w, const render_opts *ro, FILE *fp, ghf_err *err)
+{
+    output_opts oo;
+    output_opts_default(&oo);
+    switch (a->format) {
+    case FMT_SVG: return render_svg(w, ro, fp, err);
+    case FMT_PNG: return render_png(w, ro, fp, err);
+    case FMT_FOLDED: return output_folded(w, fp, &oo, err);
+    case FMT_STAP: return output_stap(w, fp, &oo, err);
+    case FMT_PPROF: return output_pprof(w, fp, &oo, err);
+    case FMT_JSON: return output_json(w, fp, &oo, err);
+    default: return ghf_fail(err, GHF_EXIT_INTERNAL, "no output format");
+    }
+}
+
+int cmd_flame(int argc, char **argv)
+{
+    flame_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    ghf_err err = {0};
+    session s;
+    session_opts so = {.force = a.force, .progress = a.progress};
+    ghf_graph g = {0};
+    domtree d = {0};
+    wtree w = {0};
+    bool have_w = false;
+    outfile of = {0};
+    if (!session_open(&s, a.core, a.exe, &so, &err))
+        return cli_report(&err);
+    if (!session_load_roots(&s, &a.roots, &err) || !session_load_types(&s, &err) ||
+        !graph_build(s.heap, &s.roots, &g, &err))
+        goto fail;
+    session_progress(&s, "built the reference graph");
+    if (!domtree_build(&d, &g, a.tree, &err))
+        goto fail;
+    session_progress(&s, a.tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
+    if (!frames_build(&d, &g, &s.roots, &s.types, &a.frames, &w, &err))
+        goto fail;
+    have_w = true;
+    char human[32], human2[32], subtitle[1024];
+    render_human_bytes(d.total, human, sizeof human);
+    render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
+    const char *base = strrchr(a.core, '/') ? strrchr(a.core, '/') + 1 : a.core;
+    snprintf(subtitle, sizeof subtitle, "%s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
+             base, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
+             d.nreach - g.nroots, human2);
+    render_opts ro = a.render;
+    ro.title = a.title;
+    ro.subtitle = subtitle;
+    ro.count_name = "bytes";
+    ro.show_objects = true;
+    if (!outfile_open(&of, a.output, &err) || !write_output(&a, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
+        goto fail;
+    session_progress(&s, "wrote the output");
+    wtree_free(&w);
+    domtree_free(&d);
+    graph_free(&g);
+    session_close(&s);
+    return GHF_EXIT_OK;
+fail:
+    outfile_abort(&of);
+    if (have_w)
+        wtree_free(&w);
+    domtree_free(&d);
+    graph_free(&g);
+    session_close(&s);
+    return cli_report(&err);
+}

@@ -1,0 +1,154 @@
+/* frames.c — retention tree -> weighted tree of named frames (frames.h). */
+#include "frames.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t root_kind_to_wtree(uint8_t k)
+{
+    return k == ROOT_GLOBAL ? WTREE_KIND_ROOT_GLOBAL : k == ROOT_STACK ? WTREE_KIND_ROOT_STACK : WTREE_KIND_ROOT_OTHER;
+}
+
+static bool child(wtree *w, uint32_t parent, const char *name, uint32_t kind, uint32_t *out, ghf_err *err)
+{
+    if (!wtree_child(w, parent, name, strlen(name), out, err))
+        return false;
+    w->nodes.v[*out].kind = kind;
+    return true;
+}
+
+/* "[shared] main.a + main.b + 3 more" for a node only the super-root dominates. */
+static void shared_label(const dom_shared *sh, const roots *r, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "[shared]");
+    uint32_t named = sh->nroots < DOM_SHARE_K ? sh->nroots : DOM_SHARE_K;
+    for (uint32_t i = 0; i < named && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s %s", i ? " +" : "", root_name(r, sh->roots[i]));
+    if (sh->nroots > DOM_SHARE_K && n < cap)
+        snprintf(buf + n, cap - n, " + more");
+}
+
+/* Rename frames that stand for several objects: "T" -> "T ×N". */
+static bool decorate_counts(wtree *w, ghf_err *err)
+{
+    char buf[1200];
+    size_t n = w->nodes.n;
+    for (size_t i = 1; i < n; i++) {
+        wtree_node *x = &w->nodes.v[i];
+        if (x->kind != WTREE_KIND_FRAME || x->self_count < 2)
+            continue;
+        snprintf(buf, sizeof buf, "%s \xc3\x97%llu", wtree_name(w, (uint32_t)i), (unsigned long long)x->self_count);
+        if (!wtree_rename(w, (uint32_t)i, buf, err))
+            return false;
+    }
+    return true;
+}
+
+/* Keep only subtrees whose frame matches re, plus the paths down to them. */
+static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
+{
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        return ghf_fail(err, GHF_EXIT_USAGE, "--focus: invalid regular expression '%s'", pattern);
+    size_t n = w->nodes.n;
+    uint8_t *keep = calloc(n ? n : 1, 1); /* 1 = inside a matching subtree, 2 = on a path to one */
+    if (keep == NULL) {
+        regfree(&re);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
+    }
+    for (size_t i = 1; i < n; i++) { /* parents precede children */
+        uint32_t p = w->nodes.v[i].parent;
+        if (keep[p] == 1 || regexec(&re, wtree_name(w, (uint32_t)i), 0, NULL, 0) == 0)
+            keep[i] = 1;
+    }
+    for (size_t i = n; i-- > 1;)
+        if (keep[i]) {
+            uint32_t p = w->nodes.v[i].parent;
+            if (p != WTREE_ROOT && !keep[p])
+                keep[p] = 2;
+        }
+    for (size_t i = 1; i < n; i++)
+        if (keep[i] != 1) { /* not inside a match: its own bytes are not shown */
+            w->nodes.v[i].self_bytes = 0;
+            w->nodes.v[i].self_count = 0;
+        }
+    regfree(&re);
+    free(keep);
+    return true;
+}
+
+bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t,
+                  const frames_opts *o, wtree *w, ghf_err *err)
+{
+    static const frames_opts defaults = {0};
+    if (o == NULL)
+        o = &defaults;
+    if (!wtree_init(w, err))
+        return false;
+    uint32_t *wnode = malloc(((size_t)g->nnodes + 1) * sizeof *wnode);
+    VEC(uint32_t) depth = {0};
+    if (wnode == NULL) {
+        wtree_free(w);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
+    }
+    char label[1200];
+    bool ok = VEC_PUSH(&depth, 0u, err);
+    for (uint32_t k = 0; ok && k < d->nreach; k++) {
+        uint32_t v = d->order[k];
+        uint32_t pw, id;
+        if (v < g->nroots) {
+            ok = child(w, WTREE_ROOT, root_name(r, v), root_kind_to_wtree(r->list.v[v].kind), &id, err);
+            if (ok) {
+                wnode[v] = id;
+                while (ok && depth.n <= id)
+                    ok = VEC_PUSH(&depth, 1u, err);
+            }
+            continue;
+        }
+        uint32_t obj = v - g->nroots;
+        const char *type = types_label(t, obj);
+        uint32_t p = d->idom[v];
+        bool run = false;
+        if (p == DOM_SUPER) {
+            const dom_shared *sh = domtree_shared(d, v);
+            if (sh != NULL)
+                shared_label(sh, r, label, sizeof label);
+            else
+                snprintf(label, sizeof label, "[shared]");
+            ok = child(w, WTREE_ROOT, label, WTREE_KIND_SHARED, &pw, err);
+            while (ok && depth.n <= pw)
+                ok = VEC_PUSH(&depth, 1u, err);
+        } else {
+            pw = wnode[p];
+            run = !o->no_collapse && p >= g->nroots && strcmp(types_label(t, p - g->nroots), type) == 0;
+        }
+        if (!ok)
+            break;
+        if (run || (o->max_depth && depth.v[pw] >= o->max_depth) ||
+            (o->min_bytes && d->retained[v] < o->min_bytes && pw != WTREE_ROOT)) {
+            id = pw; /* fold into the parent frame: widths still add up */
+        } else {
+            ok = child(w, pw, type, WTREE_KIND_FRAME, &id, err);
+            while (ok && depth.n <= id)
+                ok = VEC_PUSH(&depth, depth.v[pw] + 1, err);
+        }
+        if (!ok)
+            break;
+        wnode[v] = id;
+        wtree_add(w, id, g->size[v], 1);
+    }
+    free(wnode);
+    VEC_FREE(&depth);
+    if (ok && o->focus)
+        ok = focus_tree(w, o->focus, err);
+    if (ok)
+        ok = decorate_counts(w, err);
+    if (!ok) {
+        wtree_free(w);
+        return false;
+    }
+    wtree_finish(w);
+    return true;
+}

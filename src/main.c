@@ -10,6 +10,7 @@ static const struct {
     cli_cmd_fn fn;
     const char *summary;
 } commands[] = {
+    {NULL, NULL, NULL}, /* end */
 };
 
 static void usage(FILE *fp)
@@ -23,7 +24,7 @@ static void usage(FILE *fp)
         "\n"
         "Commands:\n",
         GHF_VERSION);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; commands[i].name; i++)
         fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp,
         "\n"
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         printf("goheapflame %s\n", GHF_VERSION);
         return GHF_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "goheapflame: unknown command '%s' (see goheapflame --help)\n", argv[1]);

@@ -145,15 +145,17 @@ static bool map_file(const char *path, const char *what, const uint8_t **map, si
 /* What an ELF file claims to be, judged from its identification bytes and
  * header only (done before libelf sees it, so that libelf only ever gets
  * little-endian ELF64 whose data it never needs to convert in place). */
-enum kind { K_NOT_ELF, K_OTHER_CLASS, K_CORE, K_EXEC, K_OTHER };
+enum kind { K_NOT_ELF, K_SHORT, K_OTHER_CLASS, K_CORE, K_EXEC, K_OTHER };
 
 static enum kind file_kind(const uint8_t *m, size_t n, uint16_t *machine)
 {
     *machine = 0;
     if (n < EI_NIDENT || memcmp(m, ELFMAG, SELFMAG) != 0)
         return K_NOT_ELF;
-    if (m[EI_CLASS] != ELFCLASS64 || m[EI_DATA] != ELFDATA2LSB || n < sizeof(Elf64_Ehdr))
+    if (m[EI_CLASS] != ELFCLASS64 || m[EI_DATA] != ELFDATA2LSB)
         return K_OTHER_CLASS;
+    if (n < sizeof(Elf64_Ehdr))
+        return K_SHORT;
     Elf64_Ehdr eh;
     memcpy(&eh, m, sizeof eh);
     *machine = eh.e_machine;
@@ -977,10 +979,14 @@ static bool check_match(ghf_core *c, const core_open_opts *opts, ghf_err *err)
             const core_file_map *f = &c->files.v[i];
             if (strcmp(f->path, c->exe_mapped_path) != 0)
                 continue;
+            /* an entry may be part of a PT_LOAD (ld.so splits RELRO off),
+             * but must sit at that PT_LOAD's offset for its address */
             bool found = false;
             for (size_t j = 0; j < c->loads.n && !found; j++) {
                 const exe_load *l = &c->loads.v[j];
-                found = page_down(l->vaddr) + c->pie_bias == f->start && page_down(l->offset) == f->file_offset;
+                uint64_t seg = page_down(l->vaddr) + c->pie_bias, delta = f->start - seg;
+                found = f->start >= seg && delta < l->memsz + (l->vaddr - page_down(l->vaddr)) &&
+                        f->file_offset == page_down(l->offset) + delta;
             }
             if (!found)
                 snprintf(why, sizeof why, "the core maps %s at 0x%llx from file offset 0x%llx, which no PT_LOAD of "
@@ -1019,6 +1025,7 @@ static const char *kind_name(enum kind k)
 {
     switch (k) {
     case K_NOT_ELF: return "not an ELF file";
+    case K_SHORT: return "truncated: shorter than an ELF header";
     case K_OTHER_CLASS: return "not a 64-bit little-endian ELF file";
     case K_CORE: return "an ELF core file";
     case K_EXEC: return "an ELF executable";

@@ -298,7 +298,8 @@ static bool index_symbols(ghf_core *c, const exe_section *symtab, const exe_sect
         uint64_t addr = s.st_shndx == SHN_ABS ? s.st_value : s.st_value + c->pie_bias;
         c->syms.v[c->syms.n++] = (exe_sym){addr, s.st_size, strs + s.st_name};
     }
-    qsort(c->syms.v, c->syms.n, sizeof *c->syms.v, cmp_sym_addr);
+    if (c->syms.n > 1)
+        qsort(c->syms.v, c->syms.n, sizeof *c->syms.v, cmp_sym_addr);
 
     c->sym_maxend = ghf_xcalloc(c->syms.n, sizeof *c->sym_maxend, err);
     size_t cap = 16;
@@ -563,6 +564,29 @@ static int cmp_piece(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Sort pieces by address and clip overlaps (the earlier piece wins), so
+ * that lookups stay well defined even for a malformed core. */
+static void sort_and_clip(piece_vec *v)
+{
+    if (v->n < 2)
+        return;
+    qsort(v->v, v->n, sizeof *v->v, cmp_piece);
+    size_t w = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        piece p = v->v[i];
+        if (w > 0 && p.start < v->v[w - 1].end) {
+            uint64_t cut = v->v[w - 1].end;
+            if (cut >= p.end)
+                continue;
+            if (p.bytes)
+                p.bytes += cut - p.start;
+            p.start = cut;
+        }
+        v->v[w++] = p;
+    }
+    v->n = w;
+}
+
 /* Index of the piece containing addr in a sorted array, or SIZE_MAX. */
 static size_t piece_find(const piece *v, size_t n, uint64_t addr)
 {
@@ -636,20 +660,9 @@ static bool core_tail_pieces(ghf_core *c, uint64_t a, uint64_t b, uint8_t prot, 
         ok = VEC_PUSH(&exe_parts, ((piece){s, e, c->exe_map + off, SRC_EXE, prot}), err);
     }
     if (ok) {
-        qsort(exe_parts.v, exe_parts.n, sizeof *exe_parts.v, cmp_piece);
-        for (size_t i = 0; ok && i < exe_parts.n; i++) /* NT_FILE entries do not overlap, but be safe */
-            if (i > 0 && exe_parts.v[i].start < exe_parts.v[i - 1].end) {
-                uint64_t cut = exe_parts.v[i - 1].end;
-                if (cut >= exe_parts.v[i].end) {
-                    exe_parts.v[i] = exe_parts.v[i - 1]; /* fully hidden: duplicate the previous */
-                    continue;
-                }
-                exe_parts.v[i].bytes += cut - exe_parts.v[i].start;
-                exe_parts.v[i].start = cut;
-            }
+        sort_and_clip(&exe_parts); /* NT_FILE entries do not overlap, but be safe */
         for (size_t i = 0; ok && i < exe_parts.n; i++)
-            if (i == 0 || exe_parts.v[i].start != exe_parts.v[i - 1].start)
-                ok = VEC_PUSH(out, exe_parts.v[i], err);
+            ok = VEC_PUSH(out, exe_parts.v[i], err);
         if (ok)
             ok = push_uncovered(exe_parts.v, exe_parts.n, (piece){a, b, NULL, SRC_ZERO, prot}, out, err);
     }
@@ -703,29 +716,10 @@ static bool build_address_space(ghf_core *c, Elf *e, size_t phnum, ghf_err *err)
             }
         }
     }
-    qsort(upper.v, upper.n, sizeof *upper.v, cmp_piece);
-    qsort(c->core_only.v, c->core_only.n, sizeof *c->core_only.v, cmp_piece);
-    /* Core PT_LOADs never overlap in a sane core; clip any that do so that
-     * lookups stay well defined (the earlier segment wins). */
-    size_t w = 0;
-    for (size_t i = 0; i < upper.n; i++) {
-        piece p = upper.v[i];
-        if (w > 0 && p.start < upper.v[w - 1].end) {
-            uint64_t cut = upper.v[w - 1].end;
-            if (cut >= p.end)
-                continue;
-            if (p.bytes)
-                p.bytes += cut - p.start;
-            p.start = cut;
-        }
-        upper.v[w++] = p;
-    }
-    upper.n = w;
-    w = 0;
-    for (size_t i = 0; i < c->core_only.n; i++)
-        if (w == 0 || c->core_only.v[i].start >= c->core_only.v[w - 1].end)
-            c->core_only.v[w++] = c->core_only.v[i];
-    c->core_only.n = w;
+    /* Core PT_LOADs never overlap in a sane core; if they do, the earlier
+     * segment wins. */
+    sort_and_clip(&upper);
+    sort_and_clip(&c->core_only);
 
     /* lower layers: the executable, and (without NT_FILE) zero tails under it */
     for (size_t i = 0; i < c->loads.n; i++) {
@@ -740,11 +734,20 @@ static bool build_address_space(ghf_core *c, Elf *e, size_t phnum, ghf_err *err)
             !VEC_PUSH(&lower, ((piece){a + l->filesz, a + l->memsz, NULL, SRC_ZERO, prot}), err))
             goto out;
     }
-    qsort(lower.v, lower.n, sizeof *lower.v, cmp_piece);
+    sort_and_clip(&lower);
+    piece_vec visible = {0};
     for (size_t i = 0; i < under.n; i++)
-        if (!push_uncovered(lower.v, lower.n, under.v[i], &lower, err))
+        if (!push_uncovered(lower.v, lower.n, under.v[i], &visible, err)) {
+            VEC_FREE(&visible);
             goto out;
-    qsort(lower.v, lower.n, sizeof *lower.v, cmp_piece);
+        }
+    for (size_t i = 0; i < visible.n; i++)
+        if (!VEC_PUSH(&lower, visible.v[i], err)) {
+            VEC_FREE(&visible);
+            goto out;
+        }
+    VEC_FREE(&visible);
+    sort_and_clip(&lower);
 
     /* final = upper + (lower - upper), without the absent pieces */
     piece_vec all = {0};
@@ -758,9 +761,9 @@ static bool build_address_space(ghf_core *c, Elf *e, size_t phnum, ghf_err *err)
             VEC_FREE(&all);
             goto out;
         }
-    qsort(all.v, all.n, sizeof *all.v, cmp_piece);
+    sort_and_clip(&all);
     /* merge neighbours that continue each other, so core_view can span them */
-    w = 0;
+    size_t w = 0;
     for (size_t i = 0; i < all.n; i++) {
         piece p = all.v[i];
         if (w > 0) {

@@ -570,3 +570,136 @@ Test(core, a_reproduced_build_matches)
     cr_expect(strstr(core_exe_match(c), "build ID") != NULL);
     core_close(c);
 }
+
+/* Random damage to the headers and notes of a real core: open fails with
+ * exit code 3 or 4 and a message, or succeeds and every read stays inside
+ * the files (ASan/UBSan builds check that). Fixed seed: reproducible. */
+Test(core_bad, damaged_headers_and_notes_never_crash)
+{
+    const char *n = "go1.27-kernel";
+    char exe[4096];
+    fixture_path(n, "exe", exe, sizeof exe);
+    Elf64_Phdr note = {0}, data = {0};
+    core_layout(n, &note, &data, truth_u64(n, "gPtr_val"));
+    const char *t = truncated_copy(n, (off_t)(data.p_offset + data.p_filesz));
+    size_t span = note.p_offset + note.p_filesz;
+    uint8_t *orig = malloc(span);
+    cr_assert(orig);
+    int fd = open(t, O_RDWR);
+    cr_assert(fd >= 0);
+    cr_assert_eq(pread(fd, orig, span, 0), (ssize_t)span);
+    unsigned seed = 12345;
+    size_t opened = 0, failed = 0;
+    Elf64_Ehdr eh;
+    memcpy(&eh, orig, sizeof eh);
+    size_t hdrs = eh.e_phoff + (size_t)eh.e_phnum * sizeof(Elf64_Phdr); /* ELF and program headers */
+    cr_assert_lt(hdrs, span);
+    for (int iter = 0; iter < 2000; iter++) {
+        /* a few damaged bytes or words, often in length fields */
+        int k = 1 + (int)(rand_r(&seed) % 4);
+        size_t offs[4];
+        for (int j = 0; j < k; j++) {
+            size_t off = (size_t)rand_r(&seed) % (rand_r(&seed) % 2 ? hdrs : span - 8);
+            offs[j] = off;
+            uint64_t junk = ((uint64_t)rand_r(&seed) << 33) ^ (uint64_t)rand_r(&seed);
+            if (rand_r(&seed) % 3 == 0)
+                junk = UINT64_MAX - (uint64_t)(rand_r(&seed) % 16);
+            size_t len = 1 + (size_t)(rand_r(&seed) % 8);
+            cr_assert_eq(pwrite(fd, &junk, len, (off_t)off), (ssize_t)len);
+        }
+        ghf_core *c = NULL;
+        ghf_err e = open_paths(t, exe, false, &c);
+        if (c) {
+            opened++;
+            uint64_t v;
+            uint8_t buf[64];
+            core_read_u64(c, truth_u64(n, "gPtr_val"), &v);
+            core_read(c, truth_u64(n, "marker_addr"), buf, sizeof buf);
+            for (size_t r = 0; r < core_region_count(c); r += 7) {
+                core_region reg;
+                core_region_at(c, r, &reg);
+                core_read(c, reg.end - 16, buf, 16);
+                core_view(c, reg.start, 16);
+            }
+            for (size_t th = 0; th < core_thread_count(c); th++)
+                core_read_u64(c, core_threads(c)[th].regs[CORE_REG_RSP], &v);
+            core_close(c);
+        } else {
+            failed++;
+            cr_expect(e.code == GHF_EXIT_INPUT || e.code == GHF_EXIT_UNSUPPORTED, "iter %d: code %d %s", iter,
+                      e.code, e.msg);
+        }
+        for (int j = 0; j < k; j++) /* restore */
+            cr_assert_eq(pwrite(fd, orig + offs[j], 8, (off_t)offs[j]), 8);
+    }
+    cr_log_info("damaged cores: %zu opened, %zu refused", opened, failed);
+    cr_expect_gt(failed, 0);
+    close(fd);
+    free(orig);
+    unlink(t);
+}
+
+/* The same for the executable: its ELF, program and section headers and
+ * notes (all in the first page of a Go binary), and .go.buildinfo. */
+Test(core_bad, damaged_executable_never_crashes)
+{
+    const char *n = "go1.27-kernel";
+    char exe[4096], core[4096], cmd[16384];
+    fixture_path(n, "exe", exe, sizeof exe);
+    fixture_path(n, "core", core, sizeof core);
+    const char *t = tmp_file("damaged-exe");
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", exe, t);
+    cr_assert_eq(system(cmd), 0);
+    ghf_core *good = open_ok(n);
+    size_t bi_size = 0;
+    uint64_t bi_addr = 0;
+    cr_assert(core_exe_section(good, ".go.buildinfo", &bi_size, &bi_addr));
+    core_close(good);
+    /* .go.buildinfo's file offset: non-PIE, so address - segment base + offset */
+    int fd = open(t, O_RDWR);
+    cr_assert(fd >= 0);
+    Elf64_Ehdr eh;
+    cr_assert_eq(pread(fd, &eh, sizeof eh, 0), (ssize_t)sizeof eh);
+    uint64_t bi_off = 0;
+    for (int i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        cr_assert_eq(pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (uint64_t)i * sizeof ph)), (ssize_t)sizeof ph);
+        if (ph.p_type == PT_LOAD && bi_addr >= ph.p_vaddr && bi_addr < ph.p_vaddr + ph.p_filesz)
+            bi_off = ph.p_offset + (bi_addr - ph.p_vaddr);
+    }
+    cr_assert_gt(bi_off, 0);
+    uint8_t first[4096], bi[256];
+    cr_assert_eq(pread(fd, first, sizeof first, 0), (ssize_t)sizeof first);
+    cr_assert_eq(pread(fd, bi, sizeof bi, (off_t)bi_off), (ssize_t)sizeof bi);
+    unsigned seed = 777;
+    size_t opened = 0, failed = 0;
+    for (int iter = 0; iter < 300; iter++) {
+        bool in_bi = rand_r(&seed) % 4 == 0;
+        size_t off = in_bi ? bi_off + (size_t)rand_r(&seed) % 64 : (size_t)rand_r(&seed) % (sizeof first - 8);
+        uint64_t junk = rand_r(&seed) % 2 ? UINT64_MAX - (uint64_t)(rand_r(&seed) % 300)
+                                          : ((uint64_t)rand_r(&seed) << 31) ^ (uint64_t)rand_r(&seed);
+        size_t len = 1 + (size_t)(rand_r(&seed) % 8);
+        cr_assert_eq(pwrite(fd, &junk, len, (off_t)off), (ssize_t)len);
+        ghf_core *c = NULL;
+        ghf_err e = open_paths(core, t, false, &c);
+        if (c) {
+            opened++;
+            uint64_t a, s;
+            core_symbol(c, "runtime.mheap_", &a, &s);
+            core_symbol_at(c, truth_u64(n, "gInit_addr"), &s);
+            (void)core_exe_go_version(c);
+            core_close(c);
+        } else {
+            failed++;
+            cr_expect(e.code == GHF_EXIT_INPUT || e.code == GHF_EXIT_UNSUPPORTED, "iter %d: %s", iter, e.msg);
+        }
+        if (in_bi)
+            cr_assert_eq(pwrite(fd, bi, sizeof bi, (off_t)bi_off), (ssize_t)sizeof bi);
+        else
+            cr_assert_eq(pwrite(fd, first, sizeof first, 0), (ssize_t)sizeof first);
+    }
+    cr_log_info("damaged executables: %zu opened, %zu refused", opened, failed);
+    cr_expect_gt(failed, 0);
+    close(fd);
+    unlink(t);
+}

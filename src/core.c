@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,7 @@ struct ghf_core {
     bool truncated;
 
     piece_vec pieces;      /* the laid-out address space, sorted */
+    _Atomic size_t last_hit; /* lookup cache: index into pieces */
     piece_vec core_only;  /* core file bytes only (for the build-ID check), sorted */
 
     VEC(core_thread) threads;
@@ -788,23 +790,23 @@ out:
     return ok;
 }
 
-/* The piece holding addr; a per-thread one-entry cache makes runs of
- * nearby reads (the heap scan) skip the binary search. */
-static _Thread_local const ghf_core *cache_core;
-static _Thread_local size_t cache_idx;
-
+/* The piece holding addr. A one-entry cache of the last hit makes runs of
+ * nearby reads (the heap scan) skip the binary search. It is a relaxed
+ * atomic so that threads may share a core: any index it holds is valid and
+ * is checked before use, so a stale value only costs a search. */
 static inline const piece *lookup(const ghf_core *c, uint64_t addr)
 {
-    if (cache_core == c && cache_idx < c->pieces.n) {
-        const piece *p = &c->pieces.v[cache_idx];
+    ghf_core *mc = (ghf_core *)c; /* the cache is not part of the value */
+    size_t i = atomic_load_explicit(&mc->last_hit, memory_order_relaxed);
+    if (i < c->pieces.n) {
+        const piece *p = &c->pieces.v[i];
         if (addr - p->start < p->end - p->start)
             return p;
     }
-    size_t i = piece_find(c->pieces.v, c->pieces.n, addr);
+    i = piece_find(c->pieces.v, c->pieces.n, addr);
     if (i == SIZE_MAX)
         return NULL;
-    cache_core = c;
-    cache_idx = i;
+    atomic_store_explicit(&mc->last_hit, i, memory_order_relaxed);
     return &c->pieces.v[i];
 }
 
@@ -1155,8 +1157,6 @@ void core_close(ghf_core *c)
 {
     if (c == NULL)
         return;
-    if (cache_core == c)
-        cache_core = NULL;
     if (c->core_map)
         munmap((void *)c->core_map, c->core_size);
     if (c->exe_map)

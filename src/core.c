@@ -95,7 +95,7 @@ struct ghf_core {
 
     id_note go_id, gnu_id;
     char go_version[64];
-    char match_how[640];
+    char match_how[1024];
 };
 
 /* ------------------------------------------------------------------ */
@@ -933,6 +933,13 @@ static void core_ids(const ghf_core *c, char *go, char *gnu, size_t idsz)
 
 static bool mismatch(ghf_core *c, bool force, const char *why, ghf_err *err)
 {
+    char more[700];
+    if (strstr(why, "build ID") == NULL && (c->go_id.found || c->gnu_id.found)) {
+        /* the core kept no build ID: still name the executable's */
+        snprintf(more, sizeof more, "%s; the core keeps no build ID, the executable's is %s", why,
+                 c->go_id.found ? c->go_id.id : c->gnu_id.id);
+        why = more;
+    }
     if (!force)
         return ghf_fail(err, GHF_EXIT_INPUT, "executable %s does not match the core: %s (--force overrides)",
                         c->exe_path, why);
@@ -984,19 +991,27 @@ static bool check_match(ghf_core *c, const core_open_opts *opts, ghf_err *err)
             const core_file_map *f = &c->files.v[i];
             if (strcmp(f->path, c->exe_mapped_path) != 0)
                 continue;
-            /* an entry may be part of a PT_LOAD (ld.so splits RELRO off),
-             * but must sit at that PT_LOAD's offset for its address */
-            bool found = false;
-            for (size_t j = 0; j < c->loads.n && !found; j++) {
-                const exe_load *l = &c->loads.v[j];
-                uint64_t seg = page_down(l->vaddr) + c->pie_bias, delta = f->start - seg;
-                found = f->start >= seg && delta < l->memsz + (l->vaddr - page_down(l->vaddr)) &&
-                        f->file_offset == page_down(l->offset) + delta;
+            /* An entry may be part of a PT_LOAD (ld.so splits RELRO off) or
+             * span several (the kernel merges neighbouring VMAs), but each
+             * page of it must sit at the file offset its PT_LOAD gives. */
+            bool found = true;
+            for (uint64_t at = f->start; found && at < f->end;) {
+                found = false;
+                for (size_t j = 0; j < c->loads.n && !found; j++) {
+                    const exe_load *l = &c->loads.v[j];
+                    uint64_t seg = page_down(l->vaddr) + c->pie_bias;
+                    uint64_t span = (l->memsz + (l->vaddr - page_down(l->vaddr)) + 0xfff) & ~(uint64_t)0xfff;
+                    if (at - seg >= span || f->file_offset + (at - f->start) != page_down(l->offset) + (at - seg))
+                        continue;
+                    found = true;
+                    uint64_t stop = seg + span < seg ? UINT64_MAX : seg + span; /* > at: progress */
+                    at = stop < f->end ? stop : f->end;
+                }
             }
             if (!found)
-                snprintf(why, sizeof why, "the core maps %s at 0x%llx from file offset 0x%llx, which no PT_LOAD of "
-                         "the executable does", f->path, (unsigned long long)f->start,
-                         (unsigned long long)f->file_offset);
+                snprintf(why, sizeof why, "the core maps %s at 0x%llx-0x%llx from file offset 0x%llx, which no "
+                         "PT_LOAD of the executable does", f->path, (unsigned long long)f->start,
+                         (unsigned long long)f->end, (unsigned long long)f->file_offset);
         }
     }
     const exe_section *bi = find_section(c, ".go.buildinfo");

@@ -13,6 +13,7 @@
 #ifndef GHF_CORE_H
 #define GHF_CORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "ghf_error.h"
@@ -38,28 +39,53 @@ typedef struct core_file_map {
     const char *path;
 } core_file_map;
 
-/* Open and validate. Errors: GHF_EXIT_INPUT for unreadable/not ELF/not a
- * core/truncated notes/exe mismatch; GHF_EXIT_UNSUPPORTED for another arch. */
+/* Open and validate. Errors: GHF_EXIT_INPUT for unreadable/empty/not ELF/
+ * not a core/swapped arguments/truncated notes/exe mismatch (build IDs read
+ * from the core's own copy of the executable's first page; see core.c);
+ * GHF_EXIT_UNSUPPORTED for another architecture or ELF class. A core whose
+ * PT_LOADs run past the end of the file opens, with core_truncated() set. */
 bool core_open(const char *core_path, const char *exe_path, const core_open_opts *opts,
                ghf_core **out, ghf_err *err);
 void core_close(ghf_core *c);
 
 /* ---- the address space ---- */
 
-/* Copy n bytes at addr. False when any byte is absent (unmapped); bytes in
- * [p_filesz, p_memsz) of a segment, and file holes, read as zero. */
+/* Copy n bytes at addr. False when any byte is absent (unmapped, or cut off
+ * by a truncated core); dst may then be partly written. Bytes in
+ * [p_filesz, p_memsz) of a core segment read from the executable where
+ * NT_FILE maps it there and as zero otherwise; file holes and PROT_NONE
+ * reservations read as zero. Cheap: a per-thread one-entry cache of the last
+ * segment, then a binary search. Safe to call from several threads. */
 bool core_read(const ghf_core *c, uint64_t addr, void *dst, size_t n);
 bool core_read_u64(const ghf_core *c, uint64_t addr, uint64_t *out);
 bool core_read_u32(const ghf_core *c, uint64_t addr, uint32_t *out);
 bool core_read_u8(const ghf_core *c, uint64_t addr, uint8_t *out);
 
 /* A pointer straight into an mmapped file for [addr, addr+n), or NULL when
- * that range is not wholly file-backed by one segment (then use core_read).
- * Valid until core_close. This is the fast path for scanning the heap. */
+ * that range is not wholly file-backed by one segment (then use core_read):
+ * zero-filled ranges also give NULL. Valid until core_close. This is the
+ * fast path for scanning the heap. The pointer is NOT necessarily aligned
+ * (gcore stores segments at odd file offsets): load words with memcpy. */
 const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n);
 
-/* True when addr is inside some mapping (core or executable). */
+/* True when addr is inside some mapping (core or executable). A gcore turns
+ * PROT_NONE reservations into readable zeros, so this proves little. */
 bool core_mapped(const ghf_core *c, uint64_t addr);
+
+/* The laid-out address space as sorted, non-overlapping regions, each
+ * wholly from one source. For `info`, debugging and tests. */
+enum core_source { CORE_SRC_CORE, CORE_SRC_EXE, CORE_SRC_ZERO };
+typedef struct core_region {
+    uint64_t start, end;       /* [start, end) */
+    enum core_source source;   /* core file bytes, executable file bytes, or zeros */
+    unsigned prot;             /* PF_R (4) | PF_W (2) | PF_X (1) of the segment */
+} core_region;
+size_t core_region_count(const ghf_core *c);
+bool core_region_at(const ghf_core *c, size_t i, core_region *out);
+
+/* True when a core PT_LOAD claims bytes past the end of the file; those
+ * bytes are absent (reads fail) and open succeeded anyway. */
+bool core_truncated(const ghf_core *c);
 
 /* ---- process facts from the notes ---- */
 size_t core_thread_count(const ghf_core *c);
@@ -75,13 +101,19 @@ int core_pid(const ghf_core *c);                /* from NT_PRPSINFO, 0 if absent
 bool core_symbol(const ghf_core *c, const char *name, uint64_t *addr, uint64_t *size);
 /* The symbol (STT_OBJECT/STT_FUNC) containing addr, or NULL; *off = addr - start. */
 const char *core_symbol_at(const ghf_core *c, uint64_t addr, uint64_t *off);
-/* Raw bytes of an executable section (NULL if absent); *addr is biased. */
+/* Raw bytes of an executable section as stored in the file (compressed
+ * .debug_* stay compressed); NULL if absent or SHT_NOBITS; *addr is biased. */
 const uint8_t *core_exe_section(const ghf_core *c, const char *name, size_t *size, uint64_t *addr);
+/* Biased address and size of any section, SHT_NOBITS (.bss) included. */
+bool core_exe_section_range(const ghf_core *c, const char *name, uint64_t *addr, uint64_t *size);
 const char *core_exe_path(const ghf_core *c);
 /* Go build ID (from the executable), "" if none; GNU build ID hex, "" if none. */
 const char *core_go_build_id(const ghf_core *c);
 const char *core_gnu_build_id(const ghf_core *c);
 /* Go version from .go.buildinfo of the executable ("go1.27.3"), "" if none. */
 const char *core_exe_go_version(const ghf_core *c);
+/* How core_open established that the executable matches the core, e.g.
+ * "Go and GNU build IDs", or "MISMATCH accepted by --force: ...". */
+const char *core_exe_match(const ghf_core *c);
 
 #endif

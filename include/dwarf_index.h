@@ -22,10 +22,16 @@ typedef struct dwx_type {
     uint32_t tag;            /* DW_TAG_* (base, pointer, structure, array, typedef, subroutine, ...) */
     uint32_t go_kind;        /* DW_AT_go_kind (abi.Kind: 25 struct, 23 slice, 24 string, 20 interface, 21 map, 18 chan, 19 func, 22 ptr, 17 array, 26 unsafe.Pointer), 0 if absent */
     uint64_t size;           /* DW_AT_byte_size, 0 if unknown */
-    dwx_type_id elem;        /* pointee, array element, typedef target, or DW_AT_go_elem */
+    dwx_type_id elem;        /* DW_AT_type: pointee, array element, typedef target (for a map or
+                                chan: the pointer to hash<K,V>/hchan<T>); DW_AT_go_elem if the DIE
+                                has no DW_AT_type (slices) */
+    dwx_type_id go_elem;     /* DW_AT_go_elem (slice/map/chan element), 0 if absent */
     dwx_type_id key;         /* DW_AT_go_key (maps) */
     uint64_t count;          /* array length (subrange count) */
-    uint64_t runtime_type;   /* DW_AT_go_runtime_type (link-time address), 0 if none */
+    uint64_t runtime_type;   /* DW_AT_go_runtime_type as a link-time address, 0 if none (the
+                                attribute is an offset into the section holding the type
+                                descriptors, .rodata or .go.type; converted here) */
+    uint64_t die_off;        /* .debug_info offset of the DIE */
     uint32_t first_field;    /* struct members: dwx_fields(d)[first_field .. +nfields) */
     uint32_t nfields;
 } dwx_type;
@@ -44,15 +50,26 @@ typedef struct dwx_var {       /* a global variable */
     dwx_type_id type;
 } dwx_var;
 
-typedef struct dwx_loc_range { /* where a local lives for pc in [lo, hi) */
+/* Where (part of) a local lives for pc in [lo, hi): bytes
+ * [value_offset, value_offset+size) of the value are at CFA + cfa_offset.
+ * A location made of DW_OP_piece pieces gives one range per piece that is on
+ * the stack; pieces in registers are not recorded (stack roots only need
+ * memory), so a local whose value is all in registers has no range there. */
+typedef struct dwx_loc_range {
     uint64_t lo, hi;         /* link-time pcs; lo=0, hi=UINT64_MAX for "always" */
-    int64_t cfa_offset;      /* value lives at CFA + cfa_offset (first piece) */
+    int64_t cfa_offset;
+    uint32_t value_offset;   /* byte offset of this piece inside the value */
+    uint32_t size;           /* piece size (the type size for a whole-value location; 0 if unknown) */
 } dwx_loc_range;
 
+/* Locals of lexical blocks and of inlined calls are flattened into their
+ * physical function (they share its frame); names and types of abstract
+ * origins are resolved. */
 typedef struct dwx_local {
     const char *name;
     dwx_type_id type;
     bool is_param;
+    bool inlined;            /* belongs to an inlined call (DW_TAG_inlined_subroutine) */
     uint32_t first_range, nranges; /* into the index's range table; only stack (CFA-relative) pieces */
 } dwx_local;
 
@@ -62,18 +79,29 @@ typedef struct dwx_func {
     uint32_t first_local, nlocals;
 } dwx_func;
 
-/* Errors: GHF_EXIT_UNSUPPORTED "executable has no DWARF (stripped with -w?)". */
+/* Errors: GHF_EXIT_INPUT if the file is unreadable, not ELF or its DWARF is
+ * corrupt; GHF_EXIT_UNSUPPORTED "... has no DWARF (stripped with -w?)". */
 bool dwx_open(const char *exe_path, dwx **out, ghf_err *err);
 void dwx_close(dwx *d);
 
+/* Highest DWARF version among the units (4 up to Go 1.24, 5 after). */
+unsigned dwx_dwarf_version(const dwx *d);
+/* DW_AT_producer of the first unit, e.g. "Go cmd/compile go1.27.3; regabi"; "" if none. */
+const char *dwx_producer(const dwx *d);
+
+size_t dwx_type_count(const dwx *d);                  /* ids are 1 .. count */
+/* When a name has several DIEs (a named struct is both a DW_TAG_structure_type
+ * and a DW_TAG_typedef of it), the non-typedef wins. */
 dwx_type_id dwx_type_by_name(const dwx *d, const char *name);
+dwx_type_id dwx_type_by_offset(const dwx *d, uint64_t die_off);
 dwx_type_id dwx_type_by_runtime_type(const dwx *d, uint64_t link_addr);
 const dwx_type *dwx_type_get(const dwx *d, dwx_type_id id);  /* NULL for 0 / out of range */
 /* Follow typedefs to the underlying type (returns id itself if not a typedef). */
 dwx_type_id dwx_resolve(const dwx *d, dwx_type_id id);
 const dwx_field *dwx_fields(const dwx *d);
-/* Member `name` of a struct (typedefs followed); NULL if absent. */
-const dwx_field *dwx_member(const dwx *d, dwx_type_id struct_type, const char *name);
+/* Member `name` of a struct (typedefs followed); NULL if absent. (Not called
+ * dwx_field: that is the member type's name.) */
+const dwx_field *dwx_field_by_name(const dwx *d, dwx_type_id struct_type, const char *name);
 
 /* DW_TAG_constant by full name, e.g. "runtime.heapArenaBytes". */
 bool dwx_const(const dwx *d, const char *name, int64_t *value);
@@ -83,10 +111,16 @@ const dwx_var *dwx_globals(const dwx *d);                 /* sorted by addr */
 const dwx_var *dwx_global_by_name(const dwx *d, const char *name);
 const dwx_var *dwx_global_at(const dwx *d, uint64_t link_addr); /* containing addr, or NULL */
 
+size_t dwx_func_count(const dwx *d);
+const dwx_func *dwx_funcs(const dwx *d);                  /* sorted by lowpc */
 const dwx_func *dwx_func_at(const dwx *d, uint64_t link_pc);   /* NULL if none */
+const dwx_func *dwx_func_by_name(const dwx *d, const char *name);
 const dwx_local *dwx_locals(const dwx *d);
 const dwx_loc_range *dwx_loc_ranges(const dwx *d);
-/* The local/param of f that occupies stack slot CFA+cfa_offset at pc; NULL if none. */
-const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t link_pc, int64_t cfa_offset);
+/* The local/param of f whose stack piece covers byte CFA+cfa_offset at pc;
+ * NULL if none. *value_offset (may be NULL) receives the byte offset of that
+ * stack byte inside the local's value. */
+const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t link_pc,
+                              int64_t cfa_offset, uint64_t *value_offset);
 
 #endif

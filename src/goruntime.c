@@ -63,7 +63,7 @@ rt_field rt_field_lookup(const dwx *dw, const char *type, const char *path)
             return none;
         memcpy(part, p, n);
         part[n] = '\0';
-        const dwx_field *f = dwx_member(dw, id, part);
+        const dwx_field *f = dwx_field_by_name(dw, id, part);
         if (f == NULL)
             return none;
         off += f->offset;

@@ -747,6 +747,63 @@ Test(pcln, targeted_corruptions_are_named)
     }
 }
 
+/* ---- the stripped go command against the toolchain's debug/gosym ---- */
+
+Test(pcln, go_command_matches_debug_gosym, .timeout = 300)
+{
+    for (size_t k = 0; k < NVERSIONS; k++) {
+        int v = versions[k];
+        char exe[64];
+        snprintf(exe, sizeof exe, "/usr/lib/go-1.%d/bin/go", v);
+        section sec;
+        cr_assert(read_section(exe, NULL, &sec), "%s: no pclntab section", exe);
+        char *gf = path_of(v, "gocmd.txt");
+        FILE *in = fopen(gf, "r");
+        cr_assert(in != NULL);
+        unsigned long long text;
+        cr_assert(fscanf(in, "text %llx\n", &text) == 1);
+        pcln *p;
+        ghf_err err = {0};
+        cr_assert(pcln_open(sec.bytes, sec.len, text, &p, &err), "go1.%d: %s", v, err.msg);
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        uint32_t i = 0, lines = 0;
+        while ((len = getline(&line, &cap, in)) > 0) {
+            if (line[len - 1] == '\n')
+                line[--len] = 0;
+            unsigned long long entry, end;
+            int ln, pos = 0;
+            char file[1024];
+            cr_assert(sscanf(line, "f %llx %llx %d %1023s %n", &entry, &end, &ln, file, &pos) == 4 && pos > 0,
+                      "bad line %s", line);
+            pcln_func f;
+            cr_assert(pcln_func_at(p, i, &f), "go1.%d: gosym has more than %u functions", v, i);
+            cr_expect_eq(f.entry, entry, "go1.%d: function %u", v, i);
+            cr_expect_eq(f.end, end, "go1.%d: function %u", v, i);
+            cr_expect_str_eq(f.name, line + pos, "go1.%d: function %u", v, i);
+            const char *gotfile;
+            int32_t gotline;
+            if (ln > 0) { /* gosym says -1 and "?" for functions without tables */
+                cr_expect(pcln_line(p, &f, f.entry, &gotfile, &gotline), "go1.%d: %s", v, f.name);
+                cr_expect_str_eq(gotfile, file, "go1.%d: %s", v, f.name);
+                cr_expect_eq(gotline, ln, "go1.%d: %s", v, f.name);
+                lines++;
+            } else {
+                cr_expect(!pcln_line(p, &f, f.entry, &gotfile, &gotline), "go1.%d: %s", v, f.name);
+            }
+            i++;
+        }
+        cr_expect_eq(i, pcln_nfunc(p), "go1.%d: gosym lists %u functions, we %u", v, i, pcln_nfunc(p));
+        cr_expect_gt(lines, i * 9 / 10);
+        free(line);
+        fclose(in);
+        free(gf);
+        pcln_close(p);
+        free(sec.bytes);
+    }
+}
+
 /* ---- big binary: the distribution's go command (stripped) ---- */
 
 static double now(void)

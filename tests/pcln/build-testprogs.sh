@@ -6,7 +6,8 @@
 #   OUT/go1.NN/nm.txt      go tool nm -size -sort address prog
 #   OUT/go1.NN/objdump.txt go tool objdump -s '^main\.' prog
 #   OUT/go1.NN/out.txt     what prog prints about itself (runtime.FuncForPC)
-# GOCACHE lives in OUT, so rebuilds are cached. Usage: build-testprogs.sh SRC_DIR OUT STAMP
+#   OUT/go1.NN/gocmd.txt   what debug/gosym reads from the (stripped) /usr/lib/go-1.NN/bin/go
+# GOCACHE lives in OUT, so rebuilds are cached. Usage: build-testprogs.sh TESTPROG_DIR OUT STAMP
 set -euo pipefail
 src=$(cd "$1" && pwd); out=$2; stamp=$3
 mkdir -p "$out"; out=$(cd "$out" && pwd)
@@ -24,5 +25,7 @@ for v in 19 21 22 23 24 26 27; do
   fi
   "$go" tool objdump -s '^main\.' "$d/prog" >"$d/objdump.txt"
   "$d/prog" >"$d/out.txt"
+  (cd "$src/../gosym" && "$go" build -o "$d/gosym" main.go)
+  "$d/gosym" "$go" >"$d/gocmd.txt"
 done
 touch "$stamp"

@@ -7,7 +7,7 @@
  *                      every path from the super-root to v passes through.
  *                      Retained size of v = the bytes that would be freed if
  *                      v were gone. Lengauer–Tarjan with path compression
- *                      (O(E log N)), all loops iterative.
+ *                      (O(E log N) worst case), all loops iterative.
  *  DOM_MODE_FIRST_PATH parent = breadth-first spanning tree from the roots in
  *                      root order; each object is credited to the first
  *                      root/path that reaches it (the seed tool's semantics).
@@ -34,6 +34,7 @@
 #define DOM_UNREACHABLE UINT32_MAX       /* idom of a node no root reaches */
 #define DOM_SUPER (UINT32_MAX - 1)       /* idom of a root, or of a node only the super-root dominates */
 #define DOM_SHARE_K 3                    /* roots named per shared node */
+#define DOM_MAX_NODES (1u << 31)         /* larger graphs are refused */
 
 enum dom_mode {
     DOM_MODE_DOMINATOR = 0,

@@ -14,7 +14,7 @@
 
 static bool check_graph(const ghf_graph *g, ghf_err *err)
 {
-    if (g->nnodes >= DOM_SUPER)
+    if (g->nnodes >= DOM_MAX_NODES)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "graph has %u nodes, more than the dominator tree can number", g->nnodes);
     if (g->nroots > g->nnodes)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "graph has %u roots but only %u nodes", g->nroots, g->nnodes);
@@ -88,16 +88,23 @@ static bool build_first_path(domtree *d, const ghf_graph *g)
     return true;
 }
 
+/* Per-vertex state of Lengauer–Tarjan, packed so that one cache miss
+ * brings all of it: on big graphs the run time is memory latency. */
+typedef struct lt_rec {
+    uint32_t anc;    /* path-compressed forest; NONE = forest root (unlinked) */
+    uint32_t label;  /* vertex of minimum semi on the compressed path */
+    uint32_t lsemi;  /* semi[label], cached */
+    uint32_t semi;   /* semidominator (DFS number) */
+} lt_rec;
+
 /* Working arrays of Lengauer–Tarjan, indexed by DFS number (0 = super-root). */
 typedef struct lt {
     uint32_t n;          /* numbered vertices, super-root included */
     uint32_t *num;       /* node -> DFS number, 0 = not reached */
     uint32_t *vert;      /* DFS number -> node (vert[0] unused) */
     uint32_t *parent;    /* DFS-tree parent */
-    uint32_t *semi;
-    uint32_t *label;
-    uint32_t *anc;       /* path-compressed forest; NONE = forest root */
-    uint32_t *idom;
+    lt_rec *rec;
+    uint32_t *idom;      /* also the bucket links while a vertex waits */
     uint32_t *bucket_head;
     uint32_t *stack;     /* DFS stack of nodes, later the compress stack */
     uint64_t *cursor;    /* DFS stack: next edge to follow */
@@ -110,9 +117,7 @@ static void lt_free(lt *s)
     free(s->num);
     free(s->vert);
     free(s->parent);
-    free(s->semi);
-    free(s->label);
-    free(s->anc);
+    free(s->rec);
     free(s->idom);
     free(s->bucket_head);
     free(s->stack);
@@ -121,10 +126,13 @@ static void lt_free(lt *s)
     free(s->rsrc);
 }
 
-/* Preorder numbering from the super-root: roots in order, edges in order. */
+/* Preorder numbering from the super-root: roots in order, edges in order.
+ * Counts each vertex's predecessors (in roff) on the way, while num[x] is
+ * in cache anyway. */
 static void lt_dfs(lt *s, const ghf_graph *g)
 {
     uint32_t n = 1;
+    uint64_t *indeg = s->roff;
     s->vert[0] = NONE;
     s->parent[0] = 0;
     for (uint32_t r = 0; r < g->nroots; r++) {
@@ -145,74 +153,78 @@ static void lt_dfs(lt *s, const ghf_graph *g)
                 continue;
             }
             uint32_t x = g->dst[s->cursor[sp - 1]++];
-            if (s->num[x] != 0)
+            uint32_t nx = s->num[x];
+            if (nx != 0) {
+                indeg[nx]++;
                 continue;
+            }
             s->num[x] = n;
             s->vert[n] = x;
             s->parent[n] = s->num[v];
+            indeg[n]++;
             n++;
             s->stack[sp] = x;
             s->cursor[sp] = g->off[x];
             sp++;
         }
     }
+    for (uint32_t r = 0; r < g->nroots; r++)
+        indeg[s->num[r]]++; /* the super-root's edge */
     s->n = n;
 }
 
-/* Predecessor lists in DFS numbers, counting-sort style. */
+/* Predecessor lists in DFS numbers, counting-sort style (roff holds the
+ * in-degrees counted by lt_dfs). */
 static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
 {
     uint32_t n = s->n;
-    s->roff = ghf_xcalloc((size_t)n + 1, sizeof *s->roff, err);
-    if (s->roff == NULL)
-        return false;
-    uint64_t total = 0;
-    for (uint32_t i = 1; i < n; i++) {
-        uint32_t v = s->vert[i];
-        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
-            s->roff[s->num[g->dst[e]]]++;
-        total += g->off[v + 1] - g->off[v];
-    }
-    for (uint32_t r = 0; r < g->nroots; r++)
-        s->roff[s->num[r]]++; /* the super-root's edge */
-    total += g->nroots;
+    for (uint32_t i = 1; i < n; i++) /* inclusive prefix: roff[i] = end of i */
+        s->roff[i] += s->roff[i - 1];
+    uint64_t total = s->roff[n - 1];
+    s->roff[n] = total;
     s->rsrc = malloc((size_t)(total ? total : 1) * sizeof *s->rsrc);
     if (s->rsrc == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
-    for (uint32_t i = 1; i < n; i++) /* inclusive prefix: roff[i] = end of i */
-        s->roff[i] += s->roff[i - 1];
-    s->roff[n] = total;
     for (uint32_t r = 0; r < g->nroots; r++)
         s->rsrc[--s->roff[s->num[r]]] = 0;
-    for (uint32_t i = 1; i < n; i++) {
-        uint32_t v = s->vert[i];
+    /* node order, not DFS order: sequential reads of off/dst/num */
+    for (uint32_t v = 0; v < g->nnodes; v++) {
+        uint32_t i = s->num[v];
+        if (i == 0)
+            continue;
         for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
             s->rsrc[--s->roff[s->num[g->dst[e]]]] = i;
     }
     return true; /* now roff[i] = start of i */
 }
 
-/* Vertex of minimum semi on the forest path from v up to (excluding) its
- * forest root, compressing that path on the way. */
-static inline uint32_t lt_eval(lt *s, uint32_t v)
+/* Minimum semi on the forest path from v up to (excluding) its forest root,
+ * and the vertex holding it; compresses the path on the way. */
+static inline uint32_t lt_eval(lt *s, uint32_t v, uint32_t *min_semi)
 {
-    uint32_t *anc = s->anc, *label = s->label, *semi = s->semi;
-    if (anc[v] == NONE)
+    lt_rec *rec = s->rec;
+    if (rec[v].anc == NONE) {
+        *min_semi = rec[v].semi;
         return v;
-    if (anc[anc[v]] != NONE) {
+    }
+    if (rec[rec[v].anc].anc != NONE) {
         uint32_t sp = 0, x = v;
-        while (anc[anc[x]] != NONE) {
+        while (rec[rec[x].anc].anc != NONE) {
             s->stack[sp++] = x;
-            x = anc[x];
+            x = rec[x].anc;
         }
         while (sp > 0) {
-            uint32_t y = s->stack[--sp], a = anc[y];
-            if (semi[label[a]] < semi[label[y]])
-                label[y] = label[a];
-            anc[y] = anc[a];
+            lt_rec *y = &rec[s->stack[--sp]];
+            const lt_rec *a = &rec[y->anc];
+            if (a->lsemi < y->lsemi) {
+                y->label = a->label;
+                y->lsemi = a->lsemi;
+            }
+            y->anc = a->anc;
         }
     }
-    return label[v];
+    *min_semi = rec[v].lsemi;
+    return rec[v].label;
 }
 
 /* Lengauer–Tarjan, simple linking with path compression: O(E log N) in the
@@ -224,36 +236,36 @@ static void lt_dominators(lt *s)
 {
     uint32_t n = s->n;
     uint32_t *idom = s->idom, *head = s->bucket_head;
+    lt_rec *rec = s->rec;
     for (uint32_t i = 0; i < n; i++) {
-        s->semi[i] = i;
-        s->label[i] = i;
-        s->anc[i] = NONE;
+        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .semi = i};
         head[i] = NONE;
     }
     idom[0] = 0;
     for (uint32_t w = n - 1; w >= 1; w--) {
-        uint32_t sw = s->semi[w];
+        uint32_t sw = w;
         for (uint64_t e = s->roff[w]; e < s->roff[w + 1]; e++) {
-            uint32_t v = s->rsrc[e];
-            uint32_t sv = v < w ? v : s->semi[lt_eval(s, v)]; /* unlinked: semi(v) = v */
+            uint32_t v = s->rsrc[e], sv = v; /* unlinked (v <= w): semi(v) = v */
+            if (v > w)
+                lt_eval(s, v, &sv);
             if (sv < sw)
                 sw = sv;
         }
-        s->semi[w] = sw;
+        rec[w].semi = rec[w].lsemi = sw;
         idom[w] = head[sw]; /* bucket link until idom(w) is known */
         head[sw] = w;
         uint32_t p = s->parent[w];
-        s->anc[w] = p;
+        rec[w].anc = p;
         for (uint32_t v = head[p]; v != NONE;) {
-            uint32_t next = idom[v];
-            uint32_t u = lt_eval(s, v);
-            idom[v] = s->semi[u] < s->semi[v] ? u : p;
+            uint32_t next = idom[v], su;
+            uint32_t u = lt_eval(s, v, &su);
+            idom[v] = su < rec[v].semi ? u : p;
             v = next;
         }
         head[p] = NONE;
     }
     for (uint32_t w = 1; w < n; w++)
-        if (idom[w] != s->semi[w])
+        if (idom[w] != rec[w].semi)
             idom[w] = idom[idom[w]];
 }
 
@@ -267,7 +279,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.parent = malloc(cap * sizeof *s.parent);
     s.stack = malloc(cap * sizeof *s.stack);
     s.cursor = malloc(cap * sizeof *s.cursor);
-    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor) {
+    s.roff = calloc(cap + 1, sizeof *s.roff);
+    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
@@ -276,12 +289,10 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.cursor = NULL;
     if (!lt_reverse(&s, g, err))
         goto out;
-    s.semi = malloc(s.n * sizeof *s.semi);
-    s.label = malloc(s.n * sizeof *s.label);
-    s.anc = malloc(s.n * sizeof *s.anc);
+    s.rec = malloc(s.n * sizeof *s.rec);
     s.idom = malloc(s.n * sizeof *s.idom);
     s.bucket_head = malloc(s.n * sizeof *s.bucket_head);
-    if (!s.semi || !s.label || !s.anc || !s.idom || !s.bucket_head) {
+    if (!s.rec || !s.idom || !s.bucket_head) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
@@ -302,6 +313,7 @@ out:
 static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
 {
     enum { CAP = DOM_SHARE_K + 1 };
+    const uint32_t TOP_SELF = 1u << 31; /* check_graph keeps nnodes below this */
     bool ok = false;
     uint32_t ntop = 0, nshared = 0;
     uint32_t *top = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *top);
@@ -312,12 +324,16 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
         goto out;
     }
-    /* top[v] = compact index of the super-root's child above v */
+    /* top[v] = compact index of the super-root's child above v, with
+     * TOP_SELF set when v is that child: one lookup answers both. */
     for (uint32_t i = 0; i < d->nreach; i++) {
         uint32_t v = d->order[i];
-        top[v] = d->idom[v] == DOM_SUPER ? ntop++ : top[d->idom[v]];
-        if (d->idom[v] == DOM_SUPER && v >= g->nroots)
-            nshared++;
+        if (d->idom[v] == DOM_SUPER) {
+            top[v] = ntop++ | TOP_SELF;
+            nshared += v >= g->nroots;
+        } else {
+            top[v] = top[d->idom[v]] & ~TOP_SELF;
+        }
     }
     if (nshared == 0) {
         ok = true;
@@ -325,16 +341,19 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     }
     /* Contracted graph: top(w) -> x for every edge w -> x into another top.
      * (An edge can only enter a different top's subtree at the top itself,
-     * because idom(x) dominates every predecessor of x.) */
+     * because idom(x) dominates every predecessor of x.) Nodes in id order:
+     * sequential reads of off, dst and top[w]. */
     coff = ghf_xcalloc((size_t)ntop + 1, sizeof *coff, err);
     if (coff == NULL)
         goto out;
-    for (uint32_t i = 0; i < d->nreach; i++) {
-        uint32_t w = d->order[i];
+    for (uint32_t w = 0; w < g->nnodes; w++) {
+        if (d->idom[w] == DOM_UNREACHABLE)
+            continue;
+        uint32_t tw = top[w] & ~TOP_SELF;
         for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
-            uint32_t x = g->dst[e];
-            if (d->idom[x] == DOM_SUPER && top[x] != top[w])
-                coff[top[w]]++;
+            uint32_t tx = top[g->dst[e]];
+            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
+                coff[tw]++;
         }
     }
     for (uint32_t t = 1; t < ntop; t++)
@@ -348,18 +367,20 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
         goto out;
     }
-    for (uint32_t i = d->nreach; i-- > 0;) {
-        uint32_t w = d->order[i];
-        for (uint64_t e = g->off[w + 1]; e-- > g->off[w];) {
-            uint32_t x = g->dst[e];
-            if (d->idom[x] == DOM_SUPER && top[x] != top[w])
-                cdst[--coff[top[w]]] = top[x];
+    for (uint32_t w = 0; w < g->nnodes; w++) {
+        if (d->idom[w] == DOM_UNREACHABLE)
+            continue;
+        uint32_t tw = top[w] & ~TOP_SELF;
+        for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
+            uint32_t tx = top[g->dst[e]];
+            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
+                cdst[--coff[tw]] = tx & ~TOP_SELF;
         }
     }
     /* One BFS per root in root order. A node already holding CAP smaller
      * roots is not expanded: everything below it holds them too. */
     for (uint32_t r = 0; r < g->nroots; r++) {
-        uint32_t t0 = top[r];
+        uint32_t t0 = top[r] & ~TOP_SELF;
         if (setn[t0] == CAP)
             continue;
         setv[(size_t)t0 * CAP + setn[t0]++] = r;
@@ -387,9 +408,10 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
         dom_shared *sh = &d->shared[d->nshared++];
         memset(sh, 0, sizeof *sh);
         sh->node = v;
-        sh->nroots = setn[top[v]];
+        uint32_t t = top[v] & ~TOP_SELF;
+        sh->nroots = setn[t];
         for (uint32_t k = 0; k < DOM_SHARE_K && k < sh->nroots; k++)
-            sh->roots[k] = setv[(size_t)top[v] * CAP + k];
+            sh->roots[k] = setv[(size_t)t * CAP + k];
     }
     ok = true;
 out:

@@ -374,8 +374,3 @@ Test(domtree, one_million_random_graph, .timeout = 100)
 {
     random_big(1000 * 1000, 3, 50, "random 1M");
 }
-
-Test(domtree, ten_million_nodes_twenty_million_edges, .timeout = 100)
-{
-    random_big(10 * 1000 * 1000, 2, 1000, "random 10M");
-}

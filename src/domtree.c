@@ -1,0 +1,465 @@
+/* domtree.c — dominator tree / first-path tree of a ghf_graph (include/domtree.h).
+ *
+ * Dominators: Lengauer–Tarjan, simple variant (path compression, no
+ * balancing), over DFS numbers in which 0 is the virtual super-root. Every
+ * step that the textbook writes recursively (DFS, compress) runs on an
+ * explicit stack, so a 10-million-node chain is just a long loop.
+ */
+#include "domtree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+static bool check_graph(const ghf_graph *g, ghf_err *err)
+{
+    if (g->nnodes >= DOM_MAX_NODES)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "graph has %u nodes, more than the dominator tree can number", g->nnodes);
+    if (g->nroots > g->nnodes)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "graph has %u roots but only %u nodes", g->nroots, g->nnodes);
+    if (g->nnodes == 0)
+        return true;
+    if (g->off[0] != 0)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge offsets do not start at 0");
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        if (g->off[v + 1] < g->off[v])
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge offsets decrease at node %u", v);
+    uint64_t nedges = g->off[g->nnodes];
+    for (uint64_t e = 0; e < nedges; e++)
+        if (g->dst[e] >= g->nnodes)
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge %llu points at node %u of %u",
+                            (unsigned long long)e, g->dst[e], g->nnodes);
+    return true;
+}
+
+static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->nnodes = g->nnodes;
+    d->idom = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->idom);
+    d->retained = ghf_xcalloc(g->nnodes, sizeof *d->retained, err);
+    d->order = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->order);
+    if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
+        domtree_free(d);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
+    }
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        d->idom[v] = DOM_UNREACHABLE;
+    return true;
+}
+
+/* Retained sizes: own size, then every node adds its total to its parent,
+ * children before parents (reverse of `order`). */
+static void accumulate_retained(domtree *d, const ghf_graph *g)
+{
+    d->total = 0;
+    for (uint32_t i = 0; i < d->nreach; i++) {
+        uint32_t v = d->order[i];
+        d->retained[v] = g->size[v];
+        d->total += g->size[v];
+    }
+    for (uint32_t i = d->nreach; i-- > 0;) {
+        uint32_t v = d->order[i];
+        uint32_t p = d->idom[v];
+        if (p != DOM_SUPER)
+            d->retained[p] += d->retained[v];
+    }
+}
+
+static bool build_first_path(domtree *d, const ghf_graph *g)
+{
+    uint32_t tail = 0;
+    for (uint32_t r = 0; r < g->nroots; r++) {
+        d->idom[r] = DOM_SUPER;
+        d->order[tail++] = r;
+    }
+    for (uint32_t head = 0; head < tail; head++) {
+        uint32_t v = d->order[head];
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            uint32_t x = g->dst[e];
+            if (d->idom[x] == DOM_UNREACHABLE) {
+                d->idom[x] = v;
+                d->order[tail++] = x;
+            }
+        }
+    }
+    d->nreach = tail;
+    return true;
+}
+
+/* Per-vertex state of Lengauer–Tarjan, packed so that one cache miss
+ * brings all of it: on big graphs the run time is memory latency. */
+typedef struct lt_rec {
+    uint32_t anc;    /* path-compressed forest; NONE = forest root (unlinked) */
+    uint32_t label;  /* vertex of minimum semi on the compressed path */
+    uint32_t lsemi;  /* semi[label], cached */
+    uint32_t semi;   /* semidominator (DFS number) */
+} lt_rec;
+
+/* Working arrays of Lengauer–Tarjan, indexed by DFS number (0 = super-root). */
+typedef struct lt {
+    uint32_t n;          /* numbered vertices, super-root included */
+    uint32_t *num;       /* node -> DFS number, 0 = not reached */
+    uint32_t *vert;      /* DFS number -> node (vert[0] unused) */
+    uint32_t *parent;    /* DFS-tree parent */
+    lt_rec *rec;
+    uint32_t *idom;      /* also the bucket links while a vertex waits */
+    uint32_t *bucket_head;
+    uint32_t *stack;     /* DFS stack of nodes, later the compress stack */
+    uint64_t *cursor;    /* DFS stack: next edge to follow */
+    uint64_t *roff;      /* predecessors of w: rsrc[roff[w] .. roff[w+1]) */
+    uint32_t *rsrc;
+} lt;
+
+static void lt_free(lt *s)
+{
+    free(s->num);
+    free(s->vert);
+    free(s->parent);
+    free(s->rec);
+    free(s->idom);
+    free(s->bucket_head);
+    free(s->stack);
+    free(s->cursor);
+    free(s->roff);
+    free(s->rsrc);
+}
+
+/* Preorder numbering from the super-root: roots in order, edges in order.
+ * Counts each vertex's predecessors (in roff) on the way, while num[x] is
+ * in cache anyway. */
+static void lt_dfs(lt *s, const ghf_graph *g)
+{
+    uint32_t n = 1;
+    uint64_t *indeg = s->roff;
+    s->vert[0] = NONE;
+    s->parent[0] = 0;
+    for (uint32_t r = 0; r < g->nroots; r++) {
+        if (s->num[r] != 0)
+            continue;
+        s->num[r] = n;
+        s->vert[n] = r;
+        s->parent[n] = 0;
+        n++;
+        uint32_t sp = 0;
+        s->stack[sp] = r;
+        s->cursor[sp] = g->off[r];
+        sp++;
+        while (sp > 0) {
+            uint32_t v = s->stack[sp - 1];
+            if (s->cursor[sp - 1] == g->off[v + 1]) {
+                sp--;
+                continue;
+            }
+            uint32_t x = g->dst[s->cursor[sp - 1]++];
+            uint32_t nx = s->num[x];
+            if (nx != 0) {
+                indeg[nx]++;
+                continue;
+            }
+            s->num[x] = n;
+            s->vert[n] = x;
+            s->parent[n] = s->num[v];
+            indeg[n]++;
+            n++;
+            s->stack[sp] = x;
+            s->cursor[sp] = g->off[x];
+            sp++;
+        }
+    }
+    for (uint32_t r = 0; r < g->nroots; r++)
+        indeg[s->num[r]]++; /* the super-root's edge */
+    s->n = n;
+}
+
+/* Predecessor lists in DFS numbers, counting-sort style (roff holds the
+ * in-degrees counted by lt_dfs). */
+static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
+{
+    uint32_t n = s->n;
+    for (uint32_t i = 1; i < n; i++) /* inclusive prefix: roff[i] = end of i */
+        s->roff[i] += s->roff[i - 1];
+    uint64_t total = s->roff[n - 1];
+    s->roff[n] = total;
+    s->rsrc = malloc((size_t)(total ? total : 1) * sizeof *s->rsrc);
+    if (s->rsrc == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
+    for (uint32_t r = 0; r < g->nroots; r++)
+        s->rsrc[--s->roff[s->num[r]]] = 0;
+    /* node order, not DFS order: sequential reads of off/dst/num */
+    for (uint32_t v = 0; v < g->nnodes; v++) {
+        uint32_t i = s->num[v];
+        if (i == 0)
+            continue;
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+            s->rsrc[--s->roff[s->num[g->dst[e]]]] = i;
+    }
+    return true; /* now roff[i] = start of i */
+}
+
+/* Minimum semi on the forest path from v up to (excluding) its forest root,
+ * and the vertex holding it; compresses the path on the way. */
+static inline uint32_t lt_eval(lt *s, uint32_t v, uint32_t *min_semi)
+{
+    lt_rec *rec = s->rec;
+    if (rec[v].anc == NONE) {
+        *min_semi = rec[v].semi;
+        return v;
+    }
+    if (rec[rec[v].anc].anc != NONE) {
+        uint32_t sp = 0, x = v;
+        while (rec[rec[x].anc].anc != NONE) {
+            s->stack[sp++] = x;
+            x = rec[x].anc;
+        }
+        while (sp > 0) {
+            lt_rec *y = &rec[s->stack[--sp]];
+            const lt_rec *a = &rec[y->anc];
+            if (a->lsemi < y->lsemi) {
+                y->label = a->label;
+                y->lsemi = a->lsemi;
+            }
+            y->anc = a->anc;
+        }
+    }
+    *min_semi = rec[v].lsemi;
+    return rec[v].label;
+}
+
+/* Lengauer–Tarjan, simple linking with path compression: O(E log N) in the
+ * worst case. (Semi-NCA was tried: its ancestor walk is quadratic on a long
+ * list whose items are also held by a second root — a common heap shape.)
+ * A vertex waits in the bucket of its semidominator until its idom is
+ * known, so bucket links live in the idom array itself. */
+static void lt_dominators(lt *s)
+{
+    uint32_t n = s->n;
+    uint32_t *idom = s->idom, *head = s->bucket_head;
+    lt_rec *rec = s->rec;
+    for (uint32_t i = 0; i < n; i++) {
+        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .semi = i};
+        head[i] = NONE;
+    }
+    idom[0] = 0;
+    for (uint32_t w = n - 1; w >= 1; w--) {
+        uint32_t sw = w;
+        for (uint64_t e = s->roff[w]; e < s->roff[w + 1]; e++) {
+            uint32_t v = s->rsrc[e], sv = v; /* unlinked (v <= w): semi(v) = v */
+            if (v > w)
+                lt_eval(s, v, &sv);
+            if (sv < sw)
+                sw = sv;
+        }
+        rec[w].semi = rec[w].lsemi = sw;
+        idom[w] = head[sw]; /* bucket link until idom(w) is known */
+        head[sw] = w;
+        uint32_t p = s->parent[w];
+        rec[w].anc = p;
+        for (uint32_t v = head[p]; v != NONE;) {
+            uint32_t next = idom[v], su;
+            uint32_t u = lt_eval(s, v, &su);
+            idom[v] = su < rec[v].semi ? u : p;
+            v = next;
+        }
+        head[p] = NONE;
+    }
+    for (uint32_t w = 1; w < n; w++)
+        if (idom[w] != rec[w].semi)
+            idom[w] = idom[idom[w]];
+}
+
+static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
+{
+    lt s = {0};
+    size_t cap = (size_t)g->nnodes + 1;
+    bool ok = false;
+    s.num = calloc(cap, sizeof *s.num);
+    s.vert = malloc(cap * sizeof *s.vert);
+    s.parent = malloc(cap * sizeof *s.parent);
+    s.stack = malloc(cap * sizeof *s.stack);
+    s.cursor = malloc(cap * sizeof *s.cursor);
+    s.roff = calloc(cap + 1, sizeof *s.roff);
+    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
+        goto out;
+    }
+    lt_dfs(&s, g);
+    free(s.cursor);
+    s.cursor = NULL;
+    if (!lt_reverse(&s, g, err))
+        goto out;
+    s.rec = malloc(s.n * sizeof *s.rec);
+    s.idom = malloc(s.n * sizeof *s.idom);
+    s.bucket_head = malloc(s.n * sizeof *s.bucket_head);
+    if (!s.rec || !s.idom || !s.bucket_head) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
+        goto out;
+    }
+    lt_dominators(&s);
+    d->nreach = s.n - 1;
+    for (uint32_t i = 1; i < s.n; i++) {
+        uint32_t v = s.vert[i];
+        d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
+        d->idom[v] = s.idom[i] == 0 ? DOM_SUPER : s.vert[s.idom[i]];
+    }
+    ok = true;
+out:
+    lt_free(&s);
+    return ok;
+}
+
+/* Which roots reach each shared node; see the header for the method. */
+static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
+{
+    enum { CAP = DOM_SHARE_K + 1 };
+    const uint32_t TOP_SELF = 1u << 31; /* check_graph keeps nnodes below this */
+    bool ok = false;
+    uint32_t ntop = 0, nshared = 0;
+    uint32_t *top = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *top);
+    uint64_t *coff = NULL;
+    uint32_t *cdst = NULL, *setv = NULL, *queue = NULL;
+    uint8_t *setn = NULL;
+    if (top == NULL) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
+        goto out;
+    }
+    /* top[v] = compact index of the super-root's child above v, with
+     * TOP_SELF set when v is that child: one lookup answers both. */
+    for (uint32_t i = 0; i < d->nreach; i++) {
+        uint32_t v = d->order[i];
+        if (d->idom[v] == DOM_SUPER) {
+            top[v] = ntop++ | TOP_SELF;
+            nshared += v >= g->nroots;
+        } else {
+            top[v] = top[d->idom[v]] & ~TOP_SELF;
+        }
+    }
+    if (nshared == 0) {
+        ok = true;
+        goto out;
+    }
+    /* Contracted graph: top(w) -> x for every edge w -> x into another top.
+     * (An edge can only enter a different top's subtree at the top itself,
+     * because idom(x) dominates every predecessor of x.) Nodes in id order:
+     * sequential reads of off, dst and top[w]. */
+    coff = ghf_xcalloc((size_t)ntop + 1, sizeof *coff, err);
+    if (coff == NULL)
+        goto out;
+    for (uint32_t w = 0; w < g->nnodes; w++) {
+        if (d->idom[w] == DOM_UNREACHABLE)
+            continue;
+        uint32_t tw = top[w] & ~TOP_SELF;
+        for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
+            uint32_t tx = top[g->dst[e]];
+            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
+                coff[tw]++;
+        }
+    }
+    for (uint32_t t = 1; t < ntop; t++)
+        coff[t] += coff[t - 1];
+    coff[ntop] = ntop ? coff[ntop - 1] : 0;
+    cdst = malloc((size_t)(coff[ntop] ? coff[ntop] : 1) * sizeof *cdst);
+    setv = malloc((size_t)ntop * CAP * sizeof *setv);
+    setn = ghf_xcalloc(ntop, 1, err);
+    queue = malloc((size_t)ntop * sizeof *queue);
+    if (cdst == NULL || setv == NULL || setn == NULL || queue == NULL) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
+        goto out;
+    }
+    for (uint32_t w = 0; w < g->nnodes; w++) {
+        if (d->idom[w] == DOM_UNREACHABLE)
+            continue;
+        uint32_t tw = top[w] & ~TOP_SELF;
+        for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
+            uint32_t tx = top[g->dst[e]];
+            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
+                cdst[--coff[tw]] = tx & ~TOP_SELF;
+        }
+    }
+    /* One BFS per root in root order. A node already holding CAP smaller
+     * roots is not expanded: everything below it holds them too. */
+    for (uint32_t r = 0; r < g->nroots; r++) {
+        uint32_t t0 = top[r] & ~TOP_SELF;
+        if (setn[t0] == CAP)
+            continue;
+        setv[(size_t)t0 * CAP + setn[t0]++] = r;
+        uint32_t head = 0, tail = 0;
+        queue[tail++] = t0;
+        while (head < tail) {
+            uint32_t t = queue[head++];
+            for (uint64_t e = coff[t]; e < coff[t + 1]; e++) {
+                uint32_t y = cdst[e];
+                if (setn[y] == CAP || (setn[y] > 0 && setv[(size_t)y * CAP + setn[y] - 1] == r))
+                    continue;
+                setv[(size_t)y * CAP + setn[y]++] = r;
+                queue[tail++] = y;
+            }
+        }
+    }
+    d->shared = malloc((size_t)nshared * sizeof *d->shared);
+    if (d->shared == NULL) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
+        goto out;
+    }
+    for (uint32_t v = g->nroots; v < g->nnodes; v++) {
+        if (d->idom[v] != DOM_SUPER)
+            continue;
+        dom_shared *sh = &d->shared[d->nshared++];
+        memset(sh, 0, sizeof *sh);
+        sh->node = v;
+        uint32_t t = top[v] & ~TOP_SELF;
+        sh->nroots = setn[t];
+        for (uint32_t k = 0; k < DOM_SHARE_K && k < sh->nroots; k++)
+            sh->roots[k] = setv[(size_t)t * CAP + k];
+    }
+    ok = true;
+out:
+    free(top);
+    free(coff);
+    free(cdst);
+    free(setv);
+    free(setn);
+    free(queue);
+    return ok;
+}
+
+bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *err)
+{
+    memset(d, 0, sizeof *d);
+    if (!check_graph(g, err) || !alloc_output(d, g, err))
+        return false;
+    bool ok;
+    if (mode == DOM_MODE_FIRST_PATH)
+        ok = build_first_path(d, g);
+    else
+        ok = build_dominator(d, g, err) && compute_shared(d, g, err);
+    if (!ok) {
+        domtree_free(d);
+        return false;
+    }
+    accumulate_retained(d, g);
+    return true;
+}
+
+void domtree_free(domtree *d)
+{
+    free(d->idom);
+    free(d->retained);
+    free(d->order);
+    free(d->shared);
+    memset(d, 0, sizeof *d);
+}
+
+const dom_shared *domtree_shared(const domtree *d, uint32_t v)
+{
+    uint32_t lo = 0, hi = d->nshared;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (d->shared[mid].node < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nshared && d->shared[lo].node == v ? &d->shared[lo] : NULL;
+}

@@ -1,0 +1,376 @@
+/* Tests for the retention tree (include/domtree.h): dominators checked
+ * against a brute-force definition (remove a node, is v still reachable?),
+ * shared-root sets against per-root reachability, first-path against BFS
+ * distances, and big inputs for stack safety and speed. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "domtree.h"
+
+static uint64_t rng_state;
+static uint64_t rnd(void) /* splitmix64: seeded, deterministic */
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+typedef struct edge { uint32_t a, b; } edge;
+
+/* Build a CSR graph from an edge list (edges kept in list order per source). */
+static void make_graph(ghf_graph *g, uint32_t n, uint32_t nroots, const edge *es, size_t ne)
+{
+    g->nnodes = n;
+    g->nroots = nroots;
+    g->off = calloc((size_t)n + 1, sizeof *g->off);
+    g->dst = malloc((ne ? ne : 1) * sizeof *g->dst);
+    g->size = calloc(n ? n : 1, sizeof *g->size);
+    for (size_t i = 0; i < ne; i++)
+        g->off[es[i].a + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        g->off[v + 1] += g->off[v];
+    uint64_t *fill = malloc(((size_t)n + 1) * sizeof *fill);
+    memcpy(fill, g->off, ((size_t)n + 1) * sizeof *fill);
+    for (size_t i = 0; i < ne; i++)
+        g->dst[fill[es[i].a]++] = es[i].b;
+    free(fill);
+}
+
+static void free_graph(ghf_graph *g)
+{
+    free(g->off);
+    free(g->dst);
+    free(g->size);
+}
+
+/* Nodes reachable from `roots` (a bitmask) in a graph of <= 32 nodes,
+ * never entering `removed` (UINT32_MAX for none). */
+static uint32_t reach_mask(const ghf_graph *g, uint32_t roots, uint32_t removed)
+{
+    uint32_t seen = 0, stack[64];
+    int sp = 0;
+    for (uint32_t r = 0; r < g->nnodes; r++)
+        if ((roots >> r & 1) && r != removed) {
+            seen |= 1u << r;
+            stack[sp++] = r;
+        }
+    while (sp > 0) {
+        uint32_t v = stack[--sp];
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            uint32_t x = g->dst[e];
+            if (x == removed || (seen >> x & 1))
+                continue;
+            seen |= 1u << x;
+            stack[sp++] = x;
+        }
+    }
+    return seen;
+}
+
+static void random_small_graph(ghf_graph *g, uint32_t max_nodes, uint32_t max_roots)
+{
+    uint32_t n = 1 + (uint32_t)(rnd() % max_nodes);
+    uint32_t nroots = (uint32_t)(rnd() % ((n < max_roots ? n : max_roots) + 1));
+    uint32_t ne = (uint32_t)(rnd() % (3 * n + 1));
+    edge es[128];
+    for (uint32_t i = 0; i < ne; i++) {
+        es[i].a = (uint32_t)(rnd() % n);
+        /* mostly forward edges into heap nodes, some back edges, self loops
+         * and edges into roots */
+        es[i].b = (uint32_t)(rnd() % n);
+    }
+    make_graph(g, n, nroots, es, ne);
+    for (uint32_t v = nroots; v < n; v++)
+        g->size[v] = 1 + rnd() % 1000;
+}
+
+static void check_against_brute_force(const ghf_graph *g, const domtree *d, int iter)
+{
+    uint32_t n = g->nnodes;
+    uint32_t allroots = g->nroots == 32 ? UINT32_MAX : (1u << g->nroots) - 1;
+    uint32_t reach = reach_mask(g, allroots, UINT32_MAX);
+    uint32_t dom[32] = {0}; /* dom[v] = strict dominators of v */
+    for (uint32_t x = 0; x < n; x++) {
+        if (!(reach >> x & 1))
+            continue;
+        uint32_t without = reach_mask(g, allroots, x);
+        for (uint32_t v = 0; v < n; v++)
+            if (v != x && (reach >> v & 1) && !(without >> v & 1))
+                dom[v] |= 1u << x;
+    }
+    uint32_t nreach = 0;
+    uint64_t total = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        if (!(reach >> v & 1)) {
+            cr_assert_eq(d->idom[v], DOM_UNREACHABLE, "iter %d: node %u unreachable", iter, v);
+            cr_assert_eq(d->retained[v], 0);
+            cr_assert_null(domtree_shared(d, v));
+            continue;
+        }
+        nreach++;
+        total += g->size[v];
+        uint32_t want = DOM_SUPER;
+        int depth = __builtin_popcount(dom[v]);
+        for (uint32_t x = 0; x < n; x++)
+            if ((dom[v] >> x & 1) && __builtin_popcount(dom[x]) == depth - 1)
+                want = x;
+        cr_assert_eq(d->idom[v], want, "iter %d: idom(%u) = %u, brute force says %u", iter, v,
+                     d->idom[v], want);
+        uint64_t ret = g->size[v];
+        for (uint32_t u = 0; u < n; u++)
+            if (dom[u] >> v & 1)
+                ret += g->size[u];
+        cr_assert_eq(d->retained[v], ret, "iter %d: retained(%u)", iter, v);
+        /* shared-root record */
+        const dom_shared *sh = domtree_shared(d, v);
+        if (want != DOM_SUPER || v < g->nroots) {
+            cr_assert_null(sh, "iter %d: node %u is not shared", iter, v);
+            continue;
+        }
+        cr_assert_not_null(sh, "iter %d: node %u is shared", iter, v);
+        uint32_t count = 0, listed[DOM_SHARE_K];
+        for (uint32_t r = 0; r < g->nroots; r++)
+            if (reach_mask(g, 1u << r, UINT32_MAX) >> v & 1) {
+                if (count < DOM_SHARE_K)
+                    listed[count] = r;
+                count++;
+            }
+        cr_assert_geq(count, 2, "a node only the super-root dominates has two roots");
+        cr_assert_eq(sh->nroots, count > DOM_SHARE_K ? DOM_SHARE_K + 1 : count,
+                     "iter %d: node %u reached by %u roots, recorded %u", iter, v, count, sh->nroots);
+        for (uint32_t k = 0; k < DOM_SHARE_K && k < count; k++)
+            cr_assert_eq(sh->roots[k], listed[k], "iter %d: node %u root #%u", iter, v, k);
+    }
+    cr_assert_eq(d->nreach, nreach);
+    cr_assert_eq(d->total, total);
+    /* order: each reachable node once, after its parent */
+    uint32_t pos[32];
+    memset(pos, 0xff, sizeof pos);
+    for (uint32_t i = 0; i < d->nreach; i++) {
+        uint32_t v = d->order[i];
+        cr_assert_eq(pos[v], UINT32_MAX);
+        pos[v] = i;
+        if (d->idom[v] != DOM_SUPER)
+            cr_assert_lt(pos[d->idom[v]], i);
+    }
+}
+
+Test(domtree, matches_brute_force_on_random_graphs)
+{
+    rng_state = 12345;
+    ghf_err err = {0};
+    int shared_seen = 0, saturated_seen = 0;
+    for (int iter = 0; iter < 6000; iter++) {
+        ghf_graph g;
+        /* small graphs with few roots, then more roots to exercise the
+         * saturating root count */
+        random_small_graph(&g, iter < 3000 ? 12 : 20, iter < 3000 ? 3 : 9);
+        domtree d;
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        check_against_brute_force(&g, &d, iter);
+        shared_seen += d.nshared > 0;
+        for (uint32_t i = 0; i < d.nshared; i++)
+            saturated_seen += d.shared[i].nroots > DOM_SHARE_K;
+        domtree_free(&d);
+        free_graph(&g);
+    }
+    /* the generator must actually produce the interesting cases */
+    cr_assert_gt(shared_seen, 100);
+    cr_assert_gt(saturated_seen, 10);
+}
+
+Test(domtree, first_path_is_a_bfs_tree_in_root_order)
+{
+    rng_state = 777;
+    ghf_err err = {0};
+    for (int iter = 0; iter < 3000; iter++) {
+        ghf_graph g;
+        random_small_graph(&g, 16, 4);
+        domtree d;
+        cr_assert(domtree_build(&d, &g, DOM_MODE_FIRST_PATH, &err), "%s", err.msg);
+        uint32_t n = g.nnodes;
+        /* reference BFS distances from the super-root (roots at 0) */
+        int dist[32];
+        for (uint32_t v = 0; v < n; v++)
+            dist[v] = v < g.nroots ? 0 : -1;
+        for (int lvl = 0; lvl < 32; lvl++)
+            for (uint32_t v = 0; v < n; v++)
+                if (dist[v] == lvl)
+                    for (uint64_t e = g.off[v]; e < g.off[v + 1]; e++)
+                        if (dist[g.dst[e]] < 0)
+                            dist[g.dst[e]] = lvl + 1;
+        uint64_t sub[32] = {0};
+        for (uint32_t v = 0; v < n; v++) {
+            if (dist[v] < 0) {
+                cr_assert_eq(d.idom[v], DOM_UNREACHABLE);
+                continue;
+            }
+            if (v < g.nroots) {
+                cr_assert_eq(d.idom[v], DOM_SUPER);
+                continue;
+            }
+            uint32_t p = d.idom[v];
+            cr_assert_lt(p, n);
+            cr_assert_eq(dist[p], dist[v] - 1, "iter %d: parent of %u not one level up", iter, v);
+            bool edge_found = false;
+            for (uint64_t e = g.off[p]; e < g.off[p + 1]; e++)
+                edge_found |= g.dst[e] == v;
+            cr_assert(edge_found, "iter %d: parent %u does not point at %u", iter, p, v);
+        }
+        /* first-come: the parent is the earliest node of the previous level
+         * in BFS order that points at v */
+        uint32_t pos[32];
+        for (uint32_t i = 0; i < d.nreach; i++)
+            pos[d.order[i]] = i;
+        for (uint32_t v = g.nroots; v < n; v++) {
+            if (dist[v] <= 0)
+                continue;
+            for (uint32_t u = 0; u < n; u++)
+                if (dist[u] == dist[v] - 1 && pos[u] < pos[d.idom[v]])
+                    for (uint64_t e = g.off[u]; e < g.off[u + 1]; e++)
+                        cr_assert_neq(g.dst[e], v, "iter %d: %u reached %u earlier", iter, u, v);
+        }
+        /* retained = subtree sums of the parent relation */
+        for (uint32_t v = 0; v < n; v++)
+            if (dist[v] >= 0)
+                for (uint32_t u = v; u != DOM_SUPER; u = d.idom[u])
+                    sub[u] += g.size[v];
+        for (uint32_t v = 0; v < n; v++)
+            cr_assert_eq(d.retained[v], dist[v] >= 0 ? sub[v] : 0);
+        cr_assert_eq(d.nshared, 0);
+        domtree_free(&d);
+        free_graph(&g);
+    }
+}
+
+Test(domtree, rejects_malformed_graph)
+{
+    uint64_t off[3] = {0, 1, 1};
+    uint32_t dst[1] = {7};
+    uint64_t size[2] = {0, 8};
+    ghf_graph g = {.nnodes = 2, .nroots = 1, .off = off, .dst = dst, .size = size};
+    domtree d;
+    ghf_err err = {0};
+    cr_assert_not(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err));
+    cr_assert_eq(err.code, GHF_EXIT_INTERNAL);
+    cr_assert(strstr(err.msg, "points at node 7") != NULL, "%s", err.msg);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One root -> a chain of n-1 objects: depth n for any recursive walk. */
+Test(domtree, ten_million_chain_does_not_recurse, .timeout = 100)
+{
+    uint32_t n = 10 * 1000 * 1000;
+    ghf_graph g = {.nnodes = n, .nroots = 1};
+    g.off = malloc(((size_t)n + 1) * sizeof *g.off);
+    g.dst = malloc((size_t)n * sizeof *g.dst);
+    g.size = malloc((size_t)n * sizeof *g.size);
+    cr_assert(g.off && g.dst && g.size);
+    for (uint32_t v = 0; v < n; v++) {
+        g.off[v] = v;
+        g.dst[v] = v + 1;
+        g.size[v] = v == 0 ? 0 : 16;
+    }
+    g.off[n] = n - 1; /* the last node has no edge */
+    for (enum dom_mode m = DOM_MODE_DOMINATOR; m <= DOM_MODE_FIRST_PATH; m++) {
+        domtree d;
+        ghf_err err = {0};
+        double t0 = now();
+        cr_assert(domtree_build(&d, &g, m, &err), "%s", err.msg);
+        fprintf(stderr, "domtree: chain of %u nodes, %s: %.2f s\n", n,
+                m == DOM_MODE_DOMINATOR ? "dominator" : "first-path", now() - t0);
+        cr_assert_eq(d.idom[0], DOM_SUPER);
+        cr_assert_eq(d.idom[n - 1], n - 2);
+        cr_assert_eq(d.retained[0], (uint64_t)(n - 1) * 16);
+        cr_assert_eq(d.retained[n / 2], (uint64_t)(n - n / 2) * 16);
+        domtree_free(&d);
+    }
+    free_graph(&g);
+}
+
+/* Random graph: a spanning backbone so most nodes are reachable, plus random
+ * edges (cycles, cross edges). Checked by sums and by the dominator
+ * property on a sample: removing idom(v) must disconnect v. */
+static void random_big(uint32_t n, uint32_t avg_out, uint32_t nroots, const char *what)
+{
+    rng_state = 99;
+    uint64_t ne = (uint64_t)n * avg_out;
+    ghf_graph g = {.nnodes = n, .nroots = nroots};
+    g.off = malloc(((size_t)n + 1) * sizeof *g.off);
+    g.dst = malloc((size_t)ne * sizeof *g.dst);
+    g.size = malloc((size_t)n * sizeof *g.size);
+    cr_assert(g.off && g.dst && g.size);
+    uint64_t e = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        g.off[v] = e;
+        g.size[v] = v < nroots ? 0 : 8 + (rnd() % 64) * 8;
+        for (uint32_t k = 0; k < avg_out; k++) {
+            uint64_t x = rnd();
+            /* first edge: towards a later node nearby (a backbone); the rest
+             * anywhere */
+            g.dst[e++] = k == 0 ? (uint32_t)((v + 1 + x % 8) % n) : (uint32_t)(x % n);
+        }
+    }
+    g.off[n] = e;
+    ghf_err err = {0};
+    domtree d;
+    double t0 = now();
+    cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+    double t1 = now();
+    fprintf(stderr, "domtree: %s (%u nodes, %llu edges), dominator: %.2f s, %u reachable, %u shared\n",
+            what, n, (unsigned long long)ne, t1 - t0, d.nreach, d.nshared);
+    uint64_t sum = 0;
+    for (uint32_t r = 0; r < nroots; r++)
+        sum += d.retained[r];
+    for (uint32_t i = 0; i < d.nshared; i++)
+        sum += d.retained[d.shared[i].node];
+    cr_assert_eq(sum, d.total, "roots and shared nodes partition the reachable bytes");
+    /* Spot-check 20 nodes: without idom(v), v must be unreachable. */
+    uint8_t *seen = malloc(n);
+    uint32_t *stack = malloc((size_t)n * sizeof *stack);
+    for (int s = 0; s < 20; s++) {
+        uint32_t v = d.order[rnd() % d.nreach];
+        uint32_t cut = d.idom[v];
+        if (cut == DOM_SUPER)
+            continue;
+        memset(seen, 0, n);
+        uint32_t sp = 0;
+        for (uint32_t r = 0; r < nroots; r++)
+            if (r != cut) {
+                seen[r] = 1;
+                stack[sp++] = r;
+            }
+        seen[cut] = 1;
+        while (sp > 0) {
+            uint32_t x = stack[--sp];
+            for (uint64_t k = g.off[x]; k < g.off[x + 1]; k++)
+                if (!seen[g.dst[k]]) {
+                    seen[g.dst[k]] = 1;
+                    stack[sp++] = g.dst[k];
+                }
+        }
+        cr_assert_not(seen[v] && v != cut, "node %u reachable without its idom %u", v, cut);
+    }
+    free(seen);
+    free(stack);
+    domtree_free(&d);
+    t0 = now();
+    cr_assert(domtree_build(&d, &g, DOM_MODE_FIRST_PATH, &err), "%s", err.msg);
+    fprintf(stderr, "domtree: %s, first-path: %.2f s\n", what, now() - t0);
+    domtree_free(&d);
+    free_graph(&g);
+}
+
+Test(domtree, one_million_random_graph, .timeout = 100)
+{
+    random_big(1000 * 1000, 3, 50, "random 1M");
+}

@@ -10,6 +10,10 @@ static const struct {
     cli_cmd_fn fn;
     const char *summary;
 } commands[] = {
+    {"info", cmd_info, "summarise a core: Go version, threads, goroutines, heap"},
+    {"objects", cmd_objects, "list heap objects: address, size, pointers, type"},
+    {"histogram", cmd_histogram, "objects and bytes per type"},
+    {"roots", cmd_roots, "list GC roots and the bytes they reference directly"},
     {NULL, NULL, NULL}, /* end */
 };
 

@@ -132,18 +132,12 @@ static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf,
     uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
     if (df != NULL) {
         /* On amd64 the CFA is the caller's SP, i.e. our fp. */
-        const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp));
+        uint64_t value_off = 0;
+        const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
         if (l != NULL) {
             snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
             *type = l->type;
-            const dwx_loc_range *lr = dwx_loc_ranges(rt->dw);
-            for (uint32_t i = 0; i < l->nranges; i++) {
-                const dwx_loc_range *x = &lr[l->first_range + i];
-                if (lookup_pc - rt->bias >= x->lo && lookup_pc - rt->bias < x->hi) {
-                    *var_addr = f->fp + (uint64_t)x->cfa_offset;
-                    break;
-                }
-            }
+            *var_addr = slot - value_off;
             return;
         }
     }

@@ -580,3 +580,29 @@ Test(output, write_errors_are_reported)
     }
     wtree_free(&t);
 }
+
+/* A tree with nothing in it: no stacks, a JSON root with no children. */
+Test(output, empty_tree)
+{
+    wtree t;
+    ghf_err err = {0};
+    cr_assert(wtree_init(&t, &err));
+    wtree_finish(&t);
+    size_t len;
+    char *text = write_mem(output_folded, &t, NULL, &len);
+    cr_assert_eq(len, 0);
+    free(text);
+    text = write_mem(output_stap, &t, NULL, &len);
+    cr_assert_eq(len, 0);
+    free(text);
+    text = write_mem(output_json, &t, NULL, &len);
+    cr_assert_str_eq(text, "{\"title\":null,\"unit\":\"bytes\",\"tree\":\n{\"name\":\"all\",\"kind\":\"all\","
+                           "\"self_bytes\":0,\"total_bytes\":0,\"self_count\":0,\"total_count\":0,\"children\":[]}}\n");
+    free(text);
+    text = write_mem(output_pprof, &t, NULL, &len);
+    cr_assert_gt(len, 18, "a gzip stream"); /* header + trailer at least */
+    cr_assert_eq((unsigned char)text[0], 0x1f);
+    cr_assert_eq((unsigned char)text[1], 0x8b);
+    free(text);
+    wtree_free(&t);
+}

@@ -64,6 +64,10 @@ bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
 /* Add bytes and a count to a node's own (shallow) weight. */
 void wtree_add(wtree *t, uint32_t node, uint64_t bytes, uint64_t count);
 
+/* Give a node another name (e.g. "T" -> "T ×N"). Only after the last
+ * wtree_child(): the (parent, name) index is not updated. */
+bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err);
+
 /* Compute total_bytes/total_count bottom-up. Call after the last add. */
 void wtree_finish(wtree *t);
 

@@ -153,3 +153,12 @@ void wtree_finish(wtree *t)
         t->nodes.v[n->parent].total_count += n->total_count;
     }
 }
+
+bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err)
+{
+    uint32_t nm;
+    if (!intern(t, name, strlen(name), &nm, err))
+        return false;
+    t->nodes.v[node].name = nm;
+    return true;
+}

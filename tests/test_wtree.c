@@ -51,3 +51,18 @@ Test(wtree, many_children_keep_insertion_order)
     cr_assert_eq(i, 5000);
     wtree_free(&t);
 }
+
+Test(wtree, rename_keeps_weights)
+{
+    wtree t;
+    ghf_err err = {0};
+    cr_assert(wtree_init(&t, &err));
+    uint32_t a;
+    cr_assert(wtree_child(&t, WTREE_ROOT, "main.Node", 9, &a, &err));
+    wtree_add(&t, a, 48, 3);
+    cr_assert(wtree_rename(&t, a, "main.Node \xc3\x973", &err));
+    wtree_finish(&t);
+    cr_assert_str_eq(wtree_name(&t, a), "main.Node \xc3\x973");
+    cr_assert_eq(t.nodes.v[WTREE_ROOT].total_bytes, 48);
+    wtree_free(&t);
+}

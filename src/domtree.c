@@ -320,15 +320,21 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     uint64_t *coff = NULL;
     uint32_t *cdst = NULL, *setv = NULL, *queue = NULL;
     uint8_t *setn = NULL;
+    uint64_t *is_top = NULL;
     if (top == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
         goto out;
     }
     /* top[v] = compact index of the super-root's child above v, with
-     * TOP_SELF set when v is that child: one lookup answers both. */
+     * TOP_SELF set when v is that child. is_top is the same fact as a
+     * bitmap: small enough to stay in cache when scanning every edge. */
+    is_top = ghf_xcalloc(((size_t)g->nnodes + 63) / 64 + 1, sizeof *is_top, err);
+    if (is_top == NULL)
+        goto out;
     for (uint32_t i = 0; i < d->nreach; i++) {
         uint32_t v = d->order[i];
         if (d->idom[v] == DOM_SUPER) {
+            is_top[v >> 6] |= 1ull << (v & 63);
             top[v] = ntop++ | TOP_SELF;
             nshared += v >= g->nroots;
         } else {
@@ -351,8 +357,11 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
             continue;
         uint32_t tw = top[w] & ~TOP_SELF;
         for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
-            uint32_t tx = top[g->dst[e]];
-            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
+            uint32_t x = g->dst[e];
+            if (!(is_top[x >> 6] >> (x & 63) & 1))
+                continue;
+            uint32_t tx = top[x];
+            if ((tx & ~TOP_SELF) != tw)
                 coff[tw]++;
         }
     }
@@ -372,9 +381,12 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
             continue;
         uint32_t tw = top[w] & ~TOP_SELF;
         for (uint64_t e = g->off[w]; e < g->off[w + 1]; e++) {
-            uint32_t tx = top[g->dst[e]];
-            if ((tx & TOP_SELF) && (tx & ~TOP_SELF) != tw)
-                cdst[--coff[tw]] = tx & ~TOP_SELF;
+            uint32_t x = g->dst[e];
+            if (!(is_top[x >> 6] >> (x & 63) & 1))
+                continue;
+            uint32_t tx = top[x] & ~TOP_SELF;
+            if (tx != tw)
+                cdst[--coff[tw]] = tx;
         }
     }
     /* One BFS per root in root order. A node already holding CAP smaller
@@ -416,6 +428,7 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     ok = true;
 out:
     free(top);
+    free(is_top);
     free(coff);
     free(cdst);
     free(setv);

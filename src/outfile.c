@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 bool outfile_open(outfile *of, const char *path, ghf_err *err)
@@ -30,6 +31,10 @@ bool outfile_open(outfile *of, const char *path, ghf_err *err)
         outfile_abort(of);
         return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
     }
+    /* mkstemp creates 0600; an output file gets the usual 0666 & ~umask. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     of->fp = fdopen(fd, "w");
     if (of->fp == NULL) {
         close(fd);

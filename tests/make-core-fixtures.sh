@@ -28,7 +28,7 @@ uses_pid=$(cat /proc/sys/kernel/core_uses_pid)
 
 build() { # build VER OUTFILE [go build flags]
   local ver=$1 exe=$2; shift 2
-  GOTOOLCHAIN=local GOCACHE="$out/gocache" GOPATH="$out/gopath" CGO_ENABLED=0 GOFLAGS= \
+  GOTOOLCHAIN=local GOCACHE="${GHF_GOCACHE:-$out/gocache}" GOPATH="$out/gopath" CGO_ENABLED=0 GOFLAGS= \
     "/usr/lib/go-1.$ver/bin/go" build "$@" -o "$exe" "$src"
 }
 

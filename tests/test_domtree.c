@@ -374,3 +374,57 @@ Test(domtree, one_million_random_graph, .timeout = 100)
 {
     random_big(1000 * 1000, 3, 50, "random 1M");
 }
+
+/* root 0 -> list a_1 -> ... -> a_m, each a_k -> item b_k; root 1 -> one slice
+ * -> every b_k. Each b_k is shared by both roots. A nearest-common-ancestor
+ * walk (semi-NCA) would take m^2/2 steps here; Lengauer–Tarjan must not. */
+Test(domtree, long_list_with_items_also_in_a_slice, .timeout = 60)
+{
+    uint32_t m = 300000, n = 2 + m + 1 + m; /* roots, list, slice, items */
+    uint32_t slice = 2 + m;
+    ghf_graph g = {.nnodes = n, .nroots = 2};
+    g.off = calloc((size_t)n + 1, sizeof *g.off);
+    g.dst = malloc((size_t)4 * m * sizeof *g.dst);
+    g.size = calloc(n, sizeof *g.size);
+    uint64_t e = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        g.off[v] = e;
+        if (v == 0)
+            g.dst[e++] = 2;
+        else if (v == 1)
+            g.dst[e++] = slice;
+        else if (v < slice) { /* list node a_k, k = v - 2 */
+            if (v + 1 < slice)
+                g.dst[e++] = v + 1;
+            g.dst[e++] = slice + 1 + (v - 2);
+            g.size[v] = 16;
+        } else if (v == slice) {
+            for (uint32_t k = 0; k < m; k++)
+                g.dst[e++] = slice + 1 + k;
+            g.size[v] = (uint64_t)m * 8;
+        } else {
+            g.size[v] = 32;
+        }
+    }
+    g.off[n] = e;
+    domtree d;
+    ghf_err err = {0};
+    double t0 = now();
+    cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+    fprintf(stderr, "domtree: list of %u items also held by a slice: %.2f s\n", m, now() - t0);
+    cr_assert_eq(d.nshared, m);
+    for (uint32_t k = 0; k < m; k += 997) {
+        uint32_t b = slice + 1 + k;
+        cr_assert_eq(d.idom[b], DOM_SUPER);
+        const dom_shared *sh = domtree_shared(&d, b);
+        cr_assert_not_null(sh);
+        cr_assert_eq(sh->nroots, 2);
+        cr_assert_eq(sh->roots[0], 0);
+        cr_assert_eq(sh->roots[1], 1);
+    }
+    cr_assert_eq(d.retained[0], (uint64_t)m * 16);
+    cr_assert_eq(d.retained[1], (uint64_t)m * 8);
+    cr_assert_eq(d.idom[2 + m - 1], 2 + m - 2);
+    domtree_free(&d);
+    free_graph(&g);
+}

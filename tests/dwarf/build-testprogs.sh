@@ -23,7 +23,7 @@ for v in 19 21 22 23 24 26 27; do
     (
         set -e
         mkdir -p "$d"
-        export GOTOOLCHAIN=local GOCACHE="$out/gocache" GOPATH="$out/gopath" GOFLAGS= GO111MODULE=off CGO_ENABLED=0
+        export GOTOOLCHAIN=local GOCACHE="${GHF_GOCACHE:-$out/gocache}" GOPATH="$out/gopath" GOFLAGS= GO111MODULE=off CGO_ENABLED=0
         cd "$src"
         "$go" build -o "$d/exe" main.go
         "$go" build -ldflags=-w -o "$d/exe-w" main.go

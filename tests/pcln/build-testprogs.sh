@@ -11,7 +11,7 @@
 set -euo pipefail
 src=$(cd "$1" && pwd); out=$2; stamp=$3
 mkdir -p "$out"; out=$(cd "$out" && pwd)
-export GOTOOLCHAIN=local GOCACHE="$out/gocache" GO111MODULE=off GOFLAGS= CGO_ENABLED=0
+export GOTOOLCHAIN=local GOCACHE="${GHF_GOCACHE:-$out/gocache}" GO111MODULE=off GOFLAGS= CGO_ENABLED=0
 for v in 19 21 22 23 24 26 27; do
   go=/usr/lib/go-1.$v/bin/go
   [ -x "$go" ] || { echo "missing toolchain $go" >&2; exit 1; }

@@ -1,0 +1,85 @@
+/* output.h — writers that turn a finished wtree (wtree_finish called) into
+ * files other tools read: folded stacks, SystemTap-style backtraces (.bt),
+ * pprof profiles (.pb.gz) and JSON.
+ *
+ * Every writer walks the tree depth-first in child order, iteratively, so
+ * output is deterministic and tree depth never touches the C stack. The
+ * synthetic root (WTREE_ROOT) is not a frame; it must carry no self weight
+ * (folded, stap and pprof would have no frame to hang it on; they ignore it).
+ * A writer fails with GHF_EXIT_OUTPUT when fp reports a write error, and
+ * leaves closing/renaming fp to the caller (see outfile.h).
+ *
+ * Frame escaping (folded and .bt), shared with the folded-file reader in
+ * render/:
+ *   `\` is written `\\`, `;` is written `\;` (so `;` only ever separates
+ *   frames), and the ':' of " : " is written `\:` (stackcollapse-stap.pl
+ *   cuts a frame up to " : "), and a leading blank is written `\ ` (scripts
+ *   strip leading blanks). A reader turns `\x` back into `x` for any
+ *   character x.
+ *   Control characters (bytes < 0x20 and 0x7f, e.g. newlines) become `?`;
+ *   an empty name is written `-` (as stackcollapse scripts do).
+ * .bt frames additionally write '%' as "%%" (the script uses each stack as
+ *   a printf format) and get a "+0x0" suffix when the escaped name contains
+ *   '+' or is only digits/blanks (the script strips from the last '+', and
+ *   would read such a line as a count). So `stackcollapse-stap.pl out.bt`
+ *   yields exactly the folded output's lines (sorted).
+ */
+#ifndef GHF_OUTPUT_H
+#define GHF_OUTPUT_H
+
+#include <stdio.h>
+#include "ghf_error.h"
+#include "wtree.h"
+
+/* Which weight the one-number formats (folded, stap) write per stack. */
+enum output_weight {
+    OUTPUT_WEIGHT_BYTES = 0,    /* self_bytes (default) */
+    OUTPUT_WEIGHT_COUNT,        /* self_count: objects */
+};
+
+/* Options; a zeroed struct (or a NULL pointer) means the defaults. */
+typedef struct output_opts {
+    const char *title;          /* json "title", pprof comment; default NULL: none */
+    enum output_weight weight;  /* folded and stap only; default OUTPUT_WEIGHT_BYTES */
+} output_opts;
+
+/* `frame;frame;... N` per node with nonzero weight, root frame first; the
+ * numbers sum to the tree's total. */
+bool output_folded(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
+
+/* SystemTap-style backtraces, the format the seed tool wrote: per node with
+ * nonzero weight, one frame per line leaf first (indented by a space), then
+ * a tab-indented count line, then a blank line. */
+bool output_stap(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
+
+/* profile.proto, gzip-compressed. Sample types inuse_objects/count and
+ * inuse_space/bytes (default inuse_space); one Function + Location per
+ * distinct frame name (names kept raw, except "" which becomes "-"); one
+ * Sample per node with nonzero self weight, its locations leaf first. */
+bool output_pprof(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
+
+/* {"title":..,"unit":"bytes","tree":NODE}, NODE = {"name","kind",
+ * "self_bytes","total_bytes","self_count","total_count","children":[NODE..]}.
+ * The root is {"name":"all","kind":"all",...}. Names are UTF-8; invalid
+ * bytes become U+FFFD. */
+bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
+
+/* --- helpers shared by the writers (src/output_common.c) --- */
+
+/* Escape a frame name by the folded convention above into out, which must
+ * hold 2 * strlen(name) + 1 bytes. Returns the length written (NUL added). */
+size_t output_escape_frame(const char *name, char *out);
+
+/* Depth-first walk in child order: visit(node, depth, true) on the way down,
+ * visit(node, depth, false) on the way up; the root has depth 0. Stops and
+ * returns false when visit does. */
+typedef bool (*output_visit_fn)(const wtree *t, uint32_t node, uint32_t depth, bool enter, void *ctx);
+bool output_walk(const wtree *t, output_visit_fn visit, void *ctx);
+
+/* Fail with GHF_EXIT_OUTPUT if fp has seen a write error (after fflush). */
+bool output_check(FILE *fp, ghf_err *err);
+
+/* The weight o selects for node (self bytes or self count). */
+uint64_t output_self_weight(const wtree *t, uint32_t node, const output_opts *o);
+
+#endif

@@ -1,0 +1,112 @@
+/* output_json.c — the tree as nested JSON objects (include/output.h). */
+#include "output.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *kind_name(uint32_t kind)
+{
+    switch (kind) {
+    case WTREE_KIND_FRAME: return "frame";
+    case WTREE_KIND_ROOT_GLOBAL: return "root_global";
+    case WTREE_KIND_ROOT_STACK: return "root_stack";
+    case WTREE_KIND_ROOT_OTHER: return "root_other";
+    case WTREE_KIND_SHARED: return "shared";
+    case WTREE_KIND_MORE: return "more";
+    default: return "frame";
+    }
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0; /* overlong or surrogate or out of range */
+    return n;
+}
+
+static void json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != '\0') {
+        if (*p == '"' || *p == '\\') {
+            fputc('\\', fp);
+            fputc(*p++, fp);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(fp, "\\u%04x", *p++);
+        } else {
+            size_t n = utf8_len(p);
+            if (n == 0) {
+                fputs("\\ufffd", fp);
+                p++;
+            } else {
+                fwrite(p, 1, n, fp);
+                p += n;
+            }
+        }
+    }
+    fputc('"', fp);
+}
+
+typedef struct json_ctx {
+    FILE *fp;
+    ghf_err *err;
+} json_ctx;
+
+static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter, void *vctx)
+{
+    json_ctx *c = vctx;
+    FILE *fp = c->fp;
+    if (!enter) {
+        fputs("]}", fp);
+        return !ferror(fp) || output_check(fp, c->err);
+    }
+    const wtree_node *nd = &t->nodes.v[node];
+    if (node != WTREE_ROOT && t->nodes.v[nd->parent].first_child != node)
+        fputc(',', fp);
+    fputs("\n{\"name\":", fp);
+    json_string(fp, node == WTREE_ROOT ? "all" : wtree_name(t, node));
+    fprintf(fp, ",\"kind\":\"%s\",\"self_bytes\":%" PRIu64 ",\"total_bytes\":%" PRIu64
+                ",\"self_count\":%" PRIu64 ",\"total_count\":%" PRIu64 ",\"children\":[",
+            node == WTREE_ROOT ? "all" : kind_name(nd->kind), nd->self_bytes, nd->total_bytes,
+            nd->self_count, nd->total_count);
+    return true;
+}
+
+bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err)
+{
+    json_ctx c = {.fp = fp, .err = err};
+    fputs("{\"title\":", fp);
+    if (o != NULL && o->title != NULL)
+        json_string(fp, o->title);
+    else
+        fputs("null", fp);
+    fputs(",\"unit\":\"bytes\",\"tree\":", fp);
+    if (!output_walk(t, json_visit, &c))
+        return false;
+    fputs("}\n", fp);
+    return output_check(fp, err);
+}

@@ -10,6 +10,7 @@ static const struct {
     cli_cmd_fn fn;
     const char *summary;
 } commands[] = {
+    {"render", cmd_render, "draw any folded-stack file as SVG or PNG"},
 };
 
 static void usage(FILE *fp)

@@ -142,14 +142,25 @@ static bool parse_line(parser *p, const char *s, size_t n, size_t lineno, ghf_er
     return true;
 }
 
-bool folded_parse(wtree *t, const char *buf, size_t len, const char *what,
-                  const folded_opts *o, ghf_err *err)
+/* release_mapped: buf is a private file mapping we may drop pages of once
+ * parsed (only the previous line is referenced afterwards), so a large
+ * input does not stay resident next to the tree built from it. */
+static bool parse_buffer(wtree *t, const char *buf, size_t len, const char *what,
+                         const folded_opts *o, bool release_mapped, ghf_err *err)
 {
     parser p = {.t = t, .what = what, .o = o};
     bool ok = true;
     size_t lineno = 0;
     const char *s = buf, *end = buf + len;
+    const size_t chunk = (size_t)16 << 20;
+    size_t released = 0;
     while (s < end) {
+        size_t done = (size_t)(s - buf);
+        if (release_mapped && done >= released + 2 * chunk) {
+            /* Keep the last chunk: the previous line may reach back into it. */
+            madvise((char *)buf + released, chunk, MADV_DONTNEED);
+            released += chunk;
+        }
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *e = nl ? nl : end;
         lineno++;
@@ -165,6 +176,12 @@ bool folded_parse(wtree *t, const char *buf, size_t len, const char *what,
     if (ok)
         wtree_finish(t);
     return ok;
+}
+
+bool folded_parse(wtree *t, const char *buf, size_t len, const char *what,
+                  const folded_opts *o, ghf_err *err)
+{
+    return parse_buffer(t, buf, len, what, o, false, err);
 }
 
 static bool load_stdin(wtree *t, const folded_opts *o, ghf_err *err)
@@ -212,7 +229,7 @@ bool folded_load(wtree *t, const char *path, const folded_opts *o, ghf_err *err)
     if (m == MAP_FAILED)
         return ghf_fail(err, GHF_EXIT_INPUT, "cannot map %s: %s", path, strerror(errno));
     madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-    bool ok = folded_parse(t, m, (size_t)st.st_size, path, o, err);
+    bool ok = parse_buffer(t, m, (size_t)st.st_size, path, o, true, err);
     munmap(m, (size_t)st.st_size);
     return ok;
 }

@@ -19,7 +19,7 @@ double text_width(const char *s, size_t n, double size);
 /* Fit s[0..n) into max_px: returns the number of bytes of s to show as a
  * suffix (the tail of a type name is the informative part), with *dots set
  * when ".." must be drawn before it. Returns 0 (and no dots) when fewer
- * than 3 characters would fit. */
+ * than 3 characters of the name would fit after the "..". */
 size_t text_fit_tail(const char *s, size_t n, double size, double max_px, bool *dots);
 
 /* A growable byte string (named so it can be passed between modules). */

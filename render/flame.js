@@ -37,7 +37,7 @@
       used += w;
       start = i;
     }
-    if (start >= chars.length) return "";
+    if (chars.length - start < 3) return "";
     return ".." + chars.slice(start).join("");
   }
   function human(v) {

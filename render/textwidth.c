@@ -63,7 +63,7 @@ size_t text_fit_tail(const char *s, size_t n, double size, double max_px, bool *
         start = i;
         chars++;
     }
-    if (chars < 1 || chars + 2 < 3)
+    if (chars < 3) /* "..x" tells nothing; like flamegraph.pl, show 3+ characters or none */
         return 0;
     *dots = true;
     return n - start;

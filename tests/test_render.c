@@ -331,9 +331,12 @@ Test(text, fit_keeps_the_tail)
     cr_assert_str_eq(s + all - k, "ttp.Request");
     cr_assert_eq(text_fit_tail(s, all, 12, 5, &dots), 0);
     /* Multi-byte characters are never split. */
-    const char *u = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
-    k = text_fit_tail(u, 8, 12, text_width("..", 2, 12) + 2 * 0.62 * 12 + 0.01, &dots);
-    cr_assert_eq(k, 4);
+    const char *u = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+    k = text_fit_tail(u, 12, 12, text_width("..", 2, 12) + 3 * 0.62 * 12 + 0.01, &dots);
+    cr_assert_eq(k, 6);
+    cr_assert(dots);
+    /* Fewer than three characters after ".." is not worth drawing. */
+    cr_assert_eq(text_fit_tail(u, 12, 12, text_width("..", 2, 12) + 2 * 0.62 * 12 + 0.01, &dots), 0);
 }
 
 Test(text, sanitize)

@@ -13,6 +13,7 @@
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
 int cmd_render(int argc, char **argv);   /* render/cli_render.c */
+int cmd_flame(int argc, char **argv);    /* src/cli_flame.c: the default command */
 int cmd_info(int argc, char **argv);     /* src/cli_info.c */
 int cmd_objects(int argc, char **argv);  /* src/cli_heap.c */
 int cmd_histogram(int argc, char **argv);

@@ -49,7 +49,8 @@ typedef struct wtree {
     VEC(char) names;         /* interned names, NUL-terminated */
     uint32_t *name_hash;     /* open addressing: name offset + 1, 0 = empty */
     size_t name_hash_cap;
-    uint32_t *child_hash;    /* open addressing: node id + 1, keyed by (parent, name) */
+    uint64_t *child_hash;    /* open addressing, keyed by (parent, name): hash << 32 | node id + 1;
+                                0 = empty */
     size_t child_hash_cap;
     size_t nnames;
 } wtree;

@@ -220,8 +220,7 @@ bad:
 
 static bool write_output(const flame_args *a, const wtree *w, const render_opts *ro, FILE *fp, ghf_err *err)
 {
-    output_opts oo;
-    output_opts_default(&oo);
+    output_opts oo = {.title = a->title}; /* zeroed: the documented defaults (bytes) */
     switch (a->format) {
     case FMT_SVG: return render_svg(w, ro, fp, err);
     case FMT_PNG: return render_png(w, ro, fp, err);

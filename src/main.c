@@ -10,6 +10,8 @@ static const struct {
     cli_cmd_fn fn;
     const char *summary;
 } commands[] = {
+    {"flame", cmd_flame, "the main job (also without a command): core -> reference flame graph"},
+    {"render", cmd_render, "draw any folded-stack file as SVG or PNG"},
     {"info", cmd_info, "summarise a core: Go version, threads, goroutines, heap"},
     {"objects", cmd_objects, "list heap objects: address, size, pointers, type"},
     {"histogram", cmd_histogram, "objects and bytes per type"},

@@ -13,10 +13,38 @@ static uint64_t hash_bytes(const char *s, size_t n, uint64_t seed)
     return h;
 }
 
-static uint64_t child_key(uint32_t parent, uint32_t name)
+/* 32-bit hash of (parent, name): it picks the slot and is kept in the slot
+ * as a tag, so probing and growing rarely touch the (cold) node array. */
+static uint32_t child_tag(uint32_t parent, uint32_t name)
 {
-    uint64_t k = ((uint64_t)parent << 32 | name) * 0x9E3779B97F4A7C15ull;
-    return k ^ (k >> 29);
+    uint64_t k = (uint64_t)parent << 32 | name;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ull;
+    return (uint32_t)(k ^ (k >> 33));
+}
+
+static bool child_rehash(wtree *t, size_t want, ghf_err *err)
+{
+    if (want > ((size_t)1 << 32))
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "too many frames");
+    uint64_t *nt = ghf_xcalloc(want, sizeof *nt, err);
+    if (nt == NULL)
+        return false;
+    for (size_t i = 0; i < t->child_hash_cap; i++) {
+        uint64_t e = t->child_hash[i];
+        if (e == 0)
+            continue;
+        size_t j = (e >> 32) & (want - 1);
+        while (nt[j] != 0)
+            j = (j + 1) & (want - 1);
+        nt[j] = e;
+    }
+    free(t->child_hash);
+    t->child_hash = nt;
+    t->child_hash_cap = want;
+    return true;
 }
 
 static bool rehash(uint32_t **tab, size_t *cap, size_t want, ghf_err *err,
@@ -43,11 +71,6 @@ static uint64_t name_key(const wtree *t, uint32_t off)
 {
     const char *s = t->names.v + off;
     return hash_bytes(s, strlen(s), 0);
-}
-
-static uint64_t node_key(const wtree *t, uint32_t id)
-{
-    return child_key(t->nodes.v[id].parent, t->nodes.v[id].name);
 }
 
 bool wtree_init(wtree *t, ghf_err *err)
@@ -105,15 +128,19 @@ bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
     if (!intern(t, name, len, &nm, err))
         return false;
     if (t->nodes.n * 2 > t->child_hash_cap &&
-        !rehash(&t->child_hash, &t->child_hash_cap, t->child_hash_cap ? t->child_hash_cap * 2 : 256,
-                err, node_key, t))
+        !child_rehash(t, t->child_hash_cap ? t->child_hash_cap * 2 : 256, err))
         return false;
     size_t mask = t->child_hash_cap - 1;
-    size_t j = child_key(parent, nm) & mask;
+    uint32_t tag = child_tag(parent, nm);
+    size_t j = tag & mask;
     for (; t->child_hash[j] != 0; j = (j + 1) & mask) {
-        const wtree_node *c = &t->nodes.v[t->child_hash[j] - 1];
+        uint64_t e = t->child_hash[j];
+        if ((uint32_t)(e >> 32) != tag)
+            continue;
+        uint32_t id = (uint32_t)e - 1;
+        const wtree_node *c = &t->nodes.v[id];
         if (c->parent == parent && c->name == nm) {
-            *out = t->child_hash[j] - 1;
+            *out = id;
             return true;
         }
     }
@@ -130,7 +157,7 @@ bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
     else
         t->nodes.v[p->last_child].next_sibling = id;
     p->last_child = id;
-    t->child_hash[j] = id + 1;
+    t->child_hash[j] = (uint64_t)tag << 32 | (id + 1);
     *out = id;
     return true;
 }

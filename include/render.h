@@ -1,0 +1,52 @@
+/* render.h — draw a weighted tree as a flame graph (SVG or PNG).
+ *
+ * render_svg() writes a self-contained interactive SVG directly (no cairo):
+ * click to zoom (ancestors dimmed), reset, regex search (Ctrl-F or the
+ * Search button) with the matched share computed from integer weights,
+ * ignore-case toggle, tooltips, and zoom/search state kept in the URL hash
+ * ("#x=X&d=DEPTH&s=REGEX&i=1"). render_png() draws the same rectangles and
+ * colours with cairo. Both lay the tree out with layout_build() and never
+ * recurse on tree depth.
+ */
+#ifndef GHF_RENDER_H
+#define GHF_RENDER_H
+
+#include <stdio.h>
+#include "color.h"
+#include "layout.h"
+#include "wtree.h"
+
+enum render_format { RENDER_SVG = 0, RENDER_PNG };
+
+typedef struct render_opts {
+    layout_opts layout;        /* orient, sort, min width, cap; width_px is set from `width` */
+    enum color_scheme colors;  /* COLOR_TYPE */
+    enum color_theme theme;    /* THEME_LIGHT */
+    const char *title;         /* "Flame Graph" */
+    const char *subtitle;      /* NULL: none (e.g. input, Go version, tree mode, totals) */
+    const char *count_name;    /* "bytes": unit of the weights */
+    bool show_objects;         /* false: tooltips omit the object count (folded input has none;
+                                  the count is then shown as "stacks") */
+    bool legend;               /* true: draw the colour legend (categories present) */
+    int width;                 /* image width in px: 1200 */
+    int frame_height;          /* px per row: 16 */
+    double font_size;          /* px: 12 */
+    int png_height;            /* 0: as tall as needed; else the PNG is this tall (cropped/padded) */
+} render_opts;
+
+#define RENDER_DEFAULT_WIDTH 1200
+#define RENDER_DEFAULT_FRAME_HEIGHT 16
+#define RENDER_DEFAULT_FONT_SIZE 12.0
+
+void render_opts_default(render_opts *o);
+
+bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err);
+bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err);
+
+/* Dispatch on format. */
+bool render_tree(const wtree *t, enum render_format f, const render_opts *o, FILE *fp, ghf_err *err);
+
+/* Fill `out` with "12.3 MiB" style text (exact when below 1 KiB). */
+void render_human_bytes(uint64_t v, char *out, size_t cap);
+
+#endif

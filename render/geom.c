@@ -1,0 +1,69 @@
+/* geom.c — page geometry shared by svg.c and png.c. */
+#include "geom.h"
+
+#include <string.h>
+
+rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
+{
+    return color_frame(layout_label(l, r), r->kind, r->parent == UINT32_MAX, o->colors, o->theme);
+}
+
+void geom_fit_label(const char *name, size_t n, double width_px, double font,
+                    const char **tail, size_t *tail_len, bool *dots)
+{
+    size_t k = text_fit_tail(name, n, font, width_px - 6.0, dots);
+    *tail = name + (n - k);
+    *tail_len = k;
+}
+
+double geom_legend_item_width(enum color_cat c, double font)
+{
+    const char *s = color_category_label(c);
+    return GEOM_LEGEND_SWATCH + 4 + text_width(s, strlen(s), font) + 16;
+}
+
+void geom_compute(const layout *l, const render_opts *o, geom *g)
+{
+    memset(g, 0, sizeof *g);
+    g->width = o->width;
+    g->font = o->font_size;
+    g->frame_h = o->frame_height;
+    g->scale = l->total ? (g->width - 2 * GEOM_XPAD) / (double)l->total : 0;
+    g->title_y = 24;
+    double y = 24;
+    if (o->subtitle && o->subtitle[0]) {
+        g->subtitle_y = y + o->font_size + 6;
+        y = g->subtitle_y;
+    }
+    g->controls_y = y + o->font_size + 8;
+    g->frames_top = g->controls_y + 8;
+    double frames_bottom = g->frames_top + (double)(l->max_depth + 1) * g->frame_h;
+    g->details_y = frames_bottom + o->font_size + 6;
+    y = g->details_y;
+    if (o->legend && o->colors == COLOR_TYPE) {
+        bool seen[CAT__COUNT] = {0};
+        for (size_t i = 0; i < l->rects.n; i++) {
+            const layout_rect *r = &l->rects.v[i];
+            seen[color_category(layout_label(l, r), r->kind, r->parent == UINT32_MAX)] = true;
+        }
+        for (int c = 0; c < CAT__COUNT; c++)
+            if (seen[c] && c != CAT_ALL)
+                g->cats[g->ncats++] = (enum color_cat)c;
+        if (g->ncats > 0) {
+            /* Rows of legend items, wrapping at the page width. */
+            double x = GEOM_XPAD;
+            int rows = 1;
+            for (int i = 0; i < g->ncats; i++) {
+                double w = geom_legend_item_width(g->cats[i], o->font_size);
+                if (x + w > g->width - GEOM_XPAD && x > GEOM_XPAD) {
+                    rows++;
+                    x = GEOM_XPAD;
+                }
+                x += w;
+            }
+            g->legend_y = y + 10;
+            y = g->legend_y + rows * (GEOM_LEGEND_SWATCH + 8);
+        }
+    }
+    g->height = y + 10;
+}

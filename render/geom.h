@@ -1,0 +1,45 @@
+/* geom.h — page geometry shared by the SVG and PNG back ends (private to
+ * render/), so both draw the same rectangles at the same place. */
+#ifndef GHF_RENDER_GEOM_H
+#define GHF_RENDER_GEOM_H
+
+#include "color.h"
+#include "layout.h"
+#include "render.h"
+
+#define GEOM_XPAD 10.0
+#define GEOM_TITLE_SIZE 17.0
+#define GEOM_LEGEND_SWATCH 12.0
+
+typedef struct geom {
+    double width, height;
+    double frames_top;      /* y of the top row */
+    double frame_h;
+    double scale;           /* px per weight unit */
+    double title_y, subtitle_y, controls_y, details_y, legend_y;
+    double font;
+    int ncats;
+    enum color_cat cats[CAT__COUNT]; /* legend entries, in category order */
+} geom;
+
+/* Geometry for a finished layout. */
+void geom_compute(const layout *l, const render_opts *o, geom *g);
+
+static inline double geom_x(const geom *g, uint64_t x) { return GEOM_XPAD + (double)x * g->scale; }
+static inline double geom_y(const geom *g, const layout *l, const layout_rect *r)
+{
+    return g->frames_top + (double)layout_row(l, r) * g->frame_h;
+}
+
+/* Colour of one rectangle. */
+rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o);
+
+/* Fitted label of a rectangle: the sanitized name's tail, "..tail" when cut,
+ * empty when nothing fits. `name` must be sanitized UTF-8. */
+void geom_fit_label(const char *name, size_t n, double width_px, double font,
+                    const char **tail, size_t *tail_len, bool *dots);
+
+/* Legend entry width in px. */
+double geom_legend_item_width(enum color_cat c, double font);
+
+#endif

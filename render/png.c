@@ -1,0 +1,163 @@
+/* png.c — the same flame graph as svg.c, drawn with cairo into a PNG. */
+#include "render.h"
+
+#include <cairo.h>
+#include <string.h>
+
+#include "geom.h"
+
+static void set_rgb(cairo_t *cr, rgb c)
+{
+    cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
+}
+
+static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Draw s (valid UTF-8) at x,y; anchor 0 = start, 1 = middle, 2 = end. */
+static void draw_text(cairo_t *cr, const char *s, double x, double y, int anchor)
+{
+    if (anchor != 0) {
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, s, &e);
+        x -= anchor == 1 ? e.x_advance / 2 : e.x_advance;
+    }
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, s);
+}
+
+static bool sanitized(const char *s, text_buf *buf, ghf_err *err)
+{
+    buf->n = 0;
+    return text_sanitize(s, strlen(s), buf, err) && VEC_PUSH(buf, '\0', err);
+}
+
+bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
+{
+    render_opts ro = *o;
+    ro.layout.width_px = o->width - 2 * GEOM_XPAD;
+    if (ro.count_name == NULL)
+        ro.count_name = "bytes";
+    ro.layout.count_name = ro.count_name;
+    layout l;
+    if (!layout_build(t, &ro.layout, &l, err))
+        return false;
+    geom g;
+    geom_compute(&l, &ro, &g);
+    int height = ro.png_height > 0 ? ro.png_height : (int)(g.height + 0.5);
+    if (ro.width <= 0 || ro.width > 32767 || height <= 0 || height > 32767) {
+        layout_free(&l);
+        return ghf_fail(err, GHF_EXIT_USAGE, "PNG would be %dx%d pixels; cairo allows at most 32767 "
+                        "(lower --height, raise --minwidth, or use SVG)", ro.width, height);
+    }
+    cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ro.width, height);
+    cairo_t *cr = cairo_create(surf);
+    color_palette pal = color_theme_palette(ro.theme);
+    text_buf buf = {0};
+    bool ok = true;
+
+    cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, height);
+    cairo_pattern_add_color_stop_rgb(bg, 0.05, pal.background.r / 255.0, pal.background.g / 255.0,
+                                     pal.background.b / 255.0);
+    cairo_pattern_add_color_stop_rgb(bg, 0.95, pal.background2.r / 255.0, pal.background2.g / 255.0,
+                                     pal.background2.b / 255.0);
+    cairo_set_source(cr, bg);
+    cairo_paint(cr);
+    cairo_pattern_destroy(bg);
+
+    /* A pinned family; fontconfig falls back to a similar sans if absent. */
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+
+    set_rgb(cr, pal.text);
+    cairo_set_font_size(cr, GEOM_TITLE_SIZE);
+    if (ok && (ok = sanitized(ro.title ? ro.title : "Flame Graph", &buf, err)))
+        draw_text(cr, buf.v, ro.width / 2.0, g.title_y, 1);
+    cairo_set_font_size(cr, ro.font_size);
+    if (ok && ro.subtitle && ro.subtitle[0] && (ok = sanitized(ro.subtitle, &buf, err))) {
+        set_rgb(cr, pal.subtle);
+        draw_text(cr, buf.v, ro.width / 2.0, g.subtitle_y, 1);
+    }
+    if (ok && l.capped) {
+        set_rgb(cr, pal.subtle);
+        char msg[128];
+        snprintf(msg, sizeof msg, "(some frames omitted: more than %zu rectangles)", ro.layout.max_rects);
+        draw_text(cr, msg, ro.width / 2.0, g.controls_y, 1);
+    }
+
+    for (size_t i = 0; ok && i < l.rects.n; i++) {
+        const layout_rect *r = &l.rects.v[i];
+        double x = geom_x(&g, r->x), w = (double)r->width * g.scale, y = geom_y(&g, &l, r);
+        if (y > height)
+            continue;
+        set_rgb(cr, geom_rect_color(&l, r, &ro));
+        cairo_rectangle(cr, x, y, w, g.frame_h - 1);
+        cairo_fill(cr);
+        buf.n = 0;
+        const char *label = layout_label(&l, r);
+        if (!(ok = text_sanitize(label, strlen(label), &buf, err)))
+            break;
+        const char *tail;
+        size_t tail_len;
+        bool dots;
+        geom_fit_label(buf.v, buf.n, w, g.font, &tail, &tail_len, &dots);
+        if (tail_len == 0)
+            continue;
+        char stackbuf[512];
+        char *s = stackbuf;
+        size_t need = tail_len + 3;
+        if (need > sizeof stackbuf && (s = ghf_xcalloc(need, 1, err)) == NULL) {
+            ok = false;
+            break;
+        }
+        size_t k = 0;
+        if (dots) {
+            s[k++] = '.';
+            s[k++] = '.';
+        }
+        memcpy(s + k, tail, tail_len);
+        s[k + tail_len] = '\0';
+        set_rgb(cr, pal.frame_text);
+        cairo_save(cr);
+        cairo_rectangle(cr, x, y, w, g.frame_h);
+        cairo_clip(cr);
+        draw_text(cr, s, x + 3, y + g.frame_h - 4.5, 0);
+        cairo_restore(cr);
+        if (s != stackbuf)
+            free(s);
+    }
+
+    /* Legend, laid out exactly as in svg.c. */
+    double lx = GEOM_XPAD, ly = g.legend_y;
+    for (int i = 0; ok && i < g.ncats; i++) {
+        double w = geom_legend_item_width(g.cats[i], ro.font_size);
+        if (lx + w > g.width - GEOM_XPAD && lx > GEOM_XPAD) {
+            lx = GEOM_XPAD;
+            ly += GEOM_LEGEND_SWATCH + 8;
+        }
+        set_rgb(cr, color_category_base(g.cats[i], ro.colors, ro.theme));
+        cairo_rectangle(cr, lx, ly, GEOM_LEGEND_SWATCH, GEOM_LEGEND_SWATCH);
+        cairo_fill(cr);
+        set_rgb(cr, pal.text);
+        draw_text(cr, color_category_label(g.cats[i]), lx + GEOM_LEGEND_SWATCH + 4, ly + GEOM_LEGEND_SWATCH - 1, 0);
+        lx += w;
+    }
+
+    cairo_destroy(cr);
+    if (ok) {
+        cairo_surface_flush(surf);
+        if (cairo_surface_write_to_png_stream(surf, write_fp, fp) != CAIRO_STATUS_SUCCESS)
+            ok = ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write PNG data");
+    }
+    cairo_surface_destroy(surf);
+    VEC_FREE(&buf);
+    layout_free(&l);
+    return ok;
+}

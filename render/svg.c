@@ -1,0 +1,217 @@
+/* svg.c — interactive SVG flame graph, written directly as text.
+ *
+ * Every string from the input passes text_sanitize() (valid UTF-8, no
+ * control characters) and xml_escape(), so the output is always valid XML.
+ * The script and style are render/flame.js and render/flame.css, embedded
+ * at build time (render/embed.py -> flame_assets.h).
+ */
+#include "render.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "geom.h"
+#include "render/flame_assets.h"
+
+static void xml_escape(FILE *fp, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': fputs("&amp;", fp); break;
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        case '\'': fputs("&apos;", fp); break;
+        default: putc(s[i], fp); break;
+        }
+    }
+}
+
+/* Sanitize then escape a caller- or input-supplied string. */
+static bool xml_text(FILE *fp, const char *s, text_buf *buf, ghf_err *err)
+{
+    buf->n = 0;
+    if (!text_sanitize(s, strlen(s), buf, err))
+        return false;
+    xml_escape(fp, buf->v, buf->n);
+    return true;
+}
+
+static void css_color(FILE *fp, const char *var, rgb c)
+{
+    char hex[8];
+    color_hex(c, hex);
+    fprintf(fp, "%s:%s;", var, hex);
+}
+
+static void write_header(FILE *fp, const layout *l, const geom *g, const render_opts *o)
+{
+    fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+                "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+                "viewBox=\"0 0 %d %.0f\"",
+            o->width, g->height, o->width, g->height);
+    fprintf(fp, " data-total=\"%" PRIu64 "\" data-xpad=\"%.0f\" data-fw=\"%.2f\" data-font=\"%.2f\""
+                " data-objects=\"%d\" data-orient=\"%s\" data-cw=\"",
+            l->total, GEOM_XPAD, o->width - 2 * GEOM_XPAD, o->font_size, o->show_objects ? 1 : 0,
+            l->orient == LAYOUT_FLAME ? "flame" : "icicle");
+    for (int i = 0; i < 95; i++)
+        fprintf(fp, "%s%u", i ? "," : "", text_ascii_widths[i]);
+    fprintf(fp, "\" data-cwo=\"%d\">\n", TEXT_OTHER_WIDTH);
+}
+
+static bool write_unit_attr(FILE *fp, const render_opts *o, text_buf *buf, ghf_err *err)
+{
+    fputs("<desc id=\"unit\">", fp);
+    if (!xml_text(fp, o->count_name ? o->count_name : "bytes", buf, err))
+        return false;
+    fputs("</desc>\n", fp);
+    return true;
+}
+
+static void write_style(FILE *fp, const render_opts *o)
+{
+    color_palette p = color_theme_palette(o->theme);
+    fputs("<style type=\"text/css\"><![CDATA[\n:root{", fp);
+    css_color(fp, "--bg", p.background);
+    css_color(fp, "--bg2", p.background2);
+    css_color(fp, "--fg", p.text);
+    css_color(fp, "--ft", p.frame_text);
+    css_color(fp, "--sub", p.subtle);
+    css_color(fp, "--hl", p.highlight);
+    fputs("}\n", fp);
+    fputs(flame_css, fp);
+    fputs("]]></style>\n<script type=\"text/ecmascript\"><![CDATA[\n", fp);
+    fputs(flame_js, fp);
+    fputs("]]></script>\n", fp);
+}
+
+static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const geom *g,
+                        const render_opts *o, const text_buf *unitbuf, text_buf *name, ghf_err *err)
+{
+    const char *label = layout_label(l, r);
+    name->n = 0;
+    if (!text_sanitize(label, strlen(label), name, err))
+        return false;
+    double x = geom_x(g, r->x), w = (double)r->width * g->scale, y = geom_y(g, l, r);
+    char hex[8];
+    color_hex(geom_rect_color(l, r, o), hex);
+    char tb[32], sb[32];
+    render_human_bytes(r->width, tb, sizeof tb);
+    render_human_bytes(r->self, sb, sizeof sb);
+    const char *unit = o->count_name ? o->count_name : "bytes";
+    bool bytes = strcmp(unit, "bytes") == 0;
+    double share = l->total ? 100.0 * (double)r->width / (double)l->total : 0;
+
+    fprintf(fp, "<g class=\"f\" data-x=\"%" PRIu64 "\" data-w=\"%" PRIu64 "\" data-d=\"%" PRIu32
+                "\" data-s=\"%" PRIu64 "\" data-c=\"%" PRIu64 "\"%s><title>",
+            r->x, r->width, r->depth, r->self, r->count, r->kind == WTREE_KIND_MORE ? " data-more=\"1\"" : "");
+    xml_escape(fp, name->v, name->n);
+    /* Tooltip: full name, retained (total) and shallow weight, share, count. */
+    if (bytes)
+        fprintf(fp, "\nretained: %" PRIu64 " bytes (%s), %.2f%%\nshallow: %" PRIu64 " bytes (%s)",
+                r->width, tb, share, r->self, sb);
+    else {
+        fputs("\n", fp);
+        xml_escape(fp, unitbuf->v, unitbuf->n);
+        fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
+    }
+    fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
+            o->show_objects ? "objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
+    const char *tail;
+    size_t tail_len;
+    bool dots;
+    geom_fit_label(name->v, name->n, w, g->font, &tail, &tail_len, &dots);
+    fprintf(fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + g->frame_h - 4.5);
+    if (tail_len > 0) {
+        if (dots)
+            fputs("..", fp);
+        xml_escape(fp, tail, tail_len);
+    }
+    fputs("</text></g>\n", fp);
+    return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "write error");
+}
+
+static void write_legend(FILE *fp, const geom *g, const render_opts *o)
+{
+    if (g->ncats == 0)
+        return;
+    fputs("<g id=\"legend\">\n", fp);
+    double x = GEOM_XPAD, y = g->legend_y;
+    for (int i = 0; i < g->ncats; i++) {
+        double w = geom_legend_item_width(g->cats[i], o->font_size);
+        if (x + w > g->width - GEOM_XPAD && x > GEOM_XPAD) {
+            x = GEOM_XPAD;
+            y += GEOM_LEGEND_SWATCH + 8;
+        }
+        char hex[8];
+        color_hex(color_category_base(g->cats[i], o->colors, o->theme), hex);
+        fprintf(fp, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"%s\"/>"
+                    "<text x=\"%.2f\" y=\"%.1f\">",
+                x, y, GEOM_LEGEND_SWATCH, GEOM_LEGEND_SWATCH, hex, x + GEOM_LEGEND_SWATCH + 4,
+                y + GEOM_LEGEND_SWATCH - 1);
+        const char *s = color_category_label(g->cats[i]);
+        xml_escape(fp, s, strlen(s));
+        fputs("</text>\n", fp);
+        x += w;
+    }
+    fputs("</g>\n", fp);
+}
+
+bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
+{
+    render_opts ro = *o;
+    ro.layout.width_px = o->width - 2 * GEOM_XPAD;
+    if (ro.count_name == NULL)
+        ro.count_name = "bytes";
+    ro.layout.count_name = ro.count_name;
+    layout l;
+    if (!layout_build(t, &ro.layout, &l, err))
+        return false;
+    geom g;
+    geom_compute(&l, &ro, &g);
+    text_buf buf = {0}, unitbuf = {0};
+    bool ok = text_sanitize(ro.count_name, strlen(ro.count_name), &unitbuf, err);
+
+    write_header(fp, &l, &g, &ro);
+    ok = ok && write_unit_attr(fp, &ro, &buf, err);
+    write_style(fp, &ro);
+    color_palette pal = color_theme_palette(ro.theme);
+    char bg1[8], bg2[8];
+    color_hex(pal.background, bg1);
+    color_hex(pal.background2, bg2);
+    fprintf(fp, "<defs><linearGradient id=\"bgg\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+                "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
+                "</linearGradient></defs>\n"
+                "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"url(#bgg)\"/>\n",
+            bg1, bg2, ro.width, g.height);
+    fprintf(fp, "<text id=\"title\" x=\"%.1f\" y=\"%.1f\">", ro.width / 2.0, g.title_y);
+    ok = ok && xml_text(fp, ro.title ? ro.title : "Flame Graph", &buf, err);
+    fputs("</text>\n", fp);
+    if (ok && ro.subtitle && ro.subtitle[0]) {
+        fprintf(fp, "<text id=\"subtitle\" x=\"%.1f\" y=\"%.1f\">", ro.width / 2.0, g.subtitle_y);
+        ok = xml_text(fp, ro.subtitle, &buf, err);
+        fputs("</text>\n", fp);
+    }
+    fprintf(fp, "<text id=\"unzoom\" class=\"btn hide\" x=\"%.1f\" y=\"%.1f\">Reset Zoom</text>\n"
+                "<text id=\"search\" class=\"btn\" x=\"%.1f\" y=\"%.1f\">Search</text>\n"
+                "<text id=\"ignorecase\" class=\"btn\" x=\"%.1f\" y=\"%.1f\">ic</text>\n"
+                "<text id=\"details\" x=\"%.1f\" y=\"%.1f\"> </text>\n"
+                "<text id=\"matched\" x=\"%.1f\" y=\"%.1f\"> </text>\n",
+            GEOM_XPAD, g.controls_y, ro.width - GEOM_XPAD - 110, g.controls_y, ro.width - GEOM_XPAD - 16,
+            g.controls_y, GEOM_XPAD, g.details_y, ro.width - GEOM_XPAD, g.details_y);
+    if (l.capped)
+        fprintf(fp, "<text id=\"capped\" x=\"%.1f\" y=\"%.1f\">(some frames omitted: more than %zu rectangles)</text>\n",
+                ro.width / 2.0, g.controls_y, ro.layout.max_rects);
+    fputs("<g id=\"frames\">\n", fp);
+    for (size_t i = 0; ok && i < l.rects.n; i++)
+        ok = write_frame(fp, &l, &l.rects.v[i], &g, &ro, &unitbuf, &buf, err);
+    fputs("</g>\n", fp);
+    write_legend(fp, &g, &ro);
+    fputs("</svg>\n", fp);
+    if (ok && ferror(fp))
+        ok = ghf_fail(err, GHF_EXIT_OUTPUT, "write error");
+    VEC_FREE(&buf);
+    VEC_FREE(&unitbuf);
+    layout_free(&l);
+    return ok;
+}

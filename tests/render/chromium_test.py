@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""chromium_test.py GOHEAPFLAME WORKDIR — open a rendered SVG in headless
+Chromium and check it works: no script errors, a real mouse click zooms,
+Ctrl-F + the prompt highlights matches with the right share, and the zoom
+and search state survive a reload through the URL.
+
+Chromium is driven over the DevTools protocol on a pipe
+(--remote-debugging-pipe: JSON messages separated by NUL on fds 3/4), so
+no websocket library or npm package is needed."""
+import json
+import select
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+FOLDED = """\
+main.main;main.cache;map[string]*main.Entry;main.Entry 50000
+main.main;main.cache;map[string]*main.Entry;string 30000
+main.main;net/http.Request;[]uint8 100000
+globals;main.registry;[]*main.Item;main.Item 80000
+globals;main.registry;[]*main.Item;main.Item;[]uint8 40000
+globals;main.Item 5000
+"""
+
+
+class Browser:
+    def __init__(self, exe, profile):
+        r_cmd, w_cmd = os.pipe()   # we write commands, chromium reads fd 3
+        r_ev, w_ev = os.pipe()     # chromium writes fd 4, we read
+        def setup():
+            os.dup2(r_cmd, 3)
+            os.dup2(w_ev, 4)
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-dev-shm-usage", "--remote-debugging-pipe", "--user-data-dir=" + profile,
+             "about:blank"],
+            preexec_fn=setup, pass_fds=(3, 4, r_cmd, w_ev), stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("GHF_CDP_DEBUG") else subprocess.DEVNULL)
+        os.close(r_cmd)
+        os.close(w_ev)
+        self.w, self.r = w_cmd, r_ev
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+
+    def _read_msg(self, deadline):
+        while b"\0" not in self.buf:
+            if time.time() > deadline:
+                raise TimeoutError("no message from chromium")
+            ready, _, _ = select.select([self.r], [], [], max(0.0, deadline - time.time()))
+            if not ready:
+                raise TimeoutError("no message from chromium")
+            chunk = os.read(self.r, 1 << 16)
+            if not chunk:
+                raise RuntimeError("chromium closed the pipe")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        if os.environ.get("GHF_CDP_DEBUG"):
+            print("<<", msg[:300], file=sys.stderr)
+        return json.loads(msg)
+
+    def post(self, method, params=None, session=None):
+        """Send a command; return its id without waiting for the reply."""
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.w, json.dumps(msg).encode() + b"\0")
+        return self.next_id
+
+    def reply(self, mid, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e.get("id") == mid:
+                    m = self.events.pop(i)
+                    if "error" in m:
+                        raise RuntimeError(f"command {mid}: {m['error']}")
+                    return m["result"]
+            self.events.append(self._read_msg(deadline))
+
+    def send(self, method, params=None, session=None, timeout=30):
+        return self.reply(self.post(method, params, session), timeout)
+
+    def wait_event(self, method, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e.get("method") == method:
+                    return self.events.pop(i)
+            self.events.append(self._read_msg(deadline))
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def main():
+    exe_ghf, work = sys.argv[1], sys.argv[2]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("chromium not found: install Debian's 'chromium' (scripts/install-deps.sh)", file=sys.stderr)
+        return 1
+    os.makedirs(work, exist_ok=True)
+    folded = os.path.join(work, "chromium.folded")
+    svg = os.path.join(work, "chromium.svg")
+    with open(folded, "w") as f:
+        f.write(FOLDED)
+    # Narrow, so many labels are cut and the script's refitting is exercised.
+    subprocess.run([exe_ghf, "render", folded, "-o", svg, "--title", "chromium test", "--width", "500"],
+                   check=True)
+    fw = 480  # drawable width: 500 - 2 * 10
+    total = sum(int(l.rsplit(" ", 1)[1]) for l in FOLDED.splitlines())
+    # main\.Item$ matches three frames: []*main.Item, main.Item inside it, and
+    # globals;main.Item; non-overlapping share = (80000+40000) + 5000.
+    want_matched = 125000
+
+    profile = tempfile.mkdtemp(prefix="ghf-chromium-")
+    b = Browser(chromium, profile)
+    failures = []
+    try:
+        tid = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        sid = b.send("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
+        for m in ("Page.enable", "Runtime.enable", "Log.enable"):
+            b.send(m, session=sid)
+
+        def ev(expr):
+            r = b.send("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session=sid)
+            if "exceptionDetails" in r:
+                raise RuntimeError(f"evaluate {expr!r}: {r['exceptionDetails']}")
+            return r["result"].get("value")
+
+        def load(url):
+            b.send("Page.navigate", {"url": url}, session=sid)
+            b.wait_event("Page.loadEventFired")
+
+        url = "file://" + os.path.abspath(svg)
+        load(url)
+        nframes = ev("document.querySelectorAll('#frames g.f').length")
+        if not nframes or nframes < 10:
+            failures.append(f"expected frames in the DOM, found {nframes}")
+
+        labels_js = "[...document.querySelectorAll('#frames g.f text')].map(t=>t.textContent)"
+        labels_before = ev(labels_js)
+        if not any(l.startswith("..") for l in labels_before):
+            failures.append("expected some truncated labels at this width")
+
+        # A real click on the centre of the "main.cache" frame.
+        box = ev("""(function(){var g=[...document.querySelectorAll('#frames g.f')].find(
+            g=>g.querySelector('title').textContent.split('\\n')[0]==='main.cache');
+            var r=g.querySelector('rect').getBoundingClientRect();
+            return [r.x+r.width/2, r.y+r.height/2, g.getAttribute('data-x'), g.getAttribute('data-d')];})()""")
+        for t in ("mousePressed", "mouseReleased"):
+            b.send("Input.dispatchMouseEvent", {"type": t, "x": box[0], "y": box[1], "button": "left",
+                                                "clickCount": 1}, session=sid)
+        state = ev("""(function(){var fs=[...document.querySelectorAll('#frames g.f')];
+            function f(n){return fs.find(g=>g.querySelector('title').textContent.split('\\n')[0]===n);}
+            return {w: f('main.cache').querySelector('rect').getAttribute('width'),
+                    parentDim: f('main.main').classList.contains('p'),
+                    otherHidden: f('globals').classList.contains('hide'),
+                    childW: Number(f('map[string]*main.Entry').querySelector('rect').getAttribute('width')),
+                    unzoom: !document.getElementById('unzoom').classList.contains('hide'),
+                    hash: location.hash};})()""")
+        if state["w"] != f"{fw:.2f}":
+            failures.append(f"click did not zoom: main.cache width {state['w']}, want {fw:.2f}")
+        if not state["parentDim"]:
+            failures.append("ancestor main.main not dimmed after zoom")
+        if not state["otherHidden"]:
+            failures.append("frame outside the zoomed tower not hidden")
+        if abs(state["childW"] - fw) > 0.01:
+            failures.append(f"only child of the zoomed frame should span the width, got {state['childW']}")
+        if not state["unzoom"]:
+            failures.append("Reset Zoom button not shown")
+        if f"x={box[2]}&d={box[3]}" not in state["hash"]:
+            failures.append(f"zoom not kept in the URL: {state['hash']!r}")
+
+        # Reset, then Ctrl-F and answer the prompt.
+        ev("document.getElementById('unzoom').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        # The script refits labels with the writer's width table: after a
+        # reset every label must be what the C writer put there.
+        labels_after = ev(labels_js)
+        if labels_after != labels_before:
+            diff = [(a, b) for a, b in zip(labels_before, labels_after) if a != b][:5]
+            failures.append(f"labels after reset differ from the generated ones: {diff}")
+        # The key event's reply comes only after the prompt is answered.
+        key = b.post("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "f", "code": "KeyF",
+                                                "windowsVirtualKeyCode": 70, "modifiers": 2}, session=sid)
+        b.wait_event("Page.javascriptDialogOpening", timeout=10)
+        b.send("Page.handleJavaScriptDialog", {"accept": True, "promptText": "main\\.Item$"}, session=sid)
+        b.reply(key)
+        b.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "f", "code": "KeyF",
+                                          "windowsVirtualKeyCode": 70, "modifiers": 2}, session=sid)
+        s = ev("""(function(){return {n: document.querySelectorAll('#frames g.m').length,
+            matched: document.getElementById('matched').textContent,
+            sum: document.getElementById('matched').getAttribute('data-matched'),
+            fill: getComputedStyle(document.querySelector('#frames g.m rect')).fill,
+            hash: location.hash};})()""")
+        if s["n"] != 3:
+            failures.append(f"search should highlight 3 frames, highlighted {s['n']}")
+        if s["sum"] != str(want_matched):
+            failures.append(f"matched weight {s['sum']}, want {want_matched}")
+        want_pct = f"{100 * want_matched / total:.2f}%"
+        if want_pct not in s["matched"]:
+            failures.append(f"matched line {s['matched']!r} lacks {want_pct}")
+        if "s=main%5C.Item%24" not in s["hash"]:
+            failures.append(f"search not kept in the URL: {s['hash']!r}")
+
+        # Reload with zoom + search + ignore case in the URL (via about:blank,
+        # or Chromium treats a new hash as a same-document navigation).
+        load("about:blank")
+        load(url + f"#x={box[2]}&d={box[3]}&s=MAIN%5C.ITEM&i=1")
+        r = ev("""(function(){return {hidden: document.querySelectorAll('#frames g.hide').length,
+            m: document.querySelectorAll('#frames g.m').length,
+            ic: document.getElementById('ignorecase').classList.contains('on')};})()""")
+        if r["hidden"] == 0:
+            failures.append("zoom from the URL not applied")
+        if r["m"] != 3 or not r["ic"]:
+            failures.append(f"ignore-case search from the URL not applied: {r}")
+
+        errors = [e for e in b.events if e.get("method") == "Runtime.exceptionThrown"
+                  or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+                  or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")]
+        for e in errors:
+            failures.append("script error: " + json.dumps(e["params"])[:300])
+    finally:
+        b.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    for f in failures:
+        print("FAIL:", f)
+    if not failures:
+        print("ok: no script errors; click zooms; Ctrl-F search highlights; URL state restores")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

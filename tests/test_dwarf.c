@@ -4,6 +4,10 @@
  * tests/dwarf/build-testprogs.sh; results cached in the build directory). */
 #include <criterion/criterion.h>
 #include <dwarf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +35,20 @@ static void path_for(char *buf, size_t n, int v, const char *file)
     snprintf(buf, n, OUTDIR "/go1.%d/%s", v, file);
 }
 
-static dwx *open_version(int v)
+static dwx *open_file(int v, const char *file)
 {
     build_testprogs();
     char p[512];
-    path_for(p, sizeof p, v, "exe");
+    path_for(p, sizeof p, v, file);
     ghf_err err = {0};
     dwx *d = NULL;
     cr_assert(dwx_open(p, &d, &err), "go1.%d: %s", v, err.msg);
     return d;
+}
+
+static dwx *open_version(int v)
+{
+    return open_file(v, "exe");
 }
 
 /* A line "KEY... VALUE" of truth.txt whose prefix is `key`. */
@@ -125,9 +134,10 @@ Test(dwarf, version_and_producer)
 Test(dwarf, struct_layout_matches_program)
 {
     static const char *outer_fields[] = {"A", "B", "C", "D", "E", "F", "G", "Inner", "H", "I"};
-    for (size_t i = 0; i < NVERSIONS; i++) {
-        int v = versions[i];
-        dwx *d = open_version(v);
+    /* exe-plain has the same DWARF, uncompressed. */
+    for (size_t i = 0; i < 2 * NVERSIONS; i++) {
+        int v = versions[i % NVERSIONS];
+        dwx *d = open_file(v, i < NVERSIONS ? "exe" : "exe-plain");
         const dwx_type *outer = type_named(d, v, "main.Outer");
         cr_expect_eq(outer->tag, DW_TAG_structure_type);
         cr_expect_eq(outer->go_kind, 25u);
@@ -452,12 +462,30 @@ static unsigned char *read_file(const char *path, size_t *n)
     return b;
 }
 
+/* libdwarf 20210528 leaks a location-operation array (allocated in
+ * _dwarf_fill_in_locdesc_op_c) when dwarf_get_loclist_c fails on a corrupt
+ * .debug_loclists entry: it frees the list head but not the ops, and hands
+ * nothing back to free. Only corrupt input reaches it and the program then
+ * exits, so the corrupt-input opens below are exempt from leak checking;
+ * the well-formed opens in the other tests are not. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LEAKS_IGNORED_BEGIN() __lsan_disable()
+#define LEAKS_IGNORED_END() __lsan_enable()
+#else
+#define LEAKS_IGNORED_BEGIN() ((void)0)
+#define LEAKS_IGNORED_END() ((void)0)
+#endif
+
 /* Open must fail cleanly with an input/unsupported error, or succeed. */
 static void open_survives(const char *path)
 {
     ghf_err err = {0};
     dwx *d = NULL;
-    if (dwx_open(path, &d, &err)) {
+    LEAKS_IGNORED_BEGIN();
+    bool ok = dwx_open(path, &d, &err);
+    LEAKS_IGNORED_END();
+    if (ok) {
         dwx_type_by_name(d, "main.Outer");
         dwx_close(d);
     } else {
@@ -520,14 +548,40 @@ Test(dwarf, truncated_and_corrupted_executables, .timeout = 600)
         write_file(p, exe, cuts[k]);
         open_survives(p);
     }
-    /* Bytes flipped across the file (DWARF sections lie in the last third). */
+    free(exe);
+
+    /* Bytes flipped inside the uncompressed .debug_* sections, so that the
+     * DIE parser itself (not zlib) meets the damage. */
+    path_for(src, sizeof src, 27, "exe-plain");
+    exe = read_file(src, &n);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    int fd = open(src, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    elf_version(EV_CURRENT);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    size_t shstrndx;
+    cr_assert(e && elf_getshdrstrndx(e, &shstrndx) == 0);
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn)) != NULL;) {
+        GElf_Shdr sh;
+        gelf_getshdr(scn, &sh);
+        const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+        if (name && (strcmp(name, ".debug_info") == 0 || strcmp(name, ".debug_loclists") == 0 ||
+                     strcmp(name, ".debug_abbrev") == 0 || strcmp(name, ".debug_addr") == 0)) {
+            lo = sh.sh_offset < lo ? sh.sh_offset : lo;
+            hi = sh.sh_offset + sh.sh_size > hi ? sh.sh_offset + sh.sh_size : hi;
+        }
+    }
+    elf_end(e);
+    close(fd);
+    cr_assert_lt(lo, hi);
+    /* Bytes flipped in that range. */
     uint64_t seed = 12345;
-    for (int round = 0; round < 40; round++) {
+    for (int round = 0; round < 100; round++) {
         unsigned char *copy = malloc(n);
         memcpy(copy, exe, n);
         for (int k = 0; k < 8; k++) {
             seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-            size_t at = n / 2 + (size_t)(seed % (n / 2));
+            size_t at = lo + (size_t)(seed % (hi - lo));
             copy[at] ^= (unsigned char)(seed >> 32) | 1;
         }
         write_file(p, copy, n);

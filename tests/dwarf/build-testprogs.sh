@@ -3,6 +3,7 @@
 # record the ground truth the DWARF tests compare against:
 #   OUT/go1.NN/exe        the program (default flags: DWARF present, not PIE)
 #   OUT/go1.NN/exe-w      the same built with -ldflags=-w (no DWARF)
+#   OUT/go1.NN/exe-plain  the same with uncompressed DWARF (-ldflags=-compressdwarf=false)
 #   OUT/go1.NN/truth.txt  what the program prints about itself
 #   OUT/go1.NN/nm.txt     `go tool nm` of exe
 #   OUT/go1.NN/objdump.txt `go tool objdump` of main.frame (its frame size)
@@ -27,6 +28,7 @@ for v in 19 21 22 23 24 26 27; do
         cd "$src"
         "$go" build -o "$d/exe" main.go
         "$go" build -ldflags=-w -o "$d/exe-w" main.go
+        "$go" build -ldflags=-compressdwarf=false -o "$d/exe-plain" main.go
         "$d/exe" > "$d/truth.txt"
         "$go" tool objdump -s '^main\.frame$' "$d/exe" > "$d/objdump.txt"
         "$go" tool nm "$d/exe" > "$d/nm.tmp"

@@ -640,9 +640,11 @@ static bool read_die(dwc *c, Dwarf_Die die, dwc_die *d, ghf_err *err)
     if (dwarf_tag(die, &tag, &e) != DW_DLV_OK)
         return dw_fail(c, e, "DIE tag", off, err);
     d->tag = tag;
+    /* Only the out-parameter is used: the 2021 API returns DW_DLV_OK, the 0.x
+     * documentation says it returns the flag itself. */
     Dwarf_Half children = 0;
-    if (dwarf_die_abbrev_children_flag(die, &children) == DW_DLV_OK)
-        d->has_children = children != 0;
+    (void)dwarf_die_abbrev_children_flag(die, &children);
+    d->has_children = children != 0;
 
     Dwarf_Attribute *list = NULL;
     Dwarf_Signed n = 0;

@@ -317,6 +317,12 @@ Test(dwarf, runtime_type_descriptor_to_dwarf_type)
         t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype *main.Inner")));
         cr_assert_not_null(t, "go1.%d: *main.Inner", v);
         cr_expect_str_eq(t->name, "*main.Inner");
+        t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype uintptr")));
+        cr_assert_not_null(t, "go1.%d: uintptr", v);
+        cr_expect_str_eq(t->name, "uintptr");
+        t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype string")));
+        cr_assert_not_null(t, "go1.%d: string", v);
+        cr_expect_str_eq(t->name, "string");
         cr_expect_eq(dwx_type_by_runtime_type(d, 1), 0u);
         dwx_close(d);
     }

@@ -90,6 +90,10 @@ func main() {
 	fmt.Printf("rtype main.Outer %d\n", (*[2]uintptr)(unsafe.Pointer(&e))[0])
 	var ep any = &Inner{}
 	fmt.Printf("rtype *main.Inner %d\n", (*[2]uintptr)(unsafe.Pointer(&ep))[0])
+	var eu any = uintptr(7) // Go 1.19's linker stores this one as an absolute address
+	fmt.Printf("rtype uintptr %d\n", (*[2]uintptr)(unsafe.Pointer(&eu))[0])
+	var es any = GlobalString
+	fmt.Printf("rtype string %d\n", (*[2]uintptr)(unsafe.Pointer(&es))[0])
 	if frame(GlobalPtr, len(os.Args))+spill(GlobalPtr, 3) < -1000 {
 		fmt.Println(GlobalSlice, GlobalKind, GlobalString)
 	}

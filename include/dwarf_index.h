@@ -34,6 +34,8 @@ typedef struct dwx_type {
                                 descriptors, .rodata or .go.type; converted here; Go 1.19 stores
                                 a few builtins, e.g. uintptr, as absolute addresses, kept as is) */
     uint64_t die_off;        /* .debug_info offset of the DIE */
+    int32_t go_dict_index;   /* DW_AT_go_dict_index: a generic function's ".paramN" typedef is the
+                                type at this index of its dictionary; -1 if absent */
     uint32_t first_field;    /* struct members: dwx_fields(d)[first_field .. +nfields) */
     uint32_t nfields;
 } dwx_type;

@@ -432,6 +432,30 @@ Test(dwarf, frame_locals_and_params)
     }
 }
 
+Test(dwarf, generic_function_dictionary_types)
+{
+    for (size_t i = 0; i < NVERSIONS; i++) {
+        int v = versions[i];
+        dwx *d = open_version(v);
+        /* The shape is named go.shape.int_0 in 1.19, go.shape.int after. */
+        const dwx_func *g = NULL;
+        for (size_t k = 0; k < dwx_func_count(d) && !g; k++)
+            if (strncmp(dwx_funcs(d)[k].name, "main.generic[go.shape.int", 25) == 0)
+                g = &dwx_funcs(d)[k];
+        cr_assert_not_null(g, "go1.%d: main.generic[go.shape.int...]", v);
+        const dwx_local *x = local_named(d, g, "x");
+        cr_assert_not_null(x, "go1.%d", v);
+        const dwx_type *t = dwx_type_get(d, x->type);
+        cr_assert_not_null(t, "go1.%d: x has no type", v);
+        cr_expect_eq(t->tag, DW_TAG_typedef, "go1.%d", v);
+        cr_expect_str_eq(t->name, ".param0");
+        cr_expect_eq(t->go_dict_index, 0, "go1.%d", v);
+        cr_expect_eq(dwx_type_get(d, dwx_resolve(d, x->type))->size, 8u);
+        cr_expect_eq(type_named(d, v, "main.Outer")->go_dict_index, -1);
+        dwx_close(d);
+    }
+}
+
 Test(dwarf, stripped_binary_is_unsupported)
 {
     build_testprogs();

@@ -10,9 +10,9 @@
 # Results are cached: a version is rebuilt only when main.go is newer.
 # Usage: build-testprogs.sh SRCDIR OUTDIR
 set -eu
-src=$1
-out=$2
-mkdir -p "$out"
+mkdir -p "$2"
+src=$(cd "$1" && pwd)
+out=$(cd "$2" && pwd) # Go wants absolute GOCACHE/GOPATH
 pids=""
 for v in 19 21 22 23 24 26 27; do
     go=/usr/lib/go-1.$v/bin/go

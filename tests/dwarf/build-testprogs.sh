@@ -7,16 +7,27 @@
 #   OUT/go1.NN/truth.txt  what the program prints about itself
 #   OUT/go1.NN/nm.txt     `go tool nm` of exe
 #   OUT/go1.NN/objdump.txt `go tool objdump` of main.frame (its frame size)
+#   OUT/versions.txt      the minor versions built (e.g. "19"), one a line
 # Results are cached: a version is rebuilt only when main.go is newer.
+# A missing toolchain is a notice (skipped), or a failure when CI=true.
 # Usage: build-testprogs.sh SRCDIR OUTDIR
 set -eu
 mkdir -p "$2"
 src=$(cd "$1" && pwd)
 out=$(cd "$2" && pwd) # Go wants absolute GOCACHE/GOPATH
 pids=""
+built=""
 for v in 19 21 22 23 24 26 27; do
     go=/usr/lib/go-1.$v/bin/go
-    [ -x "$go" ] || { echo "missing toolchain $go" >&2; exit 1; }
+    if [ ! -x "$go" ]; then
+        if [ "${CI:-}" = true ]; then
+            echo "build-testprogs.sh: missing toolchain $go" >&2
+            exit 1
+        fi
+        echo "build-testprogs.sh: notice: $go not installed, go1.$v not tested" >&2
+        continue
+    fi
+    built="$built $v"
     d=$out/go1.$v
     if [ -f "$d/nm.txt" ] && [ "$d/nm.txt" -nt "$src/main.go" ]; then
         continue
@@ -42,5 +53,8 @@ for p in $pids; do
 done
 if [ $status -ne 0 ]; then
     cat "$out"/build-go1.*.log >&2
+    exit 1
 fi
-exit $status
+: > "$out/versions.tmp"
+for v in $built; do echo "$v" >> "$out/versions.tmp"; done
+mv "$out/versions.tmp" "$out/versions.txt"

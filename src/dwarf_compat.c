@@ -649,6 +649,11 @@ static bool read_die(dwc *c, Dwarf_Die die, dwc_die *d, ghf_err *err)
     (void)dwarf_die_abbrev_children_flag(die, &children);
     d->has_children = children != 0;
 
+    /* Scopes: only their children matter to the index, and they are a fifth
+     * of a Go binary's DIEs. */
+    if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine)
+        return true;
+
     Dwarf_Attribute *list = NULL;
     Dwarf_Signed n = 0;
     int r = dwarf_attrlist(die, &list, &n, &e);

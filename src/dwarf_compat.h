@@ -6,7 +6,9 @@
  * became dwarf_next_cu_header_e + dwarf_siblingof_c, and so on. This module
  * hides both behind one small interface: open a file, walk every DIE of
  * .debug_info once (iteratively, depth-first, in offset order) and hand each
- * DIE to a visitor with the attributes Go emits already decoded.
+ * DIE to a visitor with the attributes Go emits already decoded (except for
+ * DW_TAG_lexical_block and DW_TAG_inlined_subroutine, whose attributes are
+ * skipped: only their children are of use).
  *
  * Strings handed out (name, producer) point into libdwarf's section buffers:
  * they are valid until dwc_close(); copy what must live longer.

@@ -21,7 +21,8 @@ typedef struct dwx_type {
     const char *name;        /* DW_AT_name, "" if anonymous */
     uint32_t tag;            /* DW_TAG_* (base, pointer, structure, array, typedef, subroutine, ...) */
     uint32_t go_kind;        /* DW_AT_go_kind (abi.Kind: 25 struct, 23 slice, 24 string, 20 interface, 21 map, 18 chan, 19 func, 22 ptr, 17 array, 26 unsafe.Pointer), 0 if absent */
-    uint64_t size;           /* DW_AT_byte_size, 0 if unknown */
+    uint64_t size;           /* DW_AT_byte_size, 0 if unknown (pointers, which Go emits without
+                                one, get 8: only 64-bit targets are supported) */
     dwx_type_id elem;        /* DW_AT_type: pointee, array element, typedef target (for a map or
                                 chan: the pointer to hash<K,V>/hchan<T>); DW_AT_go_elem if the DIE
                                 has no DW_AT_type (slices) */
@@ -30,8 +31,11 @@ typedef struct dwx_type {
     uint64_t count;          /* array length (subrange count) */
     uint64_t runtime_type;   /* DW_AT_go_runtime_type as a link-time address, 0 if none (the
                                 attribute is an offset into the section holding the type
-                                descriptors, .rodata or .go.type; converted here) */
+                                descriptors, .rodata or .go.type; converted here; Go 1.19 stores
+                                a few builtins, e.g. uintptr, as absolute addresses, kept as is) */
     uint64_t die_off;        /* .debug_info offset of the DIE */
+    int32_t go_dict_index;   /* DW_AT_go_dict_index: a generic function's ".paramN" typedef is the
+                                type at this index of its dictionary; -1 if absent */
     uint32_t first_field;    /* struct members: dwx_fields(d)[first_field .. +nfields) */
     uint32_t nfields;
 } dwx_type;
@@ -54,7 +58,13 @@ typedef struct dwx_var {       /* a global variable */
  * [value_offset, value_offset+size) of the value are at CFA + cfa_offset.
  * A location made of DW_OP_piece pieces gives one range per piece that is on
  * the stack; pieces in registers are not recorded (stack roots only need
- * memory), so a local whose value is all in registers has no range there. */
+ * memory), so a local whose value is all in registers has no range there.
+ * Stack means DW_OP_call_frame_cfa [+ const] or DW_OP_fbreg (when the
+ * function's frame base is DW_OP_call_frame_cfa, as Go always emits);
+ * register-relative (DW_OP_bregN) and computed values are skipped.
+ * Observed: Go 1.21-1.26 emit an empty location for address-taken locals
+ * (nranges 0); Go 1.27 also emits decomposed pieces as their own locals
+ * ("s.ptr", "s.len") next to the whole variable. */
 typedef struct dwx_loc_range {
     uint64_t lo, hi;         /* link-time pcs; lo=0, hi=UINT64_MAX for "always" */
     int64_t cfa_offset;
@@ -119,7 +129,8 @@ const dwx_local *dwx_locals(const dwx *d);
 const dwx_loc_range *dwx_loc_ranges(const dwx *d);
 /* The local/param of f whose stack piece covers byte CFA+cfa_offset at pc;
  * NULL if none. *value_offset (may be NULL) receives the byte offset of that
- * stack byte inside the local's value. */
+ * stack byte inside the local's value. Scans f's locals only; if several
+ * cover the byte (see above), the first in DWARF order wins. */
 const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t link_pc,
                               int64_t cfa_offset, uint64_t *value_offset);
 

@@ -7,7 +7,13 @@
  * Only the first is compile-tested here; the 0.x branch follows the 0.x
  * headers (dwarf_init_b without `access`, dwarf_finish(dbg),
  * dwarf_next_cu_header_e/dwarf_siblingof_c from 0.9, dwarf_dealloc_loc_head_c,
- * dwarf_get_locdesc_entry_e from 2.0).
+ * dwarf_dealloc_die).
+ *
+ * Location lists are parsed here from the raw .debug_loc / .debug_loclists
+ * bytes (read and decompressed with libelf) instead of through
+ * dwarf_get_loclist_c: libdwarf 20210528 reads out of bounds on a corrupt
+ * .debug_loclists entry (observed SEGV) and leaks on its error path, and the
+ * formats are small.
  */
 #include "dwarf_compat.h"
 
@@ -15,6 +21,8 @@
 #include <libdwarf.h>
 
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,24 +36,28 @@
 #  if DW_LIBDWARF_VERSION_MAJOR > 0 || DW_LIBDWARF_VERSION_MINOR >= 9
 #    define DWC_HAVE_CU_HEADER_E 1 /* dwarf_next_cu_header_e returns the CU DIE; dwarf_siblingof_c */
 #  endif
-#  if DW_LIBDWARF_VERSION_MAJOR >= 2
-#    define DWC_HAVE_LOCDESC_E 1   /* _d was removed with the 2.0 clean-up */
-#  endif
 #  define DWC_INIT(fd, dbg, e) dwarf_init_b((fd), DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (e))
 #  define DWC_FINISH(dbg) dwarf_finish(dbg)
-#  define DWC_LOC_HEAD_DEALLOC(h) dwarf_dealloc_loc_head_c(h)
 #else
 #  define DWC_INIT(fd, dbg, e) dwarf_init_b((fd), DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (e))
 #  define DWC_FINISH(dbg) dwarf_finish((dbg), NULL)
-#  define DWC_LOC_HEAD_DEALLOC(h) dwarf_loc_head_c_dealloc(h)
 #endif
 
 /* ---------------------------------------------------------------------- */
 
+/* A raw (decompressed) section, read with libelf. */
+typedef struct raw_sect {
+    const uint8_t *p;
+    size_t n;
+} raw_sect;
+
 struct dwc {
     int fd;
     Dwarf_Debug dbg;
+    Elf *elf;                    /* owns the raw sections' bytes */
+    raw_sect sec_loc, sec_loclists, sec_addr; /* .debug_loc (v4), .debug_loclists, .debug_addr (v5) */
     uint16_t cu_version;
+    uint64_t cu_lowpc, cu_addr_base, cu_loclists_base; /* of the unit being walked */
     VEC(dwc_loc_entry) loc;   /* scratch for the DIE being visited */
     VEC(dwc_op) ops;
 };
@@ -59,6 +71,42 @@ static bool dw_fail(dwc *c, Dwarf_Error e, const char *what, uint64_t off, ghf_e
     if (e)
         dwarf_dealloc_error(c->dbg, e);
     return false;
+}
+
+/* The sections location lists need, decompressed if SHF_COMPRESSED. */
+static bool load_raw_sections(dwc *c, const char *path, ghf_err *err)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "libelf: %s", elf_errmsg(-1));
+    c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
+    size_t shstrndx;
+    if (c->elf == NULL || elf_kind(c->elf) != ELF_K_ELF || elf_getshdrstrndx(c->elf, &shstrndx) != 0)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read ELF sections: %s", path, elf_errmsg(-1));
+    for (Elf_Scn *s = NULL; (s = elf_nextscn(c->elf, s)) != NULL;) {
+        GElf_Shdr sh;
+        if (gelf_getshdr(s, &sh) == NULL || sh.sh_type == SHT_NOBITS)
+            continue;
+        const char *name = elf_strptr(c->elf, shstrndx, sh.sh_name);
+        raw_sect *r = NULL;
+        if (name == NULL)
+            continue;
+        if (strcmp(name, ".debug_loc") == 0)
+            r = &c->sec_loc;
+        else if (strcmp(name, ".debug_loclists") == 0)
+            r = &c->sec_loclists;
+        else if (strcmp(name, ".debug_addr") == 0)
+            r = &c->sec_addr;
+        if (r == NULL)
+            continue;
+        if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(s, 0, 0) < 0)
+            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot decompress %s: %s", path, name, elf_errmsg(-1));
+        Elf_Data *d = elf_getdata(s, NULL);
+        if (d == NULL || (d->d_size > 0 && d->d_buf == NULL))
+            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read %s: %s", path, name, elf_errmsg(-1));
+        r->p = d->d_buf;
+        r->n = d->d_size;
+    }
+    return true;
 }
 
 bool dwc_open(const char *path, dwc **out, ghf_err *err)
@@ -91,6 +139,10 @@ bool dwc_open(const char *path, dwc **out, ghf_err *err)
         free(c);
         return false;
     }
+    if (!load_raw_sections(c, path, err)) {
+        dwc_close(c);
+        return false;
+    }
     *out = c;
     return true;
 }
@@ -101,6 +153,8 @@ void dwc_close(dwc *c)
         return;
     if (c->dbg)
         DWC_FINISH(c->dbg);
+    if (c->elf)
+        elf_end(c->elf);
     close(c->fd);
     VEC_FREE(&c->loc);
     VEC_FREE(&c->ops);
@@ -159,10 +213,11 @@ static bool read_fixed(const uint8_t **p, const uint8_t *end, unsigned n, bool s
     return true;
 }
 
+static bool debug_addr(const dwc *c, uint64_t idx, uint64_t *out);
+
 /* Decode the subset of DWARF expressions Go emits for variables. Returns
  * false for anything else (the location is then left undecoded). */
-static bool decode_expr(dwc *c, Dwarf_Die die, const uint8_t *p, size_t len, ghf_err *err,
-                        bool *oom)
+static bool decode_expr(dwc *c, const uint8_t *p, size_t len, ghf_err *err, bool *oom)
 {
     const uint8_t *end = p + len;
     while (p < end) {
@@ -173,14 +228,8 @@ static bool decode_expr(dwc *c, Dwarf_Die die, const uint8_t *p, size_t len, ghf
             ok = read_fixed(&p, end, 8, false, &op.op1);
         } else if (a == DW_OP_addrx) {
             uint64_t idx;
-            Dwarf_Addr addr = 0;
-            Dwarf_Error e = NULL;
-            ok = read_uleb(&p, end, &idx) &&
-                 dwarf_debug_addr_index_to_addr(die, idx, &addr, &e) == DW_DLV_OK;
-            if (e)
-                dwarf_dealloc_error(c->dbg, e);
+            ok = read_uleb(&p, end, &idx) && debug_addr(c, idx, &op.op1);
             op.atom = DW_OP_addr;
-            op.op1 = addr;
         } else if (a >= DW_OP_const1u && a <= DW_OP_const8s) {
             static const unsigned sz[] = {1, 1, 2, 2, 4, 4, 8, 8};
             unsigned k = a - DW_OP_const1u;
@@ -209,67 +258,164 @@ static bool decode_expr(dwc *c, Dwarf_Die die, const uint8_t *p, size_t len, ghf
     return true;
 }
 
-/* A location list (DWARF 4 .debug_loc or DWARF 5 .debug_loclists). */
-static bool decode_loclist(dwc *c, Dwarf_Attribute a, uint64_t off, ghf_err *err, bool *decoded)
+/* A section offset: DW_FORM_sec_offset (which dwarf_formudata refuses) or a
+ * constant in DWARF before 4. */
+static bool offset_attr(dwc *c, Dwarf_Attribute a, uint64_t off, uint64_t *out, ghf_err *err)
 {
-    Dwarf_Loc_Head_c head = NULL;
-    Dwarf_Unsigned count = 0;
+    Dwarf_Unsigned v = 0;
     Dwarf_Error e = NULL;
-    int r = dwarf_get_loclist_c(a, &head, &count, &e);
-    if (r == DW_DLV_NO_ENTRY)
+    if (dwarf_formudata(a, &v, &e) == DW_DLV_OK) {
+        *out = v;
         return true;
-    if (r != DW_DLV_OK)
-        return dw_fail(c, e, "location list", off, err);
-    bool ok = true;
-    *decoded = true;
-    for (Dwarf_Unsigned i = 0; i < count && ok; i++) {
-        Dwarf_Small lle = 0, source = 0;
-        Dwarf_Unsigned rawlo = 0, rawhi = 0, nops = 0, exproff = 0, descoff = 0;
-        Dwarf_Bool unavailable = 0;
-        Dwarf_Addr lo = 0, hi = 0;
-        Dwarf_Locdesc_c desc = NULL;
-#ifdef DWC_HAVE_LOCDESC_E
-        Dwarf_Unsigned lle_bytes = 0;
-        r = dwarf_get_locdesc_entry_e(head, i, &lle, &rawlo, &rawhi, &unavailable, &lo, &hi,
-                                      &nops, &lle_bytes, &desc, &source, &exproff, &descoff, &e);
-#else
-        r = dwarf_get_locdesc_entry_d(head, i, &lle, &rawlo, &rawhi, &unavailable, &lo, &hi,
-                                      &nops, &desc, &source, &exproff, &descoff, &e);
-#endif
-        if (r != DW_DLV_OK) {
-            ok = dw_fail(c, e, "location list entry", off, err);
-            break;
-        }
-        if (nops == 0 || unavailable)
-            continue; /* base-address and end-of-list entries carry no expression */
-        if (source == DW_LKIND_expression) {
-            lo = 0;
-            hi = UINT64_MAX;
-        } else if (lo >= hi) {
+    }
+    if (e)
+        dwarf_dealloc_error(c->dbg, e);
+    e = NULL;
+    Dwarf_Off o = 0;
+    if (dwarf_global_formref(a, &o, &e) != DW_DLV_OK)
+        return dw_fail(c, e, "section offset", off, err);
+    *out = o;
+    return true;
+}
+
+/* .debug_addr entry `idx` of the current unit. */
+static bool debug_addr(const dwc *c, uint64_t idx, uint64_t *out)
+{
+    uint64_t at = c->cu_addr_base + idx * 8;
+    if (idx > c->sec_addr.n / 8 || at > c->sec_addr.n || c->sec_addr.n - at < 8)
+        return false;
+    const uint8_t *p = c->sec_addr.p + at;
+    return read_fixed(&p, p + 8, 8, false, out);
+}
+
+static bool push_entry(dwc *c, uint64_t lo, uint64_t hi, const uint8_t *expr, size_t len,
+                       ghf_err *err, bool *oom)
+{
+    if (lo >= hi || len == 0)
+        return true; /* empty range or optimized away */
+    size_t first = c->ops.n;
+    if (!decode_expr(c, expr, len, err, oom)) {
+        c->ops.n = first; /* an expression we do not model: leave this range out */
+        return !*oom;
+    }
+    dwc_loc_entry le = {lo, hi, (uint32_t)first, (uint32_t)(c->ops.n - first)};
+    if (!VEC_PUSH(&c->loc, le, err))
+        *oom = true;
+    return !*oom;
+}
+
+/* Walk one location list. Everything is bounds-checked against its section. */
+static bool parse_loclist(dwc *c, uint64_t off, ghf_err *err, bool *oom)
+{
+    const raw_sect *sec = c->cu_version >= 5 ? &c->sec_loclists : &c->sec_loc;
+    if (off >= sec->n)
+        return false;
+    const uint8_t *p = sec->p + off, *end = sec->p + sec->n;
+    uint64_t base = c->cu_lowpc;
+    for (;;) {
+        uint64_t a, b, len;
+        if (c->cu_version < 5) {
+            /* DWARF 4: (begin, end) pairs relative to the base; (~0, x) sets
+             * the base; (0, 0) ends the list. */
+            if (!read_fixed(&p, end, 8, false, &a) || !read_fixed(&p, end, 8, false, &b))
+                return false;
+            if (a == 0 && b == 0)
+                return true;
+            if (a == UINT64_MAX) {
+                base = b;
+                continue;
+            }
+            if (!read_fixed(&p, end, 2, false, &len) || (uint64_t)(end - p) < len)
+                return false;
+            if (!push_entry(c, base + a, base + b, p, len, err, oom))
+                return false;
+            p += len;
             continue;
         }
-        dwc_loc_entry le = {.lo = lo, .hi = hi, .first_op = (uint32_t)c->ops.n, .nops = 0};
-        for (Dwarf_Unsigned j = 0; j < nops; j++) {
-            Dwarf_Small atom = 0;
-            Dwarf_Unsigned o1 = 0, o2 = 0, o3 = 0, r1 = 0, r2 = 0, r3 = 0, br = 0;
-            r = dwarf_get_location_op_value_d(desc, j, &atom, &o1, &o2, &o3, &r1, &r2, &r3, &br, &e);
-            if (r != DW_DLV_OK) {
-                ok = dw_fail(c, e, "location operation", off, err);
-                break;
-            }
-            /* Operands come back "cooked": DW_OP_addrx is already an address. */
-            dwc_op op = {.atom = atom == DW_OP_addrx ? DW_OP_addr : atom, .op1 = o1, .op2 = o2};
-            if (!VEC_PUSH(&c->ops, op, err)) {
-                ok = false;
-                break;
-            }
-            le.nops++;
+        if (p >= end)
+            return false;
+        uint8_t kind = *p++;
+        uint64_t lo, hi;
+        switch (kind) {
+        case DW_LLE_end_of_list:
+            return true;
+        case DW_LLE_base_addressx:
+            if (!read_uleb(&p, end, &a) || !debug_addr(c, a, &base))
+                return false;
+            continue;
+        case DW_LLE_base_address:
+            if (!read_fixed(&p, end, 8, false, &base))
+                return false;
+            continue;
+        case DW_LLE_startx_endx:
+            if (!read_uleb(&p, end, &a) || !read_uleb(&p, end, &b) || !debug_addr(c, a, &lo) ||
+                !debug_addr(c, b, &hi))
+                return false;
+            break;
+        case DW_LLE_startx_length:
+            if (!read_uleb(&p, end, &a) || !read_uleb(&p, end, &b) || !debug_addr(c, a, &lo))
+                return false;
+            hi = lo + b;
+            break;
+        case DW_LLE_offset_pair:
+            if (!read_uleb(&p, end, &a) || !read_uleb(&p, end, &b))
+                return false;
+            lo = base + a;
+            hi = base + b;
+            break;
+        case DW_LLE_default_location:
+            lo = 0;
+            hi = UINT64_MAX;
+            break;
+        case DW_LLE_start_end:
+            if (!read_fixed(&p, end, 8, false, &lo) || !read_fixed(&p, end, 8, false, &hi))
+                return false;
+            break;
+        case DW_LLE_start_length:
+            if (!read_fixed(&p, end, 8, false, &lo) || !read_uleb(&p, end, &b))
+                return false;
+            hi = lo + b;
+            break;
+        default:
+            return false;
         }
-        if (ok && !VEC_PUSH(&c->loc, le, err))
-            ok = false;
+        if (!read_uleb(&p, end, &len) || (uint64_t)(end - p) < len)
+            return false;
+        if (!push_entry(c, lo, hi, p, len, err, oom))
+            return false;
+        p += len;
     }
-    DWC_LOC_HEAD_DEALLOC(head);
-    return ok;
+}
+
+/* A location list: DW_FORM_sec_offset (or data4/8 before DWARF 4) into
+ * .debug_loc/.debug_loclists, or DW_FORM_loclistx through the unit's offsets
+ * table at DW_AT_loclists_base. */
+static bool decode_loclist(dwc *c, Dwarf_Attribute a, Dwarf_Half form, uint64_t off, ghf_err *err,
+                           bool *decoded)
+{
+    uint64_t v;
+    if (!offset_attr(c, a, off, &v, err))
+        return false;
+    uint64_t list = v;
+    if (form == DW_FORM_loclistx) {
+        uint64_t at = c->cu_loclists_base + v * 4; /* 32-bit DWARF offsets */
+        const uint8_t *p = c->sec_loclists.p + at;
+        if (v > c->sec_loclists.n / 4 || at > c->sec_loclists.n ||
+            !read_fixed(&p, c->sec_loclists.p + c->sec_loclists.n, 4, false, &list))
+            return ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: location list index %llu out of range at "
+                            ".debug_info offset 0x%llx", (unsigned long long)v, (unsigned long long)off);
+        list += c->cu_loclists_base;
+    }
+    bool oom = false;
+    if (!parse_loclist(c, list, err, &oom)) {
+        if (oom)
+            return false;
+        return ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: bad location list at %s offset 0x%llx "
+                        "(.debug_info offset 0x%llx)", c->cu_version >= 5 ? ".debug_loclists" : ".debug_loc",
+                        (unsigned long long)list, (unsigned long long)off);
+    }
+    *decoded = true;
+    return true;
 }
 
 /* Raw bytes of an exprloc/block attribute. */
@@ -300,19 +446,18 @@ static bool is_block_form(Dwarf_Half f)
            f == DW_FORM_block4 || f == DW_FORM_block;
 }
 
-static bool decode_location(dwc *c, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Half form,
-                            dwc_die *d, ghf_err *err)
+static bool decode_location(dwc *c, Dwarf_Attribute a, Dwarf_Half form, dwc_die *d, ghf_err *err)
 {
     d->has_location = true;
     if (!is_block_form(form))
-        return decode_loclist(c, a, d->off, err, &d->location_decoded);
+        return decode_loclist(c, a, form, d->off, err, &d->location_decoded);
     const uint8_t *bytes;
     size_t len;
     Dwarf_Block *blk;
     if (!expr_bytes(c, a, form, d->off, &bytes, &len, &blk, err))
         return false;
     bool oom = false;
-    if (len > 0 && decode_expr(c, die, bytes, len, err, &oom)) {
+    if (len > 0 && decode_expr(c, bytes, len, err, &oom)) {
         dwc_loc_entry le = {.lo = 0, .hi = UINT64_MAX, .first_op = 0, .nops = (uint32_t)c->ops.n};
         if (!VEC_PUSH(&c->loc, le, err))
             oom = true;
@@ -451,6 +596,9 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
             return false;
         d->go_embedded = u != 0;
         return true;
+    case 0x2906: /* DW_AT_go_dict_index */
+        d->has_dict_index = true;
+        return udata_attr(c, a, d->off, &d->go_dict_index, err);
     case 0x2904: /* DW_AT_go_runtime_type */
         d->has_go_runtime_type = true;
         return addr_attr(c, a, form, d->off, &d->go_runtime_type, err);
@@ -470,7 +618,11 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
         }
         return true;
     case DW_AT_location:
-        return decode_location(c, die, a, form, d, err);
+        return decode_location(c, a, form, d, err);
+    case DW_AT_addr_base:
+        return offset_attr(c, a, d->off, &c->cu_addr_base, err);
+    case DW_AT_loclists_base:
+        return offset_attr(c, a, d->off, &c->cu_loclists_base, err);
     default:
         return true;
     }
@@ -491,9 +643,16 @@ static bool read_die(dwc *c, Dwarf_Die die, dwc_die *d, ghf_err *err)
     if (dwarf_tag(die, &tag, &e) != DW_DLV_OK)
         return dw_fail(c, e, "DIE tag", off, err);
     d->tag = tag;
+    /* Only the out-parameter is used: the 2021 API returns DW_DLV_OK, the 0.x
+     * documentation says it returns the flag itself. */
     Dwarf_Half children = 0;
-    if (dwarf_die_abbrev_children_flag(die, &children) == DW_DLV_OK)
-        d->has_children = children != 0;
+    (void)dwarf_die_abbrev_children_flag(die, &children);
+    d->has_children = children != 0;
+
+    /* Scopes: only their children matter to the index, and they are a fifth
+     * of a Go binary's DIEs. */
+    if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine)
+        return true;
 
     Dwarf_Attribute *list = NULL;
     Dwarf_Signed n = 0;
@@ -514,6 +673,8 @@ static bool read_die(dwc *c, Dwarf_Die die, dwc_die *d, ghf_err *err)
         return false;
     if (high_is_offset)
         d->highpc += d->lowpc;
+    if (tag == DW_TAG_compile_unit && d->has_pc)
+        c->cu_lowpc = d->lowpc; /* the initial base of the unit's location lists */
     if (!d->has_count && has_ub && ub >= -1) {
         d->has_count = true;
         d->count = (uint64_t)(ub + 1);
@@ -618,6 +779,11 @@ bool dwc_walk(dwc *c, dwc_visit_fn visit, void *ctx, ghf_err *err)
             return true;
         if (r != DW_DLV_OK)
             return dw_fail(c, e, "unit header", 0, err);
+        /* Defaults when the unit has no DW_AT_addr_base / DW_AT_loclists_base:
+         * just past the section headers (DWARF 5, 32-bit format). */
+        c->cu_lowpc = 0;
+        c->cu_addr_base = 8;
+        c->cu_loclists_base = 12;
         if (!walk_unit(c, cu, visit, ctx, err))
             return false;
     }

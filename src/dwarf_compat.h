@@ -6,7 +6,9 @@
  * became dwarf_next_cu_header_e + dwarf_siblingof_c, and so on. This module
  * hides both behind one small interface: open a file, walk every DIE of
  * .debug_info once (iteratively, depth-first, in offset order) and hand each
- * DIE to a visitor with the attributes Go emits already decoded.
+ * DIE to a visitor with the attributes Go emits already decoded (except for
+ * DW_TAG_lexical_block and DW_TAG_inlined_subroutine, whose attributes are
+ * skipped: only their children are of use).
  *
  * Strings handed out (name, producer) point into libdwarf's section buffers:
  * they are valid until dwc_close(); copy what must live longer.
@@ -53,6 +55,7 @@ typedef struct dwc_die {
     int64_t const_value;       bool has_const;
     uint64_t go_runtime_type;  bool has_go_runtime_type; /* raw DW_AT_go_runtime_type value */
     uint32_t go_kind;          /* DW_AT_go_kind, 0 if absent */
+    uint64_t go_dict_index;    bool has_dict_index;   /* DW_AT_go_dict_index */
     bool go_embedded;          /* DW_AT_go_embedded_field */
     bool is_abstract;          /* DW_AT_inline present: an abstract (inlinable) function */
     bool frame_base_is_cfa;    /* DW_AT_frame_base is exactly DW_OP_call_frame_cfa */

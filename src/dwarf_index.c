@@ -220,6 +220,7 @@ static bool add_type(dwx *d, const dwc_die *die, ghf_err *err)
         .size = die->has_byte_size ? die->byte_size : die->tag == DW_TAG_pointer_type ? 8 : 0,
         .runtime_type = die->has_go_runtime_type ? die->go_runtime_type : 0,
         .die_off = die->off,
+        .go_dict_index = die->has_dict_index ? (int32_t)die->go_dict_index : -1,
         .first_field = (uint32_t)d->fields.n,
     };
     type_refs r = {die->type_off ? die->type_off : die->go_elem_off, die->go_elem_off, die->go_key_off};
@@ -333,6 +334,13 @@ static bool visit(void *ctx, const dwc_die *die, unsigned depth, bool *descend, 
         } else if (die->tag == DW_TAG_subrange_type && die->has_count) {
             t->count = die->count;
         }
+    } else if ((parent == K_FUNC || parent == K_BLOCK || parent == K_INLINED || parent == K_ABSTRACT) &&
+               is_type_tag(die->tag)) {
+        /* Generic functions declare their dictionary-typed parameters' types
+         * (".paramN" typedefs with DW_AT_go_dict_index) inside themselves. */
+        if (!add_type(d, die, err))
+            return false;
+        k = K_TYPE;
     } else if (parent == K_FUNC || parent == K_BLOCK || parent == K_INLINED) {
         bool inl = parent == K_INLINED;
         if (die->tag == DW_TAG_formal_parameter || die->tag == DW_TAG_variable) {

@@ -4,6 +4,10 @@
  * tests/dwarf/build-testprogs.sh; results cached in the build directory). */
 #include <criterion/criterion.h>
 #include <dwarf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +15,12 @@
 #include <sys/stat.h>
 #include "dwarf_index.h"
 
-static const int versions[] = {19, 21, 22, 23, 24, 26, 27};
-#define NVERSIONS (sizeof versions / sizeof versions[0])
 #define OUTDIR GHF_TEST_BUILDDIR "/dwarf-testprogs"
+
+/* The Go minor versions whose toolchain is installed (all 7 in CI). */
+static int versions[16];
+static size_t nversions;
+#define NVERSIONS nversions
 
 static void build_testprogs(void)
 {
@@ -23,23 +30,38 @@ static void build_testprogs(void)
     int rc = system("sh " GHF_TEST_SRCDIR "/dwarf/build-testprogs.sh " GHF_TEST_SRCDIR
                     "/dwarf/testprog " OUTDIR);
     cr_assert_eq(rc, 0, "building the Go test programs failed (see " OUTDIR "/build-*.log)");
+    FILE *f = fopen(OUTDIR "/versions.txt", "r");
+    cr_assert_not_null(f);
+    int v;
+    while (nversions < sizeof versions / sizeof *versions && fscanf(f, "%d", &v) == 1)
+        versions[nversions++] = v;
+    fclose(f);
+    cr_assert_gt(nversions, 0, "no Go toolchain installed under /usr/lib/go-1.NN");
     done = true;
 }
+
+/* Every test starts from the built programs and the list of versions. */
+TestSuite(dwarf, .init = build_testprogs);
 
 static void path_for(char *buf, size_t n, int v, const char *file)
 {
     snprintf(buf, n, OUTDIR "/go1.%d/%s", v, file);
 }
 
-static dwx *open_version(int v)
+static dwx *open_file(int v, const char *file)
 {
     build_testprogs();
     char p[512];
-    path_for(p, sizeof p, v, "exe");
+    path_for(p, sizeof p, v, file);
     ghf_err err = {0};
     dwx *d = NULL;
     cr_assert(dwx_open(p, &d, &err), "go1.%d: %s", v, err.msg);
     return d;
+}
+
+static dwx *open_version(int v)
+{
+    return open_file(v, "exe");
 }
 
 /* A line "KEY... VALUE" of truth.txt whose prefix is `key`. */
@@ -125,9 +147,10 @@ Test(dwarf, version_and_producer)
 Test(dwarf, struct_layout_matches_program)
 {
     static const char *outer_fields[] = {"A", "B", "C", "D", "E", "F", "G", "Inner", "H", "I"};
-    for (size_t i = 0; i < NVERSIONS; i++) {
-        int v = versions[i];
-        dwx *d = open_version(v);
+    /* exe-plain has the same DWARF, uncompressed. */
+    for (size_t i = 0; i < 2 * NVERSIONS; i++) {
+        int v = versions[i % NVERSIONS];
+        dwx *d = open_file(v, i < NVERSIONS ? "exe" : "exe-plain");
         const dwx_type *outer = type_named(d, v, "main.Outer");
         cr_expect_eq(outer->tag, DW_TAG_structure_type);
         cr_expect_eq(outer->go_kind, 25u);
@@ -307,6 +330,12 @@ Test(dwarf, runtime_type_descriptor_to_dwarf_type)
         t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype *main.Inner")));
         cr_assert_not_null(t, "go1.%d: *main.Inner", v);
         cr_expect_str_eq(t->name, "*main.Inner");
+        t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype uintptr")));
+        cr_assert_not_null(t, "go1.%d: uintptr", v);
+        cr_expect_str_eq(t->name, "uintptr");
+        t = dwx_type_get(d, dwx_type_by_runtime_type(d, (uint64_t)truth(v, "rtype string")));
+        cr_assert_not_null(t, "go1.%d: string", v);
+        cr_expect_str_eq(t->name, "string");
         cr_expect_eq(dwx_type_by_runtime_type(d, 1), 0u);
         dwx_close(d);
     }
@@ -416,6 +445,30 @@ Test(dwarf, frame_locals_and_params)
     }
 }
 
+Test(dwarf, generic_function_dictionary_types)
+{
+    for (size_t i = 0; i < NVERSIONS; i++) {
+        int v = versions[i];
+        dwx *d = open_version(v);
+        /* The shape is named go.shape.int_0 in 1.19, go.shape.int after. */
+        const dwx_func *g = NULL;
+        for (size_t k = 0; k < dwx_func_count(d) && !g; k++)
+            if (strncmp(dwx_funcs(d)[k].name, "main.generic[go.shape.int", 25) == 0)
+                g = &dwx_funcs(d)[k];
+        cr_assert_not_null(g, "go1.%d: main.generic[go.shape.int...]", v);
+        const dwx_local *x = local_named(d, g, "x");
+        cr_assert_not_null(x, "go1.%d", v);
+        const dwx_type *t = dwx_type_get(d, x->type);
+        cr_assert_not_null(t, "go1.%d: x has no type", v);
+        cr_expect_eq(t->tag, DW_TAG_typedef, "go1.%d", v);
+        cr_expect_str_eq(t->name, ".param0");
+        cr_expect_eq(t->go_dict_index, 0, "go1.%d", v);
+        cr_expect_eq(dwx_type_get(d, dwx_resolve(d, x->type))->size, 8u);
+        cr_expect_eq(type_named(d, v, "main.Outer")->go_dict_index, -1);
+        dwx_close(d);
+    }
+}
+
 Test(dwarf, stripped_binary_is_unsupported)
 {
     build_testprogs();
@@ -520,14 +573,40 @@ Test(dwarf, truncated_and_corrupted_executables, .timeout = 600)
         write_file(p, exe, cuts[k]);
         open_survives(p);
     }
-    /* Bytes flipped across the file (DWARF sections lie in the last third). */
+    free(exe);
+
+    /* Bytes flipped inside the uncompressed .debug_* sections, so that the
+     * DIE parser itself (not zlib) meets the damage. */
+    path_for(src, sizeof src, 27, "exe-plain");
+    exe = read_file(src, &n);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    int fd = open(src, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    elf_version(EV_CURRENT);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    size_t shstrndx;
+    cr_assert(e && elf_getshdrstrndx(e, &shstrndx) == 0);
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn)) != NULL;) {
+        GElf_Shdr sh;
+        gelf_getshdr(scn, &sh);
+        const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+        if (name && (strcmp(name, ".debug_info") == 0 || strcmp(name, ".debug_loclists") == 0 ||
+                     strcmp(name, ".debug_abbrev") == 0 || strcmp(name, ".debug_addr") == 0)) {
+            lo = sh.sh_offset < lo ? sh.sh_offset : lo;
+            hi = sh.sh_offset + sh.sh_size > hi ? sh.sh_offset + sh.sh_size : hi;
+        }
+    }
+    elf_end(e);
+    close(fd);
+    cr_assert_lt(lo, hi);
+    /* Bytes flipped in that range. */
     uint64_t seed = 12345;
-    for (int round = 0; round < 40; round++) {
+    for (int round = 0; round < 100; round++) {
         unsigned char *copy = malloc(n);
         memcpy(copy, exe, n);
         for (int k = 0; k < 8; k++) {
             seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-            size_t at = n / 2 + (size_t)(seed % (n / 2));
+            size_t at = lo + (size_t)(seed % (hi - lo));
             copy[at] ^= (unsigned char)(seed >> 32) | 1;
         }
         write_file(p, copy, n);

@@ -66,6 +66,15 @@ func spill(x *Inner, y int) int {
 	return int(x.X) + y
 }
 
+// generic's parameter types come from its dictionary: DWARF declares them as
+// ".paramN" typedefs inside the function.
+//
+//go:noinline
+func generic[T any](x T) T {
+	fmt.Println("generic")
+	return x
+}
+
 func main() {
 	var o Outer
 	fmt.Printf("sizeof main.Outer %d\n", unsafe.Sizeof(o))
@@ -90,7 +99,11 @@ func main() {
 	fmt.Printf("rtype main.Outer %d\n", (*[2]uintptr)(unsafe.Pointer(&e))[0])
 	var ep any = &Inner{}
 	fmt.Printf("rtype *main.Inner %d\n", (*[2]uintptr)(unsafe.Pointer(&ep))[0])
-	if frame(GlobalPtr, len(os.Args))+spill(GlobalPtr, 3) < -1000 {
+	var eu any = uintptr(7) // Go 1.19's linker stores this one as an absolute address
+	fmt.Printf("rtype uintptr %d\n", (*[2]uintptr)(unsafe.Pointer(&eu))[0])
+	var es any = GlobalString
+	fmt.Printf("rtype string %d\n", (*[2]uintptr)(unsafe.Pointer(&es))[0])
+	if frame(GlobalPtr, len(os.Args))+spill(GlobalPtr, 3)+generic(len(os.Args)) < -1000 {
 		fmt.Println(GlobalSlice, GlobalKind, GlobalString)
 	}
 }

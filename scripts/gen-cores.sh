@@ -2,7 +2,7 @@
 # Build every fixture under tests/fixtures with every installed supported Go
 # toolchain, run it, and on its READY line take a core.
 #
-#   scripts/gen-cores.sh [--out DIR] [--go 1.NN ...] [--fixture NAME ...] [--jobs N]
+#   scripts/gen-cores.sh [--out DIR] [--go 1.NN ...] [--fixture NAME ...] [--jobs N (default 4)]
 #
 # Output, per version × fixture:  DIR/go1.NN/<fixture>/{core,exe,truth.json}
 #   core        kernel core (ulimit -c, GOTRACEBACK=crash, SIGABRT) when
@@ -31,7 +31,7 @@ usage() { sed -n '2,21p' "$SCRIPT" | sed 's/^# \{0,1\}//'; }
 
 out=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
 want_go=() want_fx=()
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=4 # versions at a time: much of the work waits on disk, gdb and sleeps
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
@@ -75,9 +75,10 @@ for v in "${want_go[@]}"; do
   fi
 done
 [ ${#versions[@]} -gt 0 ] || die "no supported Go toolchain installed (looked for /usr/lib/go-1.NN/bin/go)"
-# The gcore flavour goes with the newest supported version installed.
-gcore_minor=${versions[-1]}
-for v in "${versions[@]}"; do [ "$v" -gt "$gcore_minor" ] && gcore_minor=$v; done
+# The gcore flavour goes with the newest supported version installed
+# (made only when that version is among those requested).
+gcore_minor=
+for v in $SUPPORTED; do [ -x /usr/lib/go-1.$v/bin/go ] && gcore_minor=$v; done
 [ "$gcore_minor" = $NEWEST ] || [ "${CI:-}" != true ] || die "Go 1.$NEWEST missing for the gcore flavour"
 
 # How the kernel writes cores decides the main flavour.
@@ -175,6 +176,10 @@ make_gcore() {
   check_core "$dir/core"
 }
 
+fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
+  if [ "$3" = gcore ]; then echo "$out/go1.$1-gcore/$2"; else echo "$out/go1.$1/$2"; fi
+}
+
 # gen_version MINOR: every fixture for Go 1.MINOR; results in $out/.logs/go1.MINOR.status
 gen_version() {
   local minor=$1 gobin=/usr/lib/go-1.$1/bin/go gover f flavour dir stamp status=$out/.logs/go1.$1.status
@@ -183,42 +188,54 @@ gen_version() {
   local flavours=(kernel)
   [ $kernel_ok = 1 ] || flavours=(gcore-as-main)
   [ "$minor" != "$gcore_minor" ] || flavours+=(gcore)
-  local built
+  # Which fixture × flavour cores are stale?
+  local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
-    built=
     for flavour in "${flavours[@]}"; do
-      dir=$out/go1.$minor/$f
-      [ $flavour = gcore ] && dir=$out/go1.$minor-gcore/$f
+      dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
       if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
          [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ]; then
-        echo "${dir#$out/} cached" >> "$status"; continue
-      fi
-      rm -rf "$dir"; mkdir -p "$dir"
-      if [ -z "$built" ]; then # one build per fixture, shared by both flavours
-        echo "== go1.$minor/$f: build" >&2
-        built=$out/.build/go1.$minor/$f
-        mkdir -p "$(dirname "$built")"
-        if ! (cd "$SRC" && env GOTOOLCHAIN=local GOCACHE="$out/.gocache/go1.$minor" GOFLAGS=-mod=mod \
-                GOPROXY=off GOENV=off CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOWORK=off \
-                "$gobin" build -o "$built" "./$f") >&2; then
-          echo "${dir#$out/} FAIL go build" >> "$status"; break
-        fi
-      fi
-      cp "$built" "$dir/exe"
-      echo "== ${dir#$out/}: run + core ($flavour)" >&2
-      local ok=0
-      case $flavour in
-        kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
-        gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
-      esac
-      if [ $ok = 1 ]; then
-        echo "$stamp" > "$dir/stamp"
-        echo "${dir#$out/} made $flavour core: $(du -h --apparent-size "$dir/core" | cut -f1) apparent, $(du -h "$dir/core" | cut -f1) on disk" >> "$status"
+        echo "${dir#$out/} cached" >> "$status"
       else
-        echo "${dir#$out/} FAIL $flavour core (log: .logs/go1.$minor.log)" >> "$status"
+        todo+=("$f:$flavour")
+        [ "$f" = "$f_last" ] || need_build+=("./$f")
+        f_last=$f
       fi
     done
+  done
+  [ ${#todo[@]} -gt 0 ] || return 0
+
+  # One go build for all stale fixtures (the go command parallelises it).
+  local bin=$out/.build/go1.$minor t0=$SECONDS
+  rm -rf "$bin"; mkdir -p "$bin"
+  echo "== go1.$minor: build ${need_build[*]}" >&2
+  if ! (cd "$SRC" && env GOTOOLCHAIN=local GOCACHE="$out/.gocache/go1.$minor" GOFLAGS=-mod=mod \
+          GOPROXY=off GOENV=off CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOWORK=off \
+          "$gobin" build -o "$bin/" "${need_build[@]}") >&2; then
+    echo "go1.$minor FAIL go build (log: .logs/go1.$minor.log)" >> "$status"; return 1
+  fi
+  echo "== go1.$minor: built in $((SECONDS - t0))s" >&2
+
+  local item ok
+  for item in "${todo[@]}"; do
+    f=${item%%:*} flavour=${item#*:}
+    dir=$(fx_dir "$minor" "$f" "$flavour")
+    stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
+    rm -rf "$dir"; mkdir -p "$dir"
+    cp "$bin/$f" "$dir/exe"
+    echo "== ${dir#$out/}: run + core ($flavour)" >&2
+    t0=$SECONDS ok=0
+    case $flavour in
+      kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+      gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
+    esac
+    if [ $ok = 1 ]; then
+      echo "$stamp" > "$dir/stamp"
+      echo "${dir#$out/} made $flavour core in $((SECONDS - t0))s: $(du -h --apparent-size "$dir/core" | cut -f1) apparent, $(du -h "$dir/core" | cut -f1) on disk" >> "$status"
+    else
+      echo "${dir#$out/} FAIL $flavour core (log: .logs/go1.$minor.log)" >> "$status"
+    fi
   done
 }
 

@@ -279,6 +279,33 @@ def check_fixture(c, vdir, minor, fx, flavour):
         c.check(f"{label}: core is an ELF x86-64 core", False, str(e))
 
     check_truth(c, label, truth, minor, fx)
+    if flavour == "main" and os.path.isfile(os.path.join(d, "stderr")) and \
+            not os.path.isfile(os.path.join(d, "gcore.log")):
+        check_traceback(c, label, os.path.join(d, "stderr"), truth, fx)
+
+
+def check_traceback(c, label, path, truth, fx):
+    """The runtime's own GOTRACEBACK=crash dump (kernel flavour) confirms the
+    goroutines and where each stack root's variable lives."""
+    text = open(path, errors="replace").read()
+    blocks = re.split(r"^goroutine \d+", text, flags=re.M)[1:]
+    stacks = []  # main.* frames of each goroutine, innermost first
+    for b in blocks:
+        frames = re.findall(r"^(main\.[\w.]+)\(", b, flags=re.M)
+        if frames:
+            stacks.append(frames)
+    if not c.check(f"{label}: traceback in stderr", bool(blocks), f"no goroutine dump in {path}"):
+        return
+    c.check(f"{label}: traceback goroutines with main.* frames = num_goroutine",
+            len(stacks) == truth.get("num_goroutine"), f"{len(stacks)} vs {truth.get('num_goroutine')}")
+    for dr in DESIGN[fx]["roots"]:
+        if dr["kind"] != "stack":
+            continue
+        k = dr["frames_above"]
+        found = [st for st in stacks if len(st) > k and st[0] == dr["block_func"] and
+                 st[k] == dr["func"] and st[-1] == dr["go_func"]]
+        c.check(f"{label}: traceback has {dr['func']} {k} frames below {dr['block_func']}",
+                len(found) == 1, f"matching goroutines: {len(found)}")
 
 
 def check_truth(c, label, t, minor, fx):

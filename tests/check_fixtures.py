@@ -177,6 +177,29 @@ def nt_file_paths(desc):
     return [n.decode(errors="replace") for n in names[:count]]
 
 
+def elf_symbols(path, names):
+    """{name: st_value} for the wanted symbols in the exe's .symtab."""
+    with open(path, "rb") as f:
+        data = f.read()
+    shoff, = struct.unpack_from("<Q", data, 40)
+    shentsize, shnum = struct.unpack_from("<HH", data, 58)
+    secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    out = {}
+    for sh in secs:
+        if sh[1] != 2:  # SHT_SYMTAB
+            continue
+        strtab = secs[sh[6]]
+        str_off = strtab[4]
+        for off in range(sh[4], sh[4] + sh[5], 24):
+            st_name, = struct.unpack_from("<I", data, off)
+            st_value, = struct.unpack_from("<Q", data, off + 8)
+            end = data.index(b"\0", str_off + st_name)
+            name = data[str_off + st_name:end].decode(errors="replace")
+            if name in names:
+                out[name] = st_value
+    return out
+
+
 def go_buildinfo(path):
     """(go version, main package path) from the exe's .go.buildinfo (Go 1.18+ layout)."""
     with open(path, "rb") as f:
@@ -257,6 +280,11 @@ def check_fixture(c, vdir, minor, fx, flavour):
             c.check(f"{label}: exe version = installed toolchain", gover == tv, f"{gover} vs {tv}")
         c.check(f"{label}: truth go_version = exe's", truth.get("go_version") == gover,
                 f"{truth.get('go_version')} vs {gover}")
+        globs = [r for r in truth.get("roots", []) if r.get("kind") == "global"]
+        syms = elf_symbols(exe, {r["name"] for r in globs})
+        for r in globs:
+            c.check(f"{label}: {r['name']} addr = its symbol", syms.get(r["name"]) == r.get("addr"),
+                    f"truth {r.get('addr')}, symtab {syms.get(r['name'])}")
     except Bad as e:
         c.check(f"{label}: exe readable", False, str(e))
 
@@ -332,6 +360,12 @@ def check_truth(c, label, t, minor, fx):
         got = [(o["size"], o["count"], o["pointers"]) for o in r["objects"]]
         c.check(f"{rl} objects", got == objs, f"{got} vs design {objs}")
         want_bytes = sum(s * n for s, n, _ in objs)
+        c.check(f"{rl} target set", isinstance(r.get("target"), int) and r["target"] > 0, r.get("target"))
+        c.check(f"{rl} addr only for globals", (r.get("addr", 0) > 0) == (dr["kind"] == "global"),
+                r.get("addr"))
+        for other in dr.get("shared_with", []):
+            if other in roots:
+                c.check(f"{rl} target = {other}'s", r["target"] == roots[other]["target"])
         c.check(f"{rl} bytes", r["bytes"] == want_bytes, f"{r['bytes']} vs design {want_bytes}")
         for key, default in (("kind", None), ("type", None), ("overhead_max", 0), ("tolerance", 0),
                              ("func", None), ("go_func", None), ("block_func", None),

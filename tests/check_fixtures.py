@@ -20,7 +20,9 @@ Nothing passes silently: no GHF_FIXTURES, no version directory, a missing
 fixture, or (with CI=true) a missing supported version is a failure.
 Ends with the line "N passed, N failed".
 """
+import bisect
 import json
+import mmap
 import os
 import re
 import shutil
@@ -171,6 +173,87 @@ def core_notes(path):
                 off += (descsz + 3) & ~3
 
 
+class CoreMem:
+    """Read process memory out of a core's PT_LOAD segments."""
+
+    def __init__(self, path):
+        self.f = open(path, "rb")
+        self.m = mmap.mmap(self.f.fileno(), 0, access=mmap.ACCESS_READ)
+        _, _, phoff, phentsize, phnum = read_elf_header(self.m[:64], path)
+        segs = []
+        for i in range(phnum):
+            p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from(
+                "<IIQQQQ", self.m, phoff + i * phentsize)
+            if p_type == 1 and p_filesz > 0:  # PT_LOAD
+                segs.append((p_vaddr, p_filesz, p_offset))
+        segs.sort()
+        self.segs = segs
+        self.starts = [s[0] for s in segs]
+
+    def read(self, addr, n):
+        i = bisect.bisect_right(self.starts, addr) - 1
+        if i < 0:
+            raise Bad(f"address {addr:#x} not in the core")
+        va, size, off = self.segs[i]
+        if addr + n > va + size:
+            raise Bad(f"address {addr:#x} not in the core")
+        return self.m[off + addr - va:off + addr - va + n]
+
+    def word(self, addr):
+        return struct.unpack("<Q", self.read(addr, 8))[0]
+
+    def close(self):
+        self.m.close()
+        self.f.close()
+
+
+def check_core_memory(c, label, core, truth, fx):
+    """The core holds what truth.json says: each global's variable holds its
+    target, and the shapes the tests rely on are really there."""
+    try:
+        mem = CoreMem(core)
+    except (Bad, ValueError, struct.error) as e:
+        c.check(f"{label}: core memory readable", False, str(e))
+        return
+    try:
+        roots = {r["name"]: r for r in truth.get("roots", [])}
+        for r in roots.values():
+            if r.get("kind") == "global":
+                off = 8 if r["type"].startswith("interface") else 0
+                c.check(f"{label}: core: {r['name']} holds its target",
+                        mem.word(r["addr"] + off) == r["target"],
+                        f"{mem.word(r['addr'] + off):#x} vs {r['target']:#x}")
+        if fx == "basic":
+            n, node, seen = 0, roots["main.gListHead"]["target"], True
+            while node and n <= 100000:
+                seen = seen and mem.word(node + 8) == n  # listNode.Seq
+                node = mem.word(node)
+                n += 1
+            c.check(f"{label}: core: gListHead list has 100000 nodes, Seq 0..99999",
+                    n == 100000 and seen, f"{n} nodes")
+            head = roots["main.gCycleHead"]["target"]
+            a = mem.word(head)
+            b = mem.word(a)
+            c.check(f"{label}: core: gCycleHead is a 3-ring", len({head, a, b}) == 3 and mem.word(b) == head)
+            uh = roots["main.gUnsafeHolder"]["target"]
+            c.check(f"{label}: core: unsafe.Pointer target starts with 'U'",
+                    mem.read(mem.word(uh + 8), 1) == b"U")
+        if fx == "shapes":
+            arr = roots["main.gMidPtrArray"]["target"]
+            ptrs = [mem.word(arr + 8 * i) for i in range(100)]
+            c.check(f"{label}: core: gMidPtrArray has 100 distinct items with Index 0..99",
+                    len(set(ptrs)) == 100 and all(p and mem.word(p) == i for i, p in enumerate(ptrs)))
+        if fx == "stacks":
+            arr = roots["stackHeldPtrs"]["target"]
+            ptrs = [mem.word(arr + 8 * i) for i in range(8192)]
+            c.check(f"{label}: core: stackHeldPtrs array holds 8192 distinct items",
+                    len(set(ptrs)) == 8192 and all(p and mem.word(p) == i for i, p in enumerate(ptrs)))
+    except Bad as e:
+        c.check(f"{label}: core memory readable", False, str(e))
+    finally:
+        mem.close()
+
+
 def nt_file_paths(desc):
     count, _page = struct.unpack_from("<QQ", desc, 0)
     names = desc[16 + 24 * count:].split(b"\0")
@@ -307,6 +390,7 @@ def check_fixture(c, vdir, minor, fx, flavour):
         c.check(f"{label}: core is an ELF x86-64 core", False, str(e))
 
     check_truth(c, label, truth, minor, fx)
+    check_core_memory(c, label, core, truth, fx)
     if flavour == "main" and os.path.isfile(os.path.join(d, "stderr")) and \
             not os.path.isfile(os.path.join(d, "gcore.log")):
         check_traceback(c, label, os.path.join(d, "stderr"), truth, fx)

@@ -16,7 +16,8 @@
 # A version × fixture is skipped when its stamp (hash of the fixture sources,
 # this script and `go version`) is unchanged. Toolchains are looked up at
 # /usr/lib/go-1.NN/bin/go. CI=true makes a missing supported toolchain an
-# error; otherwise it is a notice on stderr. Exits non-zero on any failure.
+# error; otherwise it is a notice on stderr. GHF_FORCE_GCORE=1 takes gcore
+# cores even where kernel cores work. Exits non-zero on any failure.
 set -euo pipefail
 
 SUPPORTED="19 21 22 23 24 26 27"
@@ -27,7 +28,7 @@ SRC="$ROOT/tests/fixtures"
 READY_TIMEOUT=60
 
 die() { echo "gen-cores: $*" >&2; exit 1; }
-usage() { sed -n '2,21p' "$SCRIPT" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"; }
 
 out=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
 want_go=() want_fx=()
@@ -87,6 +88,7 @@ uses_pid=$(cat /proc/sys/kernel/core_uses_pid 2>/dev/null || echo 0)
 kernel_ok=1
 if [[ $pattern == '|'* ]]; then kernel_ok=0; fi
 if ! (ulimit -c unlimited) 2>/dev/null; then kernel_ok=0; fi
+if [ "${GHF_FORCE_GCORE:-}" = 1 ]; then kernel_ok=0; fi # to exercise the fallback
 command -v gcore >/dev/null || die "gcore (gdb) is needed: install gdb"
 command -v fallocate >/dev/null || die "fallocate (util-linux) is needed"
 
@@ -108,13 +110,14 @@ for f in "${want_fx[@]}"; do fx_hash[$f]=$(src_hash "$f"); done
 core_file() {
   local dir=$1 pid=$2 p=$pattern
   p=${p//%%/$'\x01'}; p=${p//%p/$pid}; p=${p//%P/$pid}; p=${p//%e/exe}; p=${p//%E/${dir//\//!}!exe}
-  p=${p//%h/$(hostname)}; p=${p//%u/$(id -u)}; p=${p//%g/$(id -g)}; p=${p//%s/6}; p=${p//$'\x01'/%}
+  p=${p//%h/$(hostname)}; p=${p//%u/$(id -u)}; p=${p//%g/$(id -g)}; p=${p//%s/6}
   if [ "$uses_pid" = 1 ] && [[ $pattern != *%p* ]]; then p=$p.$pid; fi
   [[ $p == /* ]] || p=$dir/$p
-  if [[ $p == *%* ]]; then # %t and friends: take the newest match
-    p=$(ls -t "$(dirname "$p")"/$(basename "${p%%%*}")* 2>/dev/null | head -1)
+  if [[ $p == *%* ]]; then # %t and friends: take the newest file with the fixed prefix
+    p=${p%%%*}; p=${p//$'\x01'/%}
+    p=$(ls -td "$p"* 2>/dev/null | head -1)
   fi
-  echo "$p"
+  echo "${p//$'\x01'/%}"
 }
 
 # wait_ready DIR PID: wait for READY in DIR/stdout while PID lives.

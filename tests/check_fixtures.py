@@ -493,8 +493,8 @@ def check_truth(c, label, t, minor, fx):
         size, count = des["garbage"]
         g = t.get("garbage") or {}
         c.check(f"{label}: garbage", g.get("object_size") == size and g.get("count") == count and
-                g.get("bytes") == count * obj_size(minor, size, False) and len(g.get("marker", "")) >= 16,
-                str(g))
+                g.get("bytes") == count * obj_size(minor, size, False) and len(g.get("marker", "")) >= 16 and
+                len(set(g.get("addrs", []))) == count and all(g["addrs"]), str(g))
     else:
         c.check(f"{label}: no garbage record", "garbage" not in t)
 

@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# Build every fixture under tests/fixtures with every installed supported Go
+# toolchain, run it, and on its READY line take a core.
+#
+#   scripts/gen-cores.sh [--out DIR] [--go 1.NN ...] [--fixture NAME ...] [--jobs N (default 4)]
+#
+# Output, per version × fixture:  DIR/go1.NN/<fixture>/{core,exe,truth.json}
+#   core        kernel core (ulimit -c, GOTRACEBACK=crash, SIGABRT) when
+#               /proc/sys/kernel/core_pattern writes a plain file; otherwise
+#               (a pipe to apport/systemd-coredump) a gcore core
+#   truth.json  the fixture's ground-truth line (see tests/fixtures/README.md)
+# Plus, for the newest supported Go, a gcore core of a live process in
+#   DIR/go1.NN-gcore/<fixture>/...   (holes dug with fallocate --dig-holes).
+#
+# DIR defaults to $GHF_FIXTURES, else ~/.cache/goheapflame/fixtures.
+# A version × fixture is skipped when its stamp (hash of the fixture sources,
+# this script and `go version`) is unchanged. Toolchains are looked up at
+# /usr/lib/go-1.NN/bin/go. CI=true makes a missing supported toolchain an
+# error; otherwise it is a notice on stderr. GHF_FORCE_GCORE=1 takes gcore
+# cores even where kernel cores work. Exits non-zero on any failure.
+set -euo pipefail
+
+SUPPORTED="19 21 22 23 24 26 27"
+NEWEST=27
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SCRIPT="$ROOT/scripts/gen-cores.sh"
+SRC="$ROOT/tests/fixtures"
+READY_TIMEOUT=60
+
+die() { echo "gen-cores: $*" >&2; exit 1; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"; }
+
+out=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
+want_go=() want_fx=()
+jobs=4 # versions at a time: much of the work waits on disk, gdb and sleeps
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
+    --go) [ $# -ge 2 ] || die "--go needs a version like 1.22"; want_go+=("${2#go}"); shift 2 ;;
+    --fixture) [ $# -ge 2 ] || die "--fixture needs a name"; want_fx+=("$2"); shift 2 ;;
+    --jobs) [ $# -ge 2 ] || die "--jobs needs a number"; jobs=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+[ -n "$out" ] || die "--out: empty directory name"
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs: not a positive number: $jobs"
+
+# Fixtures: every tests/fixtures/<name>/main.go.
+all_fx=()
+for d in "$SRC"/*/main.go; do
+  n=$(basename "$(dirname "$d")")
+  [ "$n" = internal ] || all_fx+=("$n")
+done
+[ ${#all_fx[@]} -gt 0 ] || die "no fixtures found under $SRC"
+if [ ${#want_fx[@]} -eq 0 ]; then want_fx=("${all_fx[@]}"); fi
+for f in "${want_fx[@]}"; do
+  [ -f "$SRC/$f/main.go" ] && [ "$f" != internal ] || die "unknown fixture: $f (have: ${all_fx[*]})"
+done
+
+# Versions: the requested ones (or all supported) that are installed.
+if [ ${#want_go[@]} -eq 0 ]; then
+  for v in $SUPPORTED; do want_go+=("1.$v"); done
+fi
+versions=()
+for v in "${want_go[@]}"; do
+  minor=${v#1.}
+  [[ " $SUPPORTED " == *" $minor "* ]] || die "unsupported Go version $v (supported: 1.${SUPPORTED// /, 1.})"
+  gobin=/usr/lib/go-1.$minor/bin/go
+  if [ -x "$gobin" ]; then
+    versions+=("$minor")
+  elif [ "${CI:-}" = true ]; then
+    die "Go 1.$minor is not installed ($gobin missing): run scripts/install-deps.sh --all-go"
+  else
+    echo "gen-cores: notice: Go 1.$minor not installed ($gobin), skipping it" >&2
+  fi
+done
+[ ${#versions[@]} -gt 0 ] || die "no supported Go toolchain installed (looked for /usr/lib/go-1.NN/bin/go)"
+# The gcore flavour goes with the newest supported version installed
+# (made only when that version is among those requested).
+gcore_minor=
+for v in $SUPPORTED; do [ -x /usr/lib/go-1.$v/bin/go ] && gcore_minor=$v; done
+[ "$gcore_minor" = $NEWEST ] || [ "${CI:-}" != true ] || die "Go 1.$NEWEST missing for the gcore flavour"
+
+# How the kernel writes cores decides the main flavour.
+pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo '|unknown')
+uses_pid=$(cat /proc/sys/kernel/core_uses_pid 2>/dev/null || echo 0)
+kernel_ok=1
+if [[ $pattern == '|'* ]]; then kernel_ok=0; fi
+if ! (ulimit -c unlimited) 2>/dev/null; then kernel_ok=0; fi
+if [ "${GHF_FORCE_GCORE:-}" = 1 ]; then kernel_ok=0; fi # to exercise the fallback
+command -v gcore >/dev/null || die "gcore (gdb) is needed: install gdb"
+command -v fallocate >/dev/null || die "fallocate (util-linux) is needed"
+
+mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+exec 9>"$out/.lock"
+flock -n 9 || die "another gen-cores.sh is running on $out"
+mkdir -p "$out/.logs"
+
+src_hash() { # src_hash FIXTURE: hash of everything its build reads
+  (cd "$SRC" && find go.mod internal "$1" -type f \( -name '*.go' -o -name go.mod \) | LC_ALL=C sort |
+    xargs sha256sum) | sha256sum | cut -d' ' -f1
+}
+script_hash=$(sha256sum "$SCRIPT" | cut -d' ' -f1)
+declare -A fx_hash
+for f in "${want_fx[@]}"; do fx_hash[$f]=$(src_hash "$f"); done
+
+# core_file DIR PID: where the kernel put the core of PID run in DIR.
+core_file() {
+  local dir=$1 pid=$2 p=$pattern
+  p=${p//%%/$'\x01'}; p=${p//%p/$pid}; p=${p//%P/$pid}; p=${p//%e/exe}; p=${p//%E/${dir//\//!}!exe}
+  p=${p//%h/$(hostname)}; p=${p//%u/$(id -u)}; p=${p//%g/$(id -g)}; p=${p//%s/6}
+  if [ "$uses_pid" = 1 ] && [[ $pattern != *%p* ]]; then p=$p.$pid; fi
+  [[ $p == /* ]] || p=$dir/$p
+  if [[ $p == *%* ]]; then # %t and friends: take the newest file with the fixed prefix
+    p=${p%%%*}; p=${p//$'\x01'/%}
+    p=$(ls -td "$p"* 2>/dev/null | head -1)
+  fi
+  echo "${p//$'\x01'/%}"
+}
+
+# wait_ready DIR PID: wait for READY in DIR/stdout while PID lives.
+wait_ready() {
+  local dir=$1 pid=$2 i
+  for ((i = 0; i < READY_TIMEOUT * 10; i++)); do
+    if grep -qx READY "$dir/stdout" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "fixture exited before READY; stderr:"; tail -20 "$dir/stderr"; return 1; }
+    sleep 0.1
+  done
+  echo "no READY line within ${READY_TIMEOUT}s"; kill -KILL "$pid" 2>/dev/null; return 1
+}
+
+check_core() { # check_core FILE: an ELF core
+  [ -s "$1" ] || { echo "no core file at $1"; return 1; }
+  [ "$(head -c 4 "$1" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || { echo "$1 is not ELF"; return 1; }
+  [ "$(od -An -tu2 -j16 -N2 "$1" | tr -d ' ')" = 4 ] || { echo "$1 is not an ELF core (e_type != ET_CORE)"; return 1; }
+}
+
+save_truth() { # save_truth DIR
+  head -1 "$1/stdout" > "$1/truth.json"
+  [ "$(head -c 1 "$1/truth.json")" = '{' ] || { echo "first stdout line is not JSON"; return 1; }
+}
+
+# make_kernel_core DIR: run DIR/exe in DIR, SIGABRT it on READY, keep DIR/core.
+make_kernel_core() {
+  local dir=$1 pid st cf
+  rm -f "$dir"/core "$dir"/core.[0-9]*
+  (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash exec ./exe >stdout 2>stderr) &
+  pid=$!
+  wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+  save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+  kill -ABRT "$pid"
+  st=0; wait "$pid" || st=$?
+  [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st after SIGABRT"
+  cf=$(core_file "$dir" "$pid")
+  [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
+  [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
+}
+
+# make_gcore DIR: run DIR/exe, gcore the live process on READY, then kill it.
+make_gcore() {
+  local dir=$1 pid rc=0
+  rm -f "$dir"/core "$dir"/core.[0-9]*
+  (cd "$dir" && exec ./exe >stdout 2>stderr) &
+  pid=$!
+  wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+  save_truth "$dir" || rc=1
+  if [ $rc = 0 ]; then
+    timeout 300 gcore -o "$dir/core" "$pid" >"$dir/gcore.log" 2>&1 || { echo "gcore failed:"; tail -5 "$dir/gcore.log"; rc=1; }
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ $rc = 0 ] || return 1
+  mv "$dir/core.$pid" "$dir/core" || { echo "gcore wrote no $dir/core.$pid"; return 1; }
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
+}
+
+fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
+  if [ "$3" = gcore ]; then echo "$out/go1.$1-gcore/$2"; else echo "$out/go1.$1/$2"; fi
+}
+
+# gen_version MINOR: every fixture for Go 1.MINOR; results in $out/.logs/go1.MINOR.status
+gen_version() {
+  local minor=$1 gobin=/usr/lib/go-1.$1/bin/go gover f flavour dir stamp status=$out/.logs/go1.$1.status
+  : > "$status"
+  gover=$("$gobin" version) || { echo "go1.$minor - FAIL cannot run $gobin" >> "$status"; return 1; }
+  local flavours=(kernel)
+  [ $kernel_ok = 1 ] || flavours=(gcore-as-main)
+  [ "$minor" != "$gcore_minor" ] || flavours+=(gcore)
+  # Which fixture × flavour cores are stale?
+  local todo=() need_build=() f_last=
+  for f in "${want_fx[@]}"; do
+    for flavour in "${flavours[@]}"; do
+      dir=$(fx_dir "$minor" "$f" "$flavour")
+      stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
+      if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
+         [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ]; then
+        echo "${dir#$out/} cached" >> "$status"
+      else
+        todo+=("$f:$flavour")
+        [ "$f" = "$f_last" ] || need_build+=("./$f")
+        f_last=$f
+      fi
+    done
+  done
+  [ ${#todo[@]} -gt 0 ] || return 0
+
+  # One go build for all stale fixtures (the go command parallelises it).
+  local bin=$out/.build/go1.$minor t0=$SECONDS
+  rm -rf "$bin"; mkdir -p "$bin"
+  echo "== go1.$minor: build ${need_build[*]}" >&2
+  if ! (cd "$SRC" && env GOTOOLCHAIN=local GOCACHE="$out/.gocache/go1.$minor" GOFLAGS=-mod=mod \
+          GOPROXY=off GOENV=off CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOWORK=off \
+          "$gobin" build -o "$bin/" "${need_build[@]}") >&2; then
+    echo "go1.$minor FAIL go build (log: .logs/go1.$minor.log)" >> "$status"; return 1
+  fi
+  echo "== go1.$minor: built in $((SECONDS - t0))s" >&2
+
+  local item ok
+  for item in "${todo[@]}"; do
+    f=${item%%:*} flavour=${item#*:}
+    dir=$(fx_dir "$minor" "$f" "$flavour")
+    stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
+    rm -rf "$dir"; mkdir -p "$dir"
+    cp "$bin/$f" "$dir/exe"
+    echo "== ${dir#$out/}: run + core ($flavour)" >&2
+    t0=$SECONDS ok=0
+    case $flavour in
+      kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+      gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
+    esac
+    if [ $ok = 1 ]; then
+      echo "$stamp" > "$dir/stamp"
+      echo "${dir#$out/} made $flavour core in $((SECONDS - t0))s: $(du -h --apparent-size "$dir/core" | cut -f1) apparent, $(du -h "$dir/core" | cut -f1) on disk" >> "$status"
+    else
+      echo "${dir#$out/} FAIL $flavour core (log: .logs/go1.$minor.log)" >> "$status"
+    fi
+  done
+}
+
+start=$(date +%s)
+pids=()
+for v in "${versions[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  gen_version "$v" > "$out/.logs/go1.$v.log" 2>&1 &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+
+fail=0
+for v in "${versions[@]}"; do
+  st=$out/.logs/go1.$v.status
+  [ -s "$st" ] || { echo "go1.$v FAIL no result (log: $out/.logs/go1.$v.log)"; fail=1; continue; }
+  cat "$st"
+  if grep -q FAIL "$st"; then
+    fail=1
+    echo "---- $out/.logs/go1.$v.log (tail)" >&2; tail -25 "$out/.logs/go1.$v.log" >&2
+  fi
+done
+echo "gen-cores: ${#versions[@]} Go version(s) × ${#want_fx[@]} fixture(s) in $out, $(($(date +%s) - start))s"
+[ $fail = 0 ] || die "some fixture cores could not be made (see above)"

@@ -24,6 +24,7 @@ typedef struct cli_core_args {
     const char *core, *exe;
     const char *output;      /* "-" = stdout */
     bool json, force, no_heap;
+    bool edges;              /* objects: list each object's pointer targets */
 } cli_core_args;
 
 /* Parse "[--json] [-o F] [--force] [extra] CORE EXE". Returns -1 to go on,

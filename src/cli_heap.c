@@ -23,6 +23,7 @@ static void objects_usage(FILE *fp)
     fprintf(fp, "Usage: goheapflame objects [OPTIONS] CORE EXE\n\n"
                 "List every allocated heap object: address, size, pointers to other objects, type.\n\n");
     common_options(fp);
+    fprintf(fp, "  --edges         also list the address of every object each one points to\n");
 }
 
 static void histogram_usage(FILE *fp)
@@ -40,7 +41,7 @@ static void roots_usage(FILE *fp)
     common_options(fp);
 }
 
-typedef void (*table_fn)(FILE *fp, session *s, bool json);
+typedef void (*table_fn)(FILE *fp, session *s, const cli_core_args *a);
 
 /* Open the session, load types, write through an outfile: shared plumbing. */
 static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn write)
@@ -57,7 +58,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
         return cli_report(&err);
     if (!session_load_types(&s, &err) || !outfile_open(&of, a.output, &err))
         goto fail;
-    write(of.fp, &s, a.json);
+    write(of.fp, &s, &a);
     if (!outfile_commit(&of, &err))
         goto fail;
     session_close(&s);
@@ -68,9 +69,17 @@ fail:
     return cli_report(&err);
 }
 
-static void write_objects(FILE *fp, session *s, bool json)
+static void write_targets(FILE *fp, const heap *h, uint32_t i, bool json)
+{
+    for (uint64_t e = h->edge_off[i]; e < h->edge_off[i + 1]; e++)
+        fprintf(fp, json ? "%s\"0x%llx\"" : "%s0x%llx", e == h->edge_off[i] ? "" : json ? "," : " ",
+                (unsigned long long)h->obj_addr[h->edge_dst[e]]);
+}
+
+static void write_objects(FILE *fp, session *s, const cli_core_args *a)
 {
     const heap *h = s->heap;
+    bool json = a->json;
     if (json)
         fputc('[', fp);
     else
@@ -82,10 +91,22 @@ static void write_objects(FILE *fp, session *s, bool json)
                     (unsigned long long)h->obj_addr[i], (unsigned long long)heap_obj_size(h, i),
                     (unsigned long long)nptr);
             json_write_string(fp, types_label(&s->types, i));
+            if (a->edges) {
+                fputs(",\"targets\":[", fp);
+                write_targets(fp, h, i, true);
+                fputc(']', fp);
+            }
             fputs("}\n", fp);
         } else {
-            fprintf(fp, "0x%016llx %10llu %8llu  %s\n", (unsigned long long)h->obj_addr[i],
+            fprintf(fp, "0x%016llx %10llu %8llu  %s", (unsigned long long)h->obj_addr[i],
                     (unsigned long long)heap_obj_size(h, i), (unsigned long long)nptr, types_label(&s->types, i));
+            if (a->edges) {
+                fputs(" ->", fp);
+                if (nptr)
+                    fputc(' ', fp);
+                write_targets(fp, h, i, false);
+            }
+            fputc('\n', fp);
         }
     }
     if (json)
@@ -105,8 +126,9 @@ static int cmp_hist(const void *a, const void *b)
     return x->label < y->label ? -1 : x->label > y->label;
 }
 
-static void write_histogram(FILE *fp, session *s, bool json)
+static void write_histogram(FILE *fp, session *s, const cli_core_args *a)
 {
+    bool json = a->json;
     const heap *h = s->heap;
     uint32_t nl = strtab_count(&s->types.names);
     hist_row *rows = calloc(nl ? nl : 1, sizeof *rows);
@@ -153,8 +175,9 @@ static const char *kind_name(uint8_t k)
     return k == ROOT_GLOBAL ? "global" : k == ROOT_STACK ? "stack" : "other";
 }
 
-static void write_roots(FILE *fp, session *s, bool json)
+static void write_roots(FILE *fp, session *s, const cli_core_args *a)
 {
+    bool json = a->json;
     const roots *r = &s->roots;
     const heap *h = s->heap;
     if (json)

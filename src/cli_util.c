@@ -30,7 +30,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'}, {"no-heap", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"edges", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     *a = (cli_core_args){.output = "-"};
     int c;
@@ -41,6 +41,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'o': a->output = optarg; break;
         case 'f': a->force = true; break;
         case 'n': a->no_heap = true; break;
+        case 'e': a->edges = true; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         default: usage(stderr); return GHF_EXIT_USAGE;
         }

@@ -761,6 +761,11 @@ const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t pc, int6
 {
     if (f == NULL)
         return NULL;
+    /* Go 1.27 also emits the parts of a split variable as variables of their
+     * own ("keep.ptr" beside "keep"): the whole variable is the better name,
+     * so a dotted part only wins when nothing else covers the slot. */
+    const dwx_local *best = NULL;
+    uint64_t best_off = 0;
     for (uint32_t i = 0; i < f->nlocals; i++) {
         const dwx_local *l = &d->locals.v[f->first_local + i];
         for (uint32_t j = 0; j < l->nranges; j++) {
@@ -769,11 +774,17 @@ const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t pc, int6
                 continue;
             uint64_t delta = (uint64_t)(cfa_offset - r->cfa_offset);
             if (delta < (r->size ? r->size : 1)) {
-                if (value_offset)
-                    *value_offset = r->value_offset + delta;
-                return l;
+                if (best == NULL || (strchr(best->name, '.') && !strchr(l->name, '.'))) {
+                    best = l;
+                    best_off = r->value_offset + delta;
+                }
+                break;
             }
         }
+        if (best != NULL && !strchr(best->name, '.'))
+            break;
     }
-    return NULL;
+    if (best != NULL && value_offset)
+        *value_offset = best_off;
+    return best;
 }

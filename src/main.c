@@ -1,6 +1,7 @@
 /* main.c — the goheapflame command line: dispatch to subcommands. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "version.h"
@@ -25,6 +26,7 @@ static void usage(FILE *fp)
         "goheapflame %s: who is holding this memory? A reference flame graph from a Go core.\n"
         "\n"
         "Usage:\n"
+        "  goheapflame [OPTIONS] CORE EXE -o OUT   the main job (see goheapflame flame --help)\n"
         "  goheapflame COMMAND [OPTIONS] ARGS...\n"
         "  goheapflame --help | --version\n"
         "\n"
@@ -62,6 +64,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; commands[i].name; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "goheapflame: unknown command '%s' (see goheapflame --help)\n", argv[1]);
+    /* The main job needs no command word: goheapflame [OPTIONS] CORE EXE -o OUT */
+    if (argv[1][0] == '-' || access(argv[1], F_OK) == 0)
+        return cmd_flame(argc, argv);
+    fprintf(stderr, "goheapflame: unknown command or missing file '%s' (see goheapflame --help)\n", argv[1]);
     return GHF_EXIT_USAGE;
 }

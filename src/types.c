@@ -81,6 +81,56 @@ static bool intern(inferer *in, const char *s, uint32_t *id)
     return strtab_intern(&in->out->names, s, strlen(s), id, in->err);
 }
 
+/* ---- labels ---- */
+
+/* Split "K,V" at its top-level comma (types nest <>, [], {}, ()). */
+static size_t top_comma(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '<' || c == '[' || c == '{' || c == '(')
+            depth++;
+        else if (c == '>' || c == ']' || c == '}' || c == ')')
+            depth--;
+        else if (c == ',' && depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* Name an object the way a Go programmer would: the runtime's synthesized
+ * map and channel types become "map[K]V (buckets)", "chan T"; `plural` marks
+ * an object holding several values ("[]T"). */
+static void pretty_label(const char *raw, bool plural, char *out, size_t cap)
+{
+    static const struct { const char *prefix, *suffix; } maps[] = {
+        {"map<", ""}, {"hash<", ""}, {"table<", " (table)"}, {"*table<", " (directory)"},
+        {"bucket<", " (buckets)"}, {"groupReference<", " (groups)"},
+    };
+    for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
+        size_t pl = strlen(maps[i].prefix), n = strlen(raw);
+        if (strncmp(raw, maps[i].prefix, pl) == 0 && n > pl && raw[n - 1] == '>') {
+            const char *kv = raw + pl;
+            size_t kvn = n - pl - 1, c = top_comma(kv, kvn);
+            if (c < kvn) {
+                snprintf(out, cap, "map[%.*s]%.*s%s", (int)c, kv, (int)(kvn - c - 1), kv + c + 1, maps[i].suffix);
+                return;
+            }
+        }
+    }
+    if (strncmp(raw, "noalg.map.group[", 16) == 0) {
+        snprintf(out, cap, "map%s (groups)", raw + 15);
+        return;
+    }
+    size_t n = strlen(raw);
+    if (strncmp(raw, "hchan<", 6) == 0 && n > 7 && raw[n - 1] == '>') {
+        snprintf(out, cap, "chan %.*s", (int)(n - 7), raw + 6);
+        return;
+    }
+    snprintf(out, cap, plural ? "[]%s" : "%s", raw[0] ? raw : "?");
+}
+
 /* ---- assigning ---- */
 
 static const dwx_type *resolved(const inferer *in, dwx_type_id id)
@@ -147,10 +197,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
     if (esize && count * esize > room)
         count = room / esize;
     char label[512];
-    if (slice)
-        snprintf(label, sizeof label, "[]%s", et->name[0] ? et->name : "?");
-    else
-        snprintf(label, sizeof label, "%s", et->name[0] ? et->name : "?");
+    pretty_label(et->name, slice, label, sizeof label);
     return assign(in, obj, label, elem, ub - in->h->obj_addr[obj], count ? count : 1);
 }
 
@@ -239,11 +286,81 @@ static bool walk_hash(inferer *in, uint64_t addr, const dwx_type *t)
         return true;
     const dwx_type *bp = resolved(in, bt);
     uint64_t p;
-    if (bp && bp->elem && core_read_u64(in->rt->core, addr + boff, &p) && !typed_pointer(in, p, bp->elem, 1ull << b, true))
+    /* 2^B buckets, then (B >= 4) preallocated overflow buckets in the same object */
+    if (bp && bp->elem && core_read_u64(in->rt->core, addr + boff, &p) && !typed_pointer(in, p, bp->elem, UINT64_MAX, true))
         return false;
     if (ot && bp && bp->elem && b > 0 && core_read_u64(in->rt->core, addr + ooff, &p) &&
         !typed_pointer(in, p, bp->elem, 1ull << (b - 1), true))
         return false;
+    return true;
+}
+
+/* The pointee of a pointer-typed field, typedefs followed. */
+static dwx_type_id pointee(const inferer *in, dwx_type_id ptr)
+{
+    const dwx_type *p = resolved(in, ptr);
+    return p != NULL && p->tag == DW_TAG_pointer_type ? p->elem : 0;
+}
+
+/* Swiss maps (1.24+, internal/runtime/maps): map<K,V>.dirPtr is one group
+ * when dirLen == 0, else an array of dirLen *table<K,V> (entries may repeat). */
+static bool walk_swiss_map(inferer *in, uint64_t addr, const dwx_type *t)
+{
+    uint64_t doff = 0, loff = 0, p, len;
+    dwx_type_id dt = field_type(in, t, "dirPtr", &doff);
+    dwx_type_id ptable = pointee(in, dt);           /* *table<K,V> */
+    if (dt == 0 || field_type(in, t, "dirLen", &loff) == 0 || ptable == 0 ||
+        !core_read_u64(in->rt->core, addr + doff, &p) || !core_read_u64(in->rt->core, addr + loff, &len) || p == 0)
+        return true;
+    if (len > 0)
+        return len < (1u << 24) ? typed_pointer(in, p, ptable, len, true) : true;
+    const dwx_type *table = resolved(in, pointee(in, ptable));
+    uint64_t goff;
+    const dwx_type *gref = table ? resolved(in, field_type(in, table, "groups", &goff)) : NULL;
+    uint64_t doff2;
+    dwx_type_id group = gref ? pointee(in, field_type(in, gref, "data", &doff2)) : 0;
+    return group ? typed_pointer(in, p, group, 1, false) : true;
+}
+
+/* table<K,V>.groups{data, lengthMask}: lengthMask+1 groups. */
+static bool walk_swiss_table(inferer *in, uint64_t addr, const dwx_type *t)
+{
+    uint64_t goff = 0, doff = 0, moff = 0, p, mask;
+    const dwx_type *gref = resolved(in, field_type(in, t, "groups", &goff));
+    dwx_type_id dt = gref ? field_type(in, gref, "data", &doff) : 0;
+    if (dt == 0 || field_type(in, gref, "lengthMask", &moff) == 0 ||
+        !core_read_u64(in->rt->core, addr + goff + doff, &p) || !core_read_u64(in->rt->core, addr + goff + moff, &mask) ||
+        mask >= (1u << 26))
+        return true;
+    return typed_pointer(in, p, pointee(in, dt), mask + 1, true);
+}
+
+/* A group's or bucket's slots hold garbage unless their control byte says
+ * full: Swiss ctrl byte < 0x80; old tophash >= minTopHash (5). */
+static bool walk_slots(inferer *in, uint64_t addr, const dwx_type *t, bool swiss, int depth)
+{
+    const dwx_field *fs = dwx_fields(in->dw);
+    uint8_t ctrl[8];
+    uint64_t coff;
+    if (field_type(in, t, swiss ? "ctrl" : "tophash", &coff) == 0 || !core_read(in->rt->core, addr + coff, ctrl, 8))
+        return true;
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        const dwx_field *f = &fs[t->first_field + i];
+        const dwx_type *ft = resolved(in, f->type);
+        if (ft == NULL || strcmp(f->name, swiss ? "ctrl" : "tophash") == 0)
+            continue;
+        if (ft->tag != DW_TAG_array_type || ft->count != 8) { /* overflow pointer */
+            if (!walk_value(in, addr + f->offset, f->type, depth + 1))
+                return false;
+            continue;
+        }
+        const dwx_type *et = resolved(in, ft->elem);
+        for (uint32_t k = 0; et && k < 8; k++) {
+            bool full = swiss ? ctrl[k] < 0x80 : ctrl[k] >= 5;
+            if (full && !walk_value(in, addr + f->offset + k * et->size, ft->elem, depth + 1))
+                return false;
+        }
+    }
     return true;
 }
 
@@ -276,7 +393,10 @@ static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
         if (pt == NULL || field_type(in, t, "cap", &coff) == 0 || !core_read_u64(in->rt->core, addr + off, &p) ||
             !core_read_u64(in->rt->core, addr + coff, &cap))
             return true;
-        return typed_pointer(in, p, pt->elem, cap, true);
+        /* The whole backing object: cap can be a stale word when only the
+         * slice's data pointer was spilled, and slots past cap are zeroed. */
+        (void)cap;
+        return typed_pointer(in, p, pt->elem, UINT64_MAX, true);
     }
     case K_STRING: {
         if (!core_read_u64(in->rt->core, addr, &p) || p == 0)
@@ -303,6 +423,14 @@ static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
             return false;
         if (strncmp(t->name, "hchan<", 6) == 0)
             return walk_hchan(in, addr);
+        if (strncmp(t->name, "map<", 4) == 0)
+            return walk_swiss_map(in, addr, t);
+        if (strncmp(t->name, "table<", 6) == 0)
+            return walk_swiss_table(in, addr, t);
+        if (strncmp(t->name, "noalg.map.group[", 16) == 0)
+            return walk_slots(in, addr, t, true, depth);
+        if (strncmp(t->name, "bucket<", 7) == 0)
+            return walk_slots(in, addr, t, false, depth);
         for (uint32_t i = 0; i < t->nfields; i++) {
             const dwx_field *f = &dwx_fields(in->dw)[t->first_field + i];
             if (strcmp(t->name, "runtime.hchan") == 0 && strcmp(f->name, "buf") == 0)
@@ -348,7 +476,7 @@ static bool seed_headers(inferer *in)
         uint64_t count = size ? room / size : 1;
         char label[520];
         /* a slot holding several values is a slice's (or array's) backing store */
-        snprintf(label, sizeof label, count >= 2 ? "[]%s" : "%s", name);
+        pretty_label(name, count >= 2, label, sizeof label);
         if (!assign(in, i, label, dt, ub - h->obj_addr[i], count ? count : 1))
             return false;
     }

@@ -16,7 +16,7 @@ check version 0 "$bin" --version
 grep -Eq '^goheapflame [0-9]+\.[0-9]+\.[0-9]+$' /tmp/ghf_cli_out.$$ || { echo "FAIL version format"; fail=$((fail+1)); }
 check no-args 2 "$bin"
 check unknown 2 "$bin" frobnicate
-grep -q "^goheapflame: unknown command 'frobnicate'" /tmp/ghf_cli_err.$$ || { echo "FAIL unknown msg"; fail=$((fail+1)); }
+grep -q "^goheapflame: unknown command or missing file 'frobnicate'" /tmp/ghf_cli_err.$$ || { echo "FAIL unknown msg"; fail=$((fail+1)); }
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

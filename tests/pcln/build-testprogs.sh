@@ -7,9 +7,15 @@
 #   OUT/go1.NN/objdump.txt go tool objdump -s '^main\.' prog
 #   OUT/go1.NN/out.txt     what prog prints about itself (runtime.FuncForPC)
 #   OUT/go1.NN/gocmd.txt   what debug/gosym reads from the (stripped) /usr/lib/go-1.NN/bin/go
-# GOCACHE lives in OUT, so rebuilds are cached. Usage: build-testprogs.sh TESTPROG_DIR OUT STAMP
+# GOCACHE ($GHF_GOCACHE, else in OUT) makes rebuilds cheap. A cached compile
+# prints no -S listing, so main.go is compiled from a copy with a unique
+# trailing comment: only package main misses the cache.
+# Usage: build-testprogs.sh TESTPROG_DIR OUT STAMP
 set -euo pipefail
-src=$(cd "$1" && pwd); out=$2; stamp=$3
+orig=$(cd "$1" && pwd); out=$2; stamp=$3
+src=$(mktemp -d); trap 'rm -rf "$src"' EXIT
+cp "$orig/main.go" "$src/main.go"
+echo "// listing build $$ $(date +%s%N)" >>"$src/main.go"
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 export GOTOOLCHAIN=local GOCACHE="${GHF_GOCACHE:-$out/gocache}" GO111MODULE=off GOFLAGS= CGO_ENABLED=0
 for v in 19 21 22 23 24 26 27; do
@@ -25,7 +31,7 @@ for v in 19 21 22 23 24 26 27; do
   fi
   "$go" tool objdump -s '^main\.' "$d/prog" >"$d/objdump.txt"
   "$d/prog" >"$d/out.txt"
-  (cd "$src/../gosym" && "$go" build -o "$d/gosym" main.go)
+  (cd "$orig/../gosym" && "$go" build -o "$d/gosym" main.go)
   "$d/gosym" "$go" >"$d/gocmd.txt"
 done
 touch "$stamp"

@@ -24,6 +24,8 @@ if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES";
 meson test -C build --print-errorlogs
 if [ $quick = 0 ]; then
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+  # fontconfig keeps its caches for the life of the process (tests/render/lsan.supp)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/render/lsan.supp \
     meson test -C build-asan --print-errorlogs
 fi

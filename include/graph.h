@@ -27,4 +27,8 @@ struct roots;
 bool graph_build(const struct heap *h, const struct roots *r, ghf_graph *g, ghf_err *err);
 void graph_free(ghf_graph *g);
 
+/* mark[v] = 1 for every node some root reaches (roots included), else 0.
+ * Breadth-first with an explicit queue: no recursion. */
+bool graph_reachable(const ghf_graph *g, uint8_t *mark, ghf_err *err);
+
 #endif

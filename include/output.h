@@ -9,20 +9,19 @@
  * A writer fails with GHF_EXIT_OUTPUT when fp reports a write error, and
  * leaves closing/renaming fp to the caller (see outfile.h).
  *
- * Frame escaping (folded and .bt), shared with the folded-file reader in
- * render/:
+ * Frame escaping, folded: the convention of render/folded.h, so that
+ * `goheapflame render` reads our folded output back exactly:
  *   `\` is written `\\`, `;` is written `\;` (so `;` only ever separates
- *   frames), and the ':' of " : " is written `\:` (stackcollapse-stap.pl
- *   cuts a frame up to " : "), and a leading blank is written `\ ` (scripts
- *   strip leading blanks). A reader turns `\x` back into `x` for any
- *   character x.
- *   Control characters (bytes < 0x20 and 0x7f, e.g. newlines) become `?`;
- *   an empty name is written `-` (as stackcollapse scripts do).
- * .bt frames additionally write '%' as "%%" (the script uses each stack as
- *   a printf format) and get a "+0x0" suffix when the escaped name contains
- *   '+' or is only digits/blanks (the script strips from the last '+', and
+ *   frames). Control characters (bytes < 0x20 and 0x7f, e.g. newlines)
+ *   become `?`; an empty name is written `-` (as stackcollapse scripts do).
+ * .bt frames: the same, plus what stackcollapse-stap.pl would otherwise eat:
+ *   the ':' of " : " is written `\:` (the script cuts a frame up to " : "), a
+ *   leading blank `\ ` (it strips leading blanks), '%' as "%%" (it uses each
+ *   stack as a printf format), and a "+0x0" suffix when the escaped name
+ *   contains '+' or is only digits/blanks (it strips from the last '+', and
  *   would read such a line as a count). So `stackcollapse-stap.pl out.bt`
- *   yields exactly the folded output's lines (sorted).
+ *   yields the folded output's lines (sorted) for every name without " : "
+ *   or a leading blank.
  */
 #ifndef GHF_OUTPUT_H
 #define GHF_OUTPUT_H
@@ -66,9 +65,11 @@ bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
 /* --- helpers shared by the writers (src/output_common.c) --- */
 
-/* Escape a frame name by the folded convention above into out, which must
- * hold 2 * strlen(name) + 1 bytes. Returns the length written (NUL added). */
-size_t output_escape_frame(const char *name, char *out);
+/* Escape a frame name into out, which must hold 2 * strlen(name) + 1 bytes:
+ * '\\' and ';' get a backslash (the folded convention of render/folded.h);
+ * with stap, also the ':' of " : " and a leading blank, which
+ * stackcollapse-stap.pl would otherwise eat. Returns the length written. */
+size_t output_escape_frame(const char *name, char *out, bool stap);
 
 /* Depth-first walk in child order: visit(node, depth, true) on the way down,
  * visit(node, depth, false) on the way up; the root has depth 0. Stops and

@@ -8,8 +8,9 @@
  *    named "pkg.func.var" from DWARF (fallback "pkg.func+0xOFF");
  *    asyncPreempt frames and the frame they interrupted are scanned
  *    conservatively, as the runtime does;
- *  - thread registers, conservatively (a running goroutine's pointer may
- *    live only in a register when gcore stopped it).
+ *  - thread registers, conservatively, as roots of last resort: only for
+ *    objects nothing precise reaches (a running goroutine's pointer may live
+ *    only in a register when gcore stopped it).
  * Roots with the same name are one root (goroutines running the same code
  * merge) unless split_goroutines asks for one per goroutine.
  */

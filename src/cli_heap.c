@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "graph.h"
 #include "outfile.h"
 #include "session.h"
 
@@ -80,16 +81,28 @@ static void write_objects(FILE *fp, session *s, const cli_core_args *a)
 {
     const heap *h = s->heap;
     bool json = a->json;
+    /* reachable from a root, as the GC's mark would find it */
+    ghf_graph g;
+    ghf_err err = {0};
+    uint8_t *mark = NULL;
+    if (graph_build(h, &s->roots, &g, &err)) {
+        mark = malloc((size_t)g.nnodes + 1);
+        if (mark != NULL && !graph_reachable(&g, mark, &err)) {
+            free(mark);
+            mark = NULL;
+        }
+    }
+    uint32_t nroots = g.nroots;
     if (json)
         fputc('[', fp);
     else
-        fprintf(fp, "%-18s %10s %8s  %s\n", "address", "size", "pointers", "type");
+        fprintf(fp, "%-18s %10s %8s %9s  %s\n", "address", "size", "pointers", "reachable", "type");
     for (uint32_t i = 0; i < h->nobjects; i++) {
         uint64_t nptr = h->edge_off[i + 1] - h->edge_off[i];
         if (json) {
-            fprintf(fp, "%s{\"address\":\"0x%llx\",\"size\":%llu,\"pointers\":%llu,\"type\":", i ? "," : "",
-                    (unsigned long long)h->obj_addr[i], (unsigned long long)heap_obj_size(h, i),
-                    (unsigned long long)nptr);
+            fprintf(fp, "%s{\"address\":\"0x%llx\",\"size\":%llu,\"pointers\":%llu,\"reachable\":%s,\"type\":",
+                    i ? "," : "", (unsigned long long)h->obj_addr[i], (unsigned long long)heap_obj_size(h, i),
+                    (unsigned long long)nptr, mark && mark[nroots + i] ? "true" : "false");
             json_write_string(fp, types_label(&s->types, i));
             if (a->edges) {
                 fputs(",\"targets\":[", fp);
@@ -98,8 +111,9 @@ static void write_objects(FILE *fp, session *s, const cli_core_args *a)
             }
             fputs("}\n", fp);
         } else {
-            fprintf(fp, "0x%016llx %10llu %8llu  %s", (unsigned long long)h->obj_addr[i],
-                    (unsigned long long)heap_obj_size(h, i), (unsigned long long)nptr, types_label(&s->types, i));
+            fprintf(fp, "0x%016llx %10llu %8llu %9s  %s", (unsigned long long)h->obj_addr[i],
+                    (unsigned long long)heap_obj_size(h, i), (unsigned long long)nptr,
+                    mark && mark[nroots + i] ? "yes" : "no", types_label(&s->types, i));
             if (a->edges) {
                 fputs(" ->", fp);
                 if (nptr)
@@ -111,6 +125,8 @@ static void write_objects(FILE *fp, session *s, const cli_core_args *a)
     }
     if (json)
         fputs("]\n", fp);
+    free(mark);
+    graph_free(&g);
 }
 
 typedef struct hist_row {

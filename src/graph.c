@@ -49,3 +49,28 @@ void graph_free(ghf_graph *g)
     free(g->size);
     memset(g, 0, sizeof *g);
 }
+
+bool graph_reachable(const ghf_graph *g, uint8_t *mark, ghf_err *err)
+{
+    memset(mark, 0, g->nnodes);
+    uint32_t *queue = malloc(((size_t)g->nnodes + 1) * sizeof *queue);
+    if (queue == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for reachability");
+    size_t head = 0, tail = 0;
+    for (uint32_t r = 0; r < g->nroots; r++) {
+        mark[r] = 1;
+        queue[tail++] = r;
+    }
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            uint32_t w = g->dst[e];
+            if (!mark[w]) {
+                mark[w] = 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+    free(queue);
+    return true;
+}

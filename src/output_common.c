@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-size_t output_escape_frame(const char *name, char *out)
+size_t output_escape_frame(const char *name, char *out, bool stap)
 {
     size_t n = 0;
     if (name[0] == '\0') { /* no frame may vanish; "-" as stackcollapse writes it */
@@ -13,8 +13,9 @@ size_t output_escape_frame(const char *name, char *out)
         return 1;
     }
     for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        bool spaced_colon = *p == ':' && p > (const unsigned char *)name && p[-1] == ' ' && p[1] == ' ';
-        bool leading_blank = *p == ' ' && p == (const unsigned char *)name; /* scripts strip it */
+        /* stackcollapse-stap.pl cuts a frame up to " : " and strips leading blanks */
+        bool spaced_colon = stap && *p == ':' && p > (const unsigned char *)name && p[-1] == ' ' && p[1] == ' ';
+        bool leading_blank = stap && *p == ' ' && p == (const unsigned char *)name;
         if (*p == '\\' || *p == ';' || spaced_colon || leading_blank) {
             out[n++] = '\\';
             out[n++] = (char)*p;

@@ -28,7 +28,7 @@ static bool folded_visit(const wtree *t, uint32_t node, uint32_t depth, bool ent
         return false;
     if (depth > 1)
         c->path.v[c->path.n++] = ';';
-    c->path.n += output_escape_frame(name, c->path.v + c->path.n);
+    c->path.n += output_escape_frame(name, c->path.v + c->path.n, false);
     uint64_t w = output_self_weight(t, node, c->o);
     if (w != 0) {
         fwrite(c->path.v, 1, c->path.n, c->fp);

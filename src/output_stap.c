@@ -11,7 +11,7 @@
  * a count. out must hold 4 * strlen(name) + 6 bytes. */
 static size_t stap_frame(const char *name, char *out)
 {
-    size_t n = output_escape_frame(name, out);
+    size_t n = output_escape_frame(name, out, true);
     bool plain_count = true; /* only digits and blanks */
     size_t pct = 0;
     for (const char *p = out; *p != '\0'; p++) {

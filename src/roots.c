@@ -21,6 +21,23 @@ static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type,
     return VEC_PUSH(&r->list, nr, err);
 }
 
+typedef struct frame {
+    uint64_t pc, sp, fp, varp, argp;
+    pcln_func fn;
+} frame;
+
+/* A stack object (an address-taken local) of the goroutine being walked.
+ * As in the runtime (runtime/mgcmark.go scanstack), it is scanned only if a
+ * live slot or another scanned stack object points into it: its memory may
+ * hold stale pointers from an earlier use of the stack until the code that
+ * owns it runs. */
+typedef struct stack_obj {
+    frame f;                 /* the frame it lives in, for naming its slots */
+    uint64_t base, size;
+    uint32_t ptrbytes, gcoff;
+    bool scanned;
+} stack_obj;
+
 typedef struct walker {
     heap *h;
     roots *r;
@@ -29,6 +46,9 @@ typedef struct walker {
     const go_runtime *rt;
     uint64_t gofunc, rodata;
     char prefix[48];       /* "goroutine N: " when splitting, else "" */
+    uint64_t stack_lo, stack_hi;   /* the goroutine being walked */
+    VEC(stack_obj) sobjs;          /* its stack objects */
+    VEC(uint64_t) stack_ptrs;      /* pointers into its stack, to resolve to stack objects */
 } walker;
 
 /* If the word at slot points into an allocated object, record an edge
@@ -117,11 +137,6 @@ static bool scan_globals(walker *w)
 
 /* ---- stacks ---- */
 
-typedef struct frame {
-    uint64_t pc, sp, fp, varp, argp;
-    pcln_func fn;
-} frame;
-
 static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
                             dwx_type_id *type, uint64_t *var_addr)
 {
@@ -149,7 +164,11 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
     char name[640];
     dwx_type_id type;
     uint64_t v, var_addr;
-    if (!core_read_u64(w->rt->core, slot, &v) || v == 0 || heap_find(w->h, v) == HEAP_NONE)
+    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
+        return true;
+    if (v >= w->stack_lo && v < w->stack_hi) /* into the stack: maybe a stack object */
+        return VEC_PUSH(&w->stack_ptrs, v, w->err);
+    if (heap_find(w->h, v) == HEAP_NONE)
         return true;
     frame_slot_name(w, f, slot, name, sizeof name, &type, &var_addr);
     return slot_edge(w, slot, name, ROOT_STACK, type, var_addr);
@@ -215,8 +234,7 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
         stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
         if (!scan_bitvector(w, f, f->argp, nbit, bits))
             return false;
-    /* Stack objects (address-taken locals): scanning all of them is a safe
-     * over-approximation of the runtime's reachability-driven scan. */
+    /* Stack objects: recorded now, scanned once something points at them. */
     if (pcln_funcdata(rt->pcln, &f->fn, 2 /* StackObjects */, &off)) {
         uint64_t objs = w->gofunc + off, count;
         if (core_read_u64(rt->core, objs, &count) && count < 4096) {
@@ -229,13 +247,9 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
                 uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
                 if (base < f->sp || (int32_t)ptrbytes <= 0)
                     continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
-                for (uint32_t k = 0; k < ptrbytes / 8; k++) {
-                    uint8_t b;
-                    if (!core_read_u8(rt->core, w->rodata + gcoff + k / 8, &b))
-                        break;
-                    if ((b >> (k % 8) & 1) && !stack_slot(w, f, base + (uint64_t)k * 8))
-                        return false;
-                }
+                stack_obj so = {.f = *f, .base = base, .size = sz, .ptrbytes = ptrbytes, .gcoff = gcoff};
+                if (!VEC_PUSH(&w->sobjs, so, w->err))
+                    return false;
             }
         }
     }
@@ -291,6 +305,33 @@ static bool walk_stack(walker *w, uint64_t pc, uint64_t sp, uint64_t lo, uint64_
     return true;
 }
 
+/* Scan the stack objects that live slots point into, transitively
+ * (runtime/mgcmark.go scanstack: getPtr / findObject / scanblock). */
+static bool scan_stack_objects(walker *w)
+{
+    const go_runtime *rt = w->rt;
+    while (w->stack_ptrs.n) {
+        uint64_t p = w->stack_ptrs.v[--w->stack_ptrs.n];
+        for (size_t i = 0; i < w->sobjs.n; i++) {
+            stack_obj *so = &w->sobjs.v[i];
+            if (so->scanned || p < so->base || p >= so->base + so->size)
+                continue;
+            so->scanned = true;
+            frame f = so->f;
+            for (uint32_t k = 0; k < so->ptrbytes / 8; k++) {
+                uint8_t b;
+                if (!core_read_u8(rt->core, w->rodata + so->gcoff + k / 8, &b))
+                    break;
+                if ((b >> (k % 8) & 1) && !stack_slot(w, &f, so->base + (uint64_t)k * 8))
+                    return false;
+            }
+            break;
+        }
+    }
+    w->sobjs.n = 0;
+    return true;
+}
+
 static bool scan_stacks(walker *w)
 {
     rt_goroutine *gs;
@@ -319,8 +360,13 @@ static bool scan_stacks(walker *w)
                 }
             }
         }
-        ok = walk_stack(w, pc, sp, g->stack_lo, g->stack_hi);
+        w->stack_lo = g->stack_lo;
+        w->stack_hi = g->stack_hi;
+        ok = walk_stack(w, pc, sp, g->stack_lo, g->stack_hi) && scan_stack_objects(w);
     }
+    w->stack_lo = w->stack_hi = 0;
+    VEC_FREE(&w->sobjs);
+    VEC_FREE(&w->stack_ptrs);
     w->prefix[0] = '\0';
     free(gs);
     return ok;
@@ -328,24 +374,66 @@ static bool scan_stacks(walker *w)
 
 /* ---- registers ---- */
 
+/* Mark the objects reachable from the roots found so far (BFS over the heap). */
+static uint8_t *reachable_objects(walker *w)
+{
+    const heap *h = w->h;
+    uint8_t *mark = calloc((size_t)h->nobjects + 1, 1);
+    uint32_t *queue = malloc(((size_t)h->nobjects + 1) * sizeof *queue);
+    if (mark == NULL || queue == NULL) {
+        free(mark);
+        free(queue);
+        ghf_fail(w->err, GHF_EXIT_INTERNAL, "out of memory");
+        return NULL;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < w->r->edges.n; i++) {
+        uint32_t o = w->r->edges.v[i].obj;
+        if (!mark[o]) {
+            mark[o] = 1;
+            queue[tail++] = o;
+        }
+    }
+    while (head < tail) {
+        uint32_t o = queue[head++];
+        for (uint64_t e = h->edge_off[o]; e < h->edge_off[o + 1]; e++) {
+            uint32_t t = h->edge_dst[e];
+            if (!mark[t]) {
+                mark[t] = 1;
+                queue[tail++] = t;
+            }
+        }
+    }
+    free(queue);
+    return mark;
+}
+
+/* Thread registers are conservative roots of last resort: a running
+ * goroutine's pointer may live only in a register when gcore stopped it,
+ * but register words are mostly scratch. So they hold only objects nothing
+ * precise reaches, and never blur who holds everything else. */
 static bool scan_registers(walker *w)
 {
     const go_runtime *rt = w->rt;
-    for (size_t t = 0; t < core_thread_count(rt->core); t++) {
+    uint8_t *mark = reachable_objects(w);
+    if (mark == NULL)
+        return false;
+    bool ok = true;
+    for (size_t t = 0; ok && t < core_thread_count(rt->core); t++) {
         const core_thread *th = &core_threads(rt->core)[t];
-        for (int k = 0; k < 16; k++) {
+        for (int k = 0; ok && k < 16; k++) {
             uint32_t obj = heap_find(w->h, th->regs[k]);
-            if (obj == HEAP_NONE)
+            if (obj == HEAP_NONE || mark[obj])
                 continue;
             uint32_t id;
-            if (!root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err))
-                return false;
-            root_edge e = {.root = id, .obj = obj};
-            if (!VEC_PUSH(&w->r->edges, e, w->err))
-                return false;
+            root_edge e = {.obj = obj};
+            ok = root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err);
+            e.root = id;
+            ok = ok && VEC_PUSH(&w->r->edges, e, w->err);
         }
     }
-    return true;
+    free(mark);
+    return ok;
 }
 
 static int cmp_edge(const void *a, const void *b)

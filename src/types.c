@@ -444,6 +444,29 @@ static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
 
 /* ---- seeds ---- */
 
+/* The runtime's own bucket type of an old map ("map.bucket[K]V", made by
+ * the compiler without a DWARF link) is DWARF's synthesized "bucket<K,V>". */
+static dwx_type_id bucket_type_by_name(const inferer *in, const char *rname)
+{
+    const char *p = strstr(rname, "map.bucket[");
+    if (p == NULL)
+        return 0;
+    p += 11;
+    int depth = 1;
+    const char *k = p;
+    for (; *p && depth; p++) {
+        if (*p == '[')
+            depth++;
+        else if (*p == ']')
+            depth--;
+    }
+    if (depth != 0)
+        return 0;
+    char name[600];
+    snprintf(name, sizeof name, "bucket<%.*s,%s>", (int)(p - 1 - k), k, p);
+    return dwx_type_by_name(in->dw, name);
+}
+
 static bool seed_headers(inferer *in)
 {
     heap *h = in->h;
@@ -472,6 +495,8 @@ static bool seed_headers(inferer *in)
             snprintf(name, sizeof name, "%s", d->name);
         else if (!rtype_name(rt, t, name, sizeof name))
             continue;
+        if (dt == 0 && (dt = bucket_type_by_name(in, name)) != 0)
+            snprintf(name, sizeof name, "%s", dwx_type_get(in->dw, dt)->name);
         uint64_t room = h->obj_addr[i] + s->elemsize - ub;
         uint64_t count = size ? room / size : 1;
         char label[520];

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Roots, types and the reference flame graph of every fixture core against
+the fixture's own truth (issues: roots and types; retention and outputs).
+
+For every Go version and core flavour under $GHF_FIXTURES:
+  roots     every root the fixture names is found under its exact name
+            (globals "main.gX", stack roots "pkg.func.var", also the one ten
+            frames below where its goroutine blocks);
+  types     >= 95 % of heap bytes carry a real type, and each root's first
+            frame is the type the fixture gave the variable;
+  retained  in the folded dominator output, the bytes under each root are
+            within [bytes - tolerance, bytes + overhead_max + tolerance];
+            objects shared by two roots appear once, under "[shared] A + B";
+  garbage   the dropped objects are unreachable (or already freed);
+  outputs   the 100k-node list folds to < 1 MB; pprof passes `go tool pprof
+            -top` with the same total; the .bt round-trips to the same stacks.
+Usage: check_flame.py GOHEAPFLAME
+"""
+import gzip
+import json
+import re
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_fixtures import CoreMem  # noqa: E402
+
+VERSIONS = ["1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27"]
+FIXTURES = ["basic", "shapes", "stacks", "example"]
+
+
+class Checker:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f": {detail}" if detail else ""), flush=True)
+
+
+def run(ghf, *args, binary=False):
+    p = subprocess.run([ghf, *args], capture_output=True, timeout=300)
+    out = p.stdout if binary else p.stdout.decode("utf-8", "replace")
+    return p.returncode, out, p.stderr.decode("utf-8", "replace")
+
+
+def split_frames(stack):
+    """Split a folded stack at ';' honouring the \\; and \\\\ escapes."""
+    frames, cur, i = [], [], 0
+    while i < len(stack):
+        ch = stack[i]
+        if ch == "\\" and i + 1 < len(stack) and stack[i + 1] in ";\\":
+            cur.append(stack[i + 1])
+            i += 2
+            continue
+        if ch == ";":
+            frames.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    frames.append("".join(cur))
+    return frames
+
+
+def parse_folded(text):
+    stacks = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        stack, _, n = line.rpartition(" ")
+        stacks.append((split_frames(stack), int(n)))
+    return stacks
+
+
+def parse_bt(text):
+    """Read a .bt as stackcollapse-stap.pl does (frames leaf first, one per
+    line, then the count; each frame: leading blanks stripped, from the last
+    '+' cut, up to " : " cut, "" -> "-"; the stack is a printf format), then
+    undo goheapflame's escapes (a backslash quotes the next character)."""
+    stacks, frames = [], []
+    for line in text.splitlines():
+        if re.fullmatch(r"\s*\d+", line):
+            stack = ";".join(reversed(frames)).replace("%%", "%")
+            stacks.append(([unescape(f) for f in split_raw(stack)], int(line)))
+            frames = []
+        elif line.strip():
+            f = re.sub(r"\+[^+]*$", "", line.lstrip())
+            f = re.sub(r".* : ", "", f)
+            frames.append(f or "-")
+    return stacks
+
+
+def split_raw(stack):
+    """Split at ';' not preceded by an escaping backslash; keep escapes."""
+    out, cur, i = [], [], 0
+    while i < len(stack):
+        if stack[i] == "\\" and i + 1 < len(stack):
+            cur.append(stack[i:i + 2])
+            i += 2
+        elif stack[i] == ";":
+            out.append("".join(cur))
+            cur = []
+            i += 1
+        else:
+            cur.append(stack[i])
+            i += 1
+    out.append("".join(cur))
+    return out
+
+
+def unescape(f):
+    return re.sub(r"\\(.)", r"\1", f)
+
+
+def expected_first_frame(typ):
+    if typ.startswith("*"):
+        return typ[1:]
+    if typ.startswith(("[]", "map[", "chan ")):
+        return typ
+    if typ.startswith("func("):
+        return "(closure)"
+    return None  # interfaces and values: the dynamic type decides
+
+
+def root_name(r):
+    return r["name"] if r["kind"] == "global" else f"{r['func']}.{r['name']}"
+
+
+def check_version_fixture(c, ghf, label, d, truth, minor):
+    core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
+    # roots
+    rc, out, err = run(ghf, "roots", "--json", core, exe)
+    c.check(f"{label}: roots exits 0", rc == 0, err.strip())
+    found = {r["name"] for r in json.loads(out)} if rc == 0 else set()
+    for r in truth["roots"]:
+        name = root_name(r)
+        c.check(f"{label}: root {name} found", name in found)
+    # types
+    rc, out, err = run(ghf, "histogram", "--json", core, exe)
+    c.check(f"{label}: histogram exits 0", rc == 0, err.strip())
+    if rc == 0:
+        h = json.loads(out)
+        total = h["typed_bytes"] + h["unknown_bytes"]
+        c.check(f"{label}: >= 95% of heap bytes typed", total and h["typed_bytes"] >= 0.95 * total,
+                f"{h['typed_bytes']} of {total}")
+    # the flame graph, folded
+    rc, folded, err = run(ghf, core, exe, "-o", "-", "--quiet")
+    c.check(f"{label}: flame to folded exits 0", rc == 0, err.strip())
+    if rc != 0:
+        return
+    stacks = parse_folded(folded)
+    total = sum(n for _, n in stacks)
+    under = {}
+    first = {}
+    for frames, n in stacks:
+        under[frames[0]] = under.get(frames[0], 0) + n
+        if len(frames) > 1:
+            first.setdefault(frames[0], set()).add(frames[1].split(" \u00d7")[0])
+    names = {root_name(r): r for r in truth["roots"]}
+    for r in truth["roots"]:
+        name = root_name(r)
+        tol, lo = r["tolerance"], r["bytes"] - r["tolerance"]
+        hi = r["bytes"] + r["overhead_max"] + tol
+        if r.get("shared_with"):
+            group = {name, *r["shared_with"]}
+            got = sum(under.get(g, 0) for g in group)
+            shared = [f for f in under if f.startswith("[shared]") and all(g in f for g in group)]
+            got_shared = sum(under[f] for f in shared)
+            want = max(names[g]["bytes"] for g in group)
+            c.check(f"{label}: {name}: shared object counted once under [shared] {' + '.join(sorted(group))}",
+                     len(shared) == 1 and got_shared == want and got == 0,
+                     f"shared frames {shared}, {got_shared} bytes shared, {got} under the roots, want {want}")
+            continue
+        if r.get("measured_with"):  # its objects are measured (and may be dominated) with another root
+            continue
+        got = under.get(name, 0)
+        c.check(f"{label}: {name} retains {lo}..{hi} bytes", lo <= got <= hi, f"{got}")
+        want = expected_first_frame(r["type"])
+        if want is not None:
+            frames = first.get(name, set())
+            ok = any(f.endswith(want) for f in frames) if want == "(closure)" else want in frames
+            c.check(f"{label}: {name} holds {want}", ok, f"{sorted(frames)[:5]}")
+    if truth["fixture"] == "basic":
+        c.check(f"{label}: 100k-node list folds to < 1 MB", len(folded.encode()) < 1 << 20, f"{len(folded)} bytes")
+    # garbage: freed, or allocated but unreachable. A freed slot may hold a
+    # new object by now, so only an object that still carries the marker is
+    # the garbage (the core is read by this test's own reader).
+    g = truth.get("garbage")
+    if g:
+        rc, out, err = run(ghf, "objects", "--json", core, exe)
+        objs = {int(o["address"], 16): o for o in json.loads(out)} if rc == 0 else {}
+        mem = CoreMem(core)
+        marker = g["marker"].encode()
+        try:
+            bad = [a for a in g["addrs"] if a in objs and objs[a]["reachable"]
+                   and marker in mem.read(a, min(objs[a]["size"], 256))]
+        finally:
+            mem.close()
+        c.check(f"{label}: garbage objects unreachable", rc == 0 and not bad, f"{len(bad)} reachable")
+    # .bt round trip and pprof total, on the newest Go only (format checks, not heap checks)
+    if minor != VERSIONS[-1]:
+        return
+    rc, bt, err = run(ghf, core, exe, "-o", "-", "--format", "stap", "--quiet")
+    c.check(f"{label}: .bt output exits 0", rc == 0, err.strip())
+    back = sorted((tuple(f), n) for f, n in parse_bt(bt))
+    want = sorted((tuple(f), n) for f, n in stacks)
+    c.check(f"{label}: .bt round-trips to the folded stacks", back == want,
+            f"{len(back)} vs {len(want)} stacks")
+    with tempfile.TemporaryDirectory() as tmp:
+        pb = os.path.join(tmp, "ref.pb.gz")
+        rc, _, err = run(ghf, core, exe, "-o", pb, "--quiet")
+        c.check(f"{label}: pprof output exits 0", rc == 0, err.strip())
+        go = f"/usr/lib/go-{VERSIONS[-1]}/bin/go"
+        env = dict(os.environ, HOME=tmp, GOTOOLCHAIN="local",
+                   GOCACHE=os.environ.get("GHF_GOCACHE", os.path.join(tmp, "gocache")))
+        p = subprocess.run([go, "tool", "pprof", "-top", "-sample_index=inuse_space", "-unit=B", pb],
+                           capture_output=True, text=True, env=env, timeout=600)
+        c.check(f"{label}: go tool pprof -top reads it", p.returncode == 0, p.stderr.strip()[-300:])
+        want_line = f"of {total}B total"
+        c.check(f"{label}: pprof total equals the folded total", want_line in p.stdout,
+                f"{want_line!r} not in {p.stdout[:300]!r}")
+        with gzip.open(pb) as f:
+            c.check(f"{label}: pprof is gzip-compressed protobuf", len(f.read()) > 0)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ghf = sys.argv[1]
+    root = os.environ.get("GHF_FIXTURES")
+    if not root or not os.path.isdir(root):
+        print("check_flame: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
+        return 1
+    ci = os.environ.get("CI") == "true"
+    c = Checker()
+    seen = 0
+    for minor, vdir in [(v, f"go{v}") for v in VERSIONS] + [("1.27", "go1.27-gcore")]:
+        for fx in FIXTURES:
+            d = os.path.join(root, vdir, fx)
+            if not os.path.exists(os.path.join(d, "core")):
+                if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
+                    c.check(f"{vdir}/{fx}: fixture core exists", False, d)
+                continue
+            seen += 1
+            truth = json.load(open(os.path.join(d, "truth.json")))
+            check_version_fixture(c, ghf, f"{vdir}/{fx}", d, truth, minor)
+    c.check("fixture cores were found", seen > 0, root)
+    print(f"{c.passed} passed, {c.failed} failed")
+    return 0 if c.failed == 0 and c.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,6 +8,9 @@
  *    named "pkg.func.var" from DWARF (fallback "pkg.func+0xOFF");
  *    asyncPreempt frames and the frame they interrupted are scanned
  *    conservatively, as the runtime does;
+ *  - finalizer and cleanup specials ("[finalizers]": what a finalized
+ *    object points to, and the function; "[cleanups]"), queued finalizers
+ *    and (1.26+) queued cleanups;
  *  - thread registers, conservatively, as roots of last resort: only for
  *    objects nothing precise reaches (a running goroutine's pointer may live
  *    only in a register when gcore stopped it).

@@ -372,6 +372,146 @@ static bool scan_stacks(walker *w)
     return ok;
 }
 
+/* ---- finalizers and cleanups (runtime/mgcmark.go markrootSpans, markroot) ---- */
+
+/* Every pointer word of [addr, addr+n*size) at the given word offsets. */
+static bool block_words(walker *w, const char *name, uint64_t addr, uint64_t count, uint64_t size,
+                        const uint32_t *offs, size_t noffs)
+{
+    for (uint64_t i = 0; i < count; i++)
+        for (size_t k = 0; k < noffs; k++)
+            if (!slot_edge(w, addr + i * size + offs[k], name, ROOT_OTHER, 0, 0))
+                return false;
+    return true;
+}
+
+typedef struct obj_edge_ctx {
+    walker *w;
+    const char *name;
+    bool ok;
+} obj_edge_ctx;
+
+static void finalized_ptr(void *p, uint64_t off, uint64_t value)
+{
+    obj_edge_ctx *c = p;
+    uint32_t obj = heap_find(c->w->h, value);
+    if (obj == HEAP_NONE || !c->ok)
+        return;
+    uint32_t id;
+    root_edge e = {.obj = obj};
+    c->ok = root_get(c->w->r, c->name, ROOT_OTHER, 0, 0, &id, c->w->err);
+    e.root = id;
+    c->ok = c->ok && VEC_PUSH(&c->w->r->edges, e, c->w->err);
+}
+
+/* Specials: a finalizer keeps what its object points to alive (not the
+ * object itself) and its function; a cleanup keeps its function and
+ * argument; weak handles are not edges. Kind numbers differ per version:
+ * read from DWARF (runtime._KindSpecial*). */
+static bool scan_specials(walker *w)
+{
+    const go_runtime *rt = w->rt;
+    const dwx *dw = rt->dw;
+    int64_t k_fin = -1, k_clean = -1;
+    dwx_const(dw, "runtime._KindSpecialFinalizer", &k_fin);
+    dwx_const(dw, "runtime._KindSpecialCleanup", &k_clean);
+    rt_field s_next = rt_field_lookup(dw, "runtime.special", "next");
+    rt_field s_off = rt_field_lookup(dw, "runtime.special", "offset");
+    rt_field s_kind = rt_field_lookup(dw, "runtime.special", "kind");
+    rt_field f_fn = rt_field_lookup(dw, "runtime.specialfinalizer", "fn");
+    /* cleanups: .fn (1.24), .cleanup{call, fn, arg} (1.26+) */
+    rt_field c_fn = rt_field_lookup(dw, "runtime.specialCleanup", "fn");
+    rt_field c_call = rt_field_lookup(dw, "runtime.specialCleanup", "cleanup.call");
+    rt_field c_cfn = rt_field_lookup(dw, "runtime.specialCleanup", "cleanup.fn");
+    rt_field c_arg = rt_field_lookup(dw, "runtime.specialCleanup", "cleanup.arg");
+    if (!rt->mspan.specials.size || !s_next.size || !s_off.size || !s_kind.size)
+        return true;
+    heap *h = w->h;
+    for (uint32_t i = 0; i < h->nspans; i++) {
+        const heap_span *sp = &h->spans[i];
+        uint64_t s;
+        if (!rt_read_field(rt, sp->mspan, rt->mspan.specials, &s))
+            continue;
+        for (int guard = 0; s != 0 && guard < (1 << 20); guard++) {
+            uint64_t kind, off, next;
+            if (!rt_read_field(rt, s, s_kind, &kind) || !rt_read_field(rt, s, s_off, &off) ||
+                !rt_read_field(rt, s, s_next, &next))
+                break;
+            if ((int64_t)kind == k_fin && k_fin >= 0) {
+                uint64_t base = sp->base + off / sp->elemsize * sp->elemsize;
+                uint32_t obj = heap_find(h, base);
+                obj_edge_ctx c = {w, "[finalizers]", true};
+                if (obj != HEAP_NONE && !sp->noscan)
+                    heap_object_pointers(h, obj, finalized_ptr, &c);
+                if (!c.ok || (f_fn.size && !slot_edge(w, s + f_fn.off, "[finalizers]", ROOT_OTHER, 0, 0)))
+                    return false;
+            } else if ((int64_t)kind == k_clean && k_clean >= 0) {
+                rt_field fs[] = {c_fn, c_call, c_cfn, c_arg};
+                for (size_t k = 0; k < 4; k++)
+                    if (fs[k].size && !slot_edge(w, s + fs[k].off, "[cleanups]", ROOT_OTHER, 0, 0))
+                        return false;
+            }
+            s = next;
+        }
+    }
+    return true;
+}
+
+/* Queued finalizers (allfin: finblock/finBlock chain) and, 1.26+, queued
+ * cleanups (gcCleanups.all: cleanupBlock chain). */
+static bool scan_queues(walker *w)
+{
+    const go_runtime *rt = w->rt;
+    const dwx *dw = rt->dw;
+    const dwx_var *allfin = dwx_global_by_name(dw, "runtime.allfin");
+    const char *fb = dwx_type_by_name(dw, "runtime.finBlock") ? "runtime.finBlock" : "runtime.finblock";
+    rt_field b_all = rt_field_lookup(dw, fb, "alllink"), b_cnt = rt_field_lookup(dw, fb, "cnt");
+    const dwx_field *b_fin = dwx_field_by_name(dw, dwx_type_by_name(dw, fb), "fin");
+    const dwx_type *fin = dwx_type_get(dw, dwx_type_by_name(dw, "runtime.finalizer"));
+    if (allfin && b_all.size && b_cnt.size && b_fin && fin && fin->size) {
+        uint32_t offs[4];
+        size_t n = 0;
+        static const char *const ptrs[] = {"fn", "arg", "fint", "ot"}; /* finptrmask */
+        for (size_t k = 0; k < 4; k++) {
+            rt_field f = rt_field_lookup(dw, "runtime.finalizer", ptrs[k]);
+            if (f.size == 8)
+                offs[n++] = f.off;
+        }
+        uint64_t b;
+        if (core_read_u64(rt->core, allfin->addr + rt->bias, &b)) {
+            for (int guard = 0; b != 0 && guard < (1 << 20); guard++) {
+                uint64_t cnt, next;
+                if (!rt_read_field(rt, b, b_cnt, &cnt) || !rt_read_field(rt, b, b_all, &next) || cnt > (1u << 20))
+                    break;
+                if (!block_words(w, "[queued finalizers]", b + b_fin->offset, cnt, fin->size, offs, n))
+                    return false;
+                b = next;
+            }
+        }
+    }
+    const dwx_var *cq = dwx_global_by_name(dw, "runtime.gcCleanups");
+    rt_field q_all = rt_field_lookup(dw, "runtime.cleanupQueue", "all");
+    rt_field cb_all = rt_field_lookup(dw, "runtime.cleanupBlock", "alllink");
+    rt_field cb_n = rt_field_lookup(dw, "runtime.cleanupBlock", "n");
+    const dwx_field *cb_arr = dwx_field_by_name(dw, dwx_type_by_name(dw, "runtime.cleanupBlock"), "cleanups");
+    const dwx_type *cfn = dwx_type_get(dw, dwx_type_by_name(dw, "runtime.cleanupFn"));
+    if (cq && q_all.size && cb_all.size && cb_n.size && cb_arr && cfn && cfn->size) {
+        static const uint32_t offs[] = {0, 8, 16}; /* cleanupFnPtrMask 0b111: call, fn, arg */
+        uint64_t b;
+        if (rt_read_field(rt, cq->addr + rt->bias, q_all, &b)) {
+            for (int guard = 0; b != 0 && guard < (1 << 20); guard++) {
+                uint64_t n, next;
+                if (!rt_read_field(rt, b, cb_n, &n) || !rt_read_field(rt, b, cb_all, &next) || n > (1u << 20))
+                    break;
+                if (!block_words(w, "[queued cleanups]", b + cb_arr->offset, n, cfn->size, offs, 3))
+                    return false;
+                b = next;
+            }
+        }
+    }
+    return true;
+}
+
 /* ---- registers ---- */
 
 /* Mark the objects reachable from the roots found so far (BFS over the heap). */
@@ -451,7 +591,8 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
     walker w = {.h = h, .r = r, .opts = opts ? opts : &defaults, .err = err, .rt = h->rt};
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.gofunc, &w.gofunc);
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.rodata, &w.rodata);
-    if (!scan_globals(&w) || !scan_stacks(&w) || (w.opts->registers && !scan_registers(&w))) {
+    if (!scan_globals(&w) || !scan_stacks(&w) || !scan_specials(&w) || !scan_queues(&w) ||
+        (w.opts->registers && !scan_registers(&w))) {
         roots_free(r);
         return false;
     }

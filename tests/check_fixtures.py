@@ -105,6 +105,7 @@ DESIGN = {
         R("main.gBigPtrs", "[]*main.bigItem", [(65536, 1, True), (32, 8192, False)]),
         R("main.gTinyStrings", "[]string", [(160000, 1, True), ("tiny", 5000)], tolerance=32),
         R("main.gMidPtrArray", "*[100]*main.midItem", [(800, 1, True), (48, 100, False)]),
+        R("main.gFinalized", "*main.finHolder", [(48, 1, True), (4096, 1, False)], finalizer=True),
     ], counts=dict(mixed_any_elements=5, closure_items=250, chan_queued=100,
                    big_ptrs_elements=8192, tiny_strings=10000, mid_array_elements=100)),
     "example": dict(goroutines=2, roots=[
@@ -453,7 +454,8 @@ def check_truth(c, label, t, minor, fx):
         c.check(f"{rl} bytes", r["bytes"] == want_bytes, f"{r['bytes']} vs design {want_bytes}")
         for key, default in (("kind", None), ("type", None), ("overhead_max", 0), ("tolerance", 0),
                              ("func", None), ("go_func", None), ("block_func", None),
-                             ("frames_above", 0), ("shared_with", None), ("measured_with", None)):
+                             ("frames_above", 0), ("shared_with", None), ("measured_with", None),
+                             ("finalizer", None)):
             want = dr.get(key, default)
             c.check(f"{rl} {key}", r.get(key, default) == want, f"{r.get(key)!r} vs design {want!r}")
 

@@ -12,6 +12,7 @@ For every Go version and core flavour under $GHF_FIXTURES:
             within [bytes - tolerance, bytes + overhead_max + tolerance];
             objects shared by two roots appear once, under "[shared] A + B";
   garbage   the dropped objects are unreachable (or already freed);
+  finalizer a finalized object's referents are also held by "[finalizers]";
   outputs   the 100k-node list folds to < 1 MB; pprof passes `go tool pprof
             -top` with the same total; the .bt round-trips to the same stacks.
 Usage: check_flame.py GOHEAPFLAME
@@ -178,6 +179,18 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
                      f"shared frames {shared}, {got_shared} bytes shared, {got} under the roots, want {want}")
             continue
         if r.get("measured_with"):  # its objects are measured (and may be dominated) with another root
+            continue
+        if r.get("finalizer"):
+            # The GC scans a finalized object's pointers as roots: the object
+            # stays the variable's, what it points to is shared with [finalizers].
+            holder = r["objects"][0]["size"]
+            shared = [f for f in under if f.startswith("[shared]") and name in f and "[finalizers]" in f]
+            c.check(f"{label}: [finalizers] root found", "[finalizers]" in found)
+            c.check(f"{label}: {name} retains its finalized object ({holder} bytes)", under.get(name, 0) == holder,
+                    f"{under.get(name, 0)}")
+            c.check(f"{label}: {name}'s referents are shared with [finalizers]",
+                    len(shared) == 1 and under[shared[0]] == r["bytes"] - holder,
+                    f"{[(f, under[f]) for f in shared]}")
             continue
         got = under.get(name, 0)
         c.check(f"{label}: {name} retains {lo}..{hi} bytes", lo <= got <= hi, f"{got}")

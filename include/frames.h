@@ -23,9 +23,12 @@ typedef struct frames_opts {
     uint64_t min_bytes;    /* objects retaining fewer bytes fold into their parent frame; default 0 */
     const char *focus;     /* POSIX extended regex: keep only subtrees whose frame matches; NULL = all */
     bool no_collapse;      /* keep runs of the same type as separate frames (default: collapse) */
+    bool fields;           /* append the field path through which the parent holds the object:
+                              "[]uint8 .buf", "main.Node .next" (default off) */
 } frames_opts;
 
-bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t,
+/* h and the DWARF index are needed only for fields (field paths). */
+bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
                   const frames_opts *o, wtree *out, ghf_err *err);
 
 #endif

@@ -18,6 +18,8 @@
 
 typedef struct obj_types {
     uint32_t *label;          /* per object: id in names */
+    dwx_type_id *dtype;       /* per object: DWARF type of its values, 0 if unknown */
+    uint8_t *dtype_off;       /* per object: where its first value starts (8 after a malloc header) */
     strtab names;
     uint64_t typed_objects, typed_bytes, unknown_objects, unknown_bytes;
 } obj_types;
@@ -29,6 +31,12 @@ static inline const char *types_label(const obj_types *t, uint32_t obj)
 {
     return strtab_get(&t->names, t->label[obj]);
 }
+
+/* The field path (".buf", "[].next") of byte `off` inside a value of
+ * DWARF type `type`, or inside object obj (for --fields). False if unknown. */
+bool types_path_in(const dwx *dw, dwx_type_id type, uint64_t off, char *buf, size_t cap);
+bool types_field_path(const obj_types *t, const heap *h, const dwx *dw, uint32_t obj, uint64_t off,
+                      char *buf, size_t cap);
 
 /* The name of a runtime type descriptor at run-time address t ("*main.T"
  * becomes "main.T" when the descriptor has TFlagExtraStar). */

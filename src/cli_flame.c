@@ -54,6 +54,8 @@ static void flame_usage(FILE *fp)
         "                     of merging goroutines that hold the same variable\n"
         "  --no-registers     do not use thread registers as (conservative) roots\n"
         "  --no-collapse      keep chains of same-typed objects as separate frames\n"
+        "  --fields           add the field path through which the parent holds each object:\n"
+        "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n"
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
         "  --focus REGEX      keep only subtrees whose frame matches REGEX (POSIX extended)\n"
@@ -106,7 +108,7 @@ typedef struct flame_args {
 static int parse(int argc, char **argv, flame_args *a)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
-           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET };
+           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -117,6 +119,7 @@ static int parse(int argc, char **argv, flame_args *a)
         {"sort", required_argument, NULL, O_SORT}, {"colors", required_argument, NULL, O_COLORS},
         {"theme", required_argument, NULL, O_THEME}, {"force", no_argument, NULL, O_FORCE},
         {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
+        {"fields", no_argument, NULL, O_FIELDS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -145,6 +148,7 @@ static int parse(int argc, char **argv, flame_args *a)
         case O_GOROUTINES: a->roots.split_goroutines = true; break;
         case O_NOREGS: a->roots.registers = false; break;
         case O_NOCOLLAPSE: a->frames.no_collapse = true; break;
+        case O_FIELDS: a->frames.fields = true; break;
         case O_MAXDEPTH:
             if (!cli_parse_u64(optarg, &v) || v > UINT32_MAX)
                 goto bad;
@@ -255,7 +259,7 @@ int cmd_flame(int argc, char **argv)
     if (!domtree_build(&d, &g, a.tree, &err))
         goto fail;
     session_progress(&s, a.tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
-    if (!frames_build(&d, &g, &s.roots, &s.types, &a.frames, &w, &err))
+    if (!frames_build(&d, &g, s.heap, &s.roots, &s.types, &a.frames, &w, &err))
         goto fail;
     have_w = true;
     char human[32], human2[32], subtitle[1024];

@@ -1,6 +1,8 @@
 /* frames.c — retention tree -> weighted tree of named frames (frames.h). */
 #include "frames.h"
 
+#include "heap.h"
+
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +81,51 @@ static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
     return true;
 }
 
-bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t,
+#define VIA_NONE UINT64_MAX
+#define VIA_ROOT (1ull << 63)
+
+/* For --fields: how each object's dominator holds it, from one pass over the
+ * edges (O(E)): the byte offset inside the parent object, or VIA_ROOT | the
+ * index of the root edge. Objects whose dominator holds them only through
+ * other objects get VIA_NONE. */
+static uint64_t *parent_links(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, ghf_err *err)
+{
+    uint64_t *via = malloc(((size_t)g->nnodes + 1) * sizeof *via);
+    if (via == NULL) {
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for field paths");
+        return NULL;
+    }
+    memset(via, 0xff, ((size_t)g->nnodes + 1) * sizeof *via);
+    for (size_t e = 0; e < r->edges.n; e++) {
+        uint32_t v = g->nroots + r->edges.v[e].obj;
+        if (d->idom[v] == r->edges.v[e].root && via[v] == VIA_NONE)
+            via[v] = VIA_ROOT | e;
+    }
+    for (uint32_t i = 0; i < h->nobjects; i++)
+        for (uint64_t e = h->edge_off[i]; e < h->edge_off[i + 1]; e++) {
+            uint32_t v = g->nroots + h->edge_dst[e];
+            if (d->idom[v] == g->nroots + i && via[v] == VIA_NONE)
+                via[v] = h->edge_src_off[e];
+        }
+    return via;
+}
+
+static void field_label(const heap *h, const roots *r, const obj_types *t, uint64_t via, uint32_t parent_obj,
+                        const char *type, char *out, size_t cap)
+{
+    char path[256] = "";
+    const dwx *dw = h->rt->dw;
+    if (via != VIA_NONE && (via & VIA_ROOT)) {
+        const root_edge *e = &r->edges.v[via & ~VIA_ROOT];
+        if (e->var_type && e->slot >= e->var_addr)
+            types_path_in(dw, e->var_type, e->slot - e->var_addr, path, sizeof path);
+    } else if (via != VIA_NONE) {
+        types_field_path(t, h, dw, parent_obj, via, path, sizeof path);
+    }
+    snprintf(out, cap, path[0] ? "%s %s" : "%s", type, path);
+}
+
+bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
                   const frames_opts *o, wtree *w, ghf_err *err)
 {
     static const frames_opts defaults = {0};
@@ -93,7 +139,13 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
         wtree_free(w);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
     }
-    char label[1200];
+    char label[1200], flabel[1200];
+    uint64_t *via = NULL;
+    if (o->fields && (via = parent_links(d, g, h, r, err)) == NULL) {
+        free(wnode);
+        wtree_free(w);
+        return false;
+    }
     bool ok = VEC_PUSH(&depth, 0u, err);
     for (uint32_t k = 0; ok && k < d->nreach; k++) {
         uint32_t v = d->order[k];
@@ -110,6 +162,11 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
         uint32_t obj = v - g->nroots;
         const char *type = types_label(t, obj);
         uint32_t p = d->idom[v];
+        if (via != NULL) {
+            field_label(h, r, t, via[v], p >= g->nroots && p < g->nnodes ? p - g->nroots : 0, type, flabel,
+                        sizeof flabel);
+            type = flabel;
+        }
         bool run = false;
         if (p == DOM_SUPER) {
             const dom_shared *sh = domtree_shared(d, v);
@@ -122,7 +179,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
                 ok = VEC_PUSH(&depth, 1u, err);
         } else {
             pw = wnode[p];
-            run = !o->no_collapse && p >= g->nroots && strcmp(types_label(t, p - g->nroots), type) == 0;
+            run = !o->no_collapse && p >= g->nroots && strcmp(wtree_name(w, pw), type) == 0;
         }
         if (!ok)
             break;
@@ -140,6 +197,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
         wtree_add(w, id, g->size[v], 1);
     }
     free(wnode);
+    free(via);
     VEC_FREE(&depth);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, err);

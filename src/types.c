@@ -166,6 +166,8 @@ static bool assign(inferer *in, uint32_t obj, const char *label, dwx_type_id typ
     in->out->label[obj] = id;
     if (type == 0)
         return true;
+    in->out->dtype[obj] = type;
+    in->out->dtype_off[obj] = (uint8_t)(offset < 255 ? offset : 255);
     work w = {obj, type, offset, count};
     return VEC_PUSH(&in->queue, w, in->err);
 }
@@ -540,8 +542,12 @@ bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
 {
     memset(out, 0, sizeof *out);
     out->label = malloc(((size_t)h->nobjects + 1) * sizeof *out->label);
-    if (out->label == NULL)
+    out->dtype = calloc((size_t)h->nobjects + 1, sizeof *out->dtype);
+    out->dtype_off = calloc((size_t)h->nobjects + 1, 1);
+    if (out->label == NULL || out->dtype == NULL || out->dtype_off == NULL) {
+        types_free(out);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
+    }
     memset(out->label, 0xff, ((size_t)h->nobjects + 1) * sizeof *out->label);
     inferer in = {.h = h, .rt = h->rt, .dw = h->rt->dw, .out = out, .err = err};
     bool new_abi = in.rt->minor >= 21;
@@ -582,6 +588,77 @@ bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
 void types_free(obj_types *t)
 {
     free(t->label);
+    free(t->dtype);
+    free(t->dtype_off);
     strtab_free(&t->names);
     memset(t, 0, sizeof *t);
+}
+
+/* ---- field paths (for --fields) ---- */
+
+static size_t append(char *buf, size_t cap, size_t n, const char *s)
+{
+    size_t l = strlen(s);
+    if (n + l + 1 > cap)
+        return n;
+    memcpy(buf + n, s, l + 1);
+    return n + l;
+}
+
+bool types_path_in(const dwx *dw, dwx_type_id type, uint64_t off, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int depth = 0; depth < 16; depth++) {
+        const dwx_type *t = dwx_type_get(dw, dwx_resolve(dw, type));
+        if (t == NULL)
+            break;
+        uint32_t kind = t->go_kind & 0x1f;
+        if (t->tag == DW_TAG_array_type) {
+            const dwx_type *et = dwx_type_get(dw, dwx_resolve(dw, t->elem));
+            if (et == NULL || et->size == 0)
+                break;
+            n = append(buf, cap, n, "[]");
+            off %= et->size;
+            type = t->elem;
+            continue;
+        }
+        /* slices, strings, interfaces are one value to a Go programmer */
+        if (t->tag != DW_TAG_structure_type || kind == K_SLICE || kind == K_STRING || kind == K_IFACE)
+            break;
+        const dwx_field *fs = dwx_fields(dw), *pick = NULL;
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            const dwx_field *f = &fs[t->first_field + i];
+            const dwx_type *ft = dwx_type_get(dw, dwx_resolve(dw, f->type));
+            uint64_t fsz = ft ? ft->size : 0;
+            if (f->offset <= off && off < f->offset + fsz)
+                pick = f;
+        }
+        if (pick == NULL)
+            break;
+        n = append(buf, cap, n, ".");
+        n = append(buf, cap, n, pick->name);
+        off -= pick->offset;
+        type = pick->type;
+    }
+    return n > 0;
+}
+
+bool types_field_path(const obj_types *t, const heap *h, const dwx *dw, uint32_t obj, uint64_t off,
+                      char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    dwx_type_id type = t->dtype[obj];
+    const dwx_type *dt = dwx_type_get(dw, dwx_resolve(dw, type));
+    uint64_t start = t->dtype_off[obj];
+    if (dt == NULL || dt->size == 0 || off < start)
+        return false;
+    off -= start;
+    size_t n = 0;
+    if (heap_obj_size(h, obj) - start >= 2 * dt->size) /* several values: a backing array */
+        n = append(buf, cap, n, "[]");
+    char rest[256];
+    if (types_path_in(dw, type, off % dt->size, rest, sizeof rest))
+        n = append(buf, cap, n, rest);
+    return n > 0;
 }

@@ -201,6 +201,14 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             c.check(f"{label}: {name} holds {want}", ok, f"{sorted(frames)[:5]}")
     if truth["fixture"] == "basic":
         c.check(f"{label}: 100k-node list folds to < 1 MB", len(folded.encode()) < 1 << 20, f"{len(folded)} bytes")
+        # --fields names the field through which each object is held (the
+        # fixture's own struct fields) and changes no total
+        rc, ffolded, err = run(ghf, core, exe, "-o", "-", "--quiet", "--fields")
+        fstacks = parse_folded(ffolded) if rc == 0 else []
+        c.check(f"{label}: --fields keeps the total", rc == 0 and sum(n for _, n in fstacks) == total, err.strip())
+        frames = {f.split(" \u00d7")[0] for fr, _ in fstacks for f in fr}
+        for want in ("main.listNode .Next", "[]uint8 .Payload"):
+            c.check(f"{label}: --fields frame {want!r}", want in frames, str(sorted(frames))[:300])
     # garbage: freed, or allocated but unreachable. A freed slot may hold a
     # new object by now, so only an object that still carries the marker is
     # the garbage (the core is read by this test's own reader).

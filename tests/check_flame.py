@@ -27,27 +27,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import CoreMem  # noqa: E402
+from fixture_cores import VERSIONS, main as run_all, run  # noqa: E402
 
-VERSIONS = ["1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27"]
-FIXTURES = ["basic", "shapes", "stacks", "example"]
-
-
-class Checker:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, what, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL {what}" + (f": {detail}" if detail else ""), flush=True)
-
-
-def run(ghf, *args, binary=False):
-    p = subprocess.run([ghf, *args], capture_output=True, timeout=300)
-    out = p.stdout if binary else p.stdout.decode("utf-8", "replace")
-    return p.returncode, out, p.stderr.decode("utf-8", "replace")
 
 
 def split_frames(stack):
@@ -250,32 +231,5 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             c.check(f"{label}: pprof is gzip-compressed protobuf", len(f.read()) > 0)
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
-    root = os.environ.get("GHF_FIXTURES")
-    if not root or not os.path.isdir(root):
-        print("check_flame: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
-        return 1
-    ci = os.environ.get("CI") == "true"
-    c = Checker()
-    seen = 0
-    for minor, vdir in [(v, f"go{v}") for v in VERSIONS] + [("1.27", "go1.27-gcore")]:
-        for fx in FIXTURES:
-            d = os.path.join(root, vdir, fx)
-            if not os.path.exists(os.path.join(d, "core")):
-                if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
-                    c.check(f"{vdir}/{fx}: fixture core exists", False, d)
-                continue
-            seen += 1
-            truth = json.load(open(os.path.join(d, "truth.json")))
-            check_version_fixture(c, ghf, f"{vdir}/{fx}", d, truth, minor)
-    c.check("fixture cores were found", seen > 0, root)
-    print(f"{c.passed} passed, {c.failed} failed")
-    return 0 if c.failed == 0 and c.passed > 0 else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_all(__doc__, check_version_fixture))

@@ -15,33 +15,14 @@ Usage: check_heap.py GOHEAPFLAME
 """
 import json
 import os
-import struct
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import Bad, CoreMem, elf_symbols  # noqa: E402
+from fixture_cores import main as run_all, run  # noqa: E402
 
-VERSIONS = ["1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27"]
-FIXTURES = ["basic", "shapes", "stacks", "example"]
 MEMSTATS_FIELDS = {"HeapAlloc": 6, "HeapInuse": 9, "HeapObjects": 11}  # uint64 index in runtime.MemStats
 
-
-class Checker:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, what, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL {what}" + (f": {detail}" if detail else ""), flush=True)
-
-
-def run(ghf, *args):
-    p = subprocess.run([ghf, *args], capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout, p.stderr
 
 
 def final_memstats(core, exe):
@@ -124,53 +105,34 @@ def check_edges(c, ghf, label, core, exe, truth, fx):
                 f"{missing_list} missing")
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
-    root = os.environ.get("GHF_FIXTURES")
-    if not root or not os.path.isdir(root):
-        print("check_heap: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
-        return 1
-    ci = os.environ.get("CI") == "true"
-    c = Checker()
-    flavours = [(v, f"go{v}") for v in VERSIONS] + [("1.27", "go1.27-gcore")]
-    seen = 0
-    for minor, vdir in flavours:
-        for fx in FIXTURES:
-            d = os.path.join(root, vdir, fx)
-            core, exe, tp = (os.path.join(d, n) for n in ("core", "exe", "truth.json"))
-            if not os.path.exists(core):
-                if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
-                    c.check(f"{vdir}/{fx}: fixture core exists", False, d)
-                continue
-            seen += 1
-            label = f"{vdir}/{fx}"
-            truth = json.load(open(tp))
-            rc, out, err = run(ghf, "info", "--json", core, exe)
-            c.check(f"{label}: info exits 0", rc == 0, err.strip())
-            if rc != 0:
-                continue
-            info = json.loads(out)
-            final = final_memstats(core, exe)
-            c.check(f"{label}: go_version", info["go_version"] == truth["go_version"],
-                    f"{info['go_version']} vs {truth['go_version']}")
-            c.check(f"{label}: goroutines = NumGoroutine", info["goroutines"] == truth["num_goroutine"],
-                    f"{info['goroutines']} vs {truth['num_goroutine']}")
-            c.check(f"{label}: heap_inuse_bytes within 1% of HeapInuse",
-                    within(info["heap_inuse_bytes"], final["HeapInuse"], 1.0),
-                    f"{info['heap_inuse_bytes']} vs {final['HeapInuse']}")
-            c.check(f"{label}: heap_objects within 0.5% of HeapObjects",
-                    within(info["heap_objects"], final["HeapObjects"], 0.5),
-                    f"{info['heap_objects']} vs {final['HeapObjects']}")
-            c.check(f"{label}: heap_alloc_bytes within 0.5% of HeapAlloc",
-                    within(info["heap_alloc_bytes"], final["HeapAlloc"], 0.5),
-                    f"{info['heap_alloc_bytes']} vs {final['HeapAlloc']}")
-            c.check(f"{label}: no unreadable heap metadata", not any(info["heap_warnings"].values()),
-                    str(info["heap_warnings"]))
-            check_edges(c, ghf, label, core, exe, truth, fx)
-    # A core with another version's executable of the same program.
+def check_one(c, ghf, label, d, truth, minor):
+    core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
+    rc, out, err = run(ghf, "info", "--json", core, exe)
+    c.check(f"{label}: info exits 0", rc == 0, err.strip())
+    if rc != 0:
+        return
+    info = json.loads(out)
+    final = final_memstats(core, exe)
+    c.check(f"{label}: go_version", info["go_version"] == truth["go_version"],
+            f"{info['go_version']} vs {truth['go_version']}")
+    c.check(f"{label}: goroutines = NumGoroutine", info["goroutines"] == truth["num_goroutine"],
+            f"{info['goroutines']} vs {truth['num_goroutine']}")
+    c.check(f"{label}: heap_inuse_bytes within 1% of HeapInuse",
+            within(info["heap_inuse_bytes"], final["HeapInuse"], 1.0),
+            f"{info['heap_inuse_bytes']} vs {final['HeapInuse']}")
+    c.check(f"{label}: heap_objects within 0.5% of HeapObjects",
+            within(info["heap_objects"], final["HeapObjects"], 0.5),
+            f"{info['heap_objects']} vs {final['HeapObjects']}")
+    c.check(f"{label}: heap_alloc_bytes within 0.5% of HeapAlloc",
+            within(info["heap_alloc_bytes"], final["HeapAlloc"], 0.5),
+            f"{info['heap_alloc_bytes']} vs {final['HeapAlloc']}")
+    c.check(f"{label}: no unreadable heap metadata", not any(info["heap_warnings"].values()),
+            str(info["heap_warnings"]))
+    check_edges(c, ghf, label, core, exe, truth, truth["fixture"])
+
+
+def check_mismatch(c, ghf, root):
+    """A core with another version's executable of the same program."""
     a = os.path.join(root, "go1.19", "basic")
     b = os.path.join(root, "go1.27", "basic")
     if os.path.exists(os.path.join(a, "core")) and os.path.exists(os.path.join(b, "exe")):
@@ -178,10 +140,7 @@ def main():
         c.check("mismatched executable refused with exit 3", rc == 3, f"exit {rc}: {err.strip()}")
         c.check("mismatch message is one line naming build IDs",
                 err.count("\n") == 1 and err.startswith("goheapflame: ") and "build ID" in err, err.strip())
-    c.check("fixture cores were found", seen > 0, root)
-    print(f"{c.passed} passed, {c.failed} failed")
-    return 0 if c.failed == 0 and c.passed > 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_all(__doc__, check_one, check_mismatch))

@@ -1,0 +1,65 @@
+"""Shared harness of the fixture-core checks (check_heap.py, check_flame.py):
+the pass/fail counter, running goheapflame, and the walk over every Go
+version's fixture cores under $GHF_FIXTURES."""
+import json
+import os
+import subprocess
+import sys
+
+VERSIONS = ["1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27"]
+FIXTURES = ["basic", "shapes", "stacks", "example"]
+# (minor version, directory): kernel cores for each version, gcore for the newest
+FLAVOURS = [(v, f"go{v}") for v in VERSIONS] + [(VERSIONS[-1], f"go{VERSIONS[-1]}-gcore")]
+
+
+class Checker:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}" + (f": {detail}" if detail else ""), flush=True)
+
+
+def run(ghf, *args, binary=False):
+    """(exit code, stdout, stderr) of goheapflame ARGS."""
+    p = subprocess.run([ghf, *args], capture_output=True, timeout=300)
+    out = p.stdout if binary else p.stdout.decode("utf-8", "replace")
+    return p.returncode, out, p.stderr.decode("utf-8", "replace")
+
+
+def main(doc, check_one, finish=None):
+    """Run check_one(c, ghf, label, dir, truth, minor) on every fixture core;
+    then finish(c, ghf, root) if given. A missing core is a failure when its
+    toolchain is installed or in CI. Prints the closing `N passed, N failed`."""
+    if len(sys.argv) != 2:
+        print(doc, file=sys.stderr)
+        return 2
+    ghf = sys.argv[1]
+    root = os.environ.get("GHF_FIXTURES")
+    if not root or not os.path.isdir(root):
+        print(f"{os.path.basename(sys.argv[0])}: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)",
+              file=sys.stderr)
+        return 1
+    ci = os.environ.get("CI") == "true"
+    c = Checker()
+    seen = 0
+    for minor, vdir in FLAVOURS:
+        for fx in FIXTURES:
+            d = os.path.join(root, vdir, fx)
+            if not os.path.exists(os.path.join(d, "core")):
+                if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
+                    c.check(f"{vdir}/{fx}: fixture core exists", False, d)
+                continue
+            seen += 1
+            with open(os.path.join(d, "truth.json")) as f:
+                truth = json.load(f)
+            check_one(c, ghf, f"{vdir}/{fx}", d, truth, minor)
+    if finish:
+        finish(c, ghf, root)
+    c.check("fixture cores were found", seen > 0, root)
+    print(f"{c.passed} passed, {c.failed} failed")
+    return 0 if c.failed == 0 and c.passed > 0 else 1

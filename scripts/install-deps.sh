@@ -66,12 +66,20 @@ PIN
   updated=0
 }
 
+# The suites are added even when every toolchain is present: the tests also
+# fetch trixie's libdwarf (0.x API) to check that build (tests/libdwarf0x_test.sh).
+added=0
+for s_ in bookworm-backports trixie sid; do
+  [ "$s_" = "${VERSION_CODENAME:-}" ] && continue
+  [ -f /etc/apt/sources.list.d/goheapflame-$s_.sources ] || added=1
+  add_suite "$s_"
+done
+[ $added = 1 ] && { updated=0; apt_update; }
 todo=""
 for vs in $GO_SUITES; do
   v=${vs%%:*}; s=${vs#*:}
   [ -x /usr/lib/go-$v/bin/go ] && continue
   todo="$todo $v:$s"
-  [ "$s" = "${VERSION_CODENAME:-}" ] || add_suite "$s"
 done
 [ -n "$todo" ] || exit 0
 apt_update

@@ -93,8 +93,15 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
         wtree_free(w);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
     }
+    /* per type label id: wtree name id + 1 (labels are interned, so equal
+     * ids are equal names) */
+    VEC(uint32_t) name_of = {0};
     char label[1200];
-    bool ok = VEC_PUSH(&depth, 0u, err);
+    bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err);
+    if (ok) {
+        memset(name_of.v, 0, (t->names.off.n + 1) * sizeof *name_of.v);
+        name_of.n = t->names.off.n + 1;
+    }
     for (uint32_t k = 0; ok && k < d->nreach; k++) {
         uint32_t v = d->order[k];
         uint32_t pw, id;
@@ -108,7 +115,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
             continue;
         }
         uint32_t obj = v - g->nroots;
-        const char *type = types_label(t, obj);
+        uint32_t tl = t->label[obj];
         uint32_t p = d->idom[v];
         bool run = false;
         if (p == DOM_SUPER) {
@@ -122,7 +129,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
                 ok = VEC_PUSH(&depth, 1u, err);
         } else {
             pw = wnode[p];
-            run = !o->no_collapse && p >= g->nroots && strcmp(types_label(t, p - g->nroots), type) == 0;
+            run = !o->no_collapse && p >= g->nroots && t->label[p - g->nroots] == tl;
         }
         if (!ok)
             break;
@@ -130,7 +137,19 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
             (o->min_bytes && d->retained[v] < o->min_bytes && pw != WTREE_ROOT)) {
             id = pw; /* fold into the parent frame: widths still add up */
         } else {
-            ok = child(w, pw, type, WTREE_KIND_FRAME, &id, err);
+            if (tl < name_of.n && name_of.v[tl] == 0) {
+                const char *type = types_label(t, obj);
+                uint32_t nm;
+                ok = wtree_name_id(w, type, strlen(type), &nm, err);
+                name_of.v[tl] = nm + 1;
+            }
+            if (ok && tl < name_of.n) {
+                ok = wtree_child_id(w, pw, name_of.v[tl] - 1, &id, err);
+                if (ok)
+                    w->nodes.v[id].kind = WTREE_KIND_FRAME;
+            } else if (ok) {
+                ok = child(w, pw, types_label(t, obj), WTREE_KIND_FRAME, &id, err);
+            }
             while (ok && depth.n <= id)
                 ok = VEC_PUSH(&depth, depth.v[pw] + 1, err);
         }
@@ -141,6 +160,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
     }
     free(wnode);
     VEC_FREE(&depth);
+    VEC_FREE(&name_of);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, err);
     if (ok)

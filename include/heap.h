@@ -69,6 +69,9 @@ void heap_free(heap *h);
 
 /* The object containing addr (interior pointers included), or HEAP_NONE. */
 uint32_t heap_find(const heap *h, uint64_t addr);
+/* The same, also giving the object's base and span (set only when found):
+ * saves a caller the obj_addr/obj_span look-ups, two cache misses each. */
+uint32_t heap_find_span(const heap *h, uint64_t addr, uint64_t *base, const heap_span **span);
 
 static inline uint64_t heap_obj_size(const heap *h, uint32_t obj)
 {

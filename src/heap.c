@@ -91,7 +91,7 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     return a;
 }
 
-uint32_t heap_find(const heap *h, uint64_t addr)
+uint32_t heap_find_span(const heap *h, uint64_t addr, uint64_t *base, const heap_span **span)
 {
     const go_runtime *rt = h->rt;
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
@@ -104,7 +104,16 @@ uint32_t heap_find(const heap *h, uint64_t addr)
     if (addr < sp->base || addr >= sp->limit)
         return HEAP_NONE;
     uint64_t slot = (addr - sp->base) / sp->elemsize;
+    *base = sp->base + slot * sp->elemsize;
+    *span = sp;
     return h->slot_obj[sp->first_slot + slot];
+}
+
+uint32_t heap_find(const heap *h, uint64_t addr)
+{
+    uint64_t base;
+    const heap_span *sp;
+    return heap_find_span(h, addr, &base, &sp);
 }
 
 /* ---- spans ---- */

@@ -234,16 +234,20 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
 {
     if (p == 0 || elem == 0)
         return true;
-    uint32_t obj = heap_find(in->h, p);
+    uint64_t base;
+    const heap_span *s;
+    uint32_t obj = heap_find_span(in->h, p, &base, &s);
     if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
         return true;
     const dwx_type *et = dwx_type_get(in->dw, elem);
-    uint64_t ub = user_base(in, obj);
+    uint64_t ub = base; /* user_base(), from the span heap_find already has */
+    if (in->rt->minor >= 22 && !s->noscan && s->sizeclass != 0 && s->elemsize > in->rt->min_size_for_malloc_header)
+        ub += in->rt->malloc_header_size;
     if (p != ub || et == NULL)
         return true; /* interior pointer: the object's own type is still unknown */
     const dwx_type *rt = resolved(in, elem);
     uint64_t esize = rt ? rt->size : 0;
-    uint64_t room = in->h->obj_addr[obj] + heap_obj_size(in->h, obj) - ub;
+    uint64_t room = base + s->elemsize - ub;
     if (esize && count * esize > room)
         count = room / esize;
     /* the label depends only on (elem, slice): format and intern it once */
@@ -258,7 +262,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
             return false;
         *cached = id + 1;
     }
-    return assign_id(in, obj, *cached - 1, elem, ub - in->h->obj_addr[obj], count ? count : 1);
+    return assign_id(in, obj, *cached - 1, elem, ub - base, count ? count : 1);
 }
 
 static dwx_type_id field_type(const inferer *in, const dwx_type *t, const char *name, uint64_t *off)

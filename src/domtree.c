@@ -289,6 +289,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.cursor = NULL;
     if (!lt_reverse(&s, g, err))
         goto out;
+    free(s.num); /* DFS numbers are not needed past here: less at the peak */
+    s.num = NULL;
     s.rec = malloc(s.n * sizeof *s.rec);
     s.idom = malloc(s.n * sizeof *s.idom);
     s.bucket_head = malloc(s.n * sizeof *s.bucket_head);

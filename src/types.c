@@ -17,7 +17,7 @@ enum { K_ARRAY = 17, K_CHAN = 18, K_FUNC = 19, K_IFACE = 20, K_MAP = 21, K_PTR =
 typedef struct work {
     uint32_t obj;
     dwx_type_id type;
-    uint64_t offset;   /* where the typed value starts inside the object */
+    uint64_t addr;     /* where the typed value starts (object base + offset) */
     uint64_t count;    /* consecutive values */
 } work;
 
@@ -190,7 +190,7 @@ static bool assign(inferer *in, uint32_t obj, const char *label, dwx_type_id typ
     in->out->label[obj] = id;
     if (type == 0)
         return true;
-    work w = {obj, type, offset, count};
+    work w = {obj, type, in->h->obj_addr[obj] + offset, count};
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
@@ -217,15 +217,21 @@ static bool cache_cover(inferer *in, void *vec_, dwx_type_id id)
     return true;
 }
 
-/* Give object obj the interned label id and, if it has a DWARF type, queue its contents. */
-static bool assign_id(inferer *in, uint32_t obj, uint32_t id, dwx_type_id type, uint64_t offset, uint64_t count)
+/* Give object obj (at base) the interned label id and, if it has a DWARF
+ * type, queue its contents at base + offset. */
+static bool assign_id(inferer *in, uint32_t obj, uint64_t base, uint32_t id, dwx_type_id type, uint64_t offset,
+                      uint64_t count)
 {
     if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
         return true;
     in->out->label[obj] = id;
     if (type == 0)
         return true;
-    work w = {obj, type, offset, count};
+    work w = {obj, type, base + offset, count};
+    /* its words are read soon (the queue is LIFO): start the cache miss now */
+    const uint8_t *v = core_view(in->rt->core, w.addr, 8);
+    if (v != NULL)
+        __builtin_prefetch(v);
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
@@ -262,7 +268,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
             return false;
         *cached = id + 1;
     }
-    return assign_id(in, obj, *cached - 1, elem, ub - base, count ? count : 1);
+    return assign_id(in, obj, base, *cached - 1, elem, ub - base, count ? count : 1);
 }
 
 static dwx_type_id field_type(const inferer *in, const dwx_type *t, const char *name, uint64_t *off)
@@ -636,7 +642,7 @@ static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
                 return false;
             in->string_label = id + 1;
         }
-        return assign_id(in, obj, in->string_label - 1, 0, 0, 1);
+        return assign_id(in, obj, 0, in->string_label - 1, 0, 0, 1);
     case L_SLICE:
         if (!core_read_u64(in->rt->core, addr + l->array_off, &p) || !core_read_u64(in->rt->core, addr + l->cap_off, &cap))
             return true;
@@ -758,7 +764,7 @@ static bool drain(inferer *in)
         work w = in->queue.v[--in->queue.n];
         const dwx_type *t = resolved(in, w.type);
         uint64_t size = t ? t->size : 0;
-        uint64_t base = in->h->obj_addr[w.obj] + w.offset;
+        uint64_t base = w.addr;
         bool failed = false;
         const plan *pl = plan_get(in, w.type, &failed);
         if (failed)

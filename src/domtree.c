@@ -37,7 +37,8 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
-    d->idom = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->idom);
+    /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
+    d->idom = malloc(((size_t)g->nnodes + 1) * sizeof *d->idom);
     d->retained = ghf_xcalloc(g->nnodes, sizeof *d->retained, err);
     d->order = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->order);
     if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
@@ -277,7 +278,9 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.num = calloc(cap, sizeof *s.num);
     s.vert = malloc(cap * sizeof *s.vert);
     s.parent = malloc(cap * sizeof *s.parent);
-    s.stack = malloc(cap * sizeof *s.stack);
+    /* d->order is written only at the end: until then it is the stack
+     * (DFS depth and compressed paths are at most nnodes long) */
+    s.stack = d->order;
     s.cursor = malloc(cap * sizeof *s.cursor);
     s.roff = calloc(cap + 1, sizeof *s.roff);
     if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
@@ -293,12 +296,14 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.num = NULL;
     s.rec = malloc(s.n * sizeof *s.rec);
     s.idom = malloc(s.n * sizeof *s.idom);
-    s.bucket_head = malloc(s.n * sizeof *s.bucket_head);
+    s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
     if (!s.rec || !s.idom || !s.bucket_head) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
     lt_dominators(&s);
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        d->idom[v] = DOM_UNREACHABLE;
     d->nreach = s.n - 1;
     for (uint32_t i = 1; i < s.n; i++) {
         uint32_t v = s.vert[i];
@@ -307,6 +312,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     }
     ok = true;
 out:
+    s.stack = NULL;       /* borrowed from d */
+    s.bucket_head = NULL;
     lt_free(&s);
     return ok;
 }

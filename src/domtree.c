@@ -55,12 +55,21 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
 static void accumulate_retained(domtree *d, const ghf_graph *g)
 {
     d->total = 0;
+    /* order is a DFS: prefetch a later node's entries (random in memory) */
     for (uint32_t i = 0; i < d->nreach; i++) {
+        if (i + 16 < d->nreach) {
+            __builtin_prefetch(&g->size[d->order[i + 16]]);
+            __builtin_prefetch(&d->retained[d->order[i + 16]], 1);
+        }
         uint32_t v = d->order[i];
         d->retained[v] = g->size[v];
         d->total += g->size[v];
     }
     for (uint32_t i = d->nreach; i-- > 0;) {
+        if (i >= 16) {
+            __builtin_prefetch(&d->idom[d->order[i - 16]]);
+            __builtin_prefetch(&d->retained[d->order[i - 16]], 1);
+        }
         uint32_t v = d->order[i];
         uint32_t p = d->idom[v];
         if (p != DOM_SUPER)

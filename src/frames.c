@@ -103,6 +103,15 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
         name_of.n = t->names.off.n + 1;
     }
     for (uint32_t k = 0; ok && k < d->nreach; k++) {
+        /* order is a DFS of the heap: the per-node arrays are read at random,
+         * so ask for a later node's entries now */
+        if (k + 16 < d->nreach) {
+            uint32_t ahead = d->order[k + 16];
+            __builtin_prefetch(&g->size[ahead]);
+            __builtin_prefetch(&d->idom[ahead]);
+            if (ahead >= g->nroots)
+                __builtin_prefetch(&t->label[ahead - g->nroots]);
+        }
         uint32_t v = d->order[k];
         uint32_t pw, id;
         if (v < g->nroots) {

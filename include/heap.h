@@ -39,6 +39,7 @@ typedef struct heap_span {
 typedef struct heap {
     const go_runtime *rt;
     heap_span *spans;         /* in-use spans sorted by base */
+    struct heap_span_key *span_keys; /* per span: what heap_find needs, compact */
     uint32_t nspans;
     uint32_t *slot_obj;       /* per slot of every span: object id or HEAP_NONE */
     uint64_t nslots;
@@ -69,9 +70,10 @@ void heap_free(heap *h);
 
 /* The object containing addr (interior pointers included), or HEAP_NONE. */
 uint32_t heap_find(const heap *h, uint64_t addr);
-/* The same, also giving the object's base and span (set only when found):
- * saves a caller the obj_addr/obj_span look-ups, two cache misses each. */
-uint32_t heap_find_span(const heap *h, uint64_t addr, uint64_t *base, const heap_span **span);
+/* The same, also giving (only when found) the object's base, size and the
+ * offset of its user data (after a 1.22+ malloc header): saves a caller the
+ * obj_addr/obj_span/spans look-ups, a cache miss each. */
+uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
 
 static inline uint64_t heap_obj_size(const heap *h, uint32_t obj)
 {

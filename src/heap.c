@@ -92,7 +92,32 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     return a;
 }
 
-uint32_t heap_find_span(const heap *h, uint64_t addr, uint64_t *base, const heap_span **span)
+/* What heap_find needs of a span, 24 bytes instead of heap_span's 88: the
+ * lookups hit it at random, so more of it stays in cache. elemsize 0 marks a
+ * span whose sizes do not fit (looked up in heap_span instead). */
+struct heap_span_key {
+    uint64_t base;
+    uint32_t bytes;           /* limit - base */
+    uint32_t elemsize;
+    uint32_t first_slot;
+    uint32_t user_off;        /* malloc header before the user's data */
+};
+
+static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uint64_t *base, uint64_t *size,
+                          uint64_t *user_off)
+{
+    const go_runtime *rt = h->rt;
+    if (addr < sp->base || addr >= sp->limit)
+        return HEAP_NONE;
+    uint64_t slot = (addr - sp->base) / sp->elemsize;
+    *base = sp->base + slot * sp->elemsize;
+    *size = sp->elemsize;
+    *user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header
+                    ? rt->malloc_header_size : 0;
+    return h->slot_obj[sp->first_slot + slot];
+}
+
+uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
 {
     const go_runtime *rt = h->rt;
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
@@ -101,20 +126,44 @@ uint32_t heap_find_span(const heap *h, uint64_t addr, uint64_t *base, const heap
     uint32_t s = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
     if (s == HEAP_NONE)
         return HEAP_NONE;
-    const heap_span *sp = &h->spans[s];
-    if (addr < sp->base || addr >= sp->limit)
+    const struct heap_span_key *k = &h->span_keys[s];
+    if (k->elemsize == 0)
+        return find_slow(h, &h->spans[s], addr, base, size, user_off);
+    if (addr < k->base || addr - k->base >= k->bytes)
         return HEAP_NONE;
-    uint64_t slot = (addr - sp->base) / sp->elemsize;
-    *base = sp->base + slot * sp->elemsize;
-    *span = sp;
-    return h->slot_obj[sp->first_slot + slot];
+    uint32_t slot = (uint32_t)((addr - k->base) / k->elemsize);
+    *base = k->base + (uint64_t)slot * k->elemsize;
+    *size = k->elemsize;
+    *user_off = k->user_off;
+    return h->slot_obj[k->first_slot + slot];
+}
+
+static bool build_span_keys(heap *h, ghf_err *err)
+{
+    const go_runtime *rt = h->rt;
+    h->span_keys = malloc((h->nspans ? h->nspans : 1) * sizeof *h->span_keys);
+    if (h->span_keys == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %u spans", h->nspans);
+    for (uint32_t i = 0; i < h->nspans; i++) {
+        const heap_span *sp = &h->spans[i];
+        struct heap_span_key *k = &h->span_keys[i];
+        memset(k, 0, sizeof *k);
+        k->base = sp->base;
+        if (sp->limit - sp->base > UINT32_MAX || sp->elemsize > UINT32_MAX)
+            continue; /* elemsize 0: the slow way */
+        k->bytes = (uint32_t)(sp->limit - sp->base);
+        k->elemsize = (uint32_t)sp->elemsize;
+        k->first_slot = sp->first_slot;
+        k->user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 &&
+                      sp->elemsize > rt->min_size_for_malloc_header ? (uint32_t)rt->malloc_header_size : 0;
+    }
+    return true;
 }
 
 uint32_t heap_find(const heap *h, uint64_t addr)
 {
-    uint64_t base;
-    const heap_span *sp;
-    return heap_find_span(h, addr, &base, &sp);
+    uint64_t base, size, user_off;
+    return heap_find_obj(h, addr, &base, &size, &user_off);
 }
 
 /* ---- spans ---- */
@@ -538,7 +587,7 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
     h->rt = rt;
     h->masks = ghf_xcalloc(1, sizeof *h->masks, err);
     if (h->masks == NULL || !htypes_init(&h->masks->types, rt, err) ||
-        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_edges(h, err)) {
+        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_span_keys(h, err) || !build_edges(h, err)) {
         heap_free(h);
         return false;
     }
@@ -558,6 +607,7 @@ void heap_free(heap *h)
         free(h->masks);
     }
     free(h->spans);
+    free(h->span_keys);
     free(h->slot_obj);
     free(h->obj_addr);
     free(h->obj_span);

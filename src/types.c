@@ -240,20 +240,17 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
 {
     if (p == 0 || elem == 0)
         return true;
-    uint64_t base;
-    const heap_span *s;
-    uint32_t obj = heap_find_span(in->h, p, &base, &s);
+    uint64_t base, size, user_off;
+    uint32_t obj = heap_find_obj(in->h, p, &base, &size, &user_off);
     if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
         return true;
     const dwx_type *et = dwx_type_get(in->dw, elem);
-    uint64_t ub = base; /* user_base(), from the span heap_find already has */
-    if (in->rt->minor >= 22 && !s->noscan && s->sizeclass != 0 && s->elemsize > in->rt->min_size_for_malloc_header)
-        ub += in->rt->malloc_header_size;
+    uint64_t ub = base + user_off; /* user_base(), without re-reading the span */
     if (p != ub || et == NULL)
         return true; /* interior pointer: the object's own type is still unknown */
     const dwx_type *rt = resolved(in, elem);
     uint64_t esize = rt ? rt->size : 0;
-    uint64_t room = base + s->elemsize - ub;
+    uint64_t room = base + size - ub;
     if (esize && count * esize > room)
         count = room / esize;
     /* the label depends only on (elem, slice): format and intern it once */

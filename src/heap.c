@@ -114,10 +114,10 @@ static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uin
     *size = sp->elemsize;
     *user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header
                     ? rt->malloc_header_size : 0;
-    return h->slot_obj[sp->first_slot + slot];
+    return (uint32_t)(sp->first_slot + slot);
 }
 
-uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
+uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
 {
     const go_runtime *rt = h->rt;
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
@@ -135,7 +135,13 @@ uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *s
     *base = k->base + (uint64_t)slot * k->elemsize;
     *size = k->elemsize;
     *user_off = k->user_off;
-    return h->slot_obj[k->first_slot + slot];
+    return k->first_slot + slot;
+}
+
+uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
+{
+    uint32_t slot = heap_find_slot(h, addr, base, size, user_off);
+    return slot == HEAP_NONE ? HEAP_NONE : h->slot_obj[slot];
 }
 
 static bool build_span_keys(heap *h, ghf_err *err)

@@ -9,13 +9,14 @@
 #include "heap_types.h"
 
 #define NO_LABEL UINT32_MAX
+#define FREE_SLOT (UINT32_MAX - 1) /* a slot with no object: never labelled */
 #define MAX_DEPTH 24
 
 enum { K_ARRAY = 17, K_CHAN = 18, K_FUNC = 19, K_IFACE = 20, K_MAP = 21, K_PTR = 22,
        K_SLICE = 23, K_STRING = 24, K_STRUCT = 25, K_UNSAFEPTR = 26 };
 
 typedef struct work {
-    uint32_t obj;
+    uint32_t slot;
     dwx_type_id type;
     uint64_t addr;     /* where the typed value starts (object base + offset) */
     uint64_t count;    /* consecutive values */
@@ -42,6 +43,9 @@ typedef struct inferer {
     const go_runtime *rt;
     const dwx *dw;
     obj_types *out;
+    /* labels per heap slot while inferring (heap_find_slot needs no
+     * slot_obj look-up): NO_LABEL, FREE_SLOT or a label id */
+    uint32_t *slab;
     VEC(work) queue;
     ghf_err *err;
     rt_field t_str, t_tflag, t_kind, t_size;
@@ -179,29 +183,37 @@ static uint32_t go_kind(const dwx_type *t)
     return 0;
 }
 
-/* Give object obj the label and, if it has a DWARF type, queue its contents. */
-static bool assign(inferer *in, uint32_t obj, const char *label, dwx_type_id type, uint64_t offset, uint64_t count)
+/* Is there an object in this slot (HEAP_NONE: none) still without a label? */
+static bool unlabelled(const inferer *in, uint32_t slot)
 {
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+    return slot != HEAP_NONE && in->slab[slot] == NO_LABEL;
+}
+
+/* Give the object in slot (at base) the label and, if it has a DWARF type,
+ * queue its contents at base + offset. */
+static bool assign(inferer *in, uint32_t slot, uint64_t base, const char *label, dwx_type_id type, uint64_t offset,
+                   uint64_t count)
+{
+    if (!unlabelled(in, slot))
         return true;
     uint32_t id;
     if (!intern(in, label, &id))
         return false;
-    in->out->label[obj] = id;
+    in->slab[slot] = id;
     if (type == 0)
         return true;
-    work w = {obj, type, in->h->obj_addr[obj] + offset, count};
+    work w = {slot, type, base + offset, count};
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
-/* Where user data starts in an object: after the malloc header if any. */
-static uint64_t user_base(const inferer *in, uint32_t obj)
+/* The slot holding p, with its object's base and where its user data starts
+ * (after the malloc header if any). */
+static uint32_t find_slot(const inferer *in, uint64_t p, uint64_t *base, uint64_t *user)
 {
-    const heap_span *s = &in->h->spans[in->h->obj_span[obj]];
-    uint64_t base = in->h->obj_addr[obj];
-    if (in->rt->minor >= 22 && !s->noscan && s->sizeclass != 0 && s->elemsize > in->rt->min_size_for_malloc_header)
-        return base + in->rt->malloc_header_size;
-    return base;
+    uint64_t size, user_off;
+    uint32_t slot = heap_find_slot(in->h, p, base, &size, &user_off);
+    *user = *base + user_off;
+    return slot;
 }
 
 /* Grow a per-type-id cache to cover id (new entries 0 = unknown). */
@@ -219,15 +231,15 @@ static bool cache_cover(inferer *in, void *vec_, dwx_type_id id)
 
 /* Give object obj (at base) the interned label id and, if it has a DWARF
  * type, queue its contents at base + offset. */
-static bool assign_id(inferer *in, uint32_t obj, uint64_t base, uint32_t id, dwx_type_id type, uint64_t offset,
+static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, dwx_type_id type, uint64_t offset,
                       uint64_t count)
 {
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+    if (!unlabelled(in, slot))
         return true;
-    in->out->label[obj] = id;
+    in->slab[slot] = id;
     if (type == 0)
         return true;
-    work w = {obj, type, base + offset, count};
+    work w = {slot, type, base + offset, count};
     /* its words are read soon (the queue is LIFO): start the cache miss now */
     const uint8_t *v = core_view(in->rt->core, w.addr, 8);
     if (v != NULL)
@@ -241,8 +253,8 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
     if (p == 0 || elem == 0)
         return true;
     uint64_t base, size, user_off;
-    uint32_t obj = heap_find_obj(in->h, p, &base, &size, &user_off);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+    uint32_t slot = heap_find_slot(in->h, p, &base, &size, &user_off);
+    if (!unlabelled(in, slot))
         return true;
     const dwx_type *et = dwx_type_get(in->dw, elem);
     uint64_t ub = base + user_off; /* user_base(), without re-reading the span */
@@ -265,7 +277,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
             return false;
         *cached = id + 1;
     }
-    return assign_id(in, obj, base, *cached - 1, elem, ub - base, count ? count : 1);
+    return assign_id(in, slot, base, *cached - 1, elem, ub - base, count ? count : 1);
 }
 
 static dwx_type_id field_type(const inferer *in, const dwx_type *t, const char *name, uint64_t *off)
@@ -304,21 +316,23 @@ static bool walk_interface(inferer *in, uint64_t addr, const dwx_type *t)
             return walk_value(in, addr + 8, dt, 1);
         return true;
     }
-    uint32_t obj = heap_find(in->h, data);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL || data != user_base(in, obj))
+    uint64_t base, ub;
+    uint32_t slot = find_slot(in, data, &base, &ub);
+    if (!unlabelled(in, slot) || data != ub)
         return true;
     if (dt != 0)
         return typed_pointer(in, data, dt, 1, false);
     char name[512];
     if (rtype_name(in->rt, tw, name, sizeof name))
-        return assign(in, obj, name, 0, 0, 1);
+        return assign(in, slot, base, name, 0, 0, 1);
     return true;
 }
 
 static bool walk_closure(inferer *in, uint64_t p)
 {
-    uint32_t obj = heap_find(in->h, p);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL || p != user_base(in, obj))
+    uint64_t base, ub;
+    uint32_t slot = find_slot(in, p, &base, &ub);
+    if (!unlabelled(in, slot) || p != ub)
         return true;
     uint64_t code;
     pcln_func f;
@@ -326,7 +340,7 @@ static bool walk_closure(inferer *in, uint64_t p)
     if (!core_read_u64(in->rt->core, p, &code) || !pcln_find(in->rt->pcln, code, &f))
         return true;
     snprintf(label, sizeof label, "%s (closure)", f.name);
-    return assign(in, obj, label, 0, 0, 1);
+    return assign(in, slot, base, label, 0, 0, 1);
 }
 
 /* Channel buffers: hchan.buf holds dataqsiz values of hchan.elemtype. */
@@ -469,8 +483,9 @@ static bool walk_value_slow(inferer *in, uint64_t addr, dwx_type_id type, int de
     case K_STRING: {
         if (!core_read_u64(in->rt->core, addr, &p) || p == 0)
             return true;
-        uint32_t obj = heap_find(in->h, p);
-        return assign(in, obj, "string", 0, 0, 1);
+        uint64_t base, ub;
+        uint32_t slot = find_slot(in, p, &base, &ub);
+        return assign(in, slot, base, "string", 0, 0, 1);
     }
     case K_IFACE:
         return walk_interface(in, addr, t);
@@ -623,15 +638,15 @@ static const plan *plan_get(inferer *in, dwx_type_id type, bool *failed)
 
 static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
 {
-    uint64_t p, cap;
-    uint32_t obj;
+    uint64_t p, cap, base, ub;
+    uint32_t slot;
     switch (l->kind) {
     case L_PTR:
         return core_read_u64(in->rt->core, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
     case L_STRING:
         if (!core_read_u64(in->rt->core, addr, &p) || p == 0)
             return true;
-        if ((obj = heap_find(in->h, p)) == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+        if (!unlabelled(in, slot = find_slot(in, p, &base, &ub)))
             return true;
         if (in->string_label == 0) { /* interned on first use, as assign would */
             uint32_t id;
@@ -639,7 +654,7 @@ static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
                 return false;
             in->string_label = id + 1;
         }
-        return assign_id(in, obj, 0, in->string_label - 1, 0, 0, 1);
+        return assign_id(in, slot, base, in->string_label - 1, 0, 0, 1);
     case L_SLICE:
         if (!core_read_u64(in->rt->core, addr + l->array_off, &p) || !core_read_u64(in->rt->core, addr + l->cap_off, &cap))
             return true;
@@ -735,7 +750,8 @@ static bool seed_headers(inferer *in)
         char label[520];
         /* a slot holding several values is a slice's (or array's) backing store */
         pretty_label(name, count >= 2, label, sizeof label);
-        if (!assign(in, i, label, dt, ub - h->obj_addr[i], count ? count : 1))
+        uint32_t slot = s->first_slot + (uint32_t)((h->obj_addr[i] - s->base) / s->elemsize);
+        if (!assign(in, slot, h->obj_addr[i], label, dt, ub - h->obj_addr[i], count ? count : 1))
             return false;
     }
     return true;
@@ -785,11 +801,16 @@ static bool drain(inferer *in)
 bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
 {
     memset(out, 0, sizeof *out);
-    out->label = malloc(((size_t)h->nobjects + 1) * sizeof *out->label);
-    if (out->label == NULL)
+    /* per slot while inferring (objects are numbered in slot order, so
+     * object i <= its slot: the labels move down in place at the end) */
+    size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1;
+    uint32_t *slab = malloc(nslab * sizeof *slab);
+    if (slab == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
-    memset(out->label, 0xff, ((size_t)h->nobjects + 1) * sizeof *out->label);
-    inferer in = {.h = h, .rt = h->rt, .dw = h->rt->dw, .out = out, .err = err};
+    for (uint64_t k = 0; k < h->nslots; k++)
+        slab[k] = h->slot_obj[k] == HEAP_NONE ? FREE_SLOT : NO_LABEL;
+    out->label = slab; /* freed by types_free on failure */
+    inferer in = {.h = h, .rt = h->rt, .dw = h->rt->dw, .out = out, .slab = slab, .err = err};
     bool new_abi = in.rt->minor >= 21;
     const char *T = new_abi ? "internal/abi.Type" : "runtime._type";
     in.t_str = rt_field_lookup(in.dw, T, new_abi ? "Str" : "str");
@@ -811,6 +832,13 @@ bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
         types_free(out);
         return false;
     }
+    for (uint64_t k = 0; k < h->nslots; k++)
+        if (h->slot_obj[k] != HEAP_NONE)
+            slab[h->slot_obj[k]] = slab[k];
+    slab[h->nobjects] = NO_LABEL;
+    uint32_t *shrunk = realloc(slab, ((size_t)h->nobjects + 1) * sizeof *slab);
+    if (shrunk != NULL)
+        out->label = shrunk;
     char name[64];
     for (uint32_t i = 0; i < h->nobjects; i++) {
         uint64_t sz = heap_obj_size(h, i);

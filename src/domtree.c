@@ -202,8 +202,11 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
         uint32_t i = s->num[v];
         if (i == 0)
             continue;
-        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            if (e + 16 < g->off[g->nnodes]) /* dst is read in order, num at random */
+                __builtin_prefetch(&s->num[g->dst[e + 16]]);
             s->rsrc[--s->roff[s->num[g->dst[e]]]] = i;
+        }
     }
     return true; /* now roff[i] = start of i */
 }
@@ -253,6 +256,12 @@ static void lt_dominators(lt *s)
     }
     idom[0] = 0;
     for (uint32_t w = n - 1; w >= 1; w--) {
+        if (w > 8) { /* the vertices a later step reads at random */
+            uint32_t a = w - 8;
+            for (uint64_t e = s->roff[a]; e < s->roff[a + 1] && e < s->roff[a] + 4; e++)
+                __builtin_prefetch(&rec[s->rsrc[e]]);
+            __builtin_prefetch(&head[s->parent[a]]);
+        }
         uint32_t sw = w;
         for (uint64_t e = s->roff[w]; e < s->roff[w + 1]; e++) {
             uint32_t v = s->rsrc[e], sv = v; /* unlinked (v <= w): semi(v) = v */

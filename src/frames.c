@@ -112,6 +112,14 @@ bool frames_build(const domtree *d, const ghf_graph *g, const roots *r, const ob
             if (ahead >= g->nroots)
                 __builtin_prefetch(&t->label[ahead - g->nroots]);
         }
+        if (k + 8 < d->nreach) { /* its idom was fetched 8 steps ago: now the parent's entries */
+            uint32_t pa = d->idom[d->order[k + 8]];
+            if (pa < g->nnodes) {
+                __builtin_prefetch(&wnode[pa]);
+                if (pa >= g->nroots)
+                    __builtin_prefetch(&t->label[pa - g->nroots]);
+            }
+        }
         uint32_t v = d->order[k];
         uint32_t pw, id;
         if (v < g->nroots) {

@@ -39,7 +39,6 @@ typedef struct heap_span {
 typedef struct heap {
     const go_runtime *rt;
     heap_span *spans;         /* in-use spans sorted by base */
-    struct heap_span_key *span_keys; /* per span: what heap_find needs, compact */
     uint32_t nspans;
     uint32_t *slot_obj;       /* per slot of every span: object id or HEAP_NONE */
     uint64_t nslots;

@@ -15,7 +15,20 @@ struct heap_arena_map {
     uint64_t ha;             /* address of the runtime.heapArena (0 if unknown) */
     uint32_t *page_span;     /* pages_per_arena entries: span index or HEAP_NONE */
     const uint8_t *bitmap;   /* 1.19-1.21: heapArena.bitmap, viewed in the core */
+    struct page_key *keys;   /* pages_per_arena entries: what heap_find needs */
 };
+
+/* What heap_find needs of the span holding a page, in the page table itself
+ * so that a look-up costs one cache miss, not a page entry then a span.
+ * elemsize 0: no span (first_slot HEAP_NONE) or sizes that do not fit here
+ * (the slow way through page_span and heap_span). */
+struct page_key {
+    uint32_t first_slot;
+    uint32_t elemsize;
+    uint32_t base_off;       /* page start - span base */
+    uint32_t bytes;          /* limit - base; top bit: objects have a malloc header */
+};
+#define KEY_HEADER 0x80000000u
 
 struct heap_mask_cache {
     htypes types;
@@ -92,17 +105,6 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     return a;
 }
 
-/* What heap_find needs of a span, 24 bytes instead of heap_span's 88: the
- * lookups hit it at random, so more of it stays in cache. elemsize 0 marks a
- * span whose sizes do not fit (looked up in heap_span instead). */
-struct heap_span_key {
-    uint64_t base;
-    uint32_t bytes;           /* limit - base */
-    uint32_t elemsize;
-    uint32_t first_slot;
-    uint32_t user_off;        /* malloc header before the user's data */
-};
-
 static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uint64_t *base, uint64_t *size,
                           uint64_t *user_off)
 {
@@ -123,18 +125,21 @@ uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
     if (a == NULL)
         return HEAP_NONE;
-    uint32_t s = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
-    if (s == HEAP_NONE)
+    uint64_t page = (addr % rt->arena_bytes) / rt->page_size;
+    const struct page_key *k = &a->keys[page];
+    if (k->elemsize == 0) {
+        if (k->first_slot == HEAP_NONE)
+            return HEAP_NONE;
+        return find_slow(h, &h->spans[a->page_span[page]], addr, base, size, user_off);
+    }
+    uint64_t span_base = addr - addr % rt->page_size - k->base_off;
+    uint64_t off = addr - span_base;
+    if (off >= (k->bytes & ~KEY_HEADER))
         return HEAP_NONE;
-    const struct heap_span_key *k = &h->span_keys[s];
-    if (k->elemsize == 0)
-        return find_slow(h, &h->spans[s], addr, base, size, user_off);
-    if (addr < k->base || addr - k->base >= k->bytes)
-        return HEAP_NONE;
-    uint32_t slot = (uint32_t)((addr - k->base) / k->elemsize);
-    *base = k->base + (uint64_t)slot * k->elemsize;
+    uint32_t slot = (uint32_t)(off / k->elemsize);
+    *base = span_base + (uint64_t)slot * k->elemsize;
     *size = k->elemsize;
-    *user_off = k->user_off;
+    *user_off = k->bytes & KEY_HEADER ? rt->malloc_header_size : 0;
     return k->first_slot + slot;
 }
 
@@ -144,24 +149,36 @@ uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *s
     return slot == HEAP_NONE ? HEAP_NONE : h->slot_obj[slot];
 }
 
-static bool build_span_keys(heap *h, ghf_err *err)
+static bool build_page_keys(heap *h, ghf_err *err)
 {
     const go_runtime *rt = h->rt;
-    h->span_keys = malloc((h->nspans ? h->nspans : 1) * sizeof *h->span_keys);
-    if (h->span_keys == NULL)
-        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %u spans", h->nspans);
-    for (uint32_t i = 0; i < h->nspans; i++) {
-        const heap_span *sp = &h->spans[i];
-        struct heap_span_key *k = &h->span_keys[i];
-        memset(k, 0, sizeof *k);
-        k->base = sp->base;
-        if (sp->limit - sp->base > UINT32_MAX || sp->elemsize > UINT32_MAX)
-            continue; /* elemsize 0: the slow way */
-        k->bytes = (uint32_t)(sp->limit - sp->base);
-        k->elemsize = (uint32_t)sp->elemsize;
-        k->first_slot = sp->first_slot;
-        k->user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 &&
-                      sp->elemsize > rt->min_size_for_malloc_header ? (uint32_t)rt->malloc_header_size : 0;
+    for (uint32_t j = 0; j < h->arena_cap; j++) {
+        struct heap_arena_map *a = &h->arenas[j];
+        if (a->page_span == NULL)
+            continue;
+        a->keys = malloc(rt->pages_per_arena * sizeof *a->keys);
+        if (a->keys == NULL)
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the page table");
+        for (uint64_t p = 0; p < rt->pages_per_arena; p++) {
+            struct page_key *k = &a->keys[p];
+            memset(k, 0, sizeof *k);
+            uint32_t si = a->page_span[p];
+            if (si == HEAP_NONE) {
+                k->first_slot = HEAP_NONE;
+                continue;
+            }
+            const heap_span *sp = &h->spans[si];
+            k->first_slot = sp->first_slot; /* not HEAP_NONE: the slow way if elemsize stays 0 */
+            uint64_t page_start = (a->idx * rt->arena_bytes + rt->arena_base_offset) + p * rt->page_size;
+            uint64_t base_off = page_start - sp->base, bytes = sp->limit - sp->base;
+            if (sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
+                continue;
+            k->elemsize = (uint32_t)sp->elemsize;
+            k->base_off = (uint32_t)base_off;
+            k->bytes = (uint32_t)bytes;
+            if (rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header)
+                k->bytes |= KEY_HEADER;
+        }
     }
     return true;
 }
@@ -617,7 +634,7 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
     h->rt = rt;
     h->masks = ghf_xcalloc(1, sizeof *h->masks, err);
     if (h->masks == NULL || !htypes_init(&h->masks->types, rt, err) ||
-        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_span_keys(h, err) || !build_edges(h, err)) {
+        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_page_keys(h, err) || !build_edges(h, err)) {
         heap_free(h);
         return false;
     }
@@ -629,15 +646,16 @@ void heap_free(heap *h)
 {
     if (h == NULL)
         return;
-    for (uint32_t i = 0; i < h->arena_cap; i++)
+    for (uint32_t i = 0; i < h->arena_cap; i++) {
         free(h->arenas[i].page_span);
+        free(h->arenas[i].keys);
+    }
     free(h->arenas);
     if (h->masks) {
         htypes_free(&h->masks->types);
         free(h->masks);
     }
     free(h->spans);
-    free(h->span_keys);
     free(h->slot_obj);
     free(h->obj_addr);
     free(h->obj_span);

@@ -452,6 +452,20 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
         for (uint32_t k = 0; k < DOM_SHARE_K && k < sh->nroots; k++)
             sh->roots[k] = setv[(size_t)t * CAP + k];
     }
+    /* A rank index so that domtree_shared costs one cache line, not a
+     * binary search (it is asked for every shared node, in DFS order).
+     * Optional: without memory for it, the search is used. */
+    size_t nwords = ((size_t)g->nnodes + 63) / 64;
+    d->shared_index = calloc(nwords ? nwords * 2 : 2, sizeof *d->shared_index);
+    if (d->shared_index != NULL) {
+        for (uint32_t i = 0; i < d->nshared; i++)
+            d->shared_index[(d->shared[i].node / 64) * 2] |= 1ull << (d->shared[i].node % 64);
+        uint64_t before = 0;
+        for (size_t w = 0; w < nwords; w++) {
+            d->shared_index[w * 2 + 1] = before;
+            before += (uint64_t)__builtin_popcountll(d->shared_index[w * 2]);
+        }
+    }
     ok = true;
 out:
     free(top);
@@ -488,11 +502,21 @@ void domtree_free(domtree *d)
     free(d->retained);
     free(d->order);
     free(d->shared);
+    free(d->shared_index);
     memset(d, 0, sizeof *d);
 }
 
 const dom_shared *domtree_shared(const domtree *d, uint32_t v)
 {
+    if (d->shared_index != NULL) {
+        if (v >= d->nnodes)
+            return NULL;
+        const uint64_t *e = &d->shared_index[(v / 64) * 2];
+        uint64_t bit = 1ull << (v % 64);
+        if (!(e[0] & bit))
+            return NULL;
+        return &d->shared[e[1] + (uint64_t)__builtin_popcountll(e[0] & (bit - 1))];
+    }
     uint32_t lo = 0, hi = d->nshared;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

@@ -72,6 +72,11 @@ const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n);
  * PROT_NONE reservations into readable zeros, so this proves little. */
 bool core_mapped(const ghf_core *c, uint64_t addr);
 
+/* Give the core file's resident pages back to the kernel (a hint: reads
+ * still work and fault the pages in again). Called once the stages that
+ * read heap memory are done, so they do not count in the later peak. */
+void core_release_pages(const ghf_core *c);
+
 /* The laid-out address space as sorted, non-overlapping regions, each
  * wholly from one source. For `info`, debugging and tests. */
 enum core_source { CORE_SRC_CORE, CORE_SRC_EXE, CORE_SRC_ZERO };

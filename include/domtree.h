@@ -57,6 +57,7 @@ typedef struct domtree {
                              (dominator mode) or BFS order (first-path mode) */
     dom_shared *shared;   /* nshared entries sorted by node; dominator mode only */
     uint32_t nshared;
+    uint64_t *shared_index; /* per 64 nodes: {bitmap of shared nodes, entries before}; may be NULL */
     uint64_t total;       /* sum of sizes of reachable nodes = sum of retained over roots */
 } domtree;
 

@@ -69,6 +69,14 @@ void heap_free(heap *h);
 
 /* The object containing addr (interior pointers included), or HEAP_NONE. */
 uint32_t heap_find(const heap *h, uint64_t addr);
+/* The same, also giving (only when found) the object's base, size and the
+ * offset of its user data (after a 1.22+ malloc header): saves a caller the
+ * obj_addr/obj_span/spans look-ups, a cache miss each. */
+uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
+/* The slot (index into slot_obj) holding addr, allocated or not, or
+ * HEAP_NONE; base, size and user_off as for heap_find_obj. One cache miss
+ * less than heap_find_obj for callers that keep per-slot data. */
+uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
 
 static inline uint64_t heap_obj_size(const heap *h, uint32_t obj)
 {

@@ -15,6 +15,7 @@
 typedef struct session_opts {
     bool force;      /* --force: accept build-ID mismatch and unknown Go versions */
     bool progress;   /* report stages on stderr */
+    bool field_paths;/* keep per-object DWARF types for --fields */
 } session_opts;
 
 typedef struct session {

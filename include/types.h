@@ -18,13 +18,15 @@
 
 typedef struct obj_types {
     uint32_t *label;          /* per object: id in names */
-    dwx_type_id *dtype;       /* per object: DWARF type of its values, 0 if unknown */
-    uint8_t *dtype_off;       /* per object: where its first value starts (8 after a malloc header) */
+    dwx_type_id *dtype;       /* per object, with want_dtypes (else NULL): DWARF type of its values, 0 if unknown */
+    uint8_t *dtype_off;       /* per object, with want_dtypes: where its first value starts (8 after a malloc header) */
     strtab names;
     uint64_t typed_objects, typed_bytes, unknown_objects, unknown_bytes;
 } obj_types;
 
-bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err);
+/* want_dtypes: also keep each object's DWARF type (dtype, dtype_off) for
+ * field paths; 5 bytes per heap slot, so only when --fields asks. */
+bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err);
 void types_free(obj_types *t);
 
 static inline const char *types_label(const obj_types *t, uint32_t obj)

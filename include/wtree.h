@@ -62,6 +62,11 @@ void wtree_free(wtree *t);
 bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
                  uint32_t *out, ghf_err *err);
 
+/* The same in two steps, for callers that name many nodes alike: intern a
+ * name once (wtree_name_id), then find or add children by that id. */
+bool wtree_name_id(wtree *t, const char *name, size_t len, uint32_t *out, ghf_err *err);
+bool wtree_child_id(wtree *t, uint32_t parent, uint32_t name_id, uint32_t *out, ghf_err *err);
+
 /* Add bytes and a count to a node's own (shallow) weight. */
 void wtree_add(wtree *t, uint32_t node, uint64_t bytes, uint64_t count);
 

@@ -244,7 +244,7 @@ int cmd_flame(int argc, char **argv)
         return rc;
     ghf_err err = {0};
     session s;
-    session_opts so = {.force = a.force, .progress = a.progress};
+    session_opts so = {.force = a.force, .progress = a.progress, .field_paths = a.frames.fields};
     ghf_graph g = {0};
     domtree d = {0};
     wtree w = {0};

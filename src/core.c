@@ -862,6 +862,14 @@ const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n)
     return p->bytes + (addr - p->start);
 }
 
+void core_release_pages(const ghf_core *c)
+{
+    /* The mapping is private and never written: dropped pages read back
+     * from the file if they are touched again. */
+    if (c->core_map != NULL && c->core_size > 0)
+        madvise((void *)c->core_map, c->core_size, MADV_DONTNEED);
+}
+
 bool core_mapped(const ghf_core *c, uint64_t addr)
 {
     return lookup(c, addr) != NULL;

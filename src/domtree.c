@@ -37,7 +37,8 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
-    d->idom = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->idom);
+    /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
+    d->idom = malloc(((size_t)g->nnodes + 1) * sizeof *d->idom);
     d->retained = ghf_xcalloc(g->nnodes, sizeof *d->retained, err);
     d->order = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->order);
     if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
@@ -54,12 +55,21 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
 static void accumulate_retained(domtree *d, const ghf_graph *g)
 {
     d->total = 0;
+    /* order is a DFS: prefetch a later node's entries (random in memory) */
     for (uint32_t i = 0; i < d->nreach; i++) {
+        if (i + 16 < d->nreach) {
+            __builtin_prefetch(&g->size[d->order[i + 16]]);
+            __builtin_prefetch(&d->retained[d->order[i + 16]], 1);
+        }
         uint32_t v = d->order[i];
         d->retained[v] = g->size[v];
         d->total += g->size[v];
     }
     for (uint32_t i = d->nreach; i-- > 0;) {
+        if (i >= 16) {
+            __builtin_prefetch(&d->idom[d->order[i - 16]]);
+            __builtin_prefetch(&d->retained[d->order[i - 16]], 1);
+        }
         uint32_t v = d->order[i];
         uint32_t p = d->idom[v];
         if (p != DOM_SUPER)
@@ -192,8 +202,11 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
         uint32_t i = s->num[v];
         if (i == 0)
             continue;
-        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+            if (e + 16 < g->off[g->nnodes]) /* dst is read in order, num at random */
+                __builtin_prefetch(&s->num[g->dst[e + 16]]);
             s->rsrc[--s->roff[s->num[g->dst[e]]]] = i;
+        }
     }
     return true; /* now roff[i] = start of i */
 }
@@ -243,6 +256,12 @@ static void lt_dominators(lt *s)
     }
     idom[0] = 0;
     for (uint32_t w = n - 1; w >= 1; w--) {
+        if (w > 8) { /* the vertices a later step reads at random */
+            uint32_t a = w - 8;
+            for (uint64_t e = s->roff[a]; e < s->roff[a + 1] && e < s->roff[a] + 4; e++)
+                __builtin_prefetch(&rec[s->rsrc[e]]);
+            __builtin_prefetch(&head[s->parent[a]]);
+        }
         uint32_t sw = w;
         for (uint64_t e = s->roff[w]; e < s->roff[w + 1]; e++) {
             uint32_t v = s->rsrc[e], sv = v; /* unlinked (v <= w): semi(v) = v */
@@ -277,7 +296,9 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.num = calloc(cap, sizeof *s.num);
     s.vert = malloc(cap * sizeof *s.vert);
     s.parent = malloc(cap * sizeof *s.parent);
-    s.stack = malloc(cap * sizeof *s.stack);
+    /* d->order is written only at the end: until then it is the stack
+     * (DFS depth and compressed paths are at most nnodes long) */
+    s.stack = d->order;
     s.cursor = malloc(cap * sizeof *s.cursor);
     s.roff = calloc(cap + 1, sizeof *s.roff);
     if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
@@ -289,14 +310,18 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.cursor = NULL;
     if (!lt_reverse(&s, g, err))
         goto out;
+    free(s.num); /* DFS numbers are not needed past here: less at the peak */
+    s.num = NULL;
     s.rec = malloc(s.n * sizeof *s.rec);
     s.idom = malloc(s.n * sizeof *s.idom);
-    s.bucket_head = malloc(s.n * sizeof *s.bucket_head);
+    s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
     if (!s.rec || !s.idom || !s.bucket_head) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
     lt_dominators(&s);
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        d->idom[v] = DOM_UNREACHABLE;
     d->nreach = s.n - 1;
     for (uint32_t i = 1; i < s.n; i++) {
         uint32_t v = s.vert[i];
@@ -305,6 +330,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     }
     ok = true;
 out:
+    s.stack = NULL;       /* borrowed from d */
+    s.bucket_head = NULL;
     lt_free(&s);
     return ok;
 }
@@ -425,6 +452,20 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
         for (uint32_t k = 0; k < DOM_SHARE_K && k < sh->nroots; k++)
             sh->roots[k] = setv[(size_t)t * CAP + k];
     }
+    /* A rank index so that domtree_shared costs one cache line, not a
+     * binary search (it is asked for every shared node, in DFS order).
+     * Optional: without memory for it, the search is used. */
+    size_t nwords = ((size_t)g->nnodes + 63) / 64;
+    d->shared_index = calloc(nwords ? nwords * 2 : 2, sizeof *d->shared_index);
+    if (d->shared_index != NULL) {
+        for (uint32_t i = 0; i < d->nshared; i++)
+            d->shared_index[(d->shared[i].node / 64) * 2] |= 1ull << (d->shared[i].node % 64);
+        uint64_t before = 0;
+        for (size_t w = 0; w < nwords; w++) {
+            d->shared_index[w * 2 + 1] = before;
+            before += (uint64_t)__builtin_popcountll(d->shared_index[w * 2]);
+        }
+    }
     ok = true;
 out:
     free(top);
@@ -461,11 +502,21 @@ void domtree_free(domtree *d)
     free(d->retained);
     free(d->order);
     free(d->shared);
+    free(d->shared_index);
     memset(d, 0, sizeof *d);
 }
 
 const dom_shared *domtree_shared(const domtree *d, uint32_t v)
 {
+    if (d->shared_index != NULL) {
+        if (v >= d->nnodes)
+            return NULL;
+        const uint64_t *e = &d->shared_index[(v / 64) * 2];
+        uint64_t bit = 1ull << (v % 64);
+        if (!(e[0] & bit))
+            return NULL;
+        return &d->shared[e[1] + (uint64_t)__builtin_popcountll(e[0] & (bit - 1))];
+    }
     uint32_t lo = 0, hi = d->nshared;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

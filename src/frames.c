@@ -139,15 +139,39 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
         wtree_free(w);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
     }
+    /* per type label id: wtree name id + 1 (labels are interned, so equal
+     * ids are equal names) */
+    VEC(uint32_t) name_of = {0};
     char label[1200], flabel[1200];
-    uint64_t *via = NULL;
+    uint64_t *via = NULL; /* --fields: labels are per edge, so the slow path by name */
     if (o->fields && (via = parent_links(d, g, h, r, err)) == NULL) {
         free(wnode);
         wtree_free(w);
         return false;
     }
-    bool ok = VEC_PUSH(&depth, 0u, err);
+    bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err);
+    if (ok) {
+        memset(name_of.v, 0, (t->names.off.n + 1) * sizeof *name_of.v);
+        name_of.n = t->names.off.n + 1;
+    }
     for (uint32_t k = 0; ok && k < d->nreach; k++) {
+        /* order is a DFS of the heap: the per-node arrays are read at random,
+         * so ask for a later node's entries now */
+        if (k + 16 < d->nreach) {
+            uint32_t ahead = d->order[k + 16];
+            __builtin_prefetch(&g->size[ahead]);
+            __builtin_prefetch(&d->idom[ahead]);
+            if (ahead >= g->nroots)
+                __builtin_prefetch(&t->label[ahead - g->nroots]);
+        }
+        if (k + 8 < d->nreach) { /* its idom was fetched 8 steps ago: now the parent's entries */
+            uint32_t pa = d->idom[d->order[k + 8]];
+            if (pa < g->nnodes) {
+                __builtin_prefetch(&wnode[pa]);
+                if (pa >= g->nroots)
+                    __builtin_prefetch(&t->label[pa - g->nroots]);
+            }
+        }
         uint32_t v = d->order[k];
         uint32_t pw, id;
         if (v < g->nroots) {
@@ -160,14 +184,12 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
             continue;
         }
         uint32_t obj = v - g->nroots;
-        const char *type = types_label(t, obj);
+        uint32_t tl = t->label[obj];
         uint32_t p = d->idom[v];
-        if (via != NULL) {
-            field_label(h, r, t, via[v], p >= g->nroots && p < g->nnodes ? p - g->nroots : 0, type, flabel,
-                        sizeof flabel);
-            type = flabel;
-        }
         bool run = false;
+        if (via != NULL)
+            field_label(h, r, t, via[v], p >= g->nroots && p < g->nnodes ? p - g->nroots : 0, types_label(t, obj),
+                        flabel, sizeof flabel);
         if (p == DOM_SUPER) {
             const dom_shared *sh = domtree_shared(d, v);
             if (sh != NULL)
@@ -179,15 +201,32 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
                 ok = VEC_PUSH(&depth, 1u, err);
         } else {
             pw = wnode[p];
-            run = !o->no_collapse && p >= g->nroots && strcmp(wtree_name(w, pw), type) == 0;
+            run = !o->no_collapse && p >= g->nroots &&
+                  (via != NULL ? strcmp(wtree_name(w, pw), flabel) == 0 : t->label[p - g->nroots] == tl);
         }
         if (!ok)
             break;
         if (run || (o->max_depth && depth.v[pw] >= o->max_depth) ||
             (o->min_bytes && d->retained[v] < o->min_bytes && pw != WTREE_ROOT)) {
             id = pw; /* fold into the parent frame: widths still add up */
+        } else if (via != NULL) {
+            ok = child(w, pw, flabel, WTREE_KIND_FRAME, &id, err);
+            while (ok && depth.n <= id)
+                ok = VEC_PUSH(&depth, depth.v[pw] + 1, err);
         } else {
-            ok = child(w, pw, type, WTREE_KIND_FRAME, &id, err);
+            if (tl < name_of.n && name_of.v[tl] == 0) {
+                const char *type = types_label(t, obj);
+                uint32_t nm;
+                ok = wtree_name_id(w, type, strlen(type), &nm, err);
+                name_of.v[tl] = nm + 1;
+            }
+            if (ok && tl < name_of.n) {
+                ok = wtree_child_id(w, pw, name_of.v[tl] - 1, &id, err);
+                if (ok)
+                    w->nodes.v[id].kind = WTREE_KIND_FRAME;
+            } else if (ok) {
+                ok = child(w, pw, types_label(t, obj), WTREE_KIND_FRAME, &id, err);
+            }
             while (ok && depth.n <= id)
                 ok = VEC_PUSH(&depth, depth.v[pw] + 1, err);
         }
@@ -199,6 +238,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     free(wnode);
     free(via);
     VEC_FREE(&depth);
+    VEC_FREE(&name_of);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, err);
     if (ok)

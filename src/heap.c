@@ -3,6 +3,7 @@
  */
 #include "heap.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,20 @@ struct heap_arena_map {
     uint64_t ha;             /* address of the runtime.heapArena (0 if unknown) */
     uint32_t *page_span;     /* pages_per_arena entries: span index or HEAP_NONE */
     const uint8_t *bitmap;   /* 1.19-1.21: heapArena.bitmap, viewed in the core */
+    struct page_key *keys;   /* pages_per_arena entries: what heap_find needs */
 };
+
+/* What heap_find needs of the span holding a page, in the page table itself
+ * so that a look-up costs one cache miss, not a page entry then a span.
+ * elemsize 0: no span (first_slot HEAP_NONE) or sizes that do not fit here
+ * (the slow way through page_span and heap_span). */
+struct page_key {
+    uint32_t first_slot;
+    uint32_t elemsize;
+    uint32_t base_off;       /* page start - span base */
+    uint32_t bytes;          /* limit - base; top bit: objects have a malloc header */
+};
+#define KEY_HEADER 0x80000000u
 
 struct heap_mask_cache {
     htypes types;
@@ -91,20 +105,88 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     return a;
 }
 
-uint32_t heap_find(const heap *h, uint64_t addr)
+static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uint64_t *base, uint64_t *size,
+                          uint64_t *user_off)
+{
+    const go_runtime *rt = h->rt;
+    if (addr < sp->base || addr >= sp->limit)
+        return HEAP_NONE;
+    uint64_t slot = (addr - sp->base) / sp->elemsize;
+    *base = sp->base + slot * sp->elemsize;
+    *size = sp->elemsize;
+    *user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header
+                    ? rt->malloc_header_size : 0;
+    return (uint32_t)(sp->first_slot + slot);
+}
+
+uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
 {
     const go_runtime *rt = h->rt;
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
     if (a == NULL)
         return HEAP_NONE;
-    uint32_t s = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
-    if (s == HEAP_NONE)
+    uint64_t page = (addr % rt->arena_bytes) / rt->page_size;
+    const struct page_key *k = &a->keys[page];
+    if (k->elemsize == 0) {
+        if (k->first_slot == HEAP_NONE)
+            return HEAP_NONE;
+        return find_slow(h, &h->spans[a->page_span[page]], addr, base, size, user_off);
+    }
+    uint64_t span_base = addr - addr % rt->page_size - k->base_off;
+    uint64_t off = addr - span_base;
+    if (off >= (k->bytes & ~KEY_HEADER))
         return HEAP_NONE;
-    const heap_span *sp = &h->spans[s];
-    if (addr < sp->base || addr >= sp->limit)
-        return HEAP_NONE;
-    uint64_t slot = (addr - sp->base) / sp->elemsize;
-    return h->slot_obj[sp->first_slot + slot];
+    uint32_t slot = (uint32_t)(off / k->elemsize);
+    *base = span_base + (uint64_t)slot * k->elemsize;
+    *size = k->elemsize;
+    *user_off = k->bytes & KEY_HEADER ? rt->malloc_header_size : 0;
+    return k->first_slot + slot;
+}
+
+uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
+{
+    uint32_t slot = heap_find_slot(h, addr, base, size, user_off);
+    return slot == HEAP_NONE ? HEAP_NONE : h->slot_obj[slot];
+}
+
+static bool build_page_keys(heap *h, ghf_err *err)
+{
+    const go_runtime *rt = h->rt;
+    for (uint32_t j = 0; j < h->arena_cap; j++) {
+        struct heap_arena_map *a = &h->arenas[j];
+        if (a->page_span == NULL)
+            continue;
+        a->keys = malloc(rt->pages_per_arena * sizeof *a->keys);
+        if (a->keys == NULL)
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the page table");
+        for (uint64_t p = 0; p < rt->pages_per_arena; p++) {
+            struct page_key *k = &a->keys[p];
+            memset(k, 0, sizeof *k);
+            uint32_t si = a->page_span[p];
+            if (si == HEAP_NONE) {
+                k->first_slot = HEAP_NONE;
+                continue;
+            }
+            const heap_span *sp = &h->spans[si];
+            k->first_slot = sp->first_slot; /* not HEAP_NONE: the slow way if elemsize stays 0 */
+            uint64_t page_start = (a->idx * rt->arena_bytes + rt->arena_base_offset) + p * rt->page_size;
+            uint64_t base_off = page_start - sp->base, bytes = sp->limit - sp->base;
+            if (sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
+                continue;
+            k->elemsize = (uint32_t)sp->elemsize;
+            k->base_off = (uint32_t)base_off;
+            k->bytes = (uint32_t)bytes;
+            if (rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header)
+                k->bytes |= KEY_HEADER;
+        }
+    }
+    return true;
+}
+
+uint32_t heap_find(const heap *h, uint64_t addr)
+{
+    uint64_t base, size, user_off;
+    return heap_find_obj(h, addr, &base, &size, &user_off);
 }
 
 /* ---- spans ---- */
@@ -256,30 +338,47 @@ static bool load_objects(heap *h, ghf_err *err)
 
 /* ---- pointer layout ---- */
 
-typedef struct scan_ctx {
-    heap_ptr_fn fn;
-    void *ctx;
-} scan_ctx;
+/* Where a scan reads words: a view of the current span when the core has
+ * one in a single piece (words copied with memcpy: views may be unaligned),
+ * else core_read per word. Each scanning thread has its own, and its own
+ * mask cache, so threads share nothing they write. */
+typedef struct scanner {
+    heap *h;
+    htypes *types;
+    uint64_t vbase, vend;     /* [vbase, vend) is viewed at view */
+    const uint8_t *view;
+} scanner;
 
-/* Read the word at addr, through the span's view when we have one. */
-static bool read_word(const heap *h, uint64_t addr, uint64_t *v)
+static void scanner_span(scanner *sc, const heap_span *s)
 {
-    return core_read_u64(h->rt->core, addr, v);
+    uint64_t bytes = s->npages * sc->h->rt->page_size;
+    sc->view = core_view(sc->h->rt->core, s->base, bytes);
+    sc->vbase = s->base;
+    sc->vend = sc->view ? s->base + bytes : s->base;
 }
 
-static void emit(const heap *h, uint64_t obj_base, uint64_t addr, heap_ptr_fn fn, void *ctx)
+static bool scan_read(const scanner *sc, uint64_t addr, void *dst, size_t n)
+{
+    if (addr >= sc->vbase && addr < sc->vend && sc->vend - addr >= n) {
+        memcpy(dst, sc->view + (addr - sc->vbase), n);
+        return true;
+    }
+    return core_read(sc->h->rt->core, addr, dst, n);
+}
+
+static void emit(const scanner *sc, uint64_t obj_base, uint64_t addr, heap_ptr_fn fn, void *ctx)
 {
     uint64_t v;
-    if (read_word(h, addr, &v) && v != 0)
+    if (scan_read(sc, addr, &v, 8) && v != 0)
         fn(ctx, addr - obj_base, v);
 }
 
 /* Tile type t's mask over [start, limit) (runtime/mbitmap.go typePointers.next). */
-static bool tile_type(heap *h, uint64_t t, uint64_t obj_base, uint64_t start, uint64_t limit,
+static bool tile_type(scanner *sc, uint64_t t, uint64_t obj_base, uint64_t start, uint64_t limit,
                       heap_ptr_fn fn, void *ctx)
 {
     ghf_err err = {0};
-    const htype *ty = htypes_get(&h->masks->types, t, &err);
+    const htype *ty = htypes_get(sc->types, t, &err);
     if (ty == NULL)
         return false;
     if (ty->ptrbytes == 0)
@@ -289,8 +388,8 @@ static bool tile_type(heap *h, uint64_t t, uint64_t obj_base, uint64_t start, ui
             uint64_t a = elem + w * 8;
             if (a >= limit)
                 break;
-            if (htype_ptr(&h->masks->types, ty, w))
-                emit(h, obj_base, a, fn, ctx);
+            if (htype_ptr(sc->types, ty, w))
+                emit(sc, obj_base, a, fn, ctx);
         }
     }
     return true;
@@ -299,7 +398,8 @@ static bool tile_type(heap *h, uint64_t t, uint64_t obj_base, uint64_t start, ui
 bool heap_typed_pointers(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit,
                          heap_ptr_fn fn, void *ctx)
 {
-    return tile_type(h, type_addr, addr, addr, limit, fn, ctx);
+    scanner sc = {.h = h, .types = &h->masks->types};
+    return tile_type(&sc, type_addr, addr, addr, limit, fn, ctx);
 }
 
 static const uint8_t *arena_bitmap(heap *h, uint64_t addr, uint64_t *len)
@@ -315,14 +415,17 @@ static const uint8_t *arena_bitmap(heap *h, uint64_t addr, uint64_t *len)
     return a->bitmap;
 }
 
-bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
+static bool object_pointers(scanner *sc, uint32_t obj, heap_ptr_fn fn, void *ctx)
 {
+    heap *h = sc->h;
     const go_runtime *rt = h->rt;
     const heap_span *s = &h->spans[h->obj_span[obj]];
     uint64_t base = h->obj_addr[obj];
     uint64_t end = base + s->elemsize;
     if (s->noscan)
         return true;
+    if (base < sc->vbase || base >= sc->vend)
+        scanner_span(sc, s);
     if (rt->minor <= 21) {
         uint64_t len;
         const uint8_t *bm = arena_bitmap(h, base, &len);
@@ -336,9 +439,9 @@ bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
                 if (!(b >> (shift + 4) & 1))
                     break; /* no more pointers in this object (scanobject) */
                 if (b >> shift & 1)
-                    emit(h, base, a, fn, ctx);
+                    emit(sc, base, a, fn, ctx);
             } else if (bm[(w / 8) % len] >> (w % 8) & 1) {
-                emit(h, base, a, fn, ctx);
+                emit(sc, base, a, fn, ctx);
             }
         }
         return true;
@@ -350,47 +453,97 @@ bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
         uint64_t w0 = (base - s->base) / 8, nw = s->elemsize / 8;
         uint8_t bits[65];
         uint64_t first = w0 / 8, last = (w0 + nw - 1) / 8;
-        if (last - first + 1 > sizeof bits || !core_read(rt->core, hb + first, bits, last - first + 1))
+        if (last - first + 1 > sizeof bits || !scan_read(sc, hb + first, bits, last - first + 1))
             return false;
         for (uint64_t k = 0; k < nw; k++) {
             uint64_t w = w0 + k;
             if (bits[w / 8 - first] >> (w % 8) & 1)
-                emit(h, base, base + k * 8, fn, ctx);
+                emit(sc, base, base + k * 8, fn, ctx);
         }
         return true;
     }
     if (s->sizeclass != 0) { /* malloc header: *abi.Type in the slot's first word */
         uint64_t t;
-        if (!read_word(h, base, &t))
+        if (!scan_read(sc, base, &t, 8))
             return false;
         if (t == 0)
             return true; /* being allocated or free: no pointers */
-        return tile_type(h, t, base, base + rt->malloc_header_size, end, fn, ctx);
+        return tile_type(sc, t, base, base + rt->malloc_header_size, end, fn, ctx);
     }
     if (s->large_type == 0)
         return true; /* delayed zeroing (golang/go#71182): no pointers yet */
-    return tile_type(h, s->large_type, base, base, end, fn, ctx);
+    return tile_type(sc, s->large_type, base, base, end, fn, ctx);
+}
+
+bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
+{
+    scanner sc = {.h = h, .types = &h->masks->types};
+    return object_pointers(&sc, obj, fn, ctx);
 }
 
 /* ---- edges ---- */
 
+#define SCAN_THREADS 2
+
+/* One thread's share: objects [lo, hi), its edges in its own arrays. */
 typedef struct edge_builder {
     heap *h;
+    uint32_t lo, hi;
+    htypes types;
     VEC(uint32_t) dst;
     VEC(uint32_t) off;
-    ghf_err *err;
+    uint64_t nptr_words, unscannable;
+    ghf_err err;
     bool failed;
 } edge_builder;
 
 static void add_edge(void *p, uint64_t off, uint64_t value)
 {
     edge_builder *b = p;
-    b->h->nptr_words++;
-    uint32_t t = heap_find(b->h, value);
+    b->nptr_words++;
+    /* the slot now, its object later (finish_range): keeps the slot_obj
+     * cache miss out of this dependent chain */
+    uint64_t base, size, user_off;
+    uint32_t t = heap_find_slot(b->h, value, &base, &size, &user_off);
     if (t == HEAP_NONE || b->failed)
         return;
-    if (!VEC_PUSH(&b->dst, t, b->err) || !VEC_PUSH(&b->off, (uint32_t)off, b->err))
+    if (!VEC_PUSH(&b->dst, t, &b->err) || !VEC_PUSH(&b->off, (uint32_t)off, &b->err))
         b->failed = true;
+}
+
+static void *scan_range(void *arg)
+{
+    edge_builder *b = arg;
+    heap *h = b->h;
+    scanner sc = {.h = h, .types = &b->types};
+    /* edge_off[i] is relative to this share until the shares are joined */
+    for (uint32_t i = b->lo; i < b->hi && !b->failed; i++) {
+        h->edge_off[i] = b->dst.n;
+        if (!object_pointers(&sc, i, add_edge, b))
+            b->unscannable++;
+    }
+    /* Slots to objects, dropping free slots. Independent look-ups in a
+     * tight loop: the misses overlap (and are prefetched). */
+    uint32_t *dst = b->dst.v, *off = b->off.v;
+    const uint32_t *slot_obj = h->slot_obj;
+    size_t n = b->failed ? 0 : b->dst.n, w = 0, e = 0;
+    for (uint32_t i = b->lo; i < b->hi && !b->failed; i++) {
+        size_t end = i + 1 < b->hi ? h->edge_off[i + 1] : n;
+        h->edge_off[i] = w;
+        for (; e < end; e++) {
+            if (e + 16 < n)
+                __builtin_prefetch(&slot_obj[dst[e + 16]]);
+            uint32_t t = slot_obj[dst[e]];
+            if (t == HEAP_NONE)
+                continue;
+            dst[w] = t;
+            off[w] = off[e];
+            w++;
+        }
+    }
+    if (!b->failed)
+        b->dst.n = b->off.n = w;
+    return NULL;
 }
 
 static bool build_edges(heap *h, ghf_err *err)
@@ -398,18 +551,78 @@ static bool build_edges(heap *h, ghf_err *err)
     h->edge_off = malloc(((size_t)h->nobjects + 1) * sizeof *h->edge_off);
     if (h->edge_off == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for edges");
-    edge_builder b = {.h = h, .err = err};
-    for (uint32_t i = 0; i < h->nobjects; i++) {
-        h->edge_off[i] = b.dst.n;
-        if (!heap_object_pointers(h, i, add_edge, &b))
-            h->unscannable_objects++;
-        if (b.failed)
-            return false;
+    /* arena bitmaps (1.19-1.21) are looked up lazily: do it now, before threads share them */
+    if (h->rt->minor <= 21)
+        for (uint32_t i = 0; i < h->nspans; i++) {
+            uint64_t len;
+            arena_bitmap(h, h->spans[i].base, &len);
+        }
+    /* Small heaps are not worth a thread; large ones split by object count. */
+    int nthreads = h->nobjects >= 200000 ? SCAN_THREADS : 1;
+    edge_builder b[SCAN_THREADS];
+    memset(b, 0, sizeof b);
+    bool ok = true;
+    for (int t = 0; t < nthreads; t++) {
+        b[t].h = h;
+        b[t].lo = (uint32_t)((uint64_t)h->nobjects * t / nthreads);
+        b[t].hi = (uint32_t)((uint64_t)h->nobjects * (t + 1) / nthreads);
+        if (!htypes_init(&b[t].types, h->rt, err))
+            ok = false;
     }
-    h->edge_off[h->nobjects] = b.dst.n;
-    h->edge_dst = b.dst.v;
-    h->edge_src_off = b.off.v;
-    h->nedges = b.dst.n;
+    pthread_t tid[SCAN_THREADS];
+    bool started[SCAN_THREADS] = {false};
+    for (int t = 1; ok && t < nthreads; t++)
+        started[t] = pthread_create(&tid[t], NULL, scan_range, &b[t]) == 0;
+    if (ok)
+        scan_range(&b[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else if (ok)
+            scan_range(&b[t]); /* no thread: do its share here */
+    }
+    /* Join the shares in object order: the result does not depend on threads. */
+    uint64_t total = 0;
+    for (int t = 0; t < nthreads; t++) {
+        if (b[t].failed && ok) {
+            *err = b[t].err;
+            ok = false;
+        }
+        total += b[t].dst.n;
+    }
+    uint32_t *dst = NULL, *off = NULL;
+    if (ok) {
+        dst = malloc((total ? total : 1) * sizeof *dst);
+        off = malloc((total ? total : 1) * sizeof *off);
+        if (dst == NULL || off == NULL) {
+            free(dst);
+            free(off);
+            ok = ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu edges", (unsigned long long)total);
+        }
+    }
+    uint64_t k = 0;
+    for (int t = 0; t < nthreads; t++) {
+        if (ok) {
+            for (uint32_t i = b[t].lo; i < b[t].hi; i++)
+                h->edge_off[i] += k;
+            if (b[t].dst.n) {
+                memcpy(dst + k, b[t].dst.v, b[t].dst.n * sizeof *dst);
+                memcpy(off + k, b[t].off.v, b[t].off.n * sizeof *off);
+            }
+            k += b[t].dst.n;
+            h->nptr_words += b[t].nptr_words;
+            h->unscannable_objects += b[t].unscannable;
+        }
+        VEC_FREE(&b[t].dst);
+        VEC_FREE(&b[t].off);
+        htypes_free(&b[t].types);
+    }
+    if (!ok)
+        return false;
+    h->edge_off[h->nobjects] = total;
+    h->edge_dst = dst;
+    h->edge_src_off = off;
+    h->nedges = total;
     return true;
 }
 
@@ -421,7 +634,7 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
     h->rt = rt;
     h->masks = ghf_xcalloc(1, sizeof *h->masks, err);
     if (h->masks == NULL || !htypes_init(&h->masks->types, rt, err) ||
-        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_edges(h, err)) {
+        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_page_keys(h, err) || !build_edges(h, err)) {
         heap_free(h);
         return false;
     }
@@ -433,8 +646,10 @@ void heap_free(heap *h)
 {
     if (h == NULL)
         return;
-    for (uint32_t i = 0; i < h->arena_cap; i++)
+    for (uint32_t i = 0; i < h->arena_cap; i++) {
         free(h->arenas[i].page_span);
+        free(h->arenas[i].keys);
+    }
     free(h->arenas);
     if (h->masks) {
         htypes_free(&h->masks->types);

@@ -11,10 +11,33 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Resident memory in MiB from /proc/self/status: anonymous (our arrays) and
+ * file-backed (the mmapped core and executable), for the progress lines. */
+static void rss_mib(double *anon, double *file)
+{
+    *anon = *file = 0;
+    FILE *fp = fopen("/proc/self/status", "r");
+    if (fp == NULL)
+        return;
+    char line[256];
+    unsigned long kb;
+    while (fgets(line, sizeof line, fp)) {
+        if (sscanf(line, "RssAnon: %lu", &kb) == 1)
+            *anon = kb / 1024.0;
+        else if (sscanf(line, "RssFile: %lu", &kb) == 1)
+            *file = kb / 1024.0;
+    }
+    fclose(fp);
+}
+
 void session_progress(const session *s, const char *what)
 {
-    if (s->opts.progress)
-        fprintf(stderr, "goheapflame: %-34s %6.2fs\n", what, now() - s->t0);
+    if (!s->opts.progress)
+        return;
+    double anon, file;
+    rss_mib(&anon, &file);
+    fprintf(stderr, "goheapflame: %-34s %6.2fs  rss %5.0f MiB (anon %.0f, file %.0f)\n", what, now() - s->t0,
+            anon + file, anon, file);
 }
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
@@ -65,9 +88,11 @@ bool session_load_types(session *s, ghf_err *err)
 {
     if (s->have_types)
         return true;
-    if (!session_load_roots(s, NULL, err) || !types_infer(s->heap, &s->roots, &s->types, err))
+    if (!session_load_roots(s, NULL, err) || !types_infer(s->heap, &s->roots, s->opts.field_paths, &s->types, err))
         return false;
     s->have_types = true;
+    /* the later stages work on the arrays built so far, not on heap memory */
+    core_release_pages(s->core);
     session_progress(s, "inferred types");
     return true;
 }

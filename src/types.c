@@ -9,28 +9,56 @@
 #include "heap_types.h"
 
 #define NO_LABEL UINT32_MAX
+#define FREE_SLOT (UINT32_MAX - 1) /* a slot with no object: never labelled */
 #define MAX_DEPTH 24
 
 enum { K_ARRAY = 17, K_CHAN = 18, K_FUNC = 19, K_IFACE = 20, K_MAP = 21, K_PTR = 22,
        K_SLICE = 23, K_STRING = 24, K_STRUCT = 25, K_UNSAFEPTR = 26 };
 
 typedef struct work {
-    uint32_t obj;
+    uint32_t slot;
     dwx_type_id type;
-    uint64_t offset;   /* where the typed value starts inside the object */
+    uint64_t addr;     /* where the typed value starts (object base + offset) */
     uint64_t count;    /* consecutive values */
 } work;
+
+/* A value's walk, flattened: the pointer-ish leaves of a type in the order
+ * walk_value visits them, with their offset and nesting depth, so plain
+ * structs, arrays and scalars are not re-walked through DWARF per value. */
+enum { L_CALL, L_PTR, L_STRING, L_SLICE };
+typedef struct leaf {
+    uint64_t off;
+    dwx_type_id type;      /* the leaf's type as walk_value would see it */
+    dwx_type_id elem;      /* L_PTR: pointee; L_SLICE: element */
+    uint32_t array_off, cap_off; /* L_SLICE: offsets of array and cap in the slice */
+    uint8_t kind;
+    uint8_t depth;         /* nesting below the planned type */
+} leaf;
+#define PLAN_NONE UINT32_MAX  /* too many leaves: walk the slow way */
+#define PLAN_MAX_LEAVES 4096
+typedef struct plan { uint32_t first, n; } plan;
 
 typedef struct inferer {
     heap *h;
     const go_runtime *rt;
     const dwx *dw;
     obj_types *out;
+    /* labels per heap slot while inferring (heap_find_slot needs no
+     * slot_obj look-up): NO_LABEL, FREE_SLOT or a label id */
+    uint32_t *slab;
     VEC(work) queue;
     ghf_err *err;
     rt_field t_str, t_tflag, t_kind, t_size;
     uint64_t types_base;
     rt_field hchan_buf, hchan_qcount, hchan_dataqsiz, hchan_elemtype;
+    /* per DWARF type id: plan index + 1 (0 = not built yet) */
+    VEC(uint32_t) plan_of;
+    VEC(plan) plans;
+    VEC(leaf) leaves;
+    /* per DWARF type id: label id + 1 of pretty_label(name, plural) */
+    VEC(uint32_t) label_of[2];
+    uint32_t string_label; /* id + 1 of "string", 0 until first used */
+    size_t plan_start;     /* first leaf of the plan being built */
 } inferer;
 
 /* ---- names ---- */
@@ -155,31 +183,79 @@ static uint32_t go_kind(const dwx_type *t)
     return 0;
 }
 
-/* Give object obj the label and, if it has a DWARF type, queue its contents. */
-static bool assign(inferer *in, uint32_t obj, const char *label, dwx_type_id type, uint64_t offset, uint64_t count)
+/* Is there an object in this slot (HEAP_NONE: none) still without a label? */
+static bool unlabelled(const inferer *in, uint32_t slot)
 {
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+    return slot != HEAP_NONE && in->slab[slot] == NO_LABEL;
+}
+
+/* Give the object in slot (at base) the label and, if it has a DWARF type,
+ * queue its contents at base + offset. */
+/* For --fields: the DWARF type of the slot's values and where they start. */
+static void note_dtype(inferer *in, uint32_t slot, dwx_type_id type, uint64_t offset)
+{
+    if (in->out->dtype != NULL) {
+        in->out->dtype[slot] = type;
+        in->out->dtype_off[slot] = (uint8_t)(offset < 255 ? offset : 255);
+    }
+}
+
+static bool assign(inferer *in, uint32_t slot, uint64_t base, const char *label, dwx_type_id type, uint64_t offset,
+                   uint64_t count)
+{
+    if (!unlabelled(in, slot))
         return true;
     uint32_t id;
     if (!intern(in, label, &id))
         return false;
-    in->out->label[obj] = id;
+    in->slab[slot] = id;
     if (type == 0)
         return true;
-    in->out->dtype[obj] = type;
-    in->out->dtype_off[obj] = (uint8_t)(offset < 255 ? offset : 255);
-    work w = {obj, type, offset, count};
+    note_dtype(in, slot, type, offset);
+    work w = {slot, type, base + offset, count};
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
-/* Where user data starts in an object: after the malloc header if any. */
-static uint64_t user_base(const inferer *in, uint32_t obj)
+/* The slot holding p, with its object's base and where its user data starts
+ * (after the malloc header if any). */
+static uint32_t find_slot(const inferer *in, uint64_t p, uint64_t *base, uint64_t *user)
 {
-    const heap_span *s = &in->h->spans[in->h->obj_span[obj]];
-    uint64_t base = in->h->obj_addr[obj];
-    if (in->rt->minor >= 22 && !s->noscan && s->sizeclass != 0 && s->elemsize > in->rt->min_size_for_malloc_header)
-        return base + in->rt->malloc_header_size;
-    return base;
+    uint64_t size, user_off;
+    uint32_t slot = heap_find_slot(in->h, p, base, &size, &user_off);
+    *user = *base + user_off;
+    return slot;
+}
+
+/* Grow a per-type-id cache to cover id (new entries 0 = unknown). */
+static bool cache_cover(inferer *in, void *vec_, dwx_type_id id)
+{
+    VEC(uint32_t) *v = vec_;
+    if (id < v->n)
+        return true;
+    if (!VEC_RESERVE(v, (size_t)id + 1, in->err))
+        return false;
+    memset(v->v + v->n, 0, ((size_t)id + 1 - v->n) * sizeof *v->v);
+    v->n = (size_t)id + 1;
+    return true;
+}
+
+/* Give object obj (at base) the interned label id and, if it has a DWARF
+ * type, queue its contents at base + offset. */
+static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, dwx_type_id type, uint64_t offset,
+                      uint64_t count)
+{
+    if (!unlabelled(in, slot))
+        return true;
+    in->slab[slot] = id;
+    if (type == 0)
+        return true;
+    note_dtype(in, slot, type, offset);
+    work w = {slot, type, base + offset, count};
+    /* its words are read soon (the queue is LIFO): start the cache miss now */
+    const uint8_t *v = core_view(in->rt->core, w.addr, 8);
+    if (v != NULL)
+        __builtin_prefetch(v);
+    return VEC_PUSH(&in->queue, w, in->err);
 }
 
 /* A pointer to a value of DWARF type elem: type its target object. */
@@ -187,20 +263,32 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
 {
     if (p == 0 || elem == 0)
         return true;
-    uint32_t obj = heap_find(in->h, p);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL)
+    uint64_t base, size, user_off;
+    uint32_t slot = heap_find_slot(in->h, p, &base, &size, &user_off);
+    if (!unlabelled(in, slot))
         return true;
     const dwx_type *et = dwx_type_get(in->dw, elem);
-    uint64_t ub = user_base(in, obj);
+    uint64_t ub = base + user_off; /* user_base(), without re-reading the span */
     if (p != ub || et == NULL)
         return true; /* interior pointer: the object's own type is still unknown */
-    uint64_t esize = resolved(in, elem) ? resolved(in, elem)->size : 0;
-    uint64_t room = in->h->obj_addr[obj] + heap_obj_size(in->h, obj) - ub;
+    const dwx_type *rt = resolved(in, elem);
+    uint64_t esize = rt ? rt->size : 0;
+    uint64_t room = base + size - ub;
     if (esize && count * esize > room)
         count = room / esize;
-    char label[512];
-    pretty_label(et->name, slice, label, sizeof label);
-    return assign(in, obj, label, elem, ub - in->h->obj_addr[obj], count ? count : 1);
+    /* the label depends only on (elem, slice): format and intern it once */
+    if (!cache_cover(in, &in->label_of[slice], elem))
+        return false;
+    uint32_t *cached = &in->label_of[slice].v[elem];
+    if (*cached == 0) {
+        char label[512];
+        uint32_t id;
+        pretty_label(et->name, slice, label, sizeof label);
+        if (!intern(in, label, &id))
+            return false;
+        *cached = id + 1;
+    }
+    return assign_id(in, slot, base, *cached - 1, elem, ub - base, count ? count : 1);
 }
 
 static dwx_type_id field_type(const inferer *in, const dwx_type *t, const char *name, uint64_t *off)
@@ -239,21 +327,23 @@ static bool walk_interface(inferer *in, uint64_t addr, const dwx_type *t)
             return walk_value(in, addr + 8, dt, 1);
         return true;
     }
-    uint32_t obj = heap_find(in->h, data);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL || data != user_base(in, obj))
+    uint64_t base, ub;
+    uint32_t slot = find_slot(in, data, &base, &ub);
+    if (!unlabelled(in, slot) || data != ub)
         return true;
     if (dt != 0)
         return typed_pointer(in, data, dt, 1, false);
     char name[512];
     if (rtype_name(in->rt, tw, name, sizeof name))
-        return assign(in, obj, name, 0, 0, 1);
+        return assign(in, slot, base, name, 0, 0, 1);
     return true;
 }
 
 static bool walk_closure(inferer *in, uint64_t p)
 {
-    uint32_t obj = heap_find(in->h, p);
-    if (obj == HEAP_NONE || in->out->label[obj] != NO_LABEL || p != user_base(in, obj))
+    uint64_t base, ub;
+    uint32_t slot = find_slot(in, p, &base, &ub);
+    if (!unlabelled(in, slot) || p != ub)
         return true;
     uint64_t code;
     pcln_func f;
@@ -261,7 +351,7 @@ static bool walk_closure(inferer *in, uint64_t p)
     if (!core_read_u64(in->rt->core, p, &code) || !pcln_find(in->rt->pcln, code, &f))
         return true;
     snprintf(label, sizeof label, "%s (closure)", f.name);
-    return assign(in, obj, label, 0, 0, 1);
+    return assign(in, slot, base, label, 0, 0, 1);
 }
 
 /* Channel buffers: hchan.buf holds dataqsiz values of hchan.elemtype. */
@@ -366,7 +456,8 @@ static bool walk_slots(inferer *in, uint64_t addr, const dwx_type *t, bool swiss
     return true;
 }
 
-static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
+/* The walk of one value, by its DWARF type (the reference the plans follow). */
+static bool walk_value_slow(inferer *in, uint64_t addr, dwx_type_id type, int depth)
 {
     if (depth > MAX_DEPTH)
         return true;
@@ -403,8 +494,9 @@ static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
     case K_STRING: {
         if (!core_read_u64(in->rt->core, addr, &p) || p == 0)
             return true;
-        uint32_t obj = heap_find(in->h, p);
-        return assign(in, obj, "string", 0, 0, 1);
+        uint64_t base, ub;
+        uint32_t slot = find_slot(in, p, &base, &ub);
+        return assign(in, slot, base, "string", 0, 0, 1);
     }
     case K_IFACE:
         return walk_interface(in, addr, t);
@@ -442,6 +534,171 @@ static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
         }
         return true;
     }
+}
+
+/* Is t one of the runtime's structs walk_value_slow treats specially? */
+static bool special_struct(const dwx_type *t)
+{
+    return strncmp(t->name, "hash<", 5) == 0 || strncmp(t->name, "hchan<", 6) == 0 ||
+           strncmp(t->name, "map<", 4) == 0 || strncmp(t->name, "table<", 6) == 0 ||
+           strncmp(t->name, "noalg.map.group[", 16) == 0 || strncmp(t->name, "bucket<", 7) == 0;
+}
+
+/* Append the leaves of a value of `type` at off, depth levels down, in
+ * walk_value_slow's order. False: more than PLAN_MAX_LEAVES (or no memory). */
+static bool flatten(inferer *in, dwx_type_id type, uint64_t off, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return true;
+    const dwx_type *t = resolved(in, type);
+    if (t == NULL)
+        return true;
+    if (in->leaves.n - in->plan_start > PLAN_MAX_LEAVES)
+        return false;
+    leaf l = {.off = off, .type = type, .kind = L_CALL, .depth = (uint8_t)depth};
+    uint64_t foff = 0;
+    switch (go_kind(t)) {
+    case K_PTR:
+    case K_MAP:
+    case K_CHAN:
+        l.kind = L_PTR;
+        l.elem = t->elem;
+        return VEC_PUSH(&in->leaves, l, in->err);
+    case K_STRING:
+        l.kind = L_STRING;
+        return VEC_PUSH(&in->leaves, l, in->err);
+    case K_SLICE: {
+        const dwx_type *pt = resolved(in, field_type(in, t, "array", &foff));
+        uint64_t coff;
+        if (pt == NULL || field_type(in, t, "cap", &coff) == 0 || coff > UINT32_MAX)
+            return true; /* the slow walk does nothing with it either */
+        if (foff > UINT32_MAX)
+            return false;
+        l.kind = L_SLICE;
+        l.array_off = (uint32_t)foff;
+        l.cap_off = (uint32_t)coff;
+        l.elem = pt->elem;
+        return VEC_PUSH(&in->leaves, l, in->err);
+    }
+    case K_FUNC:
+    case K_IFACE:
+        return VEC_PUSH(&in->leaves, l, in->err);
+    case K_ARRAY: {
+        const dwx_type *et = resolved(in, t->elem);
+        if (et == NULL || et->size == 0 || t->count == 0)
+            return true;
+        size_t start = in->leaves.n;
+        if (!flatten(in, t->elem, off, depth + 1))
+            return false;
+        size_t per = in->leaves.n - start;
+        if (per == 0)
+            return true; /* no pointers in any element */
+        if (t->count > PLAN_MAX_LEAVES || per * t->count > PLAN_MAX_LEAVES)
+            return false;
+        for (uint64_t i = 1; i < t->count; i++)
+            for (size_t k = 0; k < per; k++) {
+                leaf c = in->leaves.v[start + k];
+                c.off += i * et->size;
+                if (!VEC_PUSH(&in->leaves, c, in->err))
+                    return false;
+            }
+        return true;
+    }
+    default:
+        if (t->tag != DW_TAG_structure_type)
+            return true;
+        if (special_struct(t))
+            return VEC_PUSH(&in->leaves, l, in->err);
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            const dwx_field *f = &dwx_fields(in->dw)[t->first_field + i];
+            if (strcmp(t->name, "runtime.hchan") == 0 && strcmp(f->name, "buf") == 0)
+                continue;
+            if (!flatten(in, f->type, off + f->offset, depth + 1))
+                return false;
+        }
+        return true;
+    }
+}
+
+/* The plan of type (built on first use), or NULL to walk the slow way. */
+static const plan *plan_get(inferer *in, dwx_type_id type, bool *failed)
+{
+    if (!cache_cover(in, &in->plan_of, type)) {
+        *failed = true;
+        return NULL;
+    }
+    uint32_t *slot = &in->plan_of.v[type];
+    if (*slot == 0) {
+        size_t start = in->leaves.n;
+        in->plan_start = start;
+        bool ok = flatten(in, type, 0, 0) && in->leaves.n - start <= PLAN_MAX_LEAVES;
+        if (!ok) {
+            in->leaves.n = start;
+            *slot = PLAN_NONE;
+        } else {
+            plan pl = {(uint32_t)start, (uint32_t)(in->leaves.n - start)};
+            if (!VEC_PUSH(&in->plans, pl, in->err)) {
+                *failed = true;
+                return NULL;
+            }
+            *slot = (uint32_t)in->plans.n;
+        }
+    }
+    return *slot == PLAN_NONE ? NULL : &in->plans.v[*slot - 1];
+}
+
+static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
+{
+    uint64_t p, cap, base, ub;
+    uint32_t slot;
+    switch (l->kind) {
+    case L_PTR:
+        return core_read_u64(in->rt->core, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
+    case L_STRING:
+        if (!core_read_u64(in->rt->core, addr, &p) || p == 0)
+            return true;
+        if (!unlabelled(in, slot = find_slot(in, p, &base, &ub)))
+            return true;
+        if (in->string_label == 0) { /* interned on first use, as assign would */
+            uint32_t id;
+            if (!intern(in, "string", &id))
+                return false;
+            in->string_label = id + 1;
+        }
+        return assign_id(in, slot, base, in->string_label - 1, 0, 0, 1);
+    case L_SLICE:
+        if (!core_read_u64(in->rt->core, addr + l->array_off, &p) || !core_read_u64(in->rt->core, addr + l->cap_off, &cap))
+            return true;
+        return typed_pointer(in, p, l->elem, UINT64_MAX, true);
+    default:
+        return walk_value_slow(in, addr, l->type, depth);
+    }
+}
+
+
+static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
+{
+    for (uint32_t i = 0; i < pl.n; i++) {
+        /* a copy: walking a leaf may build other plans and move the arrays */
+        leaf l = in->leaves.v[pl.first + i];
+        if (depth + l.depth > MAX_DEPTH)
+            continue;
+        if (!walk_leaf(in, addr + l.off, &l, depth + l.depth))
+            return false;
+    }
+    return true;
+}
+
+/* Walk a value: through its type's plan, or the slow way. */
+static bool walk_value(inferer *in, uint64_t addr, dwx_type_id type, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return true;
+    bool failed = false;
+    const plan *pl = plan_get(in, type, &failed);
+    if (failed)
+        return false;
+    return pl ? walk_plan(in, addr, *pl, depth) : walk_value_slow(in, addr, type, depth);
 }
 
 /* ---- seeds ---- */
@@ -504,7 +761,8 @@ static bool seed_headers(inferer *in)
         char label[520];
         /* a slot holding several values is a slice's (or array's) backing store */
         pretty_label(name, count >= 2, label, sizeof label);
-        if (!assign(in, i, label, dt, ub - h->obj_addr[i], count ? count : 1))
+        uint32_t slot = s->first_slot + (uint32_t)((h->obj_addr[i] - s->base) / s->elemsize);
+        if (!assign(in, slot, h->obj_addr[i], label, dt, ub - h->obj_addr[i], count ? count : 1))
             return false;
     }
     return true;
@@ -530,26 +788,49 @@ static bool drain(inferer *in)
         work w = in->queue.v[--in->queue.n];
         const dwx_type *t = resolved(in, w.type);
         uint64_t size = t ? t->size : 0;
-        uint64_t base = in->h->obj_addr[w.obj] + w.offset;
+        uint64_t base = w.addr;
+        bool failed = false;
+        const plan *pl = plan_get(in, w.type, &failed);
+        if (failed)
+            return false;
+        if (pl == NULL) {
+            for (uint64_t k = 0; k < w.count && size; k++)
+                if (!walk_value_slow(in, base + k * size, w.type, 0))
+                    return false;
+            continue;
+        }
+        plan p = *pl;
+        if (p.n == 0)
+            continue; /* nothing in these values points anywhere */
         for (uint64_t k = 0; k < w.count && size; k++)
-            if (!walk_value(in, base + k * size, w.type, 0))
+            if (!walk_plan(in, base + k * size, p, 0))
                 return false;
     }
     return true;
 }
 
-bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
+bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err)
 {
     memset(out, 0, sizeof *out);
-    out->label = malloc(((size_t)h->nobjects + 1) * sizeof *out->label);
-    out->dtype = calloc((size_t)h->nobjects + 1, sizeof *out->dtype);
-    out->dtype_off = calloc((size_t)h->nobjects + 1, 1);
-    if (out->label == NULL || out->dtype == NULL || out->dtype_off == NULL) {
-        types_free(out);
-        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
+    if (want_dtypes) { /* per slot like the labels, moved down at the end */
+        size_t n = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1;
+        out->dtype = calloc(n, sizeof *out->dtype);
+        out->dtype_off = calloc(n, 1);
+        if (out->dtype == NULL || out->dtype_off == NULL) {
+            types_free(out);
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
+        }
     }
-    memset(out->label, 0xff, ((size_t)h->nobjects + 1) * sizeof *out->label);
-    inferer in = {.h = h, .rt = h->rt, .dw = h->rt->dw, .out = out, .err = err};
+    /* per slot while inferring (objects are numbered in slot order, so
+     * object i <= its slot: the labels move down in place at the end) */
+    size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1;
+    uint32_t *slab = malloc(nslab * sizeof *slab);
+    if (slab == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
+    for (uint64_t k = 0; k < h->nslots; k++)
+        slab[k] = h->slot_obj[k] == HEAP_NONE ? FREE_SLOT : NO_LABEL;
+    out->label = slab; /* freed by types_free on failure */
+    inferer in = {.h = h, .rt = h->rt, .dw = h->rt->dw, .out = out, .slab = slab, .err = err};
     bool new_abi = in.rt->minor >= 21;
     const char *T = new_abi ? "internal/abi.Type" : "runtime._type";
     in.t_str = rt_field_lookup(in.dw, T, new_abi ? "Str" : "str");
@@ -562,10 +843,27 @@ bool types_infer(heap *h, const roots *r, obj_types *out, ghf_err *err)
     bool ok = seed_headers(&in) && drain(&in) && seed_roots(&in, r) && drain(&in);
     /* Second round: values behind header-typed objects found late. */
     VEC_FREE(&in.queue);
+    VEC_FREE(&in.plan_of);
+    VEC_FREE(&in.plans);
+    VEC_FREE(&in.leaves);
+    VEC_FREE(&in.label_of[0]);
+    VEC_FREE(&in.label_of[1]);
     if (!ok) {
         types_free(out);
         return false;
     }
+    for (uint64_t k = 0; k < h->nslots; k++)
+        if (h->slot_obj[k] != HEAP_NONE) {
+            slab[h->slot_obj[k]] = slab[k];
+            if (out->dtype != NULL) {
+                out->dtype[h->slot_obj[k]] = out->dtype[k];
+                out->dtype_off[h->slot_obj[k]] = out->dtype_off[k];
+            }
+        }
+    slab[h->nobjects] = NO_LABEL;
+    uint32_t *shrunk = realloc(slab, ((size_t)h->nobjects + 1) * sizeof *slab);
+    if (shrunk != NULL)
+        out->label = shrunk;
     char name[64];
     for (uint32_t i = 0; i < h->nobjects; i++) {
         uint64_t sz = heap_obj_size(h, i);

@@ -125,8 +125,16 @@ bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
                  uint32_t *out, ghf_err *err)
 {
     uint32_t nm = 0;
-    if (!intern(t, name, len, &nm, err))
-        return false;
+    return intern(t, name, len, &nm, err) && wtree_child_id(t, parent, nm, out, err);
+}
+
+bool wtree_name_id(wtree *t, const char *name, size_t len, uint32_t *out, ghf_err *err)
+{
+    return intern(t, name, len, out, err);
+}
+
+bool wtree_child_id(wtree *t, uint32_t parent, uint32_t nm, uint32_t *out, ghf_err *err)
+{
     if (t->nodes.n * 2 > t->child_hash_cap &&
         !child_rehash(t, t->child_hash_cap ? t->child_hash_cap * 2 : 256, err))
         return false;

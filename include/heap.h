@@ -64,7 +64,11 @@ typedef struct heap {
     uint64_t unreadable_spans, bad_spans, spans_without_allocbits, unscannable_objects;
 } heap;
 
+/* Objects and the address index; edges come separately (heap_build_edges),
+ * so a summary such as `info` does not pay for scanning every pointer. */
 bool heap_build(const go_runtime *rt, heap **out, ghf_err *err);
+/* Scan every object's pointer words into the edge arrays (once; idempotent). */
+bool heap_build_edges(heap *h, ghf_err *err);
 void heap_free(heap *h);
 
 /* The object containing addr (interior pointers included), or HEAP_NONE. */

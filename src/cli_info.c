@@ -47,13 +47,12 @@ static void write_json(FILE *fp, session *s, const info_data *d)
             (unsigned long long)s->rt->bias, core_thread_count(s->core), (long long)d->goroutines);
     if (h) {
         fprintf(fp, ",\"heap_spans_in_use\":%u,\"heap_inuse_bytes\":%llu,\"heap_objects\":%u,"
-                    "\"heap_alloc_bytes\":%llu,\"heap_edges\":%llu",
-                h->nspans, (unsigned long long)h->inuse_bytes, h->nobjects,
-                (unsigned long long)h->alloc_bytes, (unsigned long long)h->nedges);
+                    "\"heap_alloc_bytes\":%llu",
+                h->nspans, (unsigned long long)h->inuse_bytes, h->nobjects, (unsigned long long)h->alloc_bytes);
         fprintf(fp, ",\"heap_warnings\":{\"unreadable_spans\":%llu,\"bad_spans\":%llu,"
-                    "\"spans_without_allocbits\":%llu,\"unscannable_objects\":%llu}",
+                    "\"spans_without_allocbits\":%llu}",
                 (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
-                (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
+                (unsigned long long)h->spans_without_allocbits);
     }
     fprintf(fp, ",\"goroutine_list\":[");
     int first = 1;
@@ -90,13 +89,12 @@ static void write_text(FILE *fp, session *s, const info_data *d)
             fprintf(fp, "  %-12s %zu\n", rt_status_name(st), by_status[st]);
     if (h) {
         fprintf(fp, "Heap spans:   %u in use, %llu bytes\n", h->nspans, (unsigned long long)h->inuse_bytes);
-        fprintf(fp, "Heap objects: %u allocated, %llu bytes, %llu pointers between them\n", h->nobjects,
-                (unsigned long long)h->alloc_bytes, (unsigned long long)h->nedges);
-        if (h->unreadable_spans + h->bad_spans + h->spans_without_allocbits + h->unscannable_objects)
+        fprintf(fp, "Heap objects: %u allocated, %llu bytes\n", h->nobjects, (unsigned long long)h->alloc_bytes);
+        if (h->unreadable_spans + h->bad_spans + h->spans_without_allocbits)
             fprintf(fp, "Warnings:     %llu unreadable spans, %llu inconsistent spans, %llu spans without "
-                        "allocation bits, %llu objects whose pointers could not be read\n",
+                        "allocation bits\n",
                     (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
-                    (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
+                    (unsigned long long)h->spans_without_allocbits);
     }
 }
 

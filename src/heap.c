@@ -634,12 +634,17 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
     h->rt = rt;
     h->masks = ghf_xcalloc(1, sizeof *h->masks, err);
     if (h->masks == NULL || !htypes_init(&h->masks->types, rt, err) ||
-        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_page_keys(h, err) || !build_edges(h, err)) {
+        !load_spans(h, err) || !index_pages(h, err) || !load_objects(h, err) || !build_page_keys(h, err)) {
         heap_free(h);
         return false;
     }
     *out = h;
     return true;
+}
+
+bool heap_build_edges(heap *h, ghf_err *err)
+{
+    return h->edge_off != NULL || build_edges(h, err);
 }
 
 void heap_free(heap *h)

@@ -77,7 +77,8 @@ bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
 {
     if (s->have_roots)
         return true;
-    if (!session_load_heap(s, err) || !roots_collect(s->heap, opts, &s->roots, err))
+    if (!session_load_heap(s, err) || !heap_build_edges(s->heap, err) ||
+        !roots_collect(s->heap, opts, &s->roots, err))
         return false;
     s->have_roots = true;
     session_progress(s, "found roots");

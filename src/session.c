@@ -17,6 +17,71 @@ void session_progress(const session *s, const char *what)
         fprintf(stderr, "goheapflame: %-34s %6.2fs\n", what, now() - s->t0);
 }
 
+static void human(uint64_t v, char *buf, size_t cap)
+{
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    double d = (double)v;
+    while (d >= 1024 && u < 4) {
+        d /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, cap, "%llu byte%s", (unsigned long long)v, v == 1 ? "" : "s");
+    else
+        snprintf(buf, cap, "%.1f %s", d, unit[u]);
+}
+
+static void truncation(const ghf_core *c, char *buf, size_t cap)
+{
+    char miss[32];
+    human(core_missing_bytes(c), miss, sizeof miss);
+    snprintf(buf, cap, "the core is truncated (%s of its memory is missing past its end at %llu bytes)", miss,
+             (unsigned long long)core_file_size(c));
+}
+
+/* A stage failed: on a truncated core, say so in the message. */
+static bool fail_noted(const session *s, ghf_err *err)
+{
+    if (s->core && core_truncated(s->core) && err->code != 0 && strstr(err->msg, "truncated") == NULL) {
+        char t[160];
+        truncation(s->core, t, sizeof t);
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, "; %s", t);
+    }
+    return false;
+}
+
+bool session_partial(const session *s, char *why, size_t cap)
+{
+    char buf[256];
+    if (why == NULL) {
+        why = buf;
+        cap = sizeof buf;
+    }
+    why[0] = '\0';
+    if (s->core && core_truncated(s->core)) {
+        truncation(s->core, why, cap);
+        return true;
+    }
+    const heap *h = s->heap;
+    if (h && h->unreadable_spans + h->bad_spans + h->spans_without_allocbits + h->unscannable_objects) {
+        snprintf(why, cap, "heap metadata could not be read: %llu unreadable spans, %llu inconsistent spans, "
+                 "%llu spans without allocation bits, %llu objects whose pointers could not be read",
+                 (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
+                 (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
+        return true;
+    }
+    return false;
+}
+
+void session_warn_partial(const session *s)
+{
+    char why[256];
+    if (session_partial(s, why, sizeof why))
+        fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
+}
+
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -36,6 +101,7 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     session_progress(s, "found Go runtime state");
     return true;
 fail:
+    fail_noted(s, err);
     session_close(s);
     return false;
 }
@@ -45,7 +111,7 @@ bool session_load_heap(session *s, ghf_err *err)
     if (s->heap != NULL)
         return true;
     if (!heap_build(s->rt, &s->heap, err))
-        return false;
+        return fail_noted(s, err);
     session_progress(s, "read heap objects and pointers");
     return true;
 }
@@ -54,8 +120,10 @@ bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
 {
     if (s->have_roots)
         return true;
-    if (!session_load_heap(s, err) || !roots_collect(s->heap, opts, &s->roots, err))
+    if (!session_load_heap(s, err))
         return false;
+    if (!roots_collect(s->heap, opts, &s->roots, err))
+        return fail_noted(s, err);
     s->have_roots = true;
     session_progress(s, "found roots");
     return true;
@@ -65,8 +133,10 @@ bool session_load_types(session *s, ghf_err *err)
 {
     if (s->have_types)
         return true;
-    if (!session_load_roots(s, NULL, err) || !types_infer(s->heap, &s->roots, &s->types, err))
+    if (!session_load_roots(s, NULL, err))
         return false;
+    if (!types_infer(s->heap, &s->roots, &s->types, err))
+        return fail_noted(s, err);
     s->have_types = true;
     session_progress(s, "inferred types");
     return true;

@@ -92,6 +92,14 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     if (!core_open(core_path, exe_path, &co, &s->core, err))
         return false;
     session_progress(s, "read core and executable");
+    size_t pclntab_len;
+    uint64_t pclntab_addr;
+    if (core_go_build_id(s->core)[0] == '\0' && core_exe_go_version(s->core)[0] == '\0' &&
+        core_exe_section(s->core, ".gopclntab", &pclntab_len, &pclntab_addr) == NULL) {
+        ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s is not a Go program (no Go build ID, .go.buildinfo or .gopclntab): "
+                 "goheapflame reads cores of Go programs only", exe_path);
+        goto fail;
+    }
     if (!dwx_open(exe_path, &s->dw, err))
         goto fail;
     session_progress(s, "indexed DWARF");

@@ -23,6 +23,18 @@ if [ ! -f $B/build.ninja ]; then
 fi
 ninja -C $B tests/fuzz/fuzz_$target >/dev/null
 
+# A private copy of the fixture the core targets pair with (go1.27/stacks):
+# fixtures remade while a fuzzer runs would pair a new executable with the
+# core it loaded at start.
+if [ -z "${GHF_FUZZ_DIR:-}" ]; then
+  export GHF_FUZZ_DIR=$B/fixture
+  src=$GHF_FIXTURES/go1.27/stacks
+  if [ ! -f $GHF_FUZZ_DIR/exe ] || ! cmp -s "$src/exe" $GHF_FUZZ_DIR/exe; then
+    mkdir -p $GHF_FUZZ_DIR
+    cp --sparse=always "$src/core" $GHF_FUZZ_DIR/core.tmp && mv $GHF_FUZZ_DIR/core.tmp $GHF_FUZZ_DIR/core
+    cp "$src/exe" $GHF_FUZZ_DIR/exe.tmp && mv $GHF_FUZZ_DIR/exe.tmp $GHF_FUZZ_DIR/exe
+  fi
+fi
 corpus=$B/corpus/$target
 mkdir -p "$corpus" $B/artifacts/$target
 if [ -z "$(ls -A "$corpus")" ]; then

@@ -378,17 +378,29 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
         allglen = allgs_len;
     /* Bound by what the core can hold before allocating. */
     if (allglen > (1u << 26) || (allglen && !core_view(rt->core, allgs, allglen * 8) &&
-                                 !core_mapped(rt->core, allgs + allglen * 8 - 1)))
-        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allglen %llu does not fit the core", (unsigned long long)allglen);
-    rt_goroutine *gs = ghf_xcalloc(allglen, sizeof *gs, err);
-    if (gs == NULL)
-        return false;
-    size_t k = 0;
+                                 !(core_mapped(rt->core, allgs) && core_mapped(rt->core, allgs + allglen * 8 - 1))))
+        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allgs (%llu goroutines at 0x%llx) does not fit the core",
+                        (unsigned long long)allglen, (unsigned long long)allgs);
+    /* Grown as gs are found, not sized by allglen: zero-filled memory (a
+     * gcore's reservations) can make a hostile allglen look plausible. */
+    rt_goroutine *gs = NULL;
+    size_t k = 0, cap = 0;
     for (uint64_t i = 0; i < allglen; i++) {
         uint64_t gp, v;
         if (!core_read_u64(rt->core, allgs + i * 8, &gp) || gp == 0)
             continue;
+        if (k == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            rt_goroutine *ngs = ghf_xrealloc(gs, ncap, sizeof *gs, err);
+            if (ngs == NULL) {
+                free(gs);
+                return false;
+            }
+            gs = ngs;
+            cap = ncap;
+        }
         rt_goroutine *g = &gs[k];
+        memset(g, 0, sizeof *g);
         g->addr = gp;
         if (!rt_read_field(rt, gp, rt->g.status, &v))
             continue;

@@ -194,7 +194,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
         return true; /* interior pointer: the object's own type is still unknown */
     uint64_t esize = resolved(in, elem) ? resolved(in, elem)->size : 0;
     uint64_t room = in->h->obj_addr[obj] + heap_obj_size(in->h, obj) - ub;
-    if (esize && count * esize > room)
+    if (esize && count > room / esize) /* not count * esize: a hostile count wraps it */
         count = room / esize;
     char label[512];
     pretty_label(et->name, slice, label, sizeof label);

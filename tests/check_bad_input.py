@@ -456,7 +456,7 @@ def main():
 
     # executables without DWARF
     sexe = os.path.join(WORK, 'exe-strip-debug')
-    if not os.path.exists(sexe):
+    if not os.path.exists(sexe) or os.path.getmtime(sexe) < os.path.getmtime(exe):  # fixtures remade
         subprocess.run(['objcopy', '--strip-debug', exe, sexe + '.tmp'], check=True)
         os.rename(sexe + '.tmp', sexe)
     for cmd in ['flame', 'info', 'objects', 'histogram', 'roots']:

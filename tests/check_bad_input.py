@@ -42,6 +42,7 @@ shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
 
 passed = failed = 0
+max_rss = 0
 SANITIZER = re.compile(r'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|'
                        r'MemorySanitizer|Segmentation fault|core dumped')
 RSS_LIMIT_KB = 3 * 1024 * 1024  # memory stays bounded, even on hostile sizes
@@ -93,9 +94,13 @@ def basic_problems(rc, err, secs):
         probs.append(f'killed by signal {signal.Signals(-rc).name}')
     if SANITIZER.search(err):
         probs.append('sanitizer report or crash on stderr: ' + err[:300].replace('\n', ' | '))
+    # ru_maxrss of children is the largest of any child so far: it grows
+    # past the limit exactly in the run that used too much
+    global max_rss
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if rss > RSS_LIMIT_KB:
-        probs.append(f'a run used {rss // 1024} MiB')
+    if rss > RSS_LIMIT_KB and rss > max_rss:
+        probs.append(f'used {rss // 1024} MiB of memory')
+    max_rss = max(max_rss, rss)
     return probs
 
 
@@ -241,25 +246,35 @@ GDB_EXPRS = {
     'span0': "'runtime.mheap_'.allspans.array[0]",
     'span0_npages': "&'runtime.mheap_'.allspans.array[0].npages",
     'span0_nelems': "&'runtime.mheap_'.allspans.array[0].nelems",
+    'span0_startAddr': "&'runtime.mheap_'.allspans.array[0].startAddr",
+    'span0_state': "&'runtime.mheap_'.allspans.array[0].state",
     'g0': "'runtime.allgs'.array[0]",
     'g0_stack': "&'runtime.allgs'.array[0].stack",
     'gcdatamask': "&'runtime.firstmoduledata'.gcdatamask",
 }
 
 
-def gdb_addrs(tag, core, exe):
+SHAPES_EXPRS = {
+    'chan': "'main.gChanQueue'",          # the hchan
+    'mixed_any': "&'main.gMixedAny'",     # []any
+    'tiny_strings': "&'main.gTinyStrings'",
+    'big_ptrs': "&'main.gBigPtrs'",
+}
+
+
+def gdb_addrs(tag, core, exe, exprs=GDB_EXPRS):
     """Addresses of runtime variables and fields, as gdb reads them from the core."""
     cache = os.path.join(WORK, f'gdb-{tag}.json')
     stamp = f'{os.path.getmtime(core)}:{os.path.getsize(core)}:{os.path.getmtime(exe)}'
     if os.path.exists(cache):
         with open(cache) as f:
             c = json.load(f)
-        if c.get('stamp') == stamp:
+        if c.get('stamp') == stamp and set(c['addrs']) == set(exprs):
             return c['addrs']
     cmd = ['gdb', '-batch', '-nx', '-iex', 'set auto-load off']
-    keys = list(GDB_EXPRS)
+    keys = list(exprs)
     for k in keys:
-        cmd += ['-ex', 'print ' + GDB_EXPRS[k]]
+        cmd += ['-ex', 'print ' + exprs[k]]
     p = subprocess.run(cmd + [exe, core], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
     vals = re.findall(r'^\$(\d+) = .*?(0x[0-9a-f]+)', p.stdout.decode('utf-8', 'replace'), re.M)
     got = {int(n): int(v, 16) for n, v in vals}
@@ -530,11 +545,43 @@ def main():
             ('gcdatamask.n int32 max', [(ga['gcdatamask'], struct.pack('<i', 0x7fffffff))]),
             ('gcdatamask bytes wild', [(ga['gcdatamask'] + 8, q(0xdead00000000))]),
         ]
+        # the in-use span with the highest address: a huge npages overlaps nothing
+        arr, nspans = struct.unpack('<QQ', read_at(c, file_off(c, ga['allspans']), 16))
+        o_start, o_state = ga['span0_startAddr'] - ga['span0'], ga['span0_state'] - ga['span0']
+        o_npages = ga['span0_npages'] - ga['span0']
+        last = None
+        for i in range(nspans):
+            sp, = struct.unpack('<Q', read_at(c, file_off(c, arr + 8 * i), 8))
+            start, = struct.unpack('<Q', read_at(c, file_off(c, sp + o_start), 8))
+            if read_at(c, file_off(c, sp + o_state), 1) == b'\x01' and (last is None or start > last[1]):
+                last = (sp, start)
+        hostile.append(('last span npages 2^40', [(last[0] + o_npages, q(1 << 40))]))
+        hostile.append(('last span npages 2^51', [(last[0] + o_npages, q(1 << 51))]))
+        # allgs in the largest zero-filled reservation: every entry reads as 0
+        zero = max((p for p in phdrs(c)[2] if p['type'] == 1 and p['filesz'] == 0), key=lambda p: p['memsz'])
+        n = min(zero['memsz'] // 8, 1 << 26)
+        hostile.append((f'allgs: {n} entries of zero memory',
+                        [(ga['allgs'], q(zero['vaddr']) + q(n) + q(n)), (ga['allglen'], q(n))]))
         for name, patches in hostile:
             pc = patched_copy(c, os.path.join(WORK, 'hostile.core'), patches)
             check_bounded(f'{tag} {name}', ['--force', pc, e, '-o', os.path.join(OUT, 'h.folded')],
                           os.path.join(OUT, 'h.folded'))
         os.unlink(os.path.join(WORK, 'hostile.core'))
+
+    # hostile lengths of values the type walk follows (go1.27 shapes)
+    c, e = fixture('go1.27', 'shapes')
+    sa = gdb_addrs('go1.27-shapes', c, e, SHAPES_EXPRS)
+    q = lambda v: struct.pack('<Q', v)
+    for name, patches in [
+            ('chan dataqsiz 2^62', [(sa['chan'] + 8, q(1 << 62))]),  # hchan{qcount, dataqsiz, buf, ...}
+            ('chan dataqsiz 2^61+1 (x8 wraps)', [(sa['chan'] + 8, q((1 << 61) + 1))]),
+            ('[]any len 2^60+1 (x16 wraps)', [(sa['mixed_any'] + 8, q((1 << 60) + 1) + q((1 << 60) + 1))]),
+            ('[]string len 2^40', [(sa['tiny_strings'] + 8, q(1 << 40) + q(1 << 40))]),
+            ('[]*T len 2^61+1 (x8 wraps)', [(sa['big_ptrs'] + 8, q((1 << 61) + 1) + q((1 << 61) + 1))])]:
+        pc = patched_copy(c, os.path.join(WORK, 'hostile.core'), patches)
+        check_bounded(f'go1.27 shapes {name}', [pc, e, '-o', os.path.join(OUT, 'h.folded')],
+                      os.path.join(OUT, 'h.folded'))
+    os.unlink(os.path.join(WORK, 'hostile.core'))
 
     print(f'{passed} passed, {failed} failed')
     return 1 if failed else 0

@@ -357,6 +357,22 @@ void rt_close(go_runtime *rt)
     free(rt);
 }
 
+bool rt_array_fits(const go_runtime *rt, uint64_t addr, uint64_t n, uint64_t elem)
+{
+    if (n == 0)
+        return true;
+    if (elem == 0 || n > UINT64_MAX / elem || addr > UINT64_MAX - n * elem)
+        return false;
+    uint64_t bytes = n * elem, mapped = 0;
+    size_t nr = core_region_count(rt->core);
+    for (size_t i = 0; i < nr && mapped < bytes; i++) {
+        core_region r;
+        if (core_region_at(rt->core, i, &r))
+            mapped += r.end - r.start;
+    }
+    return bytes <= mapped && core_mapped(rt->core, addr) && core_mapped(rt->core, addr + bytes - 1);
+}
+
 /* ---- goroutines ---- */
 
 const char *rt_status_name(uint32_t s)
@@ -377,8 +393,7 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
     if (allglen > allgs_len)
         allglen = allgs_len;
     /* Bound by what the core can hold before allocating. */
-    if (allglen > (1u << 26) || (allglen && !core_view(rt->core, allgs, allglen * 8) &&
-                                 !(core_mapped(rt->core, allgs) && core_mapped(rt->core, allgs + allglen * 8 - 1))))
+    if (allglen > (1u << 26) || !rt_array_fits(rt, allgs, allglen, 8))
         return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allgs (%llu goroutines at 0x%llx) does not fit the core",
                         (unsigned long long)allglen, (unsigned long long)allgs);
     /* Grown as gs are found, not sized by allglen: zero-filled memory (a

@@ -129,7 +129,7 @@ static bool load_spans(heap *h, ghf_err *err)
     uint64_t all, nall;
     if (!rt_read_slice(rt, rt->mheap + rt->mheap_f.allspans.off, &all, &nall))
         return ghf_fail(err, GHF_EXIT_INPUT, "cannot read mheap_.allspans from the core");
-    if (nall > (1ull << 32) || (nall && !core_mapped(rt->core, all + nall * 8 - 1)))
+    if (nall > (1ull << 32) || !rt_array_fits(rt, all, nall, 8))
         return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) does not fit the core",
                         (unsigned long long)nall, (unsigned long long)all);
     if (rt->mspan.size == 0 || rt->mspan.size > 4096)

@@ -12,7 +12,8 @@
  *     allp, sched, firstmoduledata, mheap_.arenas' L2 array, ...; OFF>>8 the
  *     byte inside it
  *   2 any segment data of the core
- *   3 the Go heap arenas (hinted at 0xc000000000, randomised below 1 TiB since 1.26)
+ *   3 the Go heap arenas (from 0xc000000000; randomised since 1.26, below the
+ *     shared libraries at 0x7f...)
  *   4 truncate the file at OFF (a cut core); the bytes are ignored
  */
 #include <elf.h>
@@ -100,7 +101,7 @@ static void setup(void)
             segs[nsegs++] = (span){ph->p_offset, ph->p_filesz};
             seg_total += ph->p_filesz;
         }
-        if (ph->p_vaddr >= 0xc000000000ull && ph->p_vaddr < 0x10000000000ull && nheap < 1024) {
+        if (ph->p_vaddr >= 0xc000000000ull && ph->p_vaddr < 0x7f0000000000ull && nheap < 1024) {
             heap_segs[nheap++] = (span){ph->p_offset, ph->p_filesz};
             heap_total += ph->p_filesz;
         }

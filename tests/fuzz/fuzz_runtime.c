@@ -9,8 +9,8 @@
  * SEL%5 picks where OFF points (modulo that area's size):
  *   0 the headers and notes (before the first segment's data)
  *   1 a runtime global: OFF%N picks one of runtime.mheap_, allgs, allglen,
- *     allp, sched, firstmoduledata, mheap_.arenas' L2 array, ...; OFF>>8 the
- *     byte inside it
+ *     allp, sched, firstmoduledata, allm, buildVersion, gcController, work;
+ *     OFF>>8 the byte inside it
  *   2 any segment data of the core
  *   3 the Go heap arenas (from 0xc000000000; randomised since 1.26, below the
  *     shared libraries at 0x7f...)

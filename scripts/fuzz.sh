@@ -75,8 +75,10 @@ PY
     ;;
   esac
 fi
-maxlen=4096
+maxlen=4096 extra=()
 [ "$target" = core ] && maxlen=$((1 << 20))
+# runtime inputs are patch lists: let them be long from the start
+[ "$target" = runtime ] && { maxlen=256; extra=(-len_control=0); }
 # libFuzzer stops at the first crash; go on until the time is spent, so one
 # run collects every crash (fork mode would, but re-runs the slow set-up per job).
 end=$(( $(date +%s) + secs )); runs=0
@@ -85,6 +87,6 @@ while :; do
   [ $left -gt 0 ] || break
   runs=$((runs + 1))
   $B/tests/fuzz/fuzz_$target -max_total_time=$left -timeout=20 -rss_limit_mb=3072 \
-    -max_len=$maxlen -print_final_stats=1 -artifact_prefix=$B/artifacts/$target/ "$@" "$corpus" || true
+    -max_len=$maxlen "${extra[@]}" -print_final_stats=1 -artifact_prefix=$B/artifacts/$target/ "$@" "$corpus" || true
 done
 echo "fuzz.sh: $target ran $secs s in $runs libFuzzer run(s); crashes: $(ls $B/artifacts/$target | wc -l)"

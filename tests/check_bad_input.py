@@ -30,7 +30,9 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 GHF = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
@@ -43,6 +45,7 @@ os.makedirs(OUT)
 
 passed = failed = 0
 max_rss = 0
+lock = threading.Lock()  # the damaged-core cases run in parallel
 SANITIZER = re.compile(r'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|'
                        r'MemorySanitizer|Segmentation fault|core dumped')
 RSS_LIMIT_KB = 3 * 1024 * 1024  # memory stays bounded, even on hostile sizes
@@ -90,11 +93,17 @@ def leftovers(out):
         if os.path.lexists(out) and not os.path.isdir(out):
             left.append(out)
         left += glob.glob(glob.escape(out) + '.tmp.*')
+        left += glob.glob(os.path.join(glob.escape(os.path.dirname(out)), '*.tmp.*'))
     left += glob.glob(os.path.join(OUT, '*.tmp.*'))
     return sorted(set(left))
 
 
 def result(name, problems, note=''):
+    with lock:
+        _result(name, problems, note)
+
+
+def _result(name, problems, note):
     global passed, failed
     if problems:
         failed += 1
@@ -115,10 +124,11 @@ def basic_problems(rc, err, secs):
     # ru_maxrss of children is the largest of any child so far: it grows
     # past the limit exactly in the run that used too much
     global max_rss
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if rss > RSS_LIMIT_KB and rss > max_rss:
-        probs.append(f'used {rss // 1024} MiB of memory')
-    max_rss = max(max_rss, rss)
+    with lock:
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if rss > RSS_LIMIT_KB and rss > max_rss:
+            probs.append(f'used {rss // 1024} MiB of memory')
+        max_rss = max(max_rss, rss)
     return probs
 
 
@@ -526,20 +536,40 @@ def main():
         claimed = max(p['off'] + p['filesz'] for p in ph)
         return pts, claimed
 
+    # Each damaged-core case gets its own copy and output directory: they run
+    # in parallel (the sanitizer build is slow).
+    jobs = []
+
+    def job_dir():
+        d = os.path.join(OUT, str(len(jobs)))
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def cut_job(tag, c, e, where, at, claimed, d):
+        cc = sparse_copy(c, os.path.join(d, 'core'), at)
+        o_svg, o_txt = os.path.join(d, 'out.svg'), os.path.join(d, 'out.txt')
+        check_partial_or_error(f'{tag} cut {where} ({at})', [cc, e, '-o', o_svg], o_svg,
+                               ['info', '--json', cc, e], intact=at >= claimed)
+        if where in ('in heap arena', 'one page short'):
+            for cmd in ['objects', 'histogram', 'roots']:
+                check_partial_or_error(f'{tag} cut {where}: {cmd}', [cmd, cc, e, '-o', o_txt], o_txt,
+                                       ['info', '--json', cc, e])
+        os.unlink(cc)
+
     for tag, (c, e) in [('go1.27 stacks', (core, exe)), ('go1.19 stacks', (core19, exe19)),
                         ('go1.27 basic', (bcore, bexe)), ('go1.27-gcore basic', (gcore, gexe))]:
         ga = gdb_addrs(tag.replace(' ', '-'), c, e)
         a_mheap = ga['allspans']
         pts, claimed = cut_points(c, ga['g0'])
         for where, at in sorted(pts.items(), key=lambda kv: kv[1]):
-            cc = sparse_copy(c, os.path.join(WORK, 'cut.core'), at)
-            check_partial_or_error(f'{tag} cut {where} ({at})', [cc, e, '-o', out_svg], out_svg,
-                                   ['info', '--json', cc, e], intact=at >= claimed)
-            if where in ('in heap arena', 'one page short'):
-                for cmd in ['objects', 'histogram', 'roots']:
-                    check_partial_or_error(f'{tag} cut {where}: {cmd}', [cmd, cc, e, '-o', out_txt], out_txt,
-                                           ['info', '--json', cc, e])
-        os.unlink(os.path.join(WORK, 'cut.core'))
+            args = (tag, c, e, where, at, claimed, job_dir())
+            jobs.append(lambda args=args: cut_job(*args))
+
+    def hostile_job(name, c, e, patches, force, d):
+        pc = patched_copy(c, os.path.join(d, 'core'), patches)
+        o = os.path.join(d, 'h.folded')
+        check_bounded(name, (['--force'] if force else []) + [pc, e, '-o', o], o)
+        os.unlink(pc)
 
     # --- hostile sizes: counts in a copy of the core set far beyond what it holds ---
     for tag, (c, e) in [('go1.27 stacks', (core, exe)), ('go1.19 stacks', (core19, exe19))]:
@@ -581,10 +611,8 @@ def main():
         hostile.append((f'allgs: {n} entries of zero memory',
                         [(ga['allgs'], q(zero['vaddr']) + q(n) + q(n)), (ga['allglen'], q(n))]))
         for name, patches in hostile:
-            pc = patched_copy(c, os.path.join(WORK, 'hostile.core'), patches)
-            check_bounded(f'{tag} {name}', ['--force', pc, e, '-o', os.path.join(OUT, 'h.folded')],
-                          os.path.join(OUT, 'h.folded'))
-        os.unlink(os.path.join(WORK, 'hostile.core'))
+            args = (f'{tag} {name}', c, e, patches, True, job_dir())
+            jobs.append(lambda args=args: hostile_job(*args))
 
     # hostile lengths of values the type walk follows (go1.27 shapes)
     c, e = fixture('go1.27', 'shapes')
@@ -596,10 +624,12 @@ def main():
             ('[]any len 2^60+1 (x16 wraps)', [(sa['mixed_any'] + 8, q((1 << 60) + 1) + q((1 << 60) + 1))]),
             ('[]string len 2^40', [(sa['tiny_strings'] + 8, q(1 << 40) + q(1 << 40))]),
             ('[]*T len 2^61+1 (x8 wraps)', [(sa['big_ptrs'] + 8, q((1 << 61) + 1) + q((1 << 61) + 1))])]:
-        pc = patched_copy(c, os.path.join(WORK, 'hostile.core'), patches)
-        check_bounded(f'go1.27 shapes {name}', [pc, e, '-o', os.path.join(OUT, 'h.folded')],
-                      os.path.join(OUT, 'h.folded'))
-    os.unlink(os.path.join(WORK, 'hostile.core'))
+        args = (f'go1.27 shapes {name}', c, e, patches, False, job_dir())
+        jobs.append(lambda args=args: hostile_job(*args))
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        for f in [pool.submit(j) for j in jobs]:
+            f.result()  # re-raises a job's exception
 
     print(f'{passed} passed, {failed} failed')
     return 1 if failed else 0

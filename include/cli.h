@@ -31,6 +31,10 @@ typedef struct cli_core_args {
  * or an exit code (help printed, or a usage error reported). */
 int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(FILE *));
 
+/* Report a getopt_long failure (c = ':' or '?', opterr = 0, option string
+ * starting with ':') as one stderr line; returns GHF_EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
 /* Print err as the single stderr line and return its exit code. */
 int cli_report(const ghf_err *err);
 

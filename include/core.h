@@ -91,6 +91,10 @@ bool core_region_at(const ghf_core *c, size_t i, core_region *out);
 /* True when a core PT_LOAD claims bytes past the end of the file; those
  * bytes are absent (reads fail) and open succeeded anyway. */
 bool core_truncated(const ghf_core *c);
+/* How many bytes the core's PT_LOADs claim beyond the end of the file
+ * (0 unless truncated), and the core file's size. */
+uint64_t core_missing_bytes(const ghf_core *c);
+uint64_t core_file_size(const ghf_core *c);
 
 /* ---- process facts from the notes ---- */
 size_t core_thread_count(const ghf_core *c);

@@ -77,6 +77,11 @@ bool rt_read_field(const go_runtime *rt, uint64_t addr, rt_field f, uint64_t *ou
 bool rt_read_u64(const go_runtime *rt, uint64_t addr, uint64_t *out);
 /* Read a Go string header at addr into buf (truncated, NUL-terminated). */
 bool rt_read_gostring(const go_runtime *rt, uint64_t addr, char *buf, size_t cap);
+/* Can an array of n elements of elem bytes at addr be in this core? Its
+ * size must not overflow, both ends must be mapped and it must not exceed
+ * the address space the core describes. Check counts read from the core
+ * with this before looping or allocating by them. */
+bool rt_array_fits(const go_runtime *rt, uint64_t addr, uint64_t n, uint64_t elem);
 /* Read a slice header {ptr, len, cap}. */
 bool rt_read_slice(const go_runtime *rt, uint64_t addr, uint64_t *ptr, uint64_t *len);
 

@@ -3,6 +3,9 @@
  * outfile_open() creates a temporary file beside the destination (or uses
  * stdout for "-"); outfile_commit() flushes and renames it into place;
  * outfile_abort() removes it. So a failed run never leaves a partial file.
+ * A destination that exists and is not a regular file (a FIFO, /dev/null,
+ * /dev/full, a terminal) is written directly, never replaced; a directory
+ * is refused.
  */
 #ifndef GHF_OUTFILE_H
 #define GHF_OUTFILE_H
@@ -14,6 +17,7 @@ typedef struct outfile {
     FILE *fp;          /* write here */
     char *final_path;  /* NULL for stdout */
     char *tmp_path;
+    char *device_path; /* written directly: an existing non-regular file */
 } outfile;
 
 bool outfile_open(outfile *of, const char *path, ghf_err *err);

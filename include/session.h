@@ -36,6 +36,17 @@ bool session_load_heap(session *s, ghf_err *err);
 bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
 bool session_load_types(session *s, ghf_err *err);
 void session_progress(const session *s, const char *what);
+
+/* A result is partial when the core is truncated (core_truncated) or when
+ * heap metadata could not be read or trusted (unreadable or inconsistent
+ * spans, spans without allocation bits, objects whose pointers could not be
+ * read). Then why (if not NULL) says so in one phrase. Every command that
+ * succeeds on a partial input says so with session_warn_partial(): one line
+ * "goheapflame: warning: <why>; the result is partial" on stderr; `info`
+ * also reports "partial" in its output. When a stage fails on a truncated
+ * core, the session's error message names the truncation too. */
+bool session_partial(const session *s, char *why, size_t cap);
+void session_warn_partial(const session *s);
 void session_close(session *s);
 
 /* Write s as a JSON string literal (quotes, escapes, control characters). */

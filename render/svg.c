@@ -5,6 +5,7 @@
  * The script and style are render/flame.js and render/flame.css, embedded
  * at build time (render/embed.py -> flame_assets.h).
  */
+#include <errno.h>
 #include "render.h"
 
 #include <inttypes.h>
@@ -128,7 +129,7 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
         xml_escape(fp, tail, tail_len);
     }
     fputs("</text></g>\n", fp);
-    return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "write error");
+    return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write the SVG: %s", strerror(errno ? errno : EIO));
 }
 
 static void write_legend(FILE *fp, const geom *g, const render_opts *o)
@@ -209,7 +210,7 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     write_legend(fp, &g, &ro);
     fputs("</svg>\n", fp);
     if (ok && ferror(fp))
-        ok = ghf_fail(err, GHF_EXIT_OUTPUT, "write error");
+        ok = ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write the SVG: %s", strerror(errno ? errno : EIO));
     VEC_FREE(&buf);
     VEC_FREE(&unitbuf);
     layout_free(&l);

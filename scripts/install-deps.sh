@@ -40,6 +40,13 @@ if [ -n "$need" ]; then
   apt_update
   $SUDO apt-get install -y -qq --no-install-recommends $need
 fi
+# libFuzzer for scripts/fuzz.sh: clang only recommends its runtime package,
+# which is named after clang's major version (bookworm: libclang-rt-14-dev).
+clang_rt=libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev
+if [ -n "$(missing "$clang_rt")" ]; then
+  apt_update
+  $SUDO apt-get install -y -qq --no-install-recommends "$clang_rt"
+fi
 
 [ $all_go = 1 ] || exit 0
 

@@ -130,7 +130,8 @@ static int parse(int argc, char **argv, flame_args *a)
     unsigned long long v;
     int c, li = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, &li)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, &li)) != -1) {
         switch (c) {
         case 'o': a->output = optarg; break;
         case O_FORMAT:
@@ -197,7 +198,7 @@ static int parse(int argc, char **argv, flame_args *a)
         case O_PROGRESS: a->progress = true; break;
         case O_QUIET: a->progress = false; break;
         case 'h': flame_usage(stdout); return GHF_EXIT_OK;
-        default: flame_usage(stderr); return GHF_EXIT_USAGE;
+        default: return cli_bad_option("flame", c, argv);
         }
     }
     if (argc - optind != 2) {
@@ -277,6 +278,7 @@ int cmd_flame(int argc, char **argv)
     if (!outfile_open(&of, a.output, &err) || !write_output(&a, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");
+    session_warn_partial(&s);
     wtree_free(&w);
     domtree_free(&d);
     graph_free(&g);

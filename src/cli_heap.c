@@ -62,6 +62,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
     write(of.fp, &s, &a);
     if (!outfile_commit(&of, &err))
         goto fail;
+    session_warn_partial(&s);
     session_close(&s);
     return GHF_EXIT_OK;
 fail:

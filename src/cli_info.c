@@ -54,6 +54,10 @@ static void write_json(FILE *fp, session *s, const info_data *d)
                 (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
                 (unsigned long long)h->spans_without_allocbits);
     }
+    char why[256];
+    bool partial = session_partial(s, why, sizeof why);
+    fprintf(fp, ",\"partial\":%s,\"partial_reason\":", partial ? "true" : "false");
+    json_write_string(fp, why);
     fprintf(fp, ",\"goroutine_list\":[");
     int first = 1;
     for (size_t i = 0; i < d->ngs; i++) {
@@ -76,6 +80,9 @@ static void write_json(FILE *fp, session *s, const info_data *d)
 static void write_text(FILE *fp, session *s, const info_data *d)
 {
     const heap *h = s->heap;
+    char why[256];
+    if (session_partial(s, why, sizeof why))
+        fprintf(fp, "Partial:      yes: %s\n", why);
     fprintf(fp, "Go version:   %s (amd64)\n", s->rt->version);
     fprintf(fp, "PIE bias:     0x%llx\n", (unsigned long long)s->rt->bias);
     fprintf(fp, "Threads:      %zu\n", core_thread_count(s->core));
@@ -120,6 +127,7 @@ int cmd_info(int argc, char **argv)
         write_text(of.fp, &s, &d);
     if (!outfile_commit(&of, &err))
         goto fail;
+    session_warn_partial(&s);
     free(d.gs);
     session_close(&s);
     return GHF_EXIT_OK;

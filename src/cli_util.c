@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -25,6 +26,22 @@ bool cli_parse_u64(const char *s, unsigned long long *out)
     return true;
 }
 
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    /* getopt_long with opterr = 0 and a leading ':' in the option string:
+     * ':' = an option without its value, '?' = unknown; the offending word
+     * is argv[optind - 1] either way. */
+    const char *word = optind > 0 ? argv[optind - 1] : "?";
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    if (c == '?' && optopt != 0 && strncmp(word, "--", 2) != 0)
+        word = shortopt; /* an unknown letter inside a group such as -xj */
+    if (c == ':')
+        fprintf(stderr, "goheapflame: %s: option '%s' needs a value (see goheapflame %s --help)\n", cmd, word, cmd);
+    else
+        fprintf(stderr, "goheapflame: %s: unknown option '%s' (see goheapflame %s --help)\n", cmd, word, cmd);
+    return GHF_EXIT_USAGE;
+}
+
 int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(FILE *))
 {
     static const struct option longopts[] = {
@@ -35,7 +52,8 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
     *a = (cli_core_args){.output = "-"};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': a->json = true; break;
         case 'o': a->output = optarg; break;
@@ -43,7 +61,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'n': a->no_heap = true; break;
         case 'e': a->edges = true; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
-        default: usage(stderr); return GHF_EXIT_USAGE;
+        default: return cli_bad_option(argv[0], c, argv);
         }
     }
     if (argc - optind != 2) {

@@ -70,6 +70,7 @@ struct ghf_core {
     size_t core_size, exe_size;
     char *core_path, *exe_path;
     bool truncated;
+    uint64_t missing;      /* bytes of core PT_LOADs past the end of the file */
 
     piece_vec pieces;      /* the laid-out address space, sorted */
     _Atomic size_t last_hit; /* lookup cache: index into pieces */
@@ -699,8 +700,10 @@ static bool build_address_space(ghf_core *c, Elf *e, size_t phnum, ghf_err *err)
         uint64_t avail = 0;
         if (ph.p_offset < c->core_size)
             avail = c->core_size - ph.p_offset < filesz ? c->core_size - ph.p_offset : filesz;
-        if (avail < filesz)
+        if (avail < filesz) {
             c->truncated = true;
+            c->missing += filesz - avail;
+        }
         uint8_t prot = (uint8_t)(ph.p_flags & (PF_R | PF_W | PF_X));
         if (avail > 0) {
             piece p = {a, a + avail, c->core_map + ph.p_offset, SRC_CORE, prot};
@@ -1096,6 +1099,18 @@ static bool read_core(ghf_core *c, const core_open_opts *opts, ghf_err *err)
         return ghf_fail(err, GHF_EXIT_INPUT, "core %s: %s", c->core_path, elf_errmsg(-1));
     bool ok = false;
     size_t phnum = 0;
+    /* libelf reports program headers cut off by the end of the file as
+     * none at all; name the truncation instead. (file_kind checked the size
+     * of the ELF header.) */
+    Elf64_Ehdr eh;
+    memcpy(&eh, c->core_map, sizeof eh);
+    if (eh.e_phnum != PN_XNUM && eh.e_phentsize == sizeof(Elf64_Phdr) &&
+        (eh.e_phoff > c->core_size || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > c->core_size - eh.e_phoff)) {
+        ghf_fail(err, GHF_EXIT_INPUT, "core %s is truncated: its program headers end at offset %llu but the file has %zu bytes",
+                 c->core_path, (unsigned long long)(eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr)),
+                 c->core_size);
+        goto out;
+    }
     if (elf_getphdrnum(e, &phnum) != 0) {
         ghf_fail(err, GHF_EXIT_INPUT, "core %s: %s", c->core_path, elf_errmsg(-1));
         goto out;
@@ -1202,6 +1217,8 @@ void core_close(ghf_core *c)
 /* accessors                                                           */
 
 bool core_truncated(const ghf_core *c) { return c->truncated; }
+uint64_t core_missing_bytes(const ghf_core *c) { return c->missing; }
+uint64_t core_file_size(const ghf_core *c) { return c->core_size; }
 size_t core_thread_count(const ghf_core *c) { return c->threads.n; }
 const core_thread *core_threads(const ghf_core *c) { return c->threads.v; }
 size_t core_file_map_count(const ghf_core *c) { return c->files.n; }

@@ -357,6 +357,22 @@ void rt_close(go_runtime *rt)
     free(rt);
 }
 
+bool rt_array_fits(const go_runtime *rt, uint64_t addr, uint64_t n, uint64_t elem)
+{
+    if (n == 0)
+        return true;
+    if (elem == 0 || n > UINT64_MAX / elem || addr > UINT64_MAX - n * elem)
+        return false;
+    uint64_t bytes = n * elem, mapped = 0;
+    size_t nr = core_region_count(rt->core);
+    for (size_t i = 0; i < nr && mapped < bytes; i++) {
+        core_region r;
+        if (core_region_at(rt->core, i, &r))
+            mapped += r.end - r.start;
+    }
+    return bytes <= mapped && core_mapped(rt->core, addr) && core_mapped(rt->core, addr + bytes - 1);
+}
+
 /* ---- goroutines ---- */
 
 const char *rt_status_name(uint32_t s)
@@ -377,18 +393,29 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
     if (allglen > allgs_len)
         allglen = allgs_len;
     /* Bound by what the core can hold before allocating. */
-    if (allglen > (1u << 26) || (allglen && !core_view(rt->core, allgs, allglen * 8) &&
-                                 !core_mapped(rt->core, allgs + allglen * 8 - 1)))
-        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allglen %llu does not fit the core", (unsigned long long)allglen);
-    rt_goroutine *gs = ghf_xcalloc(allglen, sizeof *gs, err);
-    if (gs == NULL)
-        return false;
-    size_t k = 0;
+    if (allglen > (1u << 26) || !rt_array_fits(rt, allgs, allglen, 8))
+        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allgs (%llu goroutines at 0x%llx) does not fit the core",
+                        (unsigned long long)allglen, (unsigned long long)allgs);
+    /* Grown as gs are found, not sized by allglen: zero-filled memory (a
+     * gcore's reservations) can make a hostile allglen look plausible. */
+    rt_goroutine *gs = NULL;
+    size_t k = 0, cap = 0;
     for (uint64_t i = 0; i < allglen; i++) {
         uint64_t gp, v;
         if (!core_read_u64(rt->core, allgs + i * 8, &gp) || gp == 0)
             continue;
+        if (k == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            rt_goroutine *ngs = ghf_xrealloc(gs, ncap, sizeof *gs, err);
+            if (ngs == NULL) {
+                free(gs);
+                return false;
+            }
+            gs = ngs;
+            cap = ncap;
+        }
         rt_goroutine *g = &gs[k];
+        memset(g, 0, sizeof *g);
         g->addr = gp;
         if (!rt_read_field(rt, gp, rt->g.status, &v))
             continue;

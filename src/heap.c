@@ -211,9 +211,9 @@ static bool load_spans(heap *h, ghf_err *err)
     uint64_t all, nall;
     if (!rt_read_slice(rt, rt->mheap + rt->mheap_f.allspans.off, &all, &nall))
         return ghf_fail(err, GHF_EXIT_INPUT, "cannot read mheap_.allspans from the core");
-    if (nall > (1ull << 32) || (nall && !core_mapped(rt->core, all + nall * 8 - 1)))
-        return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans length %llu does not fit the core",
-                        (unsigned long long)nall);
+    if (nall > (1ull << 32) || !rt_array_fits(rt, all, nall, 8))
+        return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) does not fit the core",
+                        (unsigned long long)nall, (unsigned long long)all);
     if (rt->mspan.size == 0 || rt->mspan.size > 4096)
         return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "unexpected runtime.mspan size %llu",
                         (unsigned long long)rt->mspan.size);
@@ -253,7 +253,9 @@ static bool load_spans(heap *h, ghf_err *err)
         if (s.npages == 0 || s.elemsize == 0 || s.base % rt->page_size != 0 || nelems == 0 ||
             span_bytes / rt->page_size != s.npages || s.base + span_bytes < s.base ||
             nelems > span_bytes / 8 || nelems * s.elemsize > span_bytes ||
-            s.limit < s.base || s.limit > s.base + span_bytes) {
+            s.limit < s.base || s.limit > s.base + span_bytes ||
+            /* its pages must be memory of the process: bounds the page tables */
+            !core_mapped(rt->core, s.base) || !core_mapped(rt->core, s.base + span_bytes - 1)) {
             h->bad_spans++;
             continue;
         }

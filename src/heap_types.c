@@ -17,6 +17,11 @@
 #define KIND_ARRAY 17
 #define KIND_STRUCT 25
 #define MAX_MASK_BITS (1u << 26) /* 512 MiB of pointer-ful prefix: beyond any real type */
+/* Bounds against hostile type descriptors (a malloc header can point
+ * anywhere): all masks together, and the work of one on-demand rebuild
+ * (nested arrays multiply). Real programs stay far below both. */
+#define MAX_MASK_BYTES_TOTAL (256u << 20)
+#define MAX_REBUILD_STEPS (1u << 22)
 
 bool htypes_init(htypes *ht, const go_runtime *rt, ghf_err *err)
 {
@@ -69,9 +74,10 @@ static bool read_f(const htypes *ht, uint64_t addr, rt_field f, uint64_t *out)
 /* Append the pointer bits of one value of type t at word offset `word`
  * into ht->bits (already sized). Rebuilds on-demand masks recursively;
  * depth is the nesting of array/struct types, bounded. */
-static bool build_mask(htypes *ht, uint64_t t, uint8_t *dst, uint64_t dst_bits, uint64_t word, int depth)
+static bool build_mask(htypes *ht, uint64_t t, uint8_t *dst, uint64_t dst_bits, uint64_t word, int depth,
+                       uint64_t *steps)
 {
-    if (depth > 32)
+    if (depth > 32 || ++*steps > MAX_REBUILD_STEPS)
         return false;
     uint64_t size, ptrbytes, kind, gcdata, tflag = 0;
     if (!read_f(ht, t, ht->size, &size) || !read_f(ht, t, ht->ptrbytes, &ptrbytes) ||
@@ -96,7 +102,7 @@ static bool build_mask(htypes *ht, uint64_t t, uint8_t *dst, uint64_t dst_bits, 
                     !read_f(ht, elem, ht->size, &esize) || esize == 0 || len > nbits * 8)
                     return false;
                 for (uint64_t i = 0; i < len && (i * esize) / 8 < nbits; i++)
-                    if (!build_mask(ht, elem, dst, dst_bits, word + i * esize / 8, depth + 1))
+                    if (!build_mask(ht, elem, dst, dst_bits, word + i * esize / 8, depth + 1, steps))
                         return false;
                 return true;
             }
@@ -109,7 +115,7 @@ static bool build_mask(htypes *ht, uint64_t t, uint8_t *dst, uint64_t dst_bits, 
                     uint64_t f = fields + i * ht->sf_size;
                     if (!read_f(ht, f, ht->sf_typ, &ft) || !read_f(ht, f, ht->sf_off, &fo))
                         return false;
-                    if (fo / 8 < nbits && !build_mask(ht, ft, dst, dst_bits, word + fo / 8, depth + 1))
+                    if (fo / 8 < nbits && !build_mask(ht, ft, dst, dst_bits, word + fo / 8, depth + 1, steps))
                         return false;
                 }
                 return true;
@@ -172,7 +178,8 @@ const htype *htypes_get(htypes *ht, uint64_t t, ghf_err *err)
     htype e = {.addr = t};
     uint64_t size = 0, ptrbytes = 0;
     if (read_f(ht, t, ht->size, &size) && read_f(ht, t, ht->ptrbytes, &ptrbytes) &&
-        size != 0 && ptrbytes <= size && ptrbytes / 8 <= MAX_MASK_BITS) {
+        size != 0 && ptrbytes <= size && ptrbytes / 8 <= MAX_MASK_BITS &&
+        (ptrbytes / 8 + 7) / 8 <= MAX_MASK_BYTES_TOTAL - ht->bits.n) {
         e.size = size;
         e.ptrbytes = ptrbytes;
         e.mask_off = ht->bits.n;
@@ -182,7 +189,8 @@ const htype *htypes_get(htypes *ht, uint64_t t, ghf_err *err)
             return NULL;
         memset(ht->bits.v + old, 0, nbytes + 1);
         ht->bits.n = old + nbytes;
-        if (build_mask(ht, t, ht->bits.v + old, ptrbytes / 8, 0, 0)) {
+        uint64_t steps = 0;
+        if (build_mask(ht, t, ht->bits.v + old, ptrbytes / 8, 0, 0, &steps)) {
             e.ok = true;
         } else {
             ht->bits.n = old;

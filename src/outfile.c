@@ -15,6 +15,23 @@ bool outfile_open(outfile *of, const char *path, ghf_err *err)
         of->fp = stdout;
         return true;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: it is a directory", path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or FIFO: renaming a temporary file over it would replace
+         * the node itself (as root, /dev/full would become a file). */
+        of->device_path = strdup(path);
+        if (of->device_path == NULL)
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
+        of->fp = fopen(path, "w");
+        if (of->fp == NULL) {
+            int e = errno;
+            outfile_abort(of);
+            return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
+        }
+        return true;
+    }
     size_t n = strlen(path) + 32;
     of->final_path = strdup(path);
     of->tmp_path = malloc(n);
@@ -46,6 +63,23 @@ bool outfile_open(outfile *of, const char *path, ghf_err *err)
 
 bool outfile_commit(outfile *of, ghf_err *err)
 {
+    if (of->device_path != NULL) {
+        bool bad = fflush(of->fp) != 0 || ferror(of->fp) != 0;
+        int e = errno;
+        if (fclose(of->fp) != 0 && !bad) {
+            bad = true;
+            e = errno;
+        }
+        of->fp = NULL;
+        if (bad) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s", of->device_path);
+            outfile_abort(of);
+            return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write %s: %s", path, strerror(e));
+        }
+        outfile_abort(of); /* nothing to remove: frees the path */
+        return true;
+    }
     if (of->final_path == NULL) { /* stdout */
         if (fflush(of->fp) != 0 || ferror(of->fp))
             return ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write to standard output: %s", strerror(errno));
@@ -76,5 +110,6 @@ void outfile_abort(outfile *of)
         unlink(of->tmp_path);
     free(of->final_path);
     free(of->tmp_path);
+    free(of->device_path);
     memset(of, 0, sizeof *of);
 }

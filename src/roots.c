@@ -123,7 +123,9 @@ static bool scan_globals(walker *w)
             !rt_read_field(rt, md, rt->md.gcdatamask_bytes, &db) ||
             !rt_read_field(rt, md, rt->md.gcbssmask_n, &bn) || !rt_read_field(rt, md, rt->md.gcbssmask_bytes, &bb))
             return ghf_fail(w->err, GHF_EXIT_INPUT, "cannot read runtime.firstmoduledata from the core");
-        if (edata < data || ebss < bss || edata - data > (1ull << 34) || ebss - bss > (1ull << 34))
+        if (edata < data || ebss < bss || edata - data > (1ull << 34) || ebss - bss > (1ull << 34) ||
+            (edata > data && (!core_mapped(rt->core, data) || !core_mapped(rt->core, edata - 1))) ||
+            (ebss > bss && (!core_mapped(rt->core, bss) || !core_mapped(rt->core, ebss - 1))))
             return ghf_fail(w->err, GHF_EXIT_INPUT, "implausible data/bss bounds in moduledata");
         /* bitvector.n is an int32 count of bits */
         if (!scan_section(w, data, edata, (uint32_t)dn, db) || !scan_section(w, bss, ebss, (uint32_t)bn, bb))
@@ -227,12 +229,13 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     int32_t nbit;
     uint64_t bits;
     if (f->varp > f->sp && pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
-        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
+        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0 &&
+        (uint64_t)nbit <= (f->varp - f->sp) / 8) /* the map covers locals only */
         if (!scan_bitvector(w, f, f->varp - (uint64_t)nbit * 8, nbit, bits))
             return false;
     if (f->fn.args > 0 && pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
         stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
-        if (!scan_bitvector(w, f, f->argp, nbit, bits))
+        if (!scan_bitvector(w, f, f->argp, nbit <= f->fn.args / 8 ? nbit : f->fn.args / 8, bits))
             return false;
     /* Stack objects: recorded now, scanned once something points at them. */
     if (pcln_funcdata(rt->pcln, &f->fn, 2 /* StackObjects */, &off)) {
@@ -247,6 +250,8 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
                 uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
                 if (base < f->sp || (int32_t)ptrbytes <= 0)
                     continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
+                if (ptrbytes > sz || base + sz > f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0))
+                    continue; /* corrupt: a stack object lies inside its frame */
                 stack_obj so = {.f = *f, .base = base, .size = sz, .ptrbytes = ptrbytes, .gcoff = gcoff};
                 if (!VEC_PUSH(&w->sobjs, so, w->err))
                     return false;
@@ -286,6 +291,10 @@ static bool walk_stack(walker *w, uint64_t pc, uint64_t sp, uint64_t lo, uint64_
         if (f.varp > f.sp)
             f.varp -= 8;                 /* saved frame pointer */
         f.argp = f.fp;
+        if (f.fp > hi) { /* a frame past the stack's end: corrupt, do not scan it */
+            w->r->unwind_failures++;
+            return true;
+        }
         bool preempt = name_is(&f.fn, "runtime.asyncPreempt") || name_is(&f.fn, "runtime.debugCallV2");
         w->r->frames++;
         if (!scan_frame(w, &f, preempt || conservative_next))

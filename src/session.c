@@ -40,6 +40,71 @@ void session_progress(const session *s, const char *what)
             anon + file, anon, file);
 }
 
+static void human(uint64_t v, char *buf, size_t cap)
+{
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    double d = (double)v;
+    while (d >= 1024 && u < 4) {
+        d /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, cap, "%llu byte%s", (unsigned long long)v, v == 1 ? "" : "s");
+    else
+        snprintf(buf, cap, "%.1f %s", d, unit[u]);
+}
+
+static void truncation(const ghf_core *c, char *buf, size_t cap)
+{
+    char miss[32];
+    human(core_missing_bytes(c), miss, sizeof miss);
+    snprintf(buf, cap, "the core is truncated (%s of its memory is missing past its end at %llu bytes)", miss,
+             (unsigned long long)core_file_size(c));
+}
+
+/* A stage failed: on a truncated core, say so in the message. */
+static bool fail_noted(const session *s, ghf_err *err)
+{
+    if (s->core && core_truncated(s->core) && err->code != 0 && strstr(err->msg, "truncated") == NULL) {
+        char t[160];
+        truncation(s->core, t, sizeof t);
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, "; %s", t);
+    }
+    return false;
+}
+
+bool session_partial(const session *s, char *why, size_t cap)
+{
+    char buf[256];
+    if (why == NULL) {
+        why = buf;
+        cap = sizeof buf;
+    }
+    why[0] = '\0';
+    if (s->core && core_truncated(s->core)) {
+        truncation(s->core, why, cap);
+        return true;
+    }
+    const heap *h = s->heap;
+    if (h && h->unreadable_spans + h->bad_spans + h->spans_without_allocbits + h->unscannable_objects) {
+        snprintf(why, cap, "heap metadata could not be read: %llu unreadable spans, %llu inconsistent spans, "
+                 "%llu spans without allocation bits, %llu objects whose pointers could not be read",
+                 (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
+                 (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
+        return true;
+    }
+    return false;
+}
+
+void session_warn_partial(const session *s)
+{
+    char why[256];
+    if (session_partial(s, why, sizeof why))
+        fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
+}
+
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -50,6 +115,14 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     if (!core_open(core_path, exe_path, &co, &s->core, err))
         return false;
     session_progress(s, "read core and executable");
+    size_t pclntab_len;
+    uint64_t pclntab_addr;
+    if (core_go_build_id(s->core)[0] == '\0' && core_exe_go_version(s->core)[0] == '\0' &&
+        core_exe_section(s->core, ".gopclntab", &pclntab_len, &pclntab_addr) == NULL) {
+        ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s is not a Go program (no Go build ID, .go.buildinfo or .gopclntab): "
+                 "goheapflame reads cores of Go programs only", exe_path);
+        goto fail;
+    }
     if (!dwx_open(exe_path, &s->dw, err))
         goto fail;
     session_progress(s, "indexed DWARF");
@@ -59,6 +132,7 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     session_progress(s, "found Go runtime state");
     return true;
 fail:
+    fail_noted(s, err);
     session_close(s);
     return false;
 }
@@ -68,7 +142,7 @@ bool session_load_heap(session *s, ghf_err *err)
     if (s->heap != NULL)
         return true;
     if (!heap_build(s->rt, &s->heap, err))
-        return false;
+        return fail_noted(s, err);
     session_progress(s, "read heap objects and pointers");
     return true;
 }
@@ -77,9 +151,10 @@ bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
 {
     if (s->have_roots)
         return true;
-    if (!session_load_heap(s, err) || !heap_build_edges(s->heap, err) ||
-        !roots_collect(s->heap, opts, &s->roots, err))
+    if (!session_load_heap(s, err) || !heap_build_edges(s->heap, err))
         return false;
+    if (!roots_collect(s->heap, opts, &s->roots, err))
+        return fail_noted(s, err);
     s->have_roots = true;
     session_progress(s, "found roots");
     return true;
@@ -89,8 +164,10 @@ bool session_load_types(session *s, ghf_err *err)
 {
     if (s->have_types)
         return true;
-    if (!session_load_roots(s, NULL, err) || !types_infer(s->heap, &s->roots, s->opts.field_paths, &s->types, err))
+    if (!session_load_roots(s, NULL, err))
         return false;
+    if (!types_infer(s->heap, &s->roots, s->opts.field_paths, &s->types, err))
+        return fail_noted(s, err);
     s->have_types = true;
     /* the later stages work on the arrays built so far, not on heap memory */
     core_release_pages(s->core);

@@ -274,7 +274,7 @@ static bool typed_pointer(inferer *in, uint64_t p, dwx_type_id elem, uint64_t co
     const dwx_type *rt = resolved(in, elem);
     uint64_t esize = rt ? rt->size : 0;
     uint64_t room = base + size - ub;
-    if (esize && count * esize > room)
+    if (esize && count > room / esize) /* not count * esize: a hostile count wraps it */
         count = room / esize;
     /* the label depends only on (elem, slice): format and intern it once */
     if (!cache_cover(in, &in->label_of[slice], elem))

@@ -67,3 +67,16 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
     }
     g->height = y + 10;
 }
+
+bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout *l, geom *g, ghf_err *err)
+{
+    *ro = *o;
+    ro->layout.width_px = o->width - 2 * GEOM_XPAD;
+    if (ro->count_name == NULL)
+        ro->count_name = "bytes";
+    ro->layout.count_name = ro->count_name;
+    if (!layout_build(t, &ro->layout, l, err))
+        return false;
+    geom_compute(l, ro, g);
+    return true;
+}

@@ -25,6 +25,11 @@ typedef struct geom {
 /* Geometry for a finished layout. */
 void geom_compute(const layout *l, const render_opts *o, geom *g);
 
+/* What both back ends do first: complete the options (drawable width, unit)
+ * into *ro, lay the tree out into *l and compute *g. On success the caller
+ * frees *l with layout_free(). */
+bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout *l, geom *g, ghf_err *err);
+
 static inline double geom_x(const geom *g, uint64_t x) { return GEOM_XPAD + (double)x * g->scale; }
 static inline double geom_y(const geom *g, const layout *l, const layout_rect *r)
 {

@@ -36,16 +36,11 @@ static bool sanitized(const char *s, text_buf *buf, ghf_err *err)
 
 bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro = *o;
-    ro.layout.width_px = o->width - 2 * GEOM_XPAD;
-    if (ro.count_name == NULL)
-        ro.count_name = "bytes";
-    ro.layout.count_name = ro.count_name;
+    render_opts ro;
     layout l;
-    if (!layout_build(t, &ro.layout, &l, err))
-        return false;
     geom g;
-    geom_compute(&l, &ro, &g);
+    if (!geom_prepare(t, o, &ro, &l, &g, err))
+        return false;
     int height = ro.png_height > 0 ? ro.png_height : (int)(g.height + 0.5);
     if (ro.width <= 0 || ro.width > 32767 || height <= 0 || height > 32767) {
         layout_free(&l);

@@ -160,16 +160,11 @@ static void write_legend(FILE *fp, const geom *g, const render_opts *o)
 
 bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro = *o;
-    ro.layout.width_px = o->width - 2 * GEOM_XPAD;
-    if (ro.count_name == NULL)
-        ro.count_name = "bytes";
-    ro.layout.count_name = ro.count_name;
+    render_opts ro;
     layout l;
-    if (!layout_build(t, &ro.layout, &l, err))
-        return false;
     geom g;
-    geom_compute(&l, &ro, &g);
+    if (!geom_prepare(t, o, &ro, &l, &g, err))
+        return false;
     text_buf buf = {0}, unitbuf = {0};
     bool ok = text_sanitize(ro.count_name, strlen(ro.count_name), &unitbuf, err);
 

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hash.h"
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -276,10 +278,7 @@ static int cmp_sym_addr(const void *a, const void *b)
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
+    return ghf_hash(s, strlen(s));
 }
 
 static bool index_symbols(ghf_core *c, const exe_section *symtab, const exe_section *strtab, ghf_err *err)

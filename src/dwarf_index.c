@@ -15,6 +15,8 @@
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hash.h"
 #include <unistd.h>
 
 #include "dwarf_compat.h"
@@ -56,10 +58,7 @@ typedef struct htab {
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h ^ (h >> 29);
+    return ghf_hash(s, strlen(s));
 }
 
 static uint64_t hash_u64(uint64_t x)

@@ -4,14 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 static uint64_t hash_n(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    return ghf_hash(s, n);
 }
 
 static bool grow(strtab *t, ghf_err *err)

@@ -3,14 +3,11 @@
 
 #include <string.h>
 
+#include "hash.h"
+
 static uint64_t hash_bytes(const char *s, size_t n, uint64_t seed)
 {
-    uint64_t h = 1469598103934665603ull ^ seed; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    return ghf_hash(s, n) ^ seed;
 }
 
 /* 32-bit hash of (parent, name): it picks the slot and is kept in the slot

@@ -48,15 +48,13 @@ typedef struct go_runtime {
     int64_t span_inuse;
 
     struct { uint64_t size; rt_field start_addr, npages, freeindex, nelems, alloc_bits, spanclass,
-             state, elemsize, limit, large_type, specials, sweepgen; } mspan;
-    struct { rt_field allspans, arenas, sweepgen; } mheap_f;
-    struct { uint64_t size; rt_field spans, bitmap, no_more_ptrs, page_inline_marks; } arena;
-    struct { rt_field stack_lo, stack_hi, sched_sp, sched_pc, sched_bp, sched_lr, sched_ctxt,
-             syscallsp, syscallpc, syscallbp, status, goid, waitreason, m, startpc; } g;
-    struct { rt_field procid, curg; } m;
-    struct { rt_field text, etext, data, edata, bss, ebss, noptrdata, enoptrdata, noptrbss, enoptrbss,
-             types, etypes, rodata, gofunc, gcdatamask_n, gcdatamask_bytes, gcbssmask_n,
-             gcbssmask_bytes, next, pcheader, pclntable; } md;
+             state, elemsize, limit, large_type, specials; } mspan;
+    struct { rt_field allspans, arenas; } mheap_f;
+    struct { rt_field bitmap; } arena;     /* 1.19-1.21 heap bitmap (1.22 noallocheaders too) */
+    struct { rt_field stack_lo, stack_hi, sched_sp, sched_pc, sched_bp,
+             syscallsp, syscallpc, syscallbp, status, goid, waitreason, startpc; } g;
+    struct { rt_field text, data, edata, bss, ebss, types, rodata, gofunc, gcdatamask_n,
+             gcdatamask_bytes, gcbssmask_n, gcbssmask_bytes, next, pcheader, pclntable; } md;
 } go_runtime;
 
 typedef struct rt_open_opts {

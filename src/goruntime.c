@@ -213,18 +213,12 @@ static void load_layouts(go_runtime *rt)
     rt->mspan.limit = FIELD(dw, S, "limit");
     rt->mspan.large_type = FIELD(dw, S, "largeType");
     rt->mspan.specials = FIELD(dw, S, "specials");
-    rt->mspan.sweepgen = FIELD(dw, S, "sweepgen");
 
     rt->mheap_f.allspans = FIELD(dw, "runtime.mheap", "allspans");
     rt->mheap_f.arenas = FIELD(dw, "runtime.mheap", "arenas");
-    rt->mheap_f.sweepgen = FIELD(dw, "runtime.mheap", "sweepgen");
 
     const char *A = "runtime.heapArena";
-    rt->arena.size = type_size(dw, A);
-    rt->arena.spans = FIELD(dw, A, "spans");
     rt->arena.bitmap = FIELD(dw, A, "bitmap", "heapArenaPtrScalar.bitmap");
-    rt->arena.no_more_ptrs = FIELD(dw, A, "noMorePtrs", "heapArenaPtrScalar.noMorePtrs");
-    rt->arena.page_inline_marks = FIELD(dw, A, "pageUseSpanInlineMarkBits");
 
     const char *G = "runtime.g";
     rt->g.stack_lo = FIELD(dw, G, "stack.lo");
@@ -232,33 +226,22 @@ static void load_layouts(go_runtime *rt)
     rt->g.sched_sp = FIELD(dw, G, "sched.sp");
     rt->g.sched_pc = FIELD(dw, G, "sched.pc");
     rt->g.sched_bp = FIELD(dw, G, "sched.bp");
-    rt->g.sched_lr = FIELD(dw, G, "sched.lr");
-    rt->g.sched_ctxt = FIELD(dw, G, "sched.ctxt");
     rt->g.syscallsp = FIELD(dw, G, "syscallsp");
     rt->g.syscallpc = FIELD(dw, G, "syscallpc");
     rt->g.syscallbp = FIELD(dw, G, "syscallbp");
     rt->g.status = FIELD(dw, G, "atomicstatus");
     rt->g.goid = FIELD(dw, G, "goid");
     rt->g.waitreason = FIELD(dw, G, "waitreason");
-    rt->g.m = FIELD(dw, G, "m");
     rt->g.startpc = FIELD(dw, G, "startpc");
 
-    rt->m.procid = FIELD(dw, "runtime.m", "procid");
-    rt->m.curg = FIELD(dw, "runtime.m", "curg");
 
     const char *M = "runtime.moduledata";
     rt->md.text = FIELD(dw, M, "text");
-    rt->md.etext = FIELD(dw, M, "etext");
     rt->md.data = FIELD(dw, M, "data");
     rt->md.edata = FIELD(dw, M, "edata");
     rt->md.bss = FIELD(dw, M, "bss");
     rt->md.ebss = FIELD(dw, M, "ebss");
-    rt->md.noptrdata = FIELD(dw, M, "noptrdata");
-    rt->md.enoptrdata = FIELD(dw, M, "enoptrdata");
-    rt->md.noptrbss = FIELD(dw, M, "noptrbss");
-    rt->md.enoptrbss = FIELD(dw, M, "enoptrbss");
     rt->md.types = FIELD(dw, M, "types");
-    rt->md.etypes = FIELD(dw, M, "etypes");
     rt->md.rodata = FIELD(dw, M, "rodata");
     rt->md.gofunc = FIELD(dw, M, "gofunc");
     rt->md.gcdatamask_n = FIELD(dw, M, "gcdatamask.n");
@@ -278,7 +261,7 @@ static bool check_layouts(const go_runtime *rt, ghf_err *err)
 #define R(f) {#f, offsetof(go_runtime, f)}
         R(mspan.start_addr), R(mspan.npages), R(mspan.freeindex), R(mspan.nelems),
         R(mspan.alloc_bits), R(mspan.spanclass), R(mspan.state), R(mspan.elemsize),
-        R(mspan.limit), R(mheap_f.allspans), R(mheap_f.arenas), R(arena.spans),
+        R(mspan.limit), R(mheap_f.allspans), R(mheap_f.arenas),
         R(g.stack_lo), R(g.stack_hi), R(g.sched_sp), R(g.sched_pc), R(g.status), R(g.goid),
         R(md.text), R(md.data), R(md.edata), R(md.bss), R(md.ebss), R(md.types),
         R(md.gcdatamask_n), R(md.gcdatamask_bytes), R(md.gcbssmask_n), R(md.gcbssmask_bytes),

@@ -133,7 +133,7 @@ bool dwc_open(const char *path, dwc **out, ghf_err *err)
             if (e)
                 dwarf_dealloc_error(NULL, e);
         } else {
-            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has no DWARF (stripped with -w?)", path);
+            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has no DWARF (built with -ldflags=-w, or stripped)", path);
         }
         close(c->fd);
         free(c);

@@ -569,7 +569,7 @@ static bool check_elf(const char *path, dwx *d, ghf_err *err)
     }
     if (!has_info) {
         ghf_fail(err, GHF_EXIT_UNSUPPORTED,
-                 "%s has no DWARF (stripped with -w?); goheapflame needs the executable's DWARF", path);
+                 "%s has no DWARF (built with -ldflags=-w, or stripped); goheapflame needs the executable's DWARF", path);
         goto out;
     }
     d->types_sect_addr = gotype ? gotype : rodata;

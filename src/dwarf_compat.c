@@ -557,11 +557,11 @@ static bool implicit_const(dwc *c, Dwarf_Die die, Dwarf_Half at, uint64_t off, i
     return true;
 }
 
-/* A constant-class attribute, read by its form: dwarf_formudata for the
- * unsigned forms (data1..8, udata; sign-extended from the form's width when
- * `is_signed`), dwarf_formsdata for sdata, the abbreviation for
- * implicit_const. *has is false for any other form (data16 included: no
- * 64-bit value). */
+/* A constant-class attribute, read by its form: dwarf_formudata for data1..8
+ * and udata (zero-extended, as gcc writes unsigned bounds such as 199 in one
+ * byte), dwarf_formsdata for sdata, the abbreviation for implicit_const (both
+ * signed). *has is false for any other form (data16 included: no 64-bit
+ * value). `is_signed` only documents what the caller stores. */
 static bool const_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form, bool is_signed,
                        uint64_t off, uint64_t *out, bool *has, ghf_err *err)
 {
@@ -574,7 +574,7 @@ static bool const_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Half at, 
         if (!implicit_const(c, die, at, off, &v, err))
             return false;
         *out = (uint64_t)v;
-    } else if (form == DW_FORM_sdata || (is_signed && form != DW_FORM_udata)) {
+    } else if (form == DW_FORM_sdata) {
         Dwarf_Signed v = 0;
         if (dwarf_formsdata(a, &v, &e) != DW_DLV_OK)
             return dw_fail(c, e, "constant", off, err);

@@ -109,6 +109,10 @@ bool rt_is_cgo(const go_runtime *rt);
  * threads the runtime knows. A core's other threads are C threads (a cgo
  * program's pthreads) with no m. Caller frees *out. */
 bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err);
+/* The same for the extra ms only (m.isextra, Go 1.21+; fails before): the
+ * ms a C thread borrows to call into Go or to run a signal handler (as when
+ * SIGABRT lands on it). Those threads too were made by C. */
+bool rt_extra_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err);
 /* Is tid in ids (as rt_thread_ids returns them)? */
 bool rt_thread_known(const uint64_t *ids, size_t n, uint64_t tid);
 

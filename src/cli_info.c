@@ -30,9 +30,9 @@ typedef struct info_data {
     rt_goroutine *gs;
     size_t ngs;
     /* cgo: threads without an m (C pthreads), whether runtime/cgo is linked */
-    uint64_t *c_tids;
-    size_t n_c_tids;
-    bool have_thread_ids, cgo;
+    uint64_t *c_tids, *extra_tids;
+    size_t n_c_tids, n_extra_tids;
+    bool have_thread_ids, have_extra_ids, cgo;
 } info_data;
 
 /* The core's threads the runtime has no m for: C threads of a cgo program. */
@@ -57,6 +57,16 @@ static bool find_c_threads(session *s, info_data *d, ghf_err *err)
             d->c_tids[d->n_c_tids++] = tid;
     }
     free(known);
+    /* C threads on a borrowed (extra) m: a cgo callback, or a signal handler */
+    d->have_extra_ids = rt_extra_thread_ids(s->rt, &d->extra_tids, &d->n_extra_tids, &ignored);
+    size_t k = 0; /* an idle extra m may keep the id of a thread gone since */
+    for (size_t j = 0; j < d->n_extra_tids; j++)
+        for (size_t i = 0; i < n; i++)
+            if (core_threads(s->core)[i].tid == d->extra_tids[j]) {
+                d->extra_tids[k++] = d->extra_tids[j];
+                break;
+            }
+    d->n_extra_tids = k;
     return true;
 }
 
@@ -80,6 +90,12 @@ static void write_json(FILE *fp, session *s, const info_data *d)
         fprintf(fp, ",\"threads_without_m\":[");
         for (size_t i = 0; i < d->n_c_tids; i++)
             fprintf(fp, "%s%llu", i ? "," : "", (unsigned long long)d->c_tids[i]);
+        fputc(']', fp);
+    }
+    if (d->have_extra_ids) {
+        fprintf(fp, ",\"threads_extra_m\":[");
+        for (size_t i = 0; i < d->n_extra_tids; i++)
+            fprintf(fp, "%s%llu", i ? "," : "", (unsigned long long)d->extra_tids[i]);
         fputc(']', fp);
     }
     if (h) {
@@ -129,6 +145,12 @@ static void write_text(FILE *fp, session *s, const info_data *d)
             fprintf(fp, " %llu", (unsigned long long)d->c_tids[i]);
         fprintf(fp, "%s\n", d->n_c_tids > 8 ? " ..." : "");
     }
+    if (d->n_extra_tids > 0) {
+        fprintf(fp, "  extra m      %zu (C threads on an m borrowed for a callback or signal): tid", d->n_extra_tids);
+        for (size_t i = 0; i < d->n_extra_tids && i < 8; i++)
+            fprintf(fp, " %llu", (unsigned long long)d->extra_tids[i]);
+        fprintf(fp, "%s\n", d->n_extra_tids > 8 ? " ..." : "");
+    }
     if (d->cgo)
         fprintf(fp, "cgo:          yes (runtime/cgo linked): C-heap (malloc) memory is not in the graph\n");
     fprintf(fp, "Goroutines:   %lld (as runtime.NumGoroutine counts)\n", (long long)d->goroutines);
@@ -176,12 +198,14 @@ int cmd_info(int argc, char **argv)
     session_warn_partial(&s);
     free(d.gs);
     free(d.c_tids);
+    free(d.extra_tids);
     session_close(&s);
     return GHF_EXIT_OK;
 fail:
     outfile_abort(&of);
     free(d.gs);
     free(d.c_tids);
+    free(d.extra_tids);
     session_close(&s);
     return cli_report(&err);
 }

@@ -482,12 +482,15 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err)
+/* procid of every m on runtime.allm; only the extra ms (m.isextra) when
+ * `extra_only`. */
+static bool m_thread_ids(const go_runtime *rt, bool extra_only, uint64_t **out, size_t *n, ghf_err *err)
 {
     *out = NULL;
     *n = 0;
     rt_field procid = rt_field_lookup(rt->dw, "runtime.m", "procid");
     rt_field alllink = rt_field_lookup(rt->dw, "runtime.m", "alllink");
+    rt_field isextra = rt_field_lookup(rt->dw, "runtime.m", "isextra");
     uint64_t allm, mp;
     if (!global_addr(rt, "runtime.allm", &allm, err))
         return false;
@@ -500,7 +503,10 @@ bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err
         uint64_t id;
         if (!rt_read_field(rt, mp, procid, &id))
             break;
-        if (id != 0) {
+        uint64_t extra = 0;
+        if (extra_only && !rt_read_field(rt, mp, isextra, &extra))
+            extra = 0;
+        if (id != 0 && (!extra_only || extra != 0)) {
             if (k == cap) {
                 size_t ncap = cap ? cap * 2 : 16;
                 uint64_t *nids = ghf_xrealloc(ids, ncap, sizeof *ids, err);
@@ -521,6 +527,20 @@ bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err
     *out = ids;
     *n = k;
     return true;
+}
+
+bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err)
+{
+    return m_thread_ids(rt, false, out, n, err);
+}
+
+bool rt_extra_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (rt_field_lookup(rt->dw, "runtime.m", "isextra").size == 0)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "this Go version's m has no isextra field");
+    return m_thread_ids(rt, true, out, n, err);
 }
 
 bool rt_thread_known(const uint64_t *ids, size_t n, uint64_t tid)

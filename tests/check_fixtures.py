@@ -412,9 +412,15 @@ def check_traceback(c, label, path, truth, fx):
     """The runtime's own GOTRACEBACK=crash dump (kernel flavour) confirms the
     goroutines and where each stack root's variable lives."""
     text = open(path, errors="replace").read()
-    blocks = re.split(r"^goroutine \d+", text, flags=re.M)[1:]
-    stacks = []  # main.* frames of each goroutine, innermost first
-    for b in blocks:
+    parts = re.split(r"^goroutine (\d+)", text, flags=re.M)
+    blocks = list(zip(parts[1::2], parts[2::2]))
+    stacks, seen = [], set()  # main.* frames of each goroutine, innermost first
+    for goid, b in blocks:
+        # A goroutine is printed twice when the signal's thread runs it (its
+        # m's section, then the list of all goroutines): count it once.
+        if goid in seen:
+            continue
+        seen.add(goid)
         frames = re.findall(r"^(main\.[\w.]+)\(", b, flags=re.M)
         if frames:
             stacks.append(frames)

@@ -191,7 +191,10 @@ def check_info(c, ghf, label, core, exe, truth, minor):
     c.check(f"{label}: info says cgo and that the C heap is not in the graph",
             re.search(r"^cgo: +yes .*C-heap \(malloc\) memory is not in the graph$", out, re.M) is not None,
             out[:400])
-    c.check(f"{label}: info: 2 goroutines in syscall (inside C)", re.search(r"^  syscall +2$", out, re.M) is not None,
+    # the two holders; a C thread that took SIGABRT runs the handler on an
+    # extra m whose g is in syscall too
+    m = re.search(r"^  syscall +(\d+)$", out, re.M)
+    c.check(f"{label}: info: the 2 holders are in syscall (inside C)", m is not None and int(m.group(1)) >= 2,
             out[:400])
 
 

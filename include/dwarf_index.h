@@ -94,10 +94,23 @@ typedef struct dwx_func {
 bool dwx_open(const char *exe_path, dwx **out, ghf_err *err);
 void dwx_close(dwx *d);
 
-/* Highest DWARF version among the units (4 up to Go 1.24, 5 after). */
+/* Only the Go compiler's compile units (DW_AT_producer "Go cmd/compile ...")
+ * are indexed. Units of other producers (the C of a cgo program: gcc's DWARF 5
+ * or 4, clang's) are not: nothing in them is used. Damage inside such a unit
+ * (a bad form, a damaged abbreviation) skips it with a warning; damage inside
+ * a Go unit is an error. */
+
+/* Highest DWARF version among the Go units (4 up to Go 1.24, 5 after). */
 unsigned dwx_dwarf_version(const dwx *d);
-/* DW_AT_producer of the first unit, e.g. "Go cmd/compile go1.27.3; regabi"; "" if none. */
+/* DW_AT_producer of the first Go unit, e.g. "Go cmd/compile go1.27.3; regabi"; "" if none. */
 const char *dwx_producer(const dwx *d);
+/* Compile units of other producers (C, assembly), skipped: > 0 for a program
+ * that links its own C code (cgo with external linking). */
+unsigned dwx_other_units(const dwx *d);
+/* Warnings (one line each, no "goheapflame: warning:" prefix) about damaged
+ * units that were skipped. */
+size_t dwx_warning_count(const dwx *d);
+const char *dwx_warning(const dwx *d, size_t i);
 
 size_t dwx_type_count(const dwx *d);                  /* ids are 1 .. count */
 /* When a name has several DIEs (a named struct is both a DW_TAG_structure_type

@@ -102,4 +102,18 @@ const char *rt_status_name(uint32_t status);
 /* runtime.waitReasonStrings[w], or "" */
 bool rt_wait_reason(const go_runtime *rt, uint8_t w, char *buf, size_t cap);
 
+/* runtime.iscgo: the program links runtime/cgo (its own C code, or cgo
+ * through the standard library). Its C heap (malloc) is outside Go's. */
+bool rt_is_cgo(const go_runtime *rt);
+/* The kernel thread ids (m.procid) of every m on runtime.allm, sorted: the
+ * threads the runtime knows. A core's other threads are C threads (a cgo
+ * program's pthreads) with no m. Caller frees *out. */
+bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err);
+/* The same for the extra ms only (m.isextra, Go 1.21+; fails before): the
+ * ms a C thread borrows to call into Go or to run a signal handler (as when
+ * SIGABRT lands on it). Those threads too were made by C. */
+bool rt_extra_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err);
+/* Is tid in ids (as rt_thread_ids returns them)? */
+bool rt_thread_known(const uint64_t *ids, size_t n, uint64_t tid);
+
 #endif

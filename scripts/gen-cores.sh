@@ -12,6 +12,11 @@
 # Plus, for the newest supported Go, a gcore core of a live process in
 #   DIR/go1.NN-gcore/<fixture>/...   (holes dug with fallocate --dig-holes).
 #
+# A fixture with a `variants` file (tests/fixtures/cgo/variants) is built once
+# per [NAME] section there, with CGO_ENABLED=1 and that section's VAR=VALUE
+# lines (CC=clang, CGO_CFLAGS=...), into DIR/go1.NN/NAME (kernel core) and
+# DIR/go1.NN-gcore/NAME (gcore) for every version.
+#
 # DIR defaults to $GHF_FIXTURES, else ~/.cache/goheapflame/fixtures.
 # A version × fixture is skipped when its stamp (hash of the fixture sources,
 # this script and `go version`) is unchanged. Toolchains are looked up at
@@ -194,6 +199,7 @@ gen_version() {
   # Which fixture × flavour cores are stale?
   local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
+    [ ! -f "$SRC/$f/variants" ] || continue # built by gen_variants
     for flavour in "${flavours[@]}"; do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
@@ -242,11 +248,75 @@ gen_version() {
   done
 }
 
+# variant_names FIXTURE: the [NAME] sections of its variants file.
+variant_names() { sed -n 's/^\[\([A-Za-z0-9_.-]*\)\][[:space:]]*$/\1/p' "$SRC/$1/variants"; }
+# variant_env FIXTURE NAME: the VAR=VALUE lines of section NAME, one a line.
+variant_env() {
+  awk -v want="[$2]" '/^\[/ { on = ($0 == want); next } on && /^[A-Za-z_][A-Za-z0-9_]*=/' "$SRC/$1/variants"
+}
+
+# gen_variants MINOR: the fixtures with a variants file, each variant built
+# on its own with cgo; a kernel (or gcore-as-main) core and a gcore core of
+# each, for every version. Appends to the version's status file.
+gen_variants() {
+  local minor=$1 gobin=/usr/lib/go-1.$1/bin/go gover f v flavour dir stamp ok t0
+  local status=$out/.logs/go1.$1.status bin=$out/.build/go1.$1-variants
+  gover=$("$gobin" version) || return 1
+  local flavours=(kernel gcore)
+  [ $kernel_ok = 1 ] || flavours=(gcore-as-main gcore)
+  for f in "${want_fx[@]}"; do
+    [ -f "$SRC/$f/variants" ] || continue
+    local vhash
+    vhash=$(sha256sum "$SRC/$f/variants" | cut -d' ' -f1)
+    for v in $(variant_names "$f"); do
+      local envs=() todo=()
+      mapfile -t envs < <(variant_env "$f" "$v")
+      for flavour in "${flavours[@]}"; do
+        dir=$(fx_dir "$minor" "$v" "$flavour")
+        stamp="fx=${fx_hash[$f]} variants=$vhash script=$script_hash go=$gover flavour=$flavour"
+        if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
+           [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ]; then
+          echo "${dir#$out/} cached" >> "$status"
+        else
+          todo+=("$flavour")
+        fi
+      done
+      [ ${#todo[@]} -gt 0 ] || continue
+      echo "== go1.$minor: build $f as $v (CGO_ENABLED=1 ${envs[*]})" >&2
+      rm -rf "$bin"; mkdir -p "$bin"
+      if ! (cd "$SRC" && env GOTOOLCHAIN=local GOCACHE="$out/.gocache/go1.$minor" GOFLAGS=-mod=mod \
+              GOPROXY=off GOENV=off CGO_ENABLED=1 GOOS=linux GOARCH=amd64 GOWORK=off "${envs[@]}" \
+              "$gobin" build -o "$bin/exe" "./$f") >&2; then
+        echo "go1.$minor/$v FAIL go build (log: .logs/go1.$minor.log)" >> "$status"; continue
+      fi
+      for flavour in "${todo[@]}"; do
+        dir=$(fx_dir "$minor" "$v" "$flavour")
+        stamp="fx=${fx_hash[$f]} variants=$vhash script=$script_hash go=$gover flavour=$flavour"
+        rm -rf "$dir"; mkdir -p "$dir"
+        cp "$bin/exe" "$dir/exe"
+        printf '%s\n' "${envs[@]}" > "$dir/build-env"
+        echo "== ${dir#$out/}: run + core ($flavour)" >&2
+        t0=$SECONDS ok=0
+        case $flavour in
+          kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+          gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
+        esac
+        if [ $ok = 1 ]; then
+          echo "$stamp" > "$dir/stamp"
+          echo "${dir#$out/} made $flavour core in $((SECONDS - t0))s" >> "$status"
+        else
+          echo "${dir#$out/} FAIL $flavour core (log: .logs/go1.$minor.log)" >> "$status"
+        fi
+      done
+    done
+  done
+}
+
 start=$(date +%s)
 pids=()
 for v in "${versions[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-  gen_version "$v" > "$out/.logs/go1.$v.log" 2>&1 &
+  { gen_version "$v"; gen_variants "$v"; } > "$out/.logs/go1.$v.log" 2>&1 &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || true; done

@@ -12,8 +12,9 @@ static void info_usage(FILE *fp)
     fprintf(fp,
         "Usage: goheapflame info [OPTIONS] CORE EXE\n"
         "\n"
-        "Summarise a Go core: Go version, threads, goroutines by status, heap spans,\n"
-        "objects and bytes in use.\n"
+        "Summarise a Go core: Go version, threads (and the C threads the runtime does\n"
+        "not know, in a cgo program), whether it uses cgo (its C heap is not in the\n"
+        "graph), goroutines by status, heap spans, objects and bytes in use.\n"
         "\n"
         "Options:\n"
         "  --json          one JSON object instead of text\n"
@@ -28,7 +29,46 @@ typedef struct info_data {
     int64_t goroutines;
     rt_goroutine *gs;
     size_t ngs;
+    /* cgo: threads without an m (C pthreads), whether runtime/cgo is linked */
+    uint64_t *c_tids, *extra_tids;
+    size_t n_c_tids, n_extra_tids;
+    bool have_thread_ids, have_extra_ids, cgo;
 } info_data;
+
+/* The core's threads the runtime has no m for: C threads of a cgo program. */
+static bool find_c_threads(session *s, info_data *d, ghf_err *err)
+{
+    uint64_t *known;
+    size_t nknown;
+    ghf_err ignored = {0};
+    d->cgo = rt_is_cgo(s->rt);
+    if (!rt_thread_ids(s->rt, &known, &nknown, &ignored))
+        return true; /* no m list: no split of the threads */
+    d->have_thread_ids = true;
+    size_t n = core_thread_count(s->core);
+    d->c_tids = ghf_xcalloc(n ? n : 1, sizeof *d->c_tids, err);
+    if (d->c_tids == NULL) {
+        free(known);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t tid = core_threads(s->core)[i].tid;
+        if (!rt_thread_known(known, nknown, tid))
+            d->c_tids[d->n_c_tids++] = tid;
+    }
+    free(known);
+    /* C threads on a borrowed (extra) m: a cgo callback, or a signal handler */
+    d->have_extra_ids = rt_extra_thread_ids(s->rt, &d->extra_tids, &d->n_extra_tids, &ignored);
+    size_t k = 0; /* an idle extra m may keep the id of a thread gone since */
+    for (size_t j = 0; j < d->n_extra_tids; j++)
+        for (size_t i = 0; i < n; i++)
+            if (core_threads(s->core)[i].tid == d->extra_tids[j]) {
+                d->extra_tids[k++] = d->extra_tids[j];
+                break;
+            }
+    d->n_extra_tids = k;
+    return true;
+}
 
 static const char *top_function(const session *s, const rt_goroutine *g)
 {
@@ -45,6 +85,19 @@ static void write_json(FILE *fp, session *s, const info_data *d)
     json_write_string(fp, s->rt->version);
     fprintf(fp, ",\"arch\":\"amd64\",\"pie_bias\":%llu,\"threads\":%zu,\"goroutines\":%lld",
             (unsigned long long)s->rt->bias, core_thread_count(s->core), (long long)d->goroutines);
+    fprintf(fp, ",\"cgo\":%s", d->cgo ? "true" : "false");
+    if (d->have_thread_ids) {
+        fprintf(fp, ",\"threads_without_m\":[");
+        for (size_t i = 0; i < d->n_c_tids; i++)
+            fprintf(fp, "%s%llu", i ? "," : "", (unsigned long long)d->c_tids[i]);
+        fputc(']', fp);
+    }
+    if (d->have_extra_ids) {
+        fprintf(fp, ",\"threads_extra_m\":[");
+        for (size_t i = 0; i < d->n_extra_tids; i++)
+            fprintf(fp, "%s%llu", i ? "," : "", (unsigned long long)d->extra_tids[i]);
+        fputc(']', fp);
+    }
     if (h) {
         fprintf(fp, ",\"heap_spans_in_use\":%u,\"heap_inuse_bytes\":%llu,\"heap_objects\":%u,"
                     "\"heap_alloc_bytes\":%llu",
@@ -86,6 +139,20 @@ static void write_text(FILE *fp, session *s, const info_data *d)
     fprintf(fp, "Go version:   %s (amd64)\n", s->rt->version);
     fprintf(fp, "PIE bias:     0x%llx\n", (unsigned long long)s->rt->bias);
     fprintf(fp, "Threads:      %zu\n", core_thread_count(s->core));
+    if (d->n_c_tids > 0) {
+        fprintf(fp, "  without m    %zu (C threads the Go runtime does not know; not roots): tid", d->n_c_tids);
+        for (size_t i = 0; i < d->n_c_tids && i < 8; i++)
+            fprintf(fp, " %llu", (unsigned long long)d->c_tids[i]);
+        fprintf(fp, "%s\n", d->n_c_tids > 8 ? " ..." : "");
+    }
+    if (d->n_extra_tids > 0) {
+        fprintf(fp, "  extra m      %zu (C threads on an m borrowed for a callback or signal): tid", d->n_extra_tids);
+        for (size_t i = 0; i < d->n_extra_tids && i < 8; i++)
+            fprintf(fp, " %llu", (unsigned long long)d->extra_tids[i]);
+        fprintf(fp, "%s\n", d->n_extra_tids > 8 ? " ..." : "");
+    }
+    if (d->cgo)
+        fprintf(fp, "cgo:          yes (runtime/cgo linked): C-heap (malloc) memory is not in the graph\n");
     fprintf(fp, "Goroutines:   %lld (as runtime.NumGoroutine counts)\n", (long long)d->goroutines);
     size_t by_status[16] = {0};
     for (size_t i = 0; i < d->ngs; i++)
@@ -119,7 +186,8 @@ int cmd_info(int argc, char **argv)
     if (!session_open(&s, a.core, a.exe, &so, &err))
         return cli_report(&err);
     if ((!a.no_heap && !session_load_heap(&s, &err)) || !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
-        !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !outfile_open(&of, a.output, &err))
+        !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !find_c_threads(&s, &d, &err) ||
+        !outfile_open(&of, a.output, &err))
         goto fail;
     if (a.json)
         write_json(of.fp, &s, &d);
@@ -129,11 +197,15 @@ int cmd_info(int argc, char **argv)
         goto fail;
     session_warn_partial(&s);
     free(d.gs);
+    free(d.c_tids);
+    free(d.extra_tids);
     session_close(&s);
     return GHF_EXIT_OK;
 fail:
     outfile_abort(&of);
     free(d.gs);
+    free(d.c_tids);
+    free(d.extra_tids);
     session_close(&s);
     return cli_report(&err);
 }

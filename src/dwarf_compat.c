@@ -53,10 +53,14 @@ typedef struct raw_sect {
 
 struct dwc {
     int fd;
+    const char *path;
     Dwarf_Debug dbg;
     Elf *elf;                    /* owns the raw sections' bytes */
     raw_sect sec_loc, sec_loclists, sec_addr; /* .debug_loc (v4), .debug_loclists, .debug_addr (v5) */
+    raw_sect sec_info;           /* .debug_info: read only past a unit libdwarf cannot open */
     uint16_t cu_version;
+    uint64_t cu_abbrev_off, unit_off, next_unit_off; /* of the unit being walked */
+    bool visit_failed;           /* the walk stopped in the visitor, not in the DWARF */
     uint64_t cu_lowpc, cu_addr_base, cu_loclists_base; /* of the unit being walked */
     VEC(dwc_loc_entry) loc;   /* scratch for the DIE being visited */
     VEC(dwc_op) ops;
@@ -66,47 +70,54 @@ struct dwc {
 static bool dw_fail(dwc *c, Dwarf_Error e, const char *what, uint64_t off, ghf_err *err)
 {
     const char *msg = e ? dwarf_errmsg(e) : "unknown error";
-    ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: %s at .debug_info offset 0x%llx: %s",
-             what, (unsigned long long)off, msg ? msg : "?");
+    if (msg == NULL)
+        msg = "?";
+    int len = (int)strlen(msg); /* libdwarf's messages end in ". " */
+    while (len > 0 && (msg[len - 1] == ' ' || msg[len - 1] == '.'))
+        len--;
+    ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: %s at .debug_info offset 0x%llx: %.*s",
+             what, (unsigned long long)off, len, msg);
     if (e)
         dwarf_dealloc_error(c->dbg, e);
     return false;
 }
 
-/* The sections location lists need, decompressed if SHF_COMPRESSED. */
-static bool load_raw_sections(dwc *c, const char *path, ghf_err *err)
+/* Section `want`, decompressed if SHF_COMPRESSED; left empty if absent. */
+static bool load_section(dwc *c, const char *want, raw_sect *r, ghf_err *err)
 {
-    if (elf_version(EV_CURRENT) == EV_NONE)
-        return ghf_fail(err, GHF_EXIT_INTERNAL, "libelf: %s", elf_errmsg(-1));
-    c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
     size_t shstrndx;
-    if (c->elf == NULL || elf_kind(c->elf) != ELF_K_ELF || elf_getshdrstrndx(c->elf, &shstrndx) != 0)
-        return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read ELF sections: %s", path, elf_errmsg(-1));
+    if (elf_getshdrstrndx(c->elf, &shstrndx) != 0)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read ELF sections: %s", c->path, elf_errmsg(-1));
     for (Elf_Scn *s = NULL; (s = elf_nextscn(c->elf, s)) != NULL;) {
         GElf_Shdr sh;
         if (gelf_getshdr(s, &sh) == NULL || sh.sh_type == SHT_NOBITS)
             continue;
         const char *name = elf_strptr(c->elf, shstrndx, sh.sh_name);
-        raw_sect *r = NULL;
-        if (name == NULL)
-            continue;
-        if (strcmp(name, ".debug_loc") == 0)
-            r = &c->sec_loc;
-        else if (strcmp(name, ".debug_loclists") == 0)
-            r = &c->sec_loclists;
-        else if (strcmp(name, ".debug_addr") == 0)
-            r = &c->sec_addr;
-        if (r == NULL)
+        if (name == NULL || strcmp(name, want) != 0)
             continue;
         if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(s, 0, 0) < 0)
-            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot decompress %s: %s", path, name, elf_errmsg(-1));
+            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot decompress %s: %s", c->path, name, elf_errmsg(-1));
         Elf_Data *d = elf_getdata(s, NULL);
         if (d == NULL || (d->d_size > 0 && d->d_buf == NULL))
-            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read %s: %s", path, name, elf_errmsg(-1));
+            return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read %s: %s", c->path, name, elf_errmsg(-1));
         r->p = d->d_buf;
         r->n = d->d_size;
+        return true;
     }
     return true;
+}
+
+/* The sections location lists need (.debug_info only if a unit is damaged). */
+static bool load_raw_sections(dwc *c, const char *path, ghf_err *err)
+{
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "libelf: %s", elf_errmsg(-1));
+    c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
+    if (c->elf == NULL || elf_kind(c->elf) != ELF_K_ELF)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s: cannot read ELF sections: %s", path, elf_errmsg(-1));
+    return load_section(c, ".debug_loc", &c->sec_loc, err) &&
+           load_section(c, ".debug_loclists", &c->sec_loclists, err) &&
+           load_section(c, ".debug_addr", &c->sec_addr, err);
 }
 
 bool dwc_open(const char *path, dwc **out, ghf_err *err)
@@ -115,6 +126,7 @@ bool dwc_open(const char *path, dwc **out, ghf_err *err)
     dwc *c = ghf_xcalloc(1, sizeof *c, err);
     if (c == NULL)
         return false;
+    c->path = path;
     c->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (c->fd < 0) {
         free(c);
@@ -472,8 +484,39 @@ static bool decode_location(dwc *c, Dwarf_Attribute a, Dwarf_Half form, dwc_die 
 
 /* ---- one DIE ------------------------------------------------------------ */
 
-static bool ref_attr(dwc *c, Dwarf_Attribute a, uint64_t off, uint64_t *out, ghf_err *err)
+/* Form classes (DWARF 5 section 7.5.5). An attribute in a form outside the
+ * class this module reads it as (a C VLA's DW_AT_upper_bound as a reference
+ * or an expression, a 128-bit DW_AT_const_value) has no value here: it is
+ * skipped, never an error. */
+static bool is_addr_form(Dwarf_Half f)
 {
+    return f == DW_FORM_addr || f == DW_FORM_addrx || f == DW_FORM_GNU_addr_index ||
+           (f >= DW_FORM_addrx1 && f <= DW_FORM_addrx4);
+}
+
+static bool is_const_form(Dwarf_Half f)
+{
+    return f == DW_FORM_data1 || f == DW_FORM_data2 || f == DW_FORM_data4 || f == DW_FORM_data8 ||
+           f == DW_FORM_sdata || f == DW_FORM_udata || f == DW_FORM_implicit_const;
+}
+
+static bool is_ref_form(Dwarf_Half f)
+{
+    return (f >= DW_FORM_ref1 && f <= DW_FORM_ref_udata) || f == DW_FORM_ref_addr ||
+           f == DW_FORM_ref_sup4 || f == DW_FORM_ref_sup8 || f == DW_FORM_GNU_ref_alt;
+}
+
+static bool is_string_form(Dwarf_Half f)
+{
+    return f == DW_FORM_string || f == DW_FORM_strp || f == DW_FORM_line_strp || f == DW_FORM_strx ||
+           (f >= DW_FORM_strx1 && f <= DW_FORM_strx4) || f == DW_FORM_GNU_str_index ||
+           f == DW_FORM_strp_sup || f == DW_FORM_GNU_strp_alt;
+}
+
+static bool ref_attr(dwc *c, Dwarf_Attribute a, Dwarf_Half form, uint64_t off, uint64_t *out, ghf_err *err)
+{
+    if (!is_ref_form(form))
+        return true; /* DW_FORM_ref_sig8 (type units) and the like: not indexed */
     Dwarf_Off o = 0;
     Dwarf_Error e = NULL;
     if (dwarf_global_formref(a, &o, &e) != DW_DLV_OK)
@@ -482,47 +525,96 @@ static bool ref_attr(dwc *c, Dwarf_Attribute a, uint64_t off, uint64_t *out, ghf
     return true;
 }
 
-static bool udata_attr(dwc *c, Dwarf_Attribute a, uint64_t off, uint64_t *out, ghf_err *err)
+/* The value of DW_FORM_implicit_const, which lives in the abbreviation, not
+ * in .debug_info: from the DIE's abbreviation entry for attribute `at`. */
+static bool implicit_const(dwc *c, Dwarf_Die die, Dwarf_Half at, uint64_t off, int64_t *out, ghf_err *err)
 {
-    Dwarf_Unsigned v = 0;
+    Dwarf_Off abbrev_off = 0;
+    Dwarf_Unsigned count = 0, len = 0, nattr = 0;
+    Dwarf_Abbrev ab = NULL;
     Dwarf_Error e = NULL;
-    if (dwarf_formudata(a, &v, &e) != DW_DLV_OK)
-        return dw_fail(c, e, "constant", off, err);
+    if (dwarf_die_abbrev_global_offset(die, &abbrev_off, &count, &e) != DW_DLV_OK ||
+        dwarf_get_abbrev(c->dbg, abbrev_off, &ab, &len, &nattr, &e) != DW_DLV_OK)
+        return dw_fail(c, e, "abbreviation of an implicit constant", off, err);
+    bool found = false;
+    for (Dwarf_Unsigned i = 0; i < nattr && !found; i++) {
+        Dwarf_Unsigned attr = 0, form = 0;
+        Dwarf_Signed value = 0;
+        Dwarf_Off entry_off = 0;
+        if (dwarf_get_abbrev_entry_b(ab, i, 1, &attr, &form, &value, &entry_off, &e) != DW_DLV_OK) {
+            dwarf_dealloc(c->dbg, ab, DW_DLA_ABBREV);
+            return dw_fail(c, e, "abbreviation entry", off, err);
+        }
+        if (attr == at && form == DW_FORM_implicit_const) {
+            *out = value;
+            found = true;
+        }
+    }
+    dwarf_dealloc(c->dbg, ab, DW_DLA_ABBREV);
+    if (!found)
+        return ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: implicit constant missing from its abbreviation "
+                        "at .debug_info offset 0x%llx", (unsigned long long)off);
+    return true;
+}
+
+/* A constant-class attribute, read by its form: dwarf_formudata for data1..8
+ * and udata (zero-extended, as gcc writes unsigned bounds such as 199 in one
+ * byte), dwarf_formsdata for sdata, the abbreviation for implicit_const (both
+ * signed). *has is false for any other form (data16 included: no 64-bit
+ * value). `is_signed` only documents what the caller stores. */
+static bool const_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form, bool is_signed,
+                       uint64_t off, uint64_t *out, bool *has, ghf_err *err)
+{
+    Dwarf_Error e = NULL;
+    *has = false;
+    if (!is_const_form(form))
+        return true;
+    if (form == DW_FORM_implicit_const) {
+        int64_t v = 0;
+        if (!implicit_const(c, die, at, off, &v, err))
+            return false;
+        *out = (uint64_t)v;
+    } else if (form == DW_FORM_sdata) {
+        Dwarf_Signed v = 0;
+        if (dwarf_formsdata(a, &v, &e) != DW_DLV_OK)
+            return dw_fail(c, e, "constant", off, err);
+        *out = (uint64_t)v;
+    } else {
+        Dwarf_Unsigned v = 0;
+        if (dwarf_formudata(a, &v, &e) != DW_DLV_OK)
+            return dw_fail(c, e, "constant", off, err);
+        *out = v;
+    }
+    *has = true;
+    return true;
+}
+
+/* An address (DW_FORM_addr, addrx*: dwarf_formaddr) or, for DW_AT_high_pc,
+ * a constant offset from low_pc. */
+static bool addr_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, Dwarf_Half at, Dwarf_Half form, uint64_t off,
+                      uint64_t *out, bool *has, ghf_err *err)
+{
+    if (!is_addr_form(form))
+        return const_attr(c, die, a, at, form, false, off, out, has, err);
+    Dwarf_Addr v = 0;
+    Dwarf_Error e = NULL;
+    if (dwarf_formaddr(a, &v, &e) != DW_DLV_OK)
+        return dw_fail(c, e, "address", off, err);
     *out = v;
+    *has = true;
     return true;
 }
 
-static bool sdata_attr(dwc *c, Dwarf_Attribute a, uint64_t off, int64_t *out, ghf_err *err)
+static bool string_attr(dwc *c, Dwarf_Attribute a, Dwarf_Half form, uint64_t off, const char **out, ghf_err *err)
 {
-    Dwarf_Signed v = 0;
+    if (!is_string_form(form))
+        return true;
+    char *s = NULL;
     Dwarf_Error e = NULL;
-    if (dwarf_formsdata(a, &v, &e) == DW_DLV_OK) {
-        *out = v;
-        return true;
-    }
-    if (e)
-        dwarf_dealloc_error(c->dbg, e);
-    e = NULL;
-    uint64_t u;
-    if (!udata_attr(c, a, off, &u, err))
-        return false;
-    *out = (int64_t)u;
+    if (dwarf_formstring(a, &s, &e) != DW_DLV_OK)
+        return dw_fail(c, e, "string", off, err);
+    *out = s;
     return true;
-}
-
-static bool addr_attr(dwc *c, Dwarf_Attribute a, Dwarf_Half form, uint64_t off, uint64_t *out,
-                      ghf_err *err)
-{
-    if (form == DW_FORM_addr || form == DW_FORM_addrx || form == DW_FORM_GNU_addr_index ||
-        (form >= DW_FORM_addrx1 && form <= DW_FORM_addrx4)) {
-        Dwarf_Addr v = 0;
-        Dwarf_Error e = NULL;
-        if (dwarf_formaddr(a, &v, &e) != DW_DLV_OK)
-            return dw_fail(c, e, "address", off, err);
-        *out = v;
-        return true;
-    }
-    return udata_attr(c, a, off, out, err);
 }
 
 static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool *high_is_offset,
@@ -535,54 +627,40 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
     if (dwarf_whatform(a, &form, &e) != DW_DLV_OK)
         return dw_fail(c, e, "attribute form", d->off, err);
     uint64_t u;
+    bool has = false;
     switch (at) {
     case DW_AT_name:
-    case DW_AT_producer: {
-        char *s = NULL;
-        if (dwarf_formstring(a, &s, &e) != DW_DLV_OK)
-            return dw_fail(c, e, "string", d->off, err);
-        if (at == DW_AT_name)
-            d->name = s;
-        else
-            d->producer = s;
-        return true;
-    }
+        return string_attr(c, a, form, d->off, &d->name, err);
+    case DW_AT_producer:
+        return string_attr(c, a, form, d->off, &d->producer, err);
     case DW_AT_type:
-        return ref_attr(c, a, d->off, &d->type_off, err);
+        return ref_attr(c, a, form, d->off, &d->type_off, err);
     case DW_AT_abstract_origin:
-        return ref_attr(c, a, d->off, &d->origin_off, err);
+        return ref_attr(c, a, form, d->off, &d->origin_off, err);
     case 0x2901: /* DW_AT_go_key */
-        return ref_attr(c, a, d->off, &d->go_key_off, err);
+        return ref_attr(c, a, form, d->off, &d->go_key_off, err);
     case 0x2902: /* DW_AT_go_elem */
-        return ref_attr(c, a, d->off, &d->go_elem_off, err);
+        return ref_attr(c, a, form, d->off, &d->go_elem_off, err);
     case DW_AT_byte_size:
-        d->has_byte_size = true;
-        return udata_attr(c, a, d->off, &d->byte_size, err);
+        return const_attr(c, die, a, at, form, false, d->off, &d->byte_size, &d->has_byte_size, err);
     case DW_AT_data_member_location:
-        if (is_block_form(form))
-            return true; /* Go always uses a constant; anything else is not ours */
-        d->has_member_off = true;
-        return udata_attr(c, a, d->off, &d->member_off, err);
+        /* Go always uses a constant; an expression (C++ virtual bases) is not ours */
+        return const_attr(c, die, a, at, form, false, d->off, &d->member_off, &d->has_member_off, err);
     case DW_AT_count:
-        d->has_count = true;
-        return udata_attr(c, a, d->off, &d->count, err);
+        return const_attr(c, die, a, at, form, false, d->off, &d->count, &d->has_count, err);
     case DW_AT_upper_bound:
-        *has_ub = true;
-        return sdata_attr(c, a, d->off, upper_bound, err);
+        return const_attr(c, die, a, at, form, true, d->off, (uint64_t *)upper_bound, has_ub, err);
     case DW_AT_low_pc:
-        d->has_pc = true;
-        return addr_attr(c, a, form, d->off, &d->lowpc, err);
+        return addr_attr(c, die, a, at, form, d->off, &d->lowpc, &d->has_pc, err);
     case DW_AT_high_pc:
-        *high_is_offset = !(form == DW_FORM_addr || form == DW_FORM_addrx ||
-                            (form >= DW_FORM_addrx1 && form <= DW_FORM_addrx4));
-        return addr_attr(c, a, form, d->off, &d->highpc, err);
+        *high_is_offset = !is_addr_form(form);
+        return addr_attr(c, die, a, at, form, d->off, &d->highpc, &has, err);
     case DW_AT_const_value:
-        d->has_const = true;
-        return sdata_attr(c, a, d->off, &d->const_value, err);
+        return const_attr(c, die, a, at, form, true, d->off, (uint64_t *)&d->const_value, &d->has_const, err);
     case 0x2900: /* DW_AT_go_kind */
-        if (!udata_attr(c, a, d->off, &u, err))
+        if (!const_attr(c, die, a, at, form, false, d->off, &u, &has, err))
             return false;
-        d->go_kind = (uint32_t)u;
+        d->go_kind = has ? (uint32_t)u : 0;
         return true;
     case 0x2903: /* DW_AT_go_embedded_field (DW_FORM_flag) */
         if (form == DW_FORM_flag || form == DW_FORM_flag_present) {
@@ -592,16 +670,14 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
             d->go_embedded = f != 0;
             return true;
         }
-        if (!udata_attr(c, a, d->off, &u, err))
+        if (!const_attr(c, die, a, at, form, false, d->off, &u, &has, err))
             return false;
-        d->go_embedded = u != 0;
+        d->go_embedded = has && u != 0;
         return true;
     case 0x2906: /* DW_AT_go_dict_index */
-        d->has_dict_index = true;
-        return udata_attr(c, a, d->off, &d->go_dict_index, err);
+        return const_attr(c, die, a, at, form, false, d->off, &d->go_dict_index, &d->has_dict_index, err);
     case 0x2904: /* DW_AT_go_runtime_type */
-        d->has_go_runtime_type = true;
-        return addr_attr(c, a, form, d->off, &d->go_runtime_type, err);
+        return addr_attr(c, die, a, at, form, d->off, &d->go_runtime_type, &d->has_go_runtime_type, err);
     case DW_AT_inline:
         d->is_abstract = true;
         return true;
@@ -634,6 +710,7 @@ static bool read_die(dwc *c, Dwarf_Die die, dwc_die *d, ghf_err *err)
     c->loc.n = 0;
     c->ops.n = 0;
     d->cu_version = c->cu_version;
+    d->cu_abbrev_off = c->cu_abbrev_off;
     Dwarf_Error e = NULL;
     Dwarf_Off off = 0;
     Dwarf_Half tag = 0;
@@ -704,6 +781,10 @@ static int next_cu(dwc *c, Dwarf_Die *cu, Dwarf_Error *e)
         r = dwarf_siblingof_b(c->dbg, NULL, 1, cu, e);
 #endif
     c->cu_version = ver;
+    c->cu_abbrev_off = abbrev;
+    c->unit_off = c->next_unit_off;
+    if (r == DW_DLV_OK)
+        c->next_unit_off = next;
     return r;
 }
 
@@ -725,8 +806,12 @@ static bool walk_unit(dwc *c, Dwarf_Die root, dwc_visit_fn visit, void *ctx, ghf
     dwc_die d;
     for (;;) {
         bool descend = true;
-        if (!read_die(c, cur, &d, err) || !visit(ctx, &d, depth, &descend, err))
+        if (!read_die(c, cur, &d, err))
             goto fail;
+        if (!visit(ctx, &d, depth, &descend, err)) {
+            c->visit_failed = true;
+            goto fail;
+        }
         if (descend && d.has_children && depth < DWC_MAX_DEPTH) {
             Dwarf_Die child = NULL;
             Dwarf_Error e = NULL;
@@ -769,7 +854,106 @@ fail:
     return false;
 }
 
-bool dwc_walk(dwc *c, dwc_visit_fn visit, void *ctx, ghf_err *err)
+/* Best effort, before the full read: the name and producer of a unit's root
+ * DIE, so that damage found later in the unit can be blamed on it. Each is
+ * looked up alone (gcc and clang put them first), and errors are ignored. */
+static void unit_strings(dwc *c, Dwarf_Die root, dwc_unit *u)
+{
+    static const Dwarf_Half which[2] = {DW_AT_producer, DW_AT_name};
+    for (int i = 0; i < 2; i++) {
+        Dwarf_Attribute a = NULL;
+        Dwarf_Error e = NULL;
+        Dwarf_Half form = 0;
+        char *str = NULL;
+        if (dwarf_attr(root, which[i], &a, &e) != DW_DLV_OK) {
+            if (e)
+                dwarf_dealloc_error(c->dbg, e);
+            continue;
+        }
+        if (dwarf_whatform(a, &form, &e) == DW_DLV_OK && is_string_form(form) &&
+            dwarf_formstring(a, &str, &e) == DW_DLV_OK) {
+            if (i == 0)
+                u->producer = str;
+            else
+                u->name = str;
+        }
+        if (e)
+            dwarf_dealloc_error(c->dbg, e);
+        dwarf_dealloc_attribute(a);
+    }
+}
+
+/* The header of the unit at `off` in the raw .debug_info (DWARF 2-5, 32- and
+ * 64-bit): where its root DIE and the next unit start, its abbreviation
+ * table. For the units libdwarf cannot reach. */
+static bool raw_unit(const raw_sect *s, uint64_t off, dwc_unit *u, uint64_t *next)
+{
+    const uint8_t *p = s->p + off, *end = s->p + s->n;
+    uint64_t len, v, type = 1;
+    unsigned offsz = 4;
+    if (off >= s->n || !read_fixed(&p, end, 4, false, &len))
+        return false;
+    if (len == 0xffffffff) {
+        offsz = 8;
+        if (!read_fixed(&p, end, 8, false, &len))
+            return false;
+    } else if (len >= 0xfffffff0) {
+        return false;
+    }
+    if (len > (uint64_t)(end - p) || len < 2)
+        return false;
+    *next = (uint64_t)(p - s->p) + len;
+    end = p + len;
+    if (!read_fixed(&p, end, 2, false, &v))
+        return false;
+    u->off = off;
+    u->version = (uint16_t)v;
+    if (v >= 5 && !(read_fixed(&p, end, 1, false, &type) && read_fixed(&p, end, 1, false, &v)))
+        return false;
+    if (!read_fixed(&p, end, offsz, false, &u->abbrev_off))
+        return false;
+    if (u->version < 5 && !read_fixed(&p, end, 1, false, &v))
+        return false;
+    if (u->version >= 5 && type != DW_UT_compile && type != DW_UT_partial)
+        p += type == DW_UT_type || type == DW_UT_split_type ? 8 + offsz : 8;
+    u->die_off = (uint64_t)(p - s->p);
+    return p <= end;
+}
+
+/* libdwarf could not open the unit at c->next_unit_off (an unknown form in
+ * its abbreviations, for one) and, as it builds its unit list in order,
+ * cannot open any unit after it either. Each is handed to `damaged`, the
+ * later ones as unreached, from the unit headers in the raw .debug_info. */
+static bool skip_rest(dwc *c, dwc_damage_fn damaged, void *ctx, const ghf_err *damage, ghf_err *err)
+{
+    *err = *damage;
+    if (damaged == NULL)
+        return false;
+    if (c->sec_info.p == NULL && !load_section(c, ".debug_info", &c->sec_info, err))
+        return false;
+    uint64_t first = c->next_unit_off, next;
+    for (uint64_t off = first; off < c->sec_info.n; off = next) {
+        dwc_unit u = {.unreached = off != first};
+        if (!raw_unit(&c->sec_info, off, &u, &next)) {
+            *err = (ghf_err){0};
+            return ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: bad unit header at .debug_info offset 0x%llx "
+                            "(after the unreadable unit at 0x%llx: %s)", (unsigned long long)off,
+                            (unsigned long long)first, damage->msg);
+        }
+        *err = (ghf_err){0};
+        if (!u.unreached)
+            *err = *damage;
+        else
+            ghf_fail(err, GHF_EXIT_INPUT, "corrupt DWARF: the unit at .debug_info offset 0x%llx cannot be read past "
+                     "the unreadable unit at 0x%llx", (unsigned long long)off, (unsigned long long)first);
+        if (!damaged(ctx, &u, err))
+            return false;
+    }
+    *err = (ghf_err){0};
+    return true;
+}
+
+bool dwc_walk(dwc *c, dwc_visit_fn visit, dwc_damage_fn damaged, void *ctx, ghf_err *err)
 {
     for (;;) {
         Dwarf_Die cu = NULL;
@@ -777,14 +961,29 @@ bool dwc_walk(dwc *c, dwc_visit_fn visit, void *ctx, ghf_err *err)
         int r = next_cu(c, &cu, &e);
         if (r == DW_DLV_NO_ENTRY)
             return true;
-        if (r != DW_DLV_OK)
-            return dw_fail(c, e, "unit header", 0, err);
+        if (r != DW_DLV_OK) {
+            ghf_err damage = {0};
+            dw_fail(c, e, "unit", c->next_unit_off, &damage);
+            return skip_rest(c, damaged, ctx, &damage, err);
+        }
         /* Defaults when the unit has no DW_AT_addr_base / DW_AT_loclists_base:
          * just past the section headers (DWARF 5, 32-bit format). */
         c->cu_lowpc = 0;
         c->cu_addr_base = 8;
         c->cu_loclists_base = 12;
-        if (!walk_unit(c, cu, visit, ctx, err))
+        c->visit_failed = false;
+        dwc_unit u = {.off = c->unit_off, .abbrev_off = c->cu_abbrev_off, .version = c->cu_version};
+        Dwarf_Off die_off = 0;
+        if (dwarf_dieoffset(cu, &die_off, &e) == DW_DLV_OK)
+            u.die_off = die_off;
+        else if (e)
+            dwarf_dealloc_error(c->dbg, e);
+        unit_strings(c, cu, &u);
+        if (walk_unit(c, cu, visit, ctx, err))
+            continue;
+        /* Damage inside the unit: the caller decides whether to go on. */
+        if (c->visit_failed || damaged == NULL || !damaged(ctx, &u, err))
             return false;
+        *err = (ghf_err){0};
     }
 }

@@ -41,6 +41,7 @@ typedef struct dwc_die {
     uint64_t off;              /* global .debug_info offset */
     uint32_t tag;              /* DW_TAG_* */
     uint16_t cu_version;       /* DWARF version of the enclosing unit */
+    uint64_t cu_abbrev_off;    /* .debug_abbrev offset of the enclosing unit's table */
     bool has_children;
     const char *name;          /* DW_AT_name, NULL if absent */
     const char *producer;      /* DW_AT_producer (compile units), NULL if absent */
@@ -72,12 +73,33 @@ typedef struct dwc_die {
 typedef bool (*dwc_visit_fn)(void *ctx, const dwc_die *die, unsigned depth,
                              bool *descend, ghf_err *err);
 
+/* A compile unit, for a report of damage inside it. */
+typedef struct dwc_unit {
+    uint64_t off;              /* .debug_info offset of its header */
+    uint64_t die_off;          /* of its root DIE */
+    uint64_t abbrev_off;       /* of its abbreviation table in .debug_abbrev */
+    uint16_t version;
+    const char *name, *producer; /* of its root DIE; NULL where unreadable */
+    bool unreached;            /* not opened: it lies after a unit libdwarf could not
+                                  open, and libdwarf cannot read past such a unit */
+} dwc_unit;
+
+/* Called when a unit's DWARF cannot be read (a bad form, a damaged
+ * abbreviation, a bad location list, ...; *err says what). Return true to
+ * skip the rest of the unit and walk on, false to stop the walk with *err. */
+typedef bool (*dwc_damage_fn)(void *ctx, const dwc_unit *u, ghf_err *err);
+
 /* Open the DWARF of an ELF file that is known to have .debug_info.
  * Compressed (SHF_COMPRESSED zlib) sections are decompressed by libdwarf. */
 bool dwc_open(const char *path, dwc **out, ghf_err *err);
 /* Walk all DIEs of all units of .debug_info. DIEs nested deeper than
- * DWC_MAX_DEPTH are skipped (Go nests at most a few levels). */
-bool dwc_walk(dwc *c, dwc_visit_fn visit, void *ctx, ghf_err *err);
+ * DWC_MAX_DEPTH are skipped (Go nests at most a few levels). Every form gcc
+ * and clang emit for DWARF 4 and 5 is read; an attribute of interest in a
+ * form outside the class read (a C VLA bound given by an expression, a
+ * 128-bit constant) is treated as absent. Damage inside a unit goes to
+ * `damaged` (NULL: every damage stops the walk); a failing visitor always
+ * stops it. */
+bool dwc_walk(dwc *c, dwc_visit_fn visit, dwc_damage_fn damaged, void *ctx, ghf_err *err);
 void dwc_close(dwc *c);
 
 enum { DWC_MAX_DEPTH = 64 };

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +94,15 @@ typedef struct origin { uint64_t off; const char *name; uint64_t type_off; } ori
 
 enum kind { K_OTHER, K_CU, K_TYPE, K_FUNC, K_BLOCK, K_INLINED, K_ABSTRACT };
 
+/* A unit whose root DIE could not be read far enough to tell who produced it:
+ * judged once every unit has been seen (see unit_damaged). */
+typedef struct unknown_unit {
+    uint64_t abbrev_off, off;
+    const char *name;
+    bool unreached;
+    ghf_err damage;
+} unknown_unit;
+
 struct dwx {
     VEC(dwx_type) types;          /* [0] is the "no type" placeholder */
     VEC(dwx_field) fields;
@@ -104,6 +115,8 @@ struct dwx {
     arena_block *arena;
     unsigned dwarf_version;
     const char *producer;
+    VEC(const char *) warnings;   /* damaged units that were skipped, in the arena */
+    unsigned go_units, other_units;
     uint64_t types_sect_addr, types_sect_size; /* base of DW_AT_go_runtime_type offsets */
 
     /* build-time only */
@@ -111,6 +124,8 @@ struct dwx {
     VEC(uint64_t) field_type_off, global_type_off, func_origin_off;
     VEC(local_refs) local_refs;
     VEC(origin) origins;
+    VEC(uint64_t) go_abbrev_offs; /* abbreviation tables of the Go units */
+    VEC(unknown_unit) unknown_units;
     enum kind kind[DWC_MAX_DEPTH + 1];
     uint32_t cur_type;            /* type whose children are being visited */
     bool cur_func_cfa;            /* frame base of the current function is the CFA */
@@ -278,6 +293,83 @@ static bool add_global(dwx *d, const dwc_die *die, ghf_err *err)
            VEC_PUSH(&d->global_type_off, die->type_off, err);
 }
 
+static bool is_go_producer(const char *producer)
+{
+    return producer != NULL && strncmp(producer, "Go cmd/compile", 14) == 0;
+}
+
+static bool warn(dwx *d, ghf_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool warn(dwx *d, ghf_err *err, const char *fmt, ...)
+{
+    char buf[sizeof err->msg + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    const char *w = keep(d, buf, err);
+    return w != NULL && VEC_PUSH(&d->warnings, w, err);
+}
+
+static bool warn_unit(dwx *d, const char *producer, const char *name, uint64_t off, const ghf_err *damage,
+                      ghf_err *err)
+{
+    return warn(d, err, "skipped the compile unit at .debug_info offset 0x%llx (%s%s%s%s): %s; goheapflame reads "
+                "only the Go compiler's units", (unsigned long long)off, name ? "\"" : "", name ? name : "",
+                name ? "\", " : "",
+                producer ? producer : "producer unreadable; not a Go unit: its abbreviation table is not the Go units'",
+                damage->msg);
+}
+
+/* Damage inside a unit (dwc_damage_fn). A Go unit's is an error, as before;
+ * a unit another compiler made (cgo's C) is only reported. A unit whose
+ * producer cannot be read is judged after the walk by its abbreviation
+ * table: the Go linker writes one table that all its units share. */
+static bool unit_damaged(void *ctx, const dwc_unit *u, ghf_err *err)
+{
+    dwx *d = ctx;
+    ghf_err damage = *err;
+    *err = (ghf_err){0};
+    if (is_go_producer(u->producer)) {
+        *err = damage;
+        return false;
+    }
+    if (u->producer == NULL) {
+        unknown_unit uu = {u->abbrev_off, u->off, u->name ? keep(d, u->name, err) : NULL, u->unreached, damage};
+        return (u->name == NULL || uu.name != NULL) && VEC_PUSH(&d->unknown_units, uu, err);
+    }
+    d->other_units++;
+    return warn_unit(d, u->producer, u->name, u->off, &damage, err);
+}
+
+/* The units whose producer was unreadable: a Go unit's damage (its table is
+ * the Go units' table, or no Go unit could be read at all) is an error. The
+ * units libdwarf could not reach past a damaged one are summed up in one
+ * warning. */
+static bool judge_unknown_units(dwx *d, ghf_err *err)
+{
+    unsigned unreached = 0;
+    for (size_t i = 0; i < d->unknown_units.n; i++) {
+        const unknown_unit *u = &d->unknown_units.v[i];
+        bool go = d->go_units == 0;
+        for (size_t j = 0; j < d->go_abbrev_offs.n && !go; j++)
+            go = d->go_abbrev_offs.v[j] == u->abbrev_off;
+        if (go) {
+            *err = u->damage;
+            return false;
+        }
+        d->other_units++;
+        if (u->unreached)
+            unreached++;
+        else if (!warn_unit(d, NULL, u->name, u->off, &u->damage, err))
+            return false;
+    }
+    if (unreached > 0 && !warn(d, err, "skipped the %u compile unit%s after it, which libdwarf cannot read past it "
+                               "(none is a Go unit: none uses the Go units' abbreviation table)",
+                               unreached, unreached == 1 ? "" : "s"))
+        return false;
+    return true;
+}
+
 static bool visit(void *ctx, const dwc_die *die, unsigned depth, bool *descend, ghf_err *err)
 {
     dwx *d = ctx;
@@ -286,9 +378,20 @@ static bool visit(void *ctx, const dwc_die *die, unsigned depth, bool *descend, 
     *descend = false;
 
     if (depth == 0) {
+        /* Only the Go compiler's units are indexed: a C unit (cgo) holds
+         * nothing the tool uses. */
+        if (!is_go_producer(die->producer)) {
+            d->other_units++;
+            d->kind[0] = K_OTHER;
+            return true;
+        }
+        d->go_units++;
         if (die->cu_version > d->dwarf_version)
             d->dwarf_version = die->cu_version;
-        if (d->producer == NULL && die->producer && !(d->producer = keep(d, die->producer, err)))
+        if (d->producer == NULL && !(d->producer = keep(d, die->producer, err)))
+            return false;
+        if ((d->go_abbrev_offs.n == 0 || d->go_abbrev_offs.v[d->go_abbrev_offs.n - 1] != die->cu_abbrev_off) &&
+            !VEC_PUSH(&d->go_abbrev_offs, die->cu_abbrev_off, err))
             return false;
         k = K_CU;
     } else if (parent == K_CU) {
@@ -526,6 +629,8 @@ static bool finish(dwx *d, ghf_err *err)
     VEC_FREE(&d->func_origin_off);
     VEC_FREE(&d->local_refs);
     VEC_FREE(&d->origins);
+    VEC_FREE(&d->go_abbrev_offs);
+    VEC_FREE(&d->unknown_units);
     return true;
 }
 
@@ -594,7 +699,7 @@ bool dwx_open(const char *exe_path, dwx **out, ghf_err *err)
     dwx_type none = {.name = ""};
     bool ok = check_elf(exe_path, d, err) && VEC_PUSH(&d->types, none, err) &&
               VEC_PUSH(&d->type_refs, (type_refs){0}, err) && dwc_open(exe_path, &c, err) &&
-              dwc_walk(c, visit, d, err);
+              dwc_walk(c, visit, unit_damaged, d, err) && judge_unknown_units(d, err);
     dwc_close(c);
     if (ok && d->types.n <= 1 && d->funcs.n == 0)
         ok = ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has no usable DWARF (no types or functions)", exe_path);
@@ -627,6 +732,9 @@ void dwx_close(dwx *d)
     VEC_FREE(&d->func_origin_off);
     VEC_FREE(&d->local_refs);
     VEC_FREE(&d->origins);
+    VEC_FREE(&d->go_abbrev_offs);
+    VEC_FREE(&d->unknown_units);
+    VEC_FREE(&d->warnings);
     free(d->type_by_name.slot);
     free(d->type_by_rt.slot);
     free(d->global_by_name.slot);
@@ -640,6 +748,9 @@ void dwx_close(dwx *d)
 }
 
 unsigned dwx_dwarf_version(const dwx *d) { return d->dwarf_version; }
+unsigned dwx_other_units(const dwx *d) { return d->other_units; }
+size_t dwx_warning_count(const dwx *d) { return d->warnings.n; }
+const char *dwx_warning(const dwx *d, size_t i) { return i < d->warnings.n ? d->warnings.v[i] : NULL; }
 const char *dwx_producer(const dwx *d) { return d->producer; }
 size_t dwx_type_count(const dwx *d) { return d->types.n - 1; }
 

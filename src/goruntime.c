@@ -465,3 +465,85 @@ bool rt_wait_reason(const go_runtime *rt, uint8_t w, char *buf, size_t cap)
         return false;
     return rt_read_gostring(rt, v->addr + rt->bias + (uint64_t)w * 16, buf, cap);
 }
+
+/* ---- threads and cgo ------------------------------------------------------ */
+
+bool rt_is_cgo(const go_runtime *rt)
+{
+    ghf_err ignored = {0};
+    uint64_t addr;
+    uint8_t b;
+    return global_addr(rt, "runtime.iscgo", &addr, &ignored) && core_read_u8(rt->core, addr, &b) && b != 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* procid of every m on runtime.allm; only the extra ms (m.isextra) when
+ * `extra_only`. */
+static bool m_thread_ids(const go_runtime *rt, bool extra_only, uint64_t **out, size_t *n, ghf_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    rt_field procid = rt_field_lookup(rt->dw, "runtime.m", "procid");
+    rt_field alllink = rt_field_lookup(rt->dw, "runtime.m", "alllink");
+    rt_field isextra = rt_field_lookup(rt->dw, "runtime.m", "isextra");
+    uint64_t allm, mp;
+    if (!global_addr(rt, "runtime.allm", &allm, err))
+        return false;
+    if (procid.size == 0 || alllink.size != 8 || !rt_read_u64(rt, allm, &mp))
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allm (the runtime's threads) from the core");
+    uint64_t *ids = NULL;
+    size_t k = 0, cap = 0;
+    /* Bounded: a cycle in a damaged list must not hang us. */
+    for (unsigned i = 0; mp != 0 && i < (1u << 20); i++) {
+        uint64_t id;
+        if (!rt_read_field(rt, mp, procid, &id))
+            break;
+        uint64_t extra = 0;
+        if (extra_only && !rt_read_field(rt, mp, isextra, &extra))
+            extra = 0;
+        if (id != 0 && (!extra_only || extra != 0)) {
+            if (k == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                uint64_t *nids = ghf_xrealloc(ids, ncap, sizeof *ids, err);
+                if (nids == NULL) {
+                    free(ids);
+                    return false;
+                }
+                ids = nids;
+                cap = ncap;
+            }
+            ids[k++] = id;
+        }
+        if (!rt_read_field(rt, mp, alllink, &mp))
+            break;
+    }
+    if (k > 1)
+        qsort(ids, k, sizeof *ids, cmp_u64);
+    *out = ids;
+    *n = k;
+    return true;
+}
+
+bool rt_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err)
+{
+    return m_thread_ids(rt, false, out, n, err);
+}
+
+bool rt_extra_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (rt_field_lookup(rt->dw, "runtime.m", "isextra").size == 0)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "this Go version's m has no isextra field");
+    return m_thread_ids(rt, true, out, n, err);
+}
+
+bool rt_thread_known(const uint64_t *ids, size_t n, uint64_t tid)
+{
+    return bsearch(&tid, ids, n, sizeof *ids, cmp_u64) != NULL;
+}

@@ -567,9 +567,17 @@ static bool scan_registers(walker *w)
     uint8_t *mark = reachable_objects(w);
     if (mark == NULL)
         return false;
+    /* Only the runtime's threads: a C thread (cgo, no m) holds no Go
+     * pointers the GC would honour. Without the m list, every thread. */
+    uint64_t *known = NULL;
+    size_t nknown = 0;
+    ghf_err ignored = {0};
+    bool have_known = rt_thread_ids(rt, &known, &nknown, &ignored);
     bool ok = true;
     for (size_t t = 0; ok && t < core_thread_count(rt->core); t++) {
         const core_thread *th = &core_threads(rt->core)[t];
+        if (have_known && !rt_thread_known(known, nknown, th->tid))
+            continue;
         for (int k = 0; ok && k < 16; k++) {
             uint32_t obj = heap_find(w->h, th->regs[k]);
             if (obj == HEAP_NONE || mark[obj])
@@ -581,6 +589,7 @@ static bool scan_registers(walker *w)
             ok = ok && VEC_PUSH(&w->r->edges, e, w->err);
         }
     }
+    free(known);
     free(mark);
     return ok;
 }

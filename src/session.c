@@ -125,6 +125,9 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     }
     if (!dwx_open(exe_path, &s->dw, err))
         goto fail;
+    /* Damaged units of other compilers (cgo's C) were skipped: say so. */
+    for (size_t i = 0; i < dwx_warning_count(s->dw); i++)
+        fprintf(stderr, "goheapflame: warning: %s\n", dwx_warning(s->dw, i));
     session_progress(s, "indexed DWARF");
     rt_open_opts ro = {.force = s->opts.force};
     if (!rt_open(s->core, s->dw, &ro, &s->rt, err))

@@ -118,6 +118,17 @@ DESIGN = {
           kind="stack", func="main.stuckWorker", go_func="main.stuckWorker",
           block_func="main.stuckWorker", frames_above=0, overhead_max=4096),
     ], counts=dict(sessions=2000, users=200, queued_requests=800, worker_batch=64)),
+    # Built with cgo three ways (tests/fixtures/cgo/variants); each goroutine
+    # blocks inside a C call, one frame below main._Cfunc_cgo_block_forever.
+    # Overheads: the g and the M the C call takes; the map's table.
+    "cgo": dict(goroutines=3, roots=[
+        R("cgoHeldSlice", "[]*main.cgoSliceItem", [(32768, 1, True), (64, 4096, False)], kind="stack",
+          func="main.cgoSliceHolder", go_func="main.cgoSliceHolder",
+          block_func="main._Cfunc_cgo_block_forever", frames_above=1, overhead_max=16 << 10),
+        R("cgoHeldMap", "map[int]*main.cgoMapItem", [(256, 1000, False)], kind="stack",
+          func="main.cgoMapHolder", go_func="main.cgoMapHolder",
+          block_func="main._Cfunc_cgo_block_forever", frames_above=1, overhead_max=96 << 10),
+    ], counts=dict(cgo_slice_items=4096, cgo_map_items=1000, c_threads=1, c_heap_bytes=1 << 20)),
 }
 REPORT_MAX = 64 << 10  # the fixture's own bookkeeping live at ReadMemStats time
 
@@ -401,9 +412,15 @@ def check_traceback(c, label, path, truth, fx):
     """The runtime's own GOTRACEBACK=crash dump (kernel flavour) confirms the
     goroutines and where each stack root's variable lives."""
     text = open(path, errors="replace").read()
-    blocks = re.split(r"^goroutine \d+", text, flags=re.M)[1:]
-    stacks = []  # main.* frames of each goroutine, innermost first
-    for b in blocks:
+    parts = re.split(r"^goroutine (\d+)", text, flags=re.M)
+    blocks = list(zip(parts[1::2], parts[2::2]))
+    stacks, seen = [], set()  # main.* frames of each goroutine, innermost first
+    for goid, b in blocks:
+        # A goroutine is printed twice when the signal's thread runs it (its
+        # m's section, then the list of all goroutines): count it once.
+        if goid in seen:
+            continue
+        seen.add(goid)
         frames = re.findall(r"^(main\.[\w.]+)\(", b, flags=re.M)
         if frames:
             stacks.append(frames)

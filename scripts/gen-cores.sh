@@ -11,6 +11,13 @@
 #   truth.json  the fixture's ground-truth line (see tests/fixtures/README.md)
 # Plus, for the newest supported Go, a gcore core of a live process in
 #   DIR/go1.NN-gcore/<fixture>/...   (holes dug with fallocate --dig-holes).
+# Fixture "running" (a goroutine running on its own thread, which the
+# fixture names in truth.json "running.tid") is taken four ways, each for
+# every version, where kernel cores work:
+#   DIR/go1.NN/running          SIGABRT sent with tgkill to that thread
+#   DIR/go1.NN/running-quit     SIGQUIT the same way
+#   DIR/go1.NN/running-panic    a panic in another goroutine (GHF_RUNNING_PANIC=1)
+#   DIR/go1.NN/running-gcore    gcore of the live process
 #
 # DIR defaults to $GHF_FIXTURES, else ~/.cache/goheapflame/fixtures.
 # A version × fixture is skipped when its stamp (hash of the fixture sources,
@@ -180,7 +187,53 @@ make_gcore() {
 }
 
 fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
-  if [ "$3" = gcore ]; then echo "$out/go1.$1-gcore/$2"; else echo "$out/go1.$1/$2"; fi
+  case $3 in
+    gcore) echo "$out/go1.$1-gcore/$2" ;;
+    running-*) echo "$out/go1.$1/$2-${3#running-}" ;;
+    *) echo "$out/go1.$1/$2" ;;
+  esac
+}
+
+# ---- fixture "running": cores of a goroutine running on a known thread ----
+
+# running_flavours FIXTURE: the extra flavours a fixture is made in.
+running_flavours() {
+  [ "$1" = running ] && [ $kernel_ok = 1 ] || return 0
+  echo running-quit running-panic running-gcore
+}
+
+# tgkill PID TID SIG: send SIG to thread TID of process PID only.
+tgkill() {
+  python3 -c 'import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True)
+if libc.syscall(234, int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])) != 0:  # SYS_tgkill (x86-64)
+    sys.exit("tgkill: errno %d" % ctypes.get_errno())' "$@"
+}
+
+# make_running_core DIR HOW: run DIR/exe in DIR under GOTRACEBACK=crash and on
+# READY take a kernel core: HOW = abrt or quit (tgkill to the thread that
+# truth.json names), or panic (the fixture panics in another goroutine).
+make_running_core() {
+  local dir=$1 how=$2 pid tid st cf panic=0
+  rm -f "$dir"/core "$dir"/core.[0-9]*
+  [ "$how" = panic ] && panic=1
+  (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic exec ./exe >stdout 2>stderr) &
+  pid=$!
+  wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+  save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+  tid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["running"]["tid"])' "$dir/truth.json") ||
+    { echo "truth.json names no running thread"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+  sleep 0.5 # let work settle into its loop
+  case $how in
+    abrt) tgkill "$pid" "$tid" 6 ;;
+    quit) tgkill "$pid" "$tid" 3 ;;
+  esac
+  st=0; wait "$pid" || st=$?
+  [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st ($how)"
+  cf=$(core_file "$dir" "$pid")
+  [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
+  [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
 }
 
 # gen_version MINOR: every fixture for Go 1.MINOR; results in $out/.logs/go1.MINOR.status
@@ -194,7 +247,7 @@ gen_version() {
   # Which fixture × flavour cores are stale?
   local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
-    for flavour in "${flavours[@]}"; do
+    for flavour in "${flavours[@]}" $(running_flavours "$f"); do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
       if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
@@ -229,9 +282,13 @@ gen_version() {
     cp "$bin/$f" "$dir/exe"
     echo "== ${dir#$out/}: run + core ($flavour)" >&2
     t0=$SECONDS ok=0
-    case $flavour in
-      kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
-      gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
+    case $f:$flavour in
+      running:kernel) make_running_core "$dir" abrt >&2 && ok=1 ;;
+      running:running-quit) make_running_core "$dir" quit >&2 && ok=1 ;;
+      running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
+      running:running-gcore) make_gcore "$dir" >&2 && ok=1 ;;
+      *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+      *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac
     if [ $ok = 1 ]; then
       echo "$stamp" > "$dir/stamp"

@@ -18,6 +18,8 @@
 #   DIR/go1.NN/running-quit     SIGQUIT the same way
 #   DIR/go1.NN/running-panic    a panic in another goroutine (GHF_RUNNING_PANIC=1)
 #   DIR/go1.NN/running-gcore    gcore of the live process
+# (each signal core is retaken until the runtime's crash dump shows the
+# goroutine running, each gcore until gdb sees its thread in main.*).
 #
 # DIR defaults to $GHF_FIXTURES, else ~/.cache/goheapflame/fixtures.
 # A version × fixture is skipped when its stamp (hash of the fixture sources,
@@ -202,36 +204,84 @@ running_flavours() {
   echo running-quit running-panic running-gcore
 }
 
-# tgkill PID TID SIG: send SIG to thread TID of process PID only.
-tgkill() {
-  python3 -c 'import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True)
-if libc.syscall(234, int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])) != 0:  # SYS_tgkill (x86-64)
+# tgkill_running PID TID SIG: send SIG to thread TID of process PID only, at a
+# moment the thread is on a CPU (state R in /proc): a locked goroutine is
+# preempted every 10 ms and its thread then sleeps until it is handed back.
+tgkill_running() {
+  python3 -c 'import ctypes, sys, time
+pid, tid, sig = (int(a) for a in sys.argv[1:4])
+libc = ctypes.CDLL(None, use_errno=True)
+stat = "/proc/%d/task/%d/stat" % (pid, tid)
+deadline = time.time() + 10
+while time.time() < deadline:
+    with open(stat) as f:
+        if f.read().rpartition(")")[2].split()[0] == "R":
+            break
+if libc.syscall(234, pid, tid, sig) != 0:  # SYS_tgkill (x86-64)
     sys.exit("tgkill: errno %d" % ctypes.get_errno())' "$@"
+}
+
+# truth_running DIR FIELD: running.FIELD (tid, goid) from DIR/truth.json.
+truth_running() {
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["running"][sys.argv[2]])' "$1/truth.json" "$2"
 }
 
 # make_running_core DIR HOW: run DIR/exe in DIR under GOTRACEBACK=crash and on
 # READY take a kernel core: HOW = abrt or quit (tgkill to the thread that
 # truth.json names), or panic (the fixture panics in another goroutine).
+# abrt and quit are kept only when the runtime's own crash dump shows that
+# goroutine running when the signal came (first goroutine in stderr); else
+# they are taken again, up to 5 times.
 make_running_core() {
-  local dir=$1 how=$2 pid tid st cf panic=0
-  rm -f "$dir"/core "$dir"/core.[0-9]*
+  local dir=$1 how=$2 pid tid goid st cf panic=0 try
   [ "$how" = panic ] && panic=1
-  (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic exec ./exe >stdout 2>stderr) &
-  pid=$!
-  wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
-  save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
-  tid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["running"]["tid"])' "$dir/truth.json") ||
-    { echo "truth.json names no running thread"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
-  sleep 0.5 # let work settle into its loop
-  case $how in
-    abrt) tgkill "$pid" "$tid" 6 ;;
-    quit) tgkill "$pid" "$tid" 3 ;;
-  esac
-  st=0; wait "$pid" || st=$?
-  [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st ($how)"
-  cf=$(core_file "$dir" "$pid")
-  [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
-  [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+  for try in 1 2 3 4 5; do
+    rm -f "$dir"/core "$dir"/core.[0-9]*
+    (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic exec ./exe >stdout 2>stderr) &
+    pid=$!
+    wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+    save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    tid=$(truth_running "$dir" tid) && goid=$(truth_running "$dir" goid) ||
+      { echo "truth.json names no running thread"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    sleep 0.3 # let work settle into its loop
+    case $how in
+      abrt) tgkill_running "$pid" "$tid" 6 ;;
+      quit) tgkill_running "$pid" "$tid" 3 ;;
+    esac
+    st=0; wait "$pid" || st=$?
+    [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st ($how)"
+    cf=$(core_file "$dir" "$pid")
+    [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
+    [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+    [ "$how" = panic ] && break
+    grep -m1 '^goroutine [0-9]' "$dir/stderr" | grep -q "^goroutine $goid .*\[running" && break
+    echo "try $try: goroutine $goid was not running when the signal came: $(grep -m1 '^goroutine [0-9]' "$dir/stderr")"
+    [ $try = 5 ] && return 1
+  done
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
+}
+
+# make_running_gcore DIR: gcore of the live fixture at a moment gdb sees the
+# goroutine's thread in main.crunch or main.work (gcore.log: gdb's "info
+# threads"); up to 5 tries.
+make_running_gcore() {
+  local dir=$1 pid tid try
+  for try in 1 2 3 4 5; do
+    rm -f "$dir"/core "$dir"/core.[0-9]*
+    (cd "$dir" && exec ./exe >stdout 2>stderr) &
+    pid=$!
+    wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+    save_truth "$dir" && tid=$(truth_running "$dir" tid) || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    sleep 0.3
+    timeout 300 gdb -q -batch -p "$pid" -ex "info threads" -ex "gcore $dir/core" >"$dir/gcore.log" 2>&1 ||
+      { echo "gdb gcore failed:"; tail -5 "$dir/gcore.log"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -E "LWP $tid[ )]" "$dir/gcore.log" | grep -q "main\.crunch\|main\.work" && break
+    echo "try $try: gdb saw thread $tid elsewhere: $(grep -E "LWP $tid[ )]" "$dir/gcore.log")"
+    [ $try = 5 ] && return 1
+  done
   fallocate --dig-holes "$dir/core"
   check_core "$dir/core"
 }
@@ -286,7 +336,7 @@ gen_version() {
       running:kernel) make_running_core "$dir" abrt >&2 && ok=1 ;;
       running:running-quit) make_running_core "$dir" quit >&2 && ok=1 ;;
       running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
-      running:running-gcore) make_gcore "$dir" >&2 && ok=1 ;;
+      running:running-gcore|running:gcore) make_running_gcore "$dir" >&2 && ok=1 ;;
       *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
       *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac

@@ -19,10 +19,11 @@ void gstack_ctx_init(gstack_ctx *c, const go_runtime *rt)
     c->m_g0 = rt_field_lookup(rt->dw, "runtime.m", "g0");
     c->m_vdso_sp = rt_field_lookup(rt->dw, "runtime.m", "vdsoSP");
     c->m_vdso_pc = rt_field_lookup(rt->dw, "runtime.m", "vdsoPC");
+    /* by pclntab name: the symbol table calls these assembly functions "….abi0" */
     for (const char *const *n = c->arch->restorers; *n && c->nrestorers < 4; n++) {
-        uint64_t addr, size;
-        if (core_symbol(rt->core, *n, &addr, &size))
-            c->restorers[c->nrestorers++] = addr;
+        pcln_func f;
+        if (pcln_by_name(rt->pcln, *n, &f))
+            c->restorers[c->nrestorers++] = f.entry;
     }
 }
 

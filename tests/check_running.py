@@ -94,7 +94,8 @@ def check_core(c, ghf, label, d, truth, gcore, kind):
     info = json.loads(out)
     c.check(f"{label}: info not partial", not info["partial"], info["partial_reason"])
     g = next((g for g in info["goroutine_list"] if g["id"] == goid), None)
-    if not c.check(f"{label}: info lists goroutine {goid}", g is not None):
+    c.check(f"{label}: info lists goroutine {goid}", g is not None)
+    if g is None:
         return
     if gcore:
         log = open(os.path.join(d, "gcore.log"), errors="replace").read()
@@ -105,13 +106,13 @@ def check_core(c, ghf, label, d, truth, gcore, kind):
         want_status, want_top = runtime_dump(os.path.join(d, "stderr"), goid)
     c.check(f"{label}: goroutine {goid} status as the runtime/gdb saw it ({want_status})",
             g["status"] == want_status, g["status"])
-    st = g["stack"]
+    st = g.get("stack", {})
     c.check(f"{label}: goroutine {goid} stack walked to runtime.goexit",
-            st["complete"] and st["base"] == "runtime.goexit", st)
+            st.get("complete") and st.get("base") == "runtime.goexit", st)
     if want_status == "running":
         c.check(f"{label}: goroutine {goid} runs on thread {truth['running']['tid']}",
-                st["thread"] == truth["running"]["tid"], st)
-        c.check(f"{label}: goroutine {goid} innermost frame {want_top}", st["top"] == want_top, st)
+                st.get("thread") == truth["running"]["tid"], st)
+        c.check(f"{label}: goroutine {goid} innermost frame {want_top}", st.get("top") == want_top, st)
 
 
 def signal_frame(core, exe, tid, pc):
@@ -155,7 +156,8 @@ def check_damaged(c, ghf, label, d, truth, tmp):
     head = next(r for r in truth["roots"] if r["name"] == "head")
     m = re.search(r"^PC=(0x[0-9a-f]+) ", open(os.path.join(d, "stderr"), errors="replace").read(), flags=re.M)
     uc = signal_frame(core, exe, tid, int(m.group(1), 16)) if m else None
-    if not c.check(f"{label}: signal frame found on thread {tid}'s signal stack", uc is not None):
+    c.check(f"{label}: signal frame found on thread {tid}'s signal stack", uc is not None)
+    if uc is None:
         return
     bad = os.path.join(tmp, "core")
     shutil.copyfile(core, bad)

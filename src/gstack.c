@@ -304,10 +304,9 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
             return;
         }
     }
-    snprintf(s->problem, sizeof s->problem,
-             "thread %u's %s (sp 0x%llx) %s", th->tid, from_signal ? "interrupted context" : "registers",
-             (unsigned long long)sp,
-             in(sp, g0_lo, g0_hi) ? "are on the system stack and g.sched is empty" : "lie on none of its stacks");
+    snprintf(s->problem, sizeof s->problem, "thread %u's %s has sp 0x%llx, %s", th->tid,
+             from_signal ? "interrupted context (signal frame)" : "register set", (unsigned long long)sp,
+             in(sp, g0_lo, g0_hi) ? "on the system stack, and g.sched is empty" : "on none of its stacks");
 }
 
 /* ---- summary ---- */

@@ -3,11 +3,15 @@
  * Mirrors the runtime's mark phase (runtime/mgcmark.go markroot):
  *  - globals: pointer words of data/bss per the module's gcdatamask/gcbssmask,
  *    each attributed to the DWARF global that contains it ("main.cache");
- *  - goroutine stacks: every live goroutine unwound with the pclntab, slots
+ *  - goroutine stacks: every live goroutine unwound with the pclntab (from
+ *    where gstack.h says: a running goroutine's thread or signal frame), slots
  *    chosen by the precise locals/args pointer maps and stack objects,
  *    named "pkg.func.var" from DWARF (fallback "pkg.func+0xOFF");
  *    asyncPreempt frames and the frame they interrupted are scanned
- *    conservatively, as the runtime does;
+ *    conservatively, as the runtime does, and so is the frame a signal or
+ *    gcore interrupted; a stack that cannot be walked to its base is
+ *    scanned conservatively from where the walk was lost as
+ *    "goroutine N (conservative)" and recorded in roots.lost;
  *  - finalizer and cleanup specials ("[finalizers]": what a finalized
  *    object points to, and the function; "[cleanups]"), queued finalizers
  *    and (1.26+) queued cleanups;
@@ -42,12 +46,22 @@ typedef struct root_edge {
     dwx_type_id var_type;   /* its DWARF type, 0 if unknown */
 } root_edge;
 
+/* A goroutine whose stack could not be walked to its base (gstack.h): the
+ * part not walked was scanned conservatively as "goroutine N (conservative)". */
+typedef struct stack_loss {
+    uint64_t goid;
+    uint32_t status;        /* enum g_status */
+    uint64_t scanned_bytes; /* stack bytes scanned conservatively */
+    char why[160];
+} stack_loss;
+
 typedef struct roots {
     VEC(root) list;
     VEC(root_edge) edges;   /* sorted by root after roots_collect */
     strtab names;           /* root names; root id == name id */
     /* what could not be walked precisely (reported, never silent) */
     uint64_t goroutines, frames, conservative_frames, unwind_failures;
+    VEC(stack_loss) lost;   /* one per goroutine not walked to its base */
 } roots;
 
 typedef struct roots_opts {

@@ -8,6 +8,7 @@
 #include "dwarf_index.h"
 #include "ghf_error.h"
 #include "goruntime.h"
+#include "gstack.h"
 #include "heap.h"
 #include "roots.h"
 #include "types.h"
@@ -26,6 +27,8 @@ typedef struct session {
     roots roots;     /* valid after session_load_roots */
     obj_types types; /* valid after session_load_types */
     bool have_roots, have_types;
+    gstack_summary *stacks;   /* after session_survey_stacks: one per goroutine given */
+    size_t nstacks;
     session_opts opts;
     double t0;       /* start time, for progress lines */
 } session;
@@ -36,14 +39,21 @@ bool session_load_heap(session *s, ghf_err *err);
 bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
 bool session_load_types(session *s, ghf_err *err);
 void session_progress(const session *s, const char *what);
+/* Walk every goroutine's stack (without scanning it) for `info`: stacks[i]
+ * summarises gs[i] (zeroed for goroutines that have no live stack). */
+bool session_survey_stacks(session *s, const rt_goroutine *gs, size_t ngs, ghf_err *err);
 
-/* A result is partial when the core is truncated (core_truncated) or when
+/* A result is partial when the core is truncated (core_truncated), when
  * heap metadata could not be read or trusted (unreadable or inconsistent
  * spans, spans without allocation bits, objects whose pointers could not be
- * read). Then why (if not NULL) says so in one phrase. Every command that
- * succeeds on a partial input says so with session_warn_partial(): one line
- * "goheapflame: warning: <why>; the result is partial" on stderr; `info`
- * also reports "partial" in its output. When a stage fails on a truncated
+ * read), or when a goroutine's stack could not be walked to its base (after
+ * session_load_roots or session_survey_stacks; the rest of that stack is
+ * scanned conservatively). Then why (if not NULL) says so in one phrase.
+ * Every command that succeeds on a partial input says so with
+ * session_warn_partial(): one line per goroutine not walked
+ * ("goheapflame: warning: goroutine N (running): stack not walked to its
+ * base: <why>; ...") and one line "goheapflame: warning: <why>; the result is
+ * partial" on stderr; `info` also reports "partial" in its output. When a stage fails on a truncated
  * core, the session's error message names the truncation too. */
 bool session_partial(const session *s, char *why, size_t cap);
 void session_warn_partial(const session *s);

@@ -11,6 +11,15 @@
 #   truth.json  the fixture's ground-truth line (see tests/fixtures/README.md)
 # Plus, for the newest supported Go, a gcore core of a live process in
 #   DIR/go1.NN-gcore/<fixture>/...   (holes dug with fallocate --dig-holes).
+# Fixture "running" (a goroutine running on its own thread, which the
+# fixture names in truth.json "running.tid") is taken four ways, each for
+# every version, where kernel cores work:
+#   DIR/go1.NN/running          SIGABRT sent with tgkill to that thread
+#   DIR/go1.NN/running-quit     SIGQUIT the same way
+#   DIR/go1.NN/running-panic    a panic in another goroutine (GHF_RUNNING_PANIC=1)
+#   DIR/go1.NN/running-gcore    gcore of the live process
+# (each signal core is retaken until the runtime's crash dump shows the
+# goroutine running, each gcore until gdb sees its thread in main.*).
 #
 # A fixture with a `variants` file (tests/fixtures/cgo/variants) is built once
 # per [NAME] section there, with CGO_ENABLED=1 and that section's VAR=VALUE
@@ -185,7 +194,101 @@ make_gcore() {
 }
 
 fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
-  if [ "$3" = gcore ]; then echo "$out/go1.$1-gcore/$2"; else echo "$out/go1.$1/$2"; fi
+  case $3 in
+    gcore) echo "$out/go1.$1-gcore/$2" ;;
+    running-*) echo "$out/go1.$1/$2-${3#running-}" ;;
+    *) echo "$out/go1.$1/$2" ;;
+  esac
+}
+
+# ---- fixture "running": cores of a goroutine running on a known thread ----
+
+# running_flavours FIXTURE: the extra flavours a fixture is made in.
+running_flavours() {
+  [ "$1" = running ] && [ $kernel_ok = 1 ] || return 0
+  echo running-quit running-panic running-gcore
+}
+
+# tgkill_running PID TID SIG: send SIG to thread TID of process PID only, at a
+# moment the thread is on a CPU (state R in /proc): a locked goroutine is
+# preempted every 10 ms and its thread then sleeps until it is handed back.
+tgkill_running() {
+  python3 -c 'import ctypes, sys, time
+pid, tid, sig = (int(a) for a in sys.argv[1:4])
+libc = ctypes.CDLL(None, use_errno=True)
+stat = "/proc/%d/task/%d/stat" % (pid, tid)
+deadline = time.time() + 10
+while time.time() < deadline:
+    with open(stat) as f:
+        if f.read().rpartition(")")[2].split()[0] == "R":
+            break
+if libc.syscall(234, pid, tid, sig) != 0:  # SYS_tgkill (x86-64)
+    sys.exit("tgkill: errno %d" % ctypes.get_errno())' "$@"
+}
+
+# truth_running DIR FIELD: running.FIELD (tid, goid) from DIR/truth.json.
+truth_running() {
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["running"][sys.argv[2]])' "$1/truth.json" "$2"
+}
+
+# make_running_core DIR HOW: run DIR/exe in DIR under GOTRACEBACK=crash and on
+# READY take a kernel core: HOW = abrt or quit (tgkill to the thread that
+# truth.json names), or panic (the fixture panics in another goroutine).
+# abrt and quit are kept only when the runtime's own crash dump shows that
+# goroutine running when the signal came (first goroutine in stderr); else
+# they are taken again, up to 5 times.
+make_running_core() {
+  local dir=$1 how=$2 pid tid goid st cf panic=0 try
+  [ "$how" = panic ] && panic=1
+  for try in 1 2 3 4 5; do
+    rm -f "$dir"/core "$dir"/core.[0-9]*
+    (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic exec ./exe >stdout 2>stderr) &
+    pid=$!
+    wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+    save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    tid=$(truth_running "$dir" tid) && goid=$(truth_running "$dir" goid) ||
+      { echo "truth.json names no running thread"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    sleep 0.3 # let work settle into its loop
+    case $how in
+      abrt) tgkill_running "$pid" "$tid" 6 ;;
+      quit) tgkill_running "$pid" "$tid" 3 ;;
+    esac
+    st=0; wait "$pid" || st=$?
+    [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st ($how)"
+    cf=$(core_file "$dir" "$pid")
+    [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
+    [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+    [ "$how" = panic ] && break
+    grep -m1 '^goroutine [0-9]' "$dir/stderr" | grep -q "^goroutine $goid .*\[running" && break
+    echo "try $try: goroutine $goid was not running when the signal came: $(grep -m1 '^goroutine [0-9]' "$dir/stderr")"
+    [ $try = 5 ] && return 1
+  done
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
+}
+
+# make_running_gcore DIR: gcore of the live fixture at a moment gdb sees the
+# goroutine's thread in main.crunch or main.work (gcore.log: gdb's "info
+# threads"); up to 5 tries.
+make_running_gcore() {
+  local dir=$1 pid tid try
+  for try in 1 2 3 4 5; do
+    rm -f "$dir"/core "$dir"/core.[0-9]*
+    (cd "$dir" && exec ./exe >stdout 2>stderr) &
+    pid=$!
+    wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
+    save_truth "$dir" && tid=$(truth_running "$dir" tid) || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    sleep 0.3
+    timeout 300 gdb -q -batch -p "$pid" -ex "info threads" -ex "gcore $dir/core" >"$dir/gcore.log" 2>&1 ||
+      { echo "gdb gcore failed:"; tail -5 "$dir/gcore.log"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    grep -E "LWP $tid[ )]" "$dir/gcore.log" | grep -q "main\.crunch\|main\.work" && break
+    echo "try $try: gdb saw thread $tid elsewhere: $(grep -E "LWP $tid[ )]" "$dir/gcore.log")"
+    [ $try = 5 ] && return 1
+  done
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core"
 }
 
 # gen_version MINOR: every fixture for Go 1.MINOR; results in $out/.logs/go1.MINOR.status
@@ -200,7 +303,7 @@ gen_version() {
   local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
     [ ! -f "$SRC/$f/variants" ] || continue # built by gen_variants
-    for flavour in "${flavours[@]}"; do
+    for flavour in "${flavours[@]}" $(running_flavours "$f"); do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
       if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
@@ -235,9 +338,13 @@ gen_version() {
     cp "$bin/$f" "$dir/exe"
     echo "== ${dir#$out/}: run + core ($flavour)" >&2
     t0=$SECONDS ok=0
-    case $flavour in
-      kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
-      gcore|gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
+    case $f:$flavour in
+      running:kernel) make_running_core "$dir" abrt >&2 && ok=1 ;;
+      running:running-quit) make_running_core "$dir" quit >&2 && ok=1 ;;
+      running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
+      running:running-gcore|running:gcore) make_running_gcore "$dir" >&2 && ok=1 ;;
+      *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+      *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac
     if [ $ok = 1 ]; then
       echo "$stamp" > "$dir/stamp"

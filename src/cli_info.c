@@ -14,7 +14,10 @@ static void info_usage(FILE *fp)
         "\n"
         "Summarise a Go core: Go version, threads (and the C threads the runtime does\n"
         "not know, in a cgo program), whether it uses cgo (its C heap is not in the\n"
-        "graph), goroutines by status, heap spans, objects and bytes in use.\n"
+        "graph), goroutines by status, heap spans, objects and bytes in use. Running\n"
+        "goroutines are listed with their thread and where their stack walk starts and\n"
+        "ends; so is any goroutine whose stack cannot be walked to its base (the\n"
+        "result is then partial).\n"
         "\n"
         "Options:\n"
         "  --json          one JSON object instead of text\n"
@@ -78,6 +81,40 @@ static const char *top_function(const session *s, const rt_goroutine *g)
     return "?";
 }
 
+/* "stack":{...}: where the goroutine's walk starts and how it ends. */
+static void json_stack(FILE *fp, const gstack_summary *st)
+{
+    fprintf(fp, ",\"stack\":{\"from\":");
+    json_write_string(fp, st->start.source ? st->start.source : "");
+    fprintf(fp, ",\"thread\":%u,\"frames\":%d,\"complete\":%s,\"top\":", st->start.tid, st->frames,
+            st->complete ? "true" : "false");
+    json_write_string(fp, st->top);
+    fprintf(fp, ",\"base\":");
+    json_write_string(fp, st->base);
+    fprintf(fp, ",\"problem\":");
+    json_write_string(fp, st->why);
+    fputc('}', fp);
+}
+
+/* One line per goroutine that is running or whose stack is not walked to its base. */
+static void text_stacks(FILE *fp, const session *s)
+{
+    for (size_t i = 0; i < s->nstacks; i++) {
+        const gstack_summary *st = &s->stacks[i];
+        if (st->start.source == NULL || (st->status != G_RUNNING && st->complete))
+            continue; /* no live stack, or an unremarkable one */
+        fprintf(fp, "  goroutine %llu %s", (unsigned long long)st->goid, rt_status_name(st->status));
+        if (st->start.tid)
+            fprintf(fp, " on thread %u", st->start.tid);
+        if (st->complete)
+            fprintf(fp, ": %s .. %s, %d frames (from the %s)\n", st->top, st->base, st->frames, st->start.source);
+        else if (st->frames)
+            fprintf(fp, ": stack NOT walked to its base, lost after %s: %s\n", st->base, st->why);
+        else
+            fprintf(fp, ": stack NOT walked to its base: %s\n", st->why);
+    }
+}
+
 static void write_json(FILE *fp, session *s, const info_data *d)
 {
     const heap *h = s->heap;
@@ -123,7 +160,9 @@ static void write_json(FILE *fp, session *s, const info_data *d)
                 (unsigned long long)g->goid, rt_status_name(g->status));
         json_write_string(fp, g->status == G_WAITING ? wr : "");
         fprintf(fp, ",\"top_function\":");
-        json_write_string(fp, top_function(s, g));
+        json_write_string(fp, i < s->nstacks && s->stacks[i].top[0] ? s->stacks[i].top : top_function(s, g));
+        if (i < s->nstacks)
+            json_stack(fp, &s->stacks[i]);
         fputc('}', fp);
         first = 0;
     }
@@ -161,6 +200,7 @@ static void write_text(FILE *fp, session *s, const info_data *d)
     for (uint32_t st = 0; st < 16; st++)
         if (by_status[st] && st != G_DEAD && st != G_IDLE)
             fprintf(fp, "  %-12s %zu\n", rt_status_name(st), by_status[st]);
+    text_stacks(fp, s);
     if (h) {
         fprintf(fp, "Heap spans:   %u in use, %llu bytes\n", h->nspans, (unsigned long long)h->inuse_bytes);
         fprintf(fp, "Heap objects: %u allocated, %llu bytes\n", h->nobjects, (unsigned long long)h->alloc_bytes);
@@ -187,6 +227,7 @@ int cmd_info(int argc, char **argv)
         return cli_report(&err);
     if ((!a.no_heap && !session_load_heap(&s, &err)) || !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
         !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !find_c_threads(&s, &d, &err) ||
+        !session_survey_stacks(&s, d.gs, d.ngs, &err) ||
         !outfile_open(&of, a.output, &err))
         goto fail;
     if (a.json)

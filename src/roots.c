@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gstack.h"
 #include "pcln.h"
-
-#define MAX_FRAMES 100000
 
 /* Find or create the root called name (root ids equal name ids). */
 static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type, uint64_t addr,
@@ -21,10 +20,7 @@ static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type,
     return VEC_PUSH(&r->list, nr, err);
 }
 
-typedef struct frame {
-    uint64_t pc, sp, fp, varp, argp;
-    pcln_func fn;
-} frame;
+typedef gstack_frame frame;
 
 /* A stack object (an address-taken local) of the goroutine being walked.
  * As in the runtime (runtime/mgcmark.go scanstack), it is scanned only if a
@@ -49,6 +45,8 @@ typedef struct walker {
     uint64_t stack_lo, stack_hi;   /* the goroutine being walked */
     VEC(stack_obj) sobjs;          /* its stack objects */
     VEC(uint64_t) stack_ptrs;      /* pointers into its stack, to resolve to stack objects */
+    gstack_ctx gs;                 /* how goroutine stacks are walked */
+    VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
 } walker;
 
 /* If the word at slot points into an allocated object, record an edge
@@ -266,51 +264,46 @@ static bool name_is(const pcln_func *f, const char *n)
     return f->name != NULL && strcmp(f->name, n) == 0;
 }
 
-/* Unwind one goroutine from (pc, sp) within [lo, hi) (runtime/traceback.go). */
-static bool walk_stack(walker *w, uint64_t pc, uint64_t sp, uint64_t lo, uint64_t hi)
+/* Unwind one goroutine from its start within its stack (gstack.h). The
+ * frame an asyncPreempt or a signal interrupted has no valid stack map:
+ * it is scanned conservatively, as the runtime does. Returns false only
+ * on an allocation failure; *walk says how the walk ended. */
+static bool walk_stack(walker *w, const gstack_start *st, uint64_t lo, uint64_t hi, gstack_walk *walk)
 {
-    const go_runtime *rt = w->rt;
-    bool conservative_next = false;
-    for (int n = 0; n < MAX_FRAMES; n++) {
-        frame f = {.pc = pc, .sp = sp};
-        if (pc == 0 || sp < lo || sp >= hi || !pcln_find(rt->pcln, pc, &f.fn)) {
-            if (pc != 0)
-                w->r->unwind_failures++;
-            return true;
-        }
-        if (name_is(&f.fn, "runtime.goexit") || name_is(&f.fn, "runtime.mstart") ||
-            name_is(&f.fn, "runtime.rt0_go") || (f.fn.flag & 1 /* TopFrame */))
-            return true;
-        int32_t delta = 0;
-        if (!pcln_spdelta(rt->pcln, &f.fn, pc, &delta) || delta < 0) {
-            w->r->unwind_failures++;
-            return true;
-        }
-        f.fp = sp + (uint64_t)delta + 8; /* + return address (amd64) */
-        f.varp = f.fp - 8;
-        if (f.varp > f.sp)
-            f.varp -= 8;                 /* saved frame pointer */
-        f.argp = f.fp;
-        if (f.fp > hi) { /* a frame past the stack's end: corrupt, do not scan it */
-            w->r->unwind_failures++;
-            return true;
-        }
+    bool conservative_next = st->interrupted;
+    gstack_frame f;
+    gstack_walk_begin(walk, &w->gs, st->pc, st->sp, lo, hi);
+    while (gstack_next(walk, &f)) {
         bool preempt = name_is(&f.fn, "runtime.asyncPreempt") || name_is(&f.fn, "runtime.debugCallV2");
         w->r->frames++;
         if (!scan_frame(w, &f, preempt || conservative_next))
             return false;
         conservative_next = preempt; /* the interrupted frame has no valid map either */
-        uint64_t ret;
-        if (f.fp > hi || !core_read_u64(rt->core, f.fp - 8, &ret)) {
-            w->r->unwind_failures++;
-            return true;
-        }
-        if (f.fn.flag & 2 /* SPWrite */)
-            return true;
-        pc = ret;
-        sp = f.fp;
     }
+    return true;
+}
+
+/* A stack that could not be walked to its base: the part not walked,
+ * [from, hi), is scanned conservatively as "goroutine N (conservative)"
+ * and the loss is recorded (reported by the session, never silent). */
+static bool stack_lost(walker *w, const rt_goroutine *g, uint64_t from, const char *why)
+{
+    char name[64];
+    snprintf(name, sizeof name, "goroutine %llu (conservative)", (unsigned long long)g->goid);
+    if (from < g->stack_lo || from > g->stack_hi)
+        from = g->stack_lo;
+    stack_loss l = {.goid = g->goid, .status = g->status, .scanned_bytes = g->stack_hi - from};
+    snprintf(l.why, sizeof l.why, "%s", why);
+    if (!VEC_PUSH(&w->r->lost, l, w->err))
+        return false;
     w->r->unwind_failures++;
+    w->r->conservative_frames++;
+    for (uint64_t a = from & ~7ull; a + 8 <= g->stack_hi; a += 8) {
+        uint64_t v;
+        if (core_read_u64(w->rt->core, a, &v) && v != 0 && heap_find(w->h, v) != HEAP_NONE &&
+            !slot_edge(w, a, name, ROOT_STACK, 0, 0))
+            return false;
+    }
     return true;
 }
 
@@ -351,27 +344,25 @@ static bool scan_stacks(walker *w)
     bool ok = true;
     for (size_t i = 0; i < ngs && ok; i++) {
         const rt_goroutine *g = &gs[i];
-        if (g->status == G_IDLE || g->status == G_DEAD || g->status == G_DEADEXTRA)
-            continue;
-        if (g->stack_hi <= g->stack_lo || g->stack_hi - g->stack_lo > (1ull << 32))
+        if (!gstack_live(g))
             continue;
         w->r->goroutines++;
         if (w->opts->split_goroutines)
             snprintf(w->prefix, sizeof w->prefix, "goroutine %llu: ", (unsigned long long)g->goid);
-        uint64_t pc = g->pc, sp = g->sp;
-        if (g->status == G_RUNNING) {
-            /* Its registers are on a thread; the one whose SP is inside this stack. */
-            for (size_t t = 0; t < core_thread_count(rt->core); t++) {
-                const core_thread *th = &core_threads(rt->core)[t];
-                if (th->regs[CORE_REG_RSP] >= g->stack_lo && th->regs[CORE_REG_RSP] < g->stack_hi) {
-                    pc = th->regs[CORE_REG_RIP];
-                    sp = th->regs[CORE_REG_RSP];
-                }
-            }
-        }
+        gstack_start st;
+        gstack_find_start(&w->gs, g, &st);
+        for (int k = 0; ok && k < st.nregs; k++)
+            ok = VEC_PUSH(&w->interrupted_regs, st.regs[k], w->err);
         w->stack_lo = g->stack_lo;
         w->stack_hi = g->stack_hi;
-        ok = walk_stack(w, pc, sp, g->stack_lo, g->stack_hi) && scan_stack_objects(w);
+        if (st.problem[0]) { /* no trustworthy start: the whole stack, conservatively */
+            ok = ok && stack_lost(w, g, g->stack_lo, st.problem);
+            continue;
+        }
+        gstack_walk walk;
+        ok = ok && walk_stack(w, &st, g->stack_lo, g->stack_hi, &walk) && scan_stack_objects(w);
+        if (ok && walk.end == GSTACK_LOST)
+            ok = stack_lost(w, g, walk.sp, walk.why);
     }
     w->stack_lo = w->stack_hi = 0;
     VEC_FREE(&w->sobjs);
@@ -574,20 +565,22 @@ static bool scan_registers(walker *w)
     ghf_err ignored = {0};
     bool have_known = rt_thread_ids(rt, &known, &nknown, &ignored);
     bool ok = true;
-    for (size_t t = 0; ok && t < core_thread_count(rt->core); t++) {
-        const core_thread *th = &core_threads(rt->core)[t];
-        if (have_known && !rt_thread_known(known, nknown, th->tid))
+    size_t nthreads = core_thread_count(rt->core), ngp = (size_t)w->gs.arch->pr_ngp;
+    /* the threads' registers, then those of the contexts signals interrupted */
+    for (size_t i = 0; ok && i < nthreads * ngp + w->interrupted_regs.n; i++) {
+        if (i < nthreads * ngp && have_known &&
+            !rt_thread_known(known, nknown, core_threads(rt->core)[i / ngp].tid))
             continue;
-        for (int k = 0; ok && k < 16; k++) {
-            uint32_t obj = heap_find(w->h, th->regs[k]);
-            if (obj == HEAP_NONE || mark[obj])
-                continue;
-            uint32_t id;
-            root_edge e = {.obj = obj};
-            ok = root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err);
-            e.root = id;
-            ok = ok && VEC_PUSH(&w->r->edges, e, w->err);
-        }
+        uint64_t reg = i < nthreads * ngp ? core_threads(rt->core)[i / ngp].regs[i % ngp]
+                                          : w->interrupted_regs.v[i - nthreads * ngp];
+        uint32_t obj = heap_find(w->h, reg);
+        if (obj == HEAP_NONE || mark[obj])
+            continue;
+        uint32_t id;
+        root_edge e = {.obj = obj};
+        ok = root_get(w->r, "[thread registers]", ROOT_OTHER, 0, 0, &id, w->err);
+        e.root = id;
+        ok = ok && VEC_PUSH(&w->r->edges, e, w->err);
     }
     free(known);
     free(mark);
@@ -607,13 +600,16 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
     static const roots_opts defaults = {.registers = true};
     memset(r, 0, sizeof *r);
     walker w = {.h = h, .r = r, .opts = opts ? opts : &defaults, .err = err, .rt = h->rt};
+    gstack_ctx_init(&w.gs, w.rt);
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.gofunc, &w.gofunc);
     rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.rodata, &w.rodata);
     if (!scan_globals(&w) || !scan_stacks(&w) || !scan_specials(&w) || !scan_queues(&w) ||
         (w.opts->registers && !scan_registers(&w))) {
+        VEC_FREE(&w.interrupted_regs);
         roots_free(r);
         return false;
     }
+    VEC_FREE(&w.interrupted_regs);
     qsort(r->edges.v, r->edges.n, sizeof *r->edges.v, cmp_edge);
     return true;
 }
@@ -622,6 +618,7 @@ void roots_free(roots *r)
 {
     VEC_FREE(&r->list);
     VEC_FREE(&r->edges);
+    VEC_FREE(&r->lost);
     strtab_free(&r->names);
     memset(r, 0, sizeof *r);
 }

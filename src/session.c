@@ -1,6 +1,7 @@
 /* session.c — open and validate a core + executable pair, stage by stage. */
 #include "session.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -75,6 +76,47 @@ static bool fail_noted(const session *s, ghf_err *err)
     return false;
 }
 
+/* Goroutines whose stacks could not be walked to their base, per the roots
+ * (which scanned them) or else the survey. */
+static size_t stacks_lost(const session *s)
+{
+    if (s->have_roots)
+        return s->roots.lost.n;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nstacks; i++)
+        n += s->stacks[i].why[0] != '\0';
+    return n;
+}
+
+bool session_survey_stacks(session *s, const rt_goroutine *gs, size_t ngs, ghf_err *err)
+{
+    free(s->stacks);
+    s->nstacks = 0;
+    s->stacks = ngs ? ghf_xrealloc(NULL, ngs, sizeof *s->stacks, err) : NULL;
+    if (ngs && s->stacks == NULL)
+        return false;
+    gstack_ctx c;
+    gstack_ctx_init(&c, s->rt);
+    for (size_t i = 0; i < ngs; i++) {
+        memset(&s->stacks[i], 0, sizeof s->stacks[i]);
+        if (gstack_live(&gs[i]))
+            gstack_summarize(&c, &gs[i], &s->stacks[i]);
+    }
+    s->nstacks = ngs;
+    return true;
+}
+
+static void warn_lost(uint64_t goid, uint32_t status, const char *why, uint64_t bytes)
+{
+    fprintf(stderr, "goheapflame: warning: goroutine %llu (%s): stack not walked to its base: %s; ",
+            (unsigned long long)goid, rt_status_name(status), why);
+    if (bytes)
+        fprintf(stderr, "%llu bytes of it scanned conservatively as \"goroutine %llu (conservative)\"\n",
+                (unsigned long long)bytes, (unsigned long long)goid);
+    else
+        fprintf(stderr, "its stack is scanned conservatively\n");
+}
+
 bool session_partial(const session *s, char *why, size_t cap)
 {
     char buf[256];
@@ -85,6 +127,12 @@ bool session_partial(const session *s, char *why, size_t cap)
     why[0] = '\0';
     if (s->core && core_truncated(s->core)) {
         truncation(s->core, why, cap);
+        return true;
+    }
+    size_t lost = stacks_lost(s);
+    if (lost) {
+        snprintf(why, cap, "%zu goroutine stack%s could not be walked to %s base (scanned conservatively)",
+                 lost, lost == 1 ? "" : "s", lost == 1 ? "its" : "their");
         return true;
     }
     const heap *h = s->heap;
@@ -101,6 +149,15 @@ bool session_partial(const session *s, char *why, size_t cap)
 void session_warn_partial(const session *s)
 {
     char why[256];
+    if (s->have_roots)
+        for (size_t i = 0; i < s->roots.lost.n; i++) {
+            const stack_loss *l = &s->roots.lost.v[i];
+            warn_lost(l->goid, l->status, l->why, l->scanned_bytes);
+        }
+    else
+        for (size_t i = 0; i < s->nstacks; i++)
+            if (s->stacks[i].why[0])
+                warn_lost(s->stacks[i].goid, s->stacks[i].status, s->stacks[i].why, 0);
     if (session_partial(s, why, sizeof why))
         fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
 }
@@ -184,6 +241,7 @@ void session_close(session *s)
         types_free(&s->types);
     if (s->have_roots)
         roots_free(&s->roots);
+    free(s->stacks);
     heap_free(s->heap);
     rt_close(s->rt);
     if (s->dw)

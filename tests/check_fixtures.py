@@ -93,6 +93,10 @@ DESIGN = {
           block_func="main.deepLevel10", frames_above=10, overhead_max=4096),
     ], counts=dict(stack_held_ptrs=8192, stack_array_ptrs=64, deep_held_ptrs=1000,
                    idle_goroutines=5)),
+    "running": dict(goroutines=3, roots=[
+        R("head", "*main.chunk", [(1 << 20, 64, True)], kind="stack", func="main.work",
+          go_func="main.work", block_func="main.crunch", frames_above=1, overhead_max=16384),
+    ], counts=dict(chunks=64, depth=3000)),
     "shapes": dict(goroutines=1, roots=[
         R("main.gAnyPtr", "interface {}", [(48, 1, False)]),
         R("main.gAnyValue", "interface {}", [(512, 1, False)]),
@@ -447,6 +451,13 @@ def check_truth(c, label, t, minor, fx):
             t.get("goroutines_designed"),
             f"num_goroutine {t.get('num_goroutine')}, designed {des['goroutines']}")
     c.check(f"{label}: counts", t.get("counts") == des["counts"], f"{t.get('counts')} vs {des['counts']}")
+    if fx == "running":  # the goroutine left running, and its thread
+        run_ = t.get("running") or {}
+        c.check(f"{label}: running names a thread and goroutine",
+                run_.get("tid", 0) > 0 and run_.get("goid", 0) > 0 and run_.get("func") == "main.work", run_)
+        c.check(f"{label}: gomaxprocs 2", t.get("gomaxprocs") == 2, t.get("gomaxprocs"))
+    else:
+        c.check(f"{label}: no running record", "running" not in t)
 
     roots = {r["name"]: r for r in t.get("roots", [])}
     c.check(f"{label}: root names", list(roots) == [r["name"] for r in des["roots"]],

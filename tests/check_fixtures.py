@@ -93,19 +93,23 @@ DESIGN = {
           block_func="main.deepLevel10", frames_above=10, overhead_max=4096),
     ], counts=dict(stack_held_ptrs=8192, stack_array_ptrs=64, deep_held_ptrs=1000,
                    idle_goroutines=5)),
+    # stackobj: named_from is the first Go version whose DWARF describes the
+    # variable (Go 1.19-1.23 emit none for `held`, whose pointer the compiler
+    # recomputes from SP; no version emits one for `box`); without one the
+    # root is "main.stackObjHolder stack object +0xOFF (N B)".
     "stackobj": dict(goroutines=2, roots=[
         R("held", "[]*main.heldItem", [(4096, 512, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, overhead_max=4096,
-          stack_object="[512]*main.heldItem", held_type="main.heldItem"),
+          stack_object="[512]*main.heldItem", stack_object_size=4096, named_from=24, held_type="main.heldItem"),
         R("box", "*main.ptrBox", [(1024, 32, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
-          stack_object="main.ptrBox", held_type="main.boxItem"),
-        R("p", "*[8]*main.litItem", [(2048, 8, False)], kind="stack", func="main.litDown",
+          stack_object="main.ptrBox", stack_object_size=264, named_from=None, held_type="main.boxItem"),
+        R("p", "*[8]*main.litItem", [(32768, 8, False)], kind="stack", func="main.litDown",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=0, measured_with="held",
-          stack_object="[8]*main.litItem", held_type="main.litItem"),
-        R("ring", "[64]*main.ringItem", [(512, 64, False)], kind="stack", func="main.stackObjHolder",
+          stack_object="[8]*main.litItem", stack_object_size=64, named_from=19, held_type="main.litItem"),
+        R("ring", "[64]*main.ringItem", [(4096, 64, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
-          stack_object="[64]*main.ringItem", held_type="main.ringItem"),
+          stack_object="[64]*main.ringItem", stack_object_size=512, named_from=19, held_type="main.ringItem"),
     ], counts=dict(held_items=512, box_items=32, lit_items=8, ring_items=64)),
     "shapes": dict(goroutines=1, roots=[
         R("main.gAnyPtr", "interface {}", [(48, 1, False)]),
@@ -469,7 +473,8 @@ def check_truth(c, label, t, minor, fx):
         for key, default in (("kind", None), ("type", None), ("overhead_max", 0), ("tolerance", 0),
                              ("func", None), ("go_func", None), ("block_func", None),
                              ("frames_above", 0), ("shared_with", None), ("measured_with", None),
-                             ("finalizer", None), ("stack_object", None), ("held_type", None)):
+                             ("finalizer", None), ("stack_object", None), ("stack_object_size", None),
+                             ("held_type", None)):
             want = dr.get(key, default)
             c.check(f"{rl} {key}", r.get(key, default) == want, f"{r.get(key)!r} vs design {want!r}")
 

@@ -106,7 +106,7 @@ DESIGN = {
           stack_object="main.ptrBox", stack_object_size=264, named_from=None, held_type="main.boxItem"),
         R("p", "*[8]*main.litItem", [(32768, 8, False)], kind="stack", func="main.litDown",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=0, measured_with="held",
-          stack_object="[8]*main.litItem", stack_object_size=64, named_from=19, held_type="main.litItem"),
+          stack_object="[8]*main.litItem", stack_object_size=64, named_from=19, also_vars=["q"], held_type="main.litItem"),
         R("ring", "[64]*main.ringItem", [(4096, 64, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
           stack_object="[64]*main.ringItem", stack_object_size=512, named_from=19, held_type="main.ringItem"),
@@ -474,7 +474,7 @@ def check_truth(c, label, t, minor, fx):
                              ("func", None), ("go_func", None), ("block_func", None),
                              ("frames_above", 0), ("shared_with", None), ("measured_with", None),
                              ("finalizer", None), ("stack_object", None), ("stack_object_size", None),
-                             ("held_type", None)):
+                             ("held_type", None), ("also_vars", None)):
             want = dr.get(key, default)
             c.check(f"{rl} {key}", r.get(key, default) == want, f"{r.get(key)!r} vs design {want!r}")
 

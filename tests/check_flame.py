@@ -143,6 +143,9 @@ def stack_object_root(c, label, r, minor, roots_json):
     if named:
         c.check(f"{label}: {got[0]['name']} has type {r['stack_object']}", got[0]["type"] == r["stack_object"],
                 got[0]["type"])
+        also = ", ".join(f"{r['func']}.{v}" for v in r.get("also_vars", []))
+        c.check(f"{label}: {got[0]['name']} lists the other variables pointing at it: {also!r}",
+                got[0].get("also", "") == also, repr(got[0].get("also")))
     return got[0]["name"]
 
 
@@ -172,7 +175,7 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         # Objects held only by a stack object that no variable names have no
         # type to prove (see stack_object_root): not counted.
         anon = sum(r["bytes"] for r in truth["roots"]
-                   if r.get("stack_object") and names.get(r["name"], "").endswith(" B)"))
+                   if r.get("stack_object") and (names.get(r["name"]) or "").endswith(" B)"))
         total = h["typed_bytes"] + h["unknown_bytes"] - anon
         c.check(f"{label}: >= 95% of heap bytes typed" + (f" (less {anon} held by unnamed stack objects)" if anon else ""),
                 total and h["typed_bytes"] >= 0.95 * total, f"{h['typed_bytes']} of {total}")

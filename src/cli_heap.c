@@ -38,7 +38,9 @@ static void roots_usage(FILE *fp)
 {
     fprintf(fp, "Usage: goheapflame roots [OPTIONS] CORE EXE\n\n"
                 "List the GC roots that hold heap objects: kind, name, declared type, and the bytes\n"
-                "of the distinct objects each references directly.\n\n");
+                "of the distinct objects each references directly. A stack object is one root, typed\n"
+                "[N]T when a pointer into it says it holds N values of T; `also` names the other\n"
+                "variables pointing into it.\n\n");
     common_options(fp);
 }
 

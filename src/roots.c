@@ -204,18 +204,22 @@ static bool stack_ref_add(walker *w, uint32_t frame_idx, uint64_t slot, uint64_t
     return VEC_PUSH(&w->stack_refs, ref, w->err);
 }
 
-/* Does slot lie in a stack object of the frame being scanned? */
-static bool in_frame_sobj(const walker *w, uint64_t slot)
+/* The stack object among w->sobjs[from..n) (sorted by base) that contains
+ * p, or SOBJ_NONE. */
+static uint32_t sobj_find_from(const walker *w, size_t from, uint64_t p)
 {
-    size_t lo = w->frame_sobj0, hi = w->sobjs.n;
-    while (lo < hi) { /* first object with base > slot */
+    size_t lo = from, hi = w->sobjs.n;
+    while (lo < hi) { /* first object with base > p */
         size_t mid = lo + (hi - lo) / 2;
-        if (w->sobjs.v[mid].base <= slot)
+        if (w->sobjs.v[mid].base <= p)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo > w->frame_sobj0 && slot - w->sobjs.v[lo - 1].base < w->sobjs.v[lo - 1].size;
+    if (lo == from)
+        return SOBJ_NONE;
+    const stack_obj *so = &w->sobjs.v[lo - 1];
+    return p - so->base < so->size ? (uint32_t)(lo - 1) : SOBJ_NONE;
 }
 
 static bool stack_slot(walker *w, const frame *f, uint64_t slot)
@@ -231,7 +235,8 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
     }
     if (heap_find(w->h, v) == HEAP_NONE)
         return true;
-    if (in_frame_sobj(w, slot)) /* a word of a stack object: the object is the root */
+    /* a word of one of the frame's stack objects: the object is the root */
+    if (sobj_find_from(w, w->frame_sobj0, slot) != SOBJ_NONE)
         return VEC_PUSH(&w->sobj_live, slot, w->err);
     frame_slot_name(w, f, slot, name, sizeof name, &type, &var_addr);
     return slot_edge(w, slot, name, ROOT_STACK, type, var_addr);
@@ -408,23 +413,6 @@ static int cmp_ref_obj(const void *a, const void *b)
     if (x->obj != y->obj)
         return x->obj < y->obj ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* The stack object containing p (w->sobjs sorted by base), or SOBJ_NONE. */
-static uint32_t sobj_find(const walker *w, uint64_t p)
-{
-    size_t lo = 0, hi = w->sobjs.n;
-    while (lo < hi) { /* first object with base > p */
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->sobjs.v[mid].base <= p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0)
-        return SOBJ_NONE;
-    const stack_obj *so = &w->sobjs.v[lo - 1];
-    return p - so->base < so->size ? (uint32_t)(lo - 1) : SOBJ_NONE;
 }
 
 /* Is word k of so a pointer per its GC mask (runtime/stack.go stackObjectRecord.gcdata)? */
@@ -682,7 +670,7 @@ static bool scan_stack_objects(walker *w)
 {
     qsort(w->sobjs.v, w->sobjs.n, sizeof *w->sobjs.v, cmp_sobj_base);
     for (size_t i = 0; i < w->stack_refs.n; i++) { /* grows while scanned objects add refs */
-        uint32_t o = sobj_find(w, w->stack_refs.v[i].p);
+        uint32_t o = sobj_find_from(w, 0, w->stack_refs.v[i].p);
         w->stack_refs.v[i].obj = o;
         if (o == SOBJ_NONE || w->sobjs.v[o].scanned)
             continue;
@@ -693,7 +681,7 @@ static bool scan_stack_objects(walker *w)
     qsort(w->stack_refs.v, w->stack_refs.n, sizeof *w->stack_refs.v, cmp_ref_obj);
     qsort(w->sobj_live.v, w->sobj_live.n, sizeof *w->sobj_live.v, cmp_u64);
     for (size_t i = 0; i < w->sobj_live.n; i++) {
-        uint32_t o = sobj_find(w, w->sobj_live.v[i]);
+        uint32_t o = sobj_find_from(w, 0, w->sobj_live.v[i]);
         if (o != SOBJ_NONE)
             w->sobjs.v[o].live = true;
     }

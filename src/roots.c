@@ -310,7 +310,8 @@ static bool frame_stack_objects(walker *w, const frame *f)
         if (!frame_id(w, f, &so.frame) || !VEC_PUSH(&w->sobjs, so, w->err))
             return false;
     }
-    qsort(w->sobjs.v + w->frame_sobj0, w->sobjs.n - w->frame_sobj0, sizeof *w->sobjs.v, cmp_sobj_base);
+    if (w->sobjs.n - w->frame_sobj0 > 1)
+        qsort(w->sobjs.v + w->frame_sobj0, w->sobjs.n - w->frame_sobj0, sizeof *w->sobjs.v, cmp_sobj_base);
     return true;
 }
 
@@ -668,7 +669,8 @@ static bool sobj_root_edges(walker *w, const stack_obj *so, sobj_root *sr, const
  * make each stack object that holds something one root. */
 static bool scan_stack_objects(walker *w)
 {
-    qsort(w->sobjs.v, w->sobjs.n, sizeof *w->sobjs.v, cmp_sobj_base);
+    if (w->sobjs.n > 1) /* (qsort of an empty, NULL array is undefined) */
+        qsort(w->sobjs.v, w->sobjs.n, sizeof *w->sobjs.v, cmp_sobj_base);
     for (size_t i = 0; i < w->stack_refs.n; i++) { /* grows while scanned objects add refs */
         uint32_t o = sobj_find_from(w, 0, w->stack_refs.v[i].p);
         w->stack_refs.v[i].obj = o;
@@ -678,8 +680,10 @@ static bool scan_stack_objects(walker *w)
         if (!sobj_words(w, &w->sobjs.v[o], sobj_stack_word, NULL))
             return false;
     }
-    qsort(w->stack_refs.v, w->stack_refs.n, sizeof *w->stack_refs.v, cmp_ref_obj);
-    qsort(w->sobj_live.v, w->sobj_live.n, sizeof *w->sobj_live.v, cmp_u64);
+    if (w->stack_refs.n > 1)
+        qsort(w->stack_refs.v, w->stack_refs.n, sizeof *w->stack_refs.v, cmp_ref_obj);
+    if (w->sobj_live.n > 1)
+        qsort(w->sobj_live.v, w->sobj_live.n, sizeof *w->sobj_live.v, cmp_u64);
     for (size_t i = 0; i < w->sobj_live.n; i++) {
         uint32_t o = sobj_find_from(w, 0, w->sobj_live.v[i]);
         if (o != SOBJ_NONE)

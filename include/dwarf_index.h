@@ -126,6 +126,13 @@ const dwx_field *dwx_fields(const dwx *d);
  * dwx_field: that is the member type's name.) */
 const dwx_field *dwx_field_by_name(const dwx *d, dwx_type_id struct_type, const char *name);
 
+/* Does a pointer word start at byte `off` of a value of `type` (through
+ * structs, arrays and typedefs: a slice's array word, a string's data, an
+ * interface's two words, maps, channels, funcs, unsafe.Pointer)? *pointee
+ * (may be NULL) receives what it points to, 0 if untyped: for a slice's
+ * array word, the element type. */
+bool dwx_pointer_at(const dwx *d, dwx_type_id type, uint64_t off, dwx_type_id *pointee);
+
 /* DW_TAG_constant by full name, e.g. "runtime.heapArenaBytes". */
 bool dwx_const(const dwx *d, const char *name, int64_t *value);
 

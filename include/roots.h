@@ -5,8 +5,15 @@
  *    each attributed to the DWARF global that contains it ("main.cache");
  *  - goroutine stacks: every live goroutine unwound with the pclntab (from
  *    where gstack.h says: a running goroutine's thread or signal frame), slots
- *    chosen by the precise locals/args pointer maps and stack objects,
- *    named "pkg.func.var" from DWARF (fallback "pkg.func+0xOFF");
+ *    chosen by the precise locals/args pointer maps, named "pkg.func.var"
+ *    from DWARF (fallback "pkg.func+0xOFF" for a word no variable covers);
+ *    each stack object (runtime/stack.go stackObjectRecord: a non-escaping
+ *    make, &T{...}, composite literal or address-taken variable) that a
+ *    live slot reaches is one root, not one per word: its own DWARF
+ *    variable if it has one, else the first typed variable (in unwind
+ *    order) that points into it, typed by that pointer ("main.main.held":
+ *    [512]*main.blob; the others that point at it listed in `also`), else
+ *    "pkg.func stack object +0xOFF (N B)";
  *    asyncPreempt frames and the frame they interrupted are scanned
  *    conservatively, as the runtime does, and so is the frame a signal or
  *    gcore interrupted; a stack that cannot be walked to its base is
@@ -35,6 +42,10 @@ typedef struct root {
     uint32_t name;          /* id in roots.names */
     uint8_t kind;           /* enum root_kind */
     dwx_type_id type;       /* declared DWARF type of the variable, 0 if unknown */
+    uint64_t count;         /* > 0: the root is an array of count values of type (a stack
+                               object typed by a pointer into it); 0: one value of type */
+    uint32_t also;          /* id + 1 in roots.notes of the other variables that point into
+                               this stack object ("main.f.a, main.f.b"), 0 if none */
     uint64_t addr;          /* address of the first slot seen */
 } root;
 
@@ -59,6 +70,7 @@ typedef struct roots {
     VEC(root) list;
     VEC(root_edge) edges;   /* sorted by root after roots_collect */
     strtab names;           /* root names; root id == name id */
+    strtab notes;           /* root.also lists */
     /* what could not be walked precisely (reported, never silent) */
     uint64_t goroutines, frames, conservative_frames, unwind_failures;
     VEC(stack_loss) lost;   /* one per goroutine not walked to its base */

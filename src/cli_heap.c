@@ -38,7 +38,9 @@ static void roots_usage(FILE *fp)
 {
     fprintf(fp, "Usage: goheapflame roots [OPTIONS] CORE EXE\n\n"
                 "List the GC roots that hold heap objects: kind, name, declared type, and the bytes\n"
-                "of the distinct objects each references directly.\n\n");
+                "of the distinct objects each references directly. A stack object is one root, typed\n"
+                "[N]T when a pointer into it says it holds N values of T; `also` names the other\n"
+                "variables pointing into it.\n\n");
     common_options(fp);
 }
 
@@ -215,17 +217,28 @@ static void write_roots(FILE *fp, session *s, const cli_core_args *a)
                 bytes += heap_obj_size(h, o);
             }
         }
-        const dwx_type *t = dwx_type_get(s->dw, r->list.v[id].type);
-        const char *tn = t && t->name[0] ? t->name : "";
+        const root *rt = &r->list.v[id];
+        const dwx_type *t = dwx_type_get(s->dw, rt->type);
+        char tn[600];
+        /* a stack object typed by a pointer into it: count values of the pointee */
+        if (rt->count > 1)
+            snprintf(tn, sizeof tn, "[%llu]%s", (unsigned long long)rt->count, t && t->name[0] ? t->name : "?");
+        else
+            snprintf(tn, sizeof tn, "%s", t && t->name[0] ? t->name : "");
+        const char *also = rt->also ? strtab_get(&r->notes, rt->also - 1) : NULL;
         if (json) {
-            fprintf(fp, "%s{\"kind\":\"%s\",\"name\":", id ? "," : "", kind_name(r->list.v[id].kind));
+            fprintf(fp, "%s{\"kind\":\"%s\",\"name\":", id ? "," : "", kind_name(rt->kind));
             json_write_string(fp, root_name(r, id));
             fprintf(fp, ",\"type\":");
             json_write_string(fp, tn);
+            if (also != NULL) {
+                fprintf(fp, ",\"also\":");
+                json_write_string(fp, also);
+            }
             fprintf(fp, ",\"direct_bytes\":%llu}\n", (unsigned long long)bytes);
         } else {
-            fprintf(fp, "%-7s %14llu  %-50s %s\n", kind_name(r->list.v[id].kind), (unsigned long long)bytes,
-                    root_name(r, id), tn);
+            fprintf(fp, "%-7s %14llu  %-50s %s%s%s%s\n", kind_name(rt->kind), (unsigned long long)bytes,
+                    root_name(r, id), tn, also ? " (also " : "", also ? also : "", also ? ")" : "");
         }
     }
     if (json)

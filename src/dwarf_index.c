@@ -792,6 +792,48 @@ dwx_type_id dwx_resolve(const dwx *d, dwx_type_id id)
 
 const dwx_field *dwx_fields(const dwx *d) { return d->fields.v; }
 
+bool dwx_pointer_at(const dwx *d, dwx_type_id type, uint64_t off, dwx_type_id *pointee)
+{
+    if (pointee != NULL)
+        *pointee = 0;
+    for (int depth = 0; depth < 32; depth++) { /* bounded: corrupt DWARF may nest anything */
+        const dwx_type *t = dwx_type_get(d, dwx_resolve(d, type));
+        if (t == NULL)
+            return false;
+        uint32_t kind = t->go_kind & 0x1f;
+        if (t->tag == DW_TAG_pointer_type || kind == 18 /* chan */ || kind == 19 /* func */ ||
+            kind == 21 /* map */ || kind == 22 /* ptr */ || kind == 26 /* unsafe.Pointer */) {
+            if (off != 0)
+                return false;
+            if (pointee != NULL && t->tag == DW_TAG_pointer_type && kind != 26)
+                *pointee = t->elem;
+            return true;
+        }
+        if (t->tag == DW_TAG_array_type) {
+            const dwx_type *et = dwx_type_get(d, dwx_resolve(d, t->elem));
+            if (et == NULL || et->size == 0 || off >= t->size)
+                return false;
+            off %= et->size;
+            type = t->elem;
+            continue;
+        }
+        if (t->tag != DW_TAG_structure_type)
+            return false;
+        const dwx_field *pick = NULL;
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            const dwx_field *f = &d->fields.v[t->first_field + i];
+            const dwx_type *ft = dwx_type_get(d, dwx_resolve(d, f->type));
+            if (ft != NULL && f->offset <= off && off - f->offset < ft->size)
+                pick = f;
+        }
+        if (pick == NULL)
+            return false;
+        off -= pick->offset;
+        type = pick->type;
+    }
+    return false;
+}
+
 const dwx_field *dwx_field_by_name(const dwx *d, dwx_type_id struct_type, const char *name)
 {
     const dwx_type *t = dwx_type_get(d, dwx_resolve(d, struct_type));

@@ -1,6 +1,7 @@
 /* roots.c — GC roots: globals, goroutine stacks, registers (see roots.h). */
 #include "roots.h"
 
+#include <dwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,30 @@ static bool root_get(roots *r, const char *name, uint8_t kind, dwx_type_id type,
 
 typedef gstack_frame frame;
 
-/* A stack object (an address-taken local) of the goroutine being walked.
- * As in the runtime (runtime/mgcmark.go scanstack), it is scanned only if a
- * live slot or another scanned stack object points into it: its memory may
- * hold stale pointers from an earlier use of the stack until the code that
- * owns it runs. */
+/* A stack object (runtime/stack.go stackObjectRecord: a non-escaping make,
+ * &T{...}, composite literal or address-taken local) of the goroutine being
+ * walked. As in the runtime (runtime/mgcmark.go scanstack), it is scanned
+ * only if a live slot or another scanned stack object points into it: its
+ * memory may hold stale pointers from an earlier use of the stack until the
+ * code that owns it runs. */
 typedef struct stack_obj {
-    frame f;                 /* the frame it lives in, for naming its slots */
+    uint32_t frame;          /* index in walker.frames of the frame it lives in */
     uint64_t base, size;
     uint32_t ptrbytes, gcoff;
-    bool scanned;
+    bool scanned;            /* something points into it: all its pointer words are scanned */
+    bool live;               /* the frame's pointer map marks some of its words live */
+    uint8_t named_by;        /* SOBJ_BY_*: how its root is named */
 } stack_obj;
+enum { SOBJ_BY_FRAME, SOBJ_BY_OWN_VAR, SOBJ_BY_POINTER, SOBJ_BY_UNPLACED_VAR };
+
+/* A pointer into the goroutine's stack, and where it was found. */
+typedef struct stack_ref {
+    uint64_t p, slot;
+    uint32_t frame;          /* index in walker.frames of the slot's frame */
+    uint32_t obj;            /* index in walker.sobjs of the object p points into, or SOBJ_NONE */
+    uint32_t seq;            /* order found: the first typed referrer names the object */
+} stack_ref;
+#define SOBJ_NONE UINT32_MAX
 
 typedef struct walker {
     heap *h;
@@ -43,8 +57,11 @@ typedef struct walker {
     uint64_t gofunc, rodata;
     char prefix[48];       /* "goroutine N: " when splitting, else "" */
     uint64_t stack_lo, stack_hi;   /* the goroutine being walked */
+    VEC(frame) frames;             /* its frames that hold stack objects or pointers to them */
     VEC(stack_obj) sobjs;          /* its stack objects */
-    VEC(uint64_t) stack_ptrs;      /* pointers into its stack, to resolve to stack objects */
+    VEC(stack_ref) stack_refs;     /* pointers into its stack, to resolve to stack objects */
+    VEC(uint64_t) sobj_live;       /* live pointer-map words inside its stack objects */
+    size_t frame_sobj0;            /* the frame being scanned has sobjs[frame_sobj0..n), sorted */
     gstack_ctx gs;                 /* how goroutine stacks are walked */
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
 } walker;
@@ -137,26 +154,70 @@ static bool scan_globals(walker *w)
 
 /* ---- stacks ---- */
 
-static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
-                            dwx_type_id *type, uint64_t *var_addr)
+/* The DWARF local or argument of frame f whose value covers slot: its name
+ * ("pkg.func.var"), type and start. False if none does. */
+static bool frame_local(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
+                        dwx_type_id *type, uint64_t *var_addr)
 {
     const go_runtime *rt = w->rt;
     *type = 0;
     *var_addr = 0;
     const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
     uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
-    if (df != NULL) {
-        /* On amd64 the CFA is the caller's SP, i.e. our fp. */
-        uint64_t value_off = 0;
-        const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
-        if (l != NULL) {
-            snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
-            *type = l->type;
-            *var_addr = slot - value_off;
-            return;
-        }
+    if (df == NULL)
+        return false;
+    /* On amd64 the CFA is the caller's SP, i.e. our fp. */
+    uint64_t value_off = 0;
+    const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
+    if (l == NULL)
+        return false;
+    snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
+    *type = l->type;
+    *var_addr = slot - value_off;
+    return true;
+}
+
+static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
+                            dwx_type_id *type, uint64_t *var_addr)
+{
+    if (!frame_local(w, f, slot, buf, cap, type, var_addr))
+        snprintf(buf, cap, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+}
+
+/* f's index in w->frames. Frames are scanned one after another, so only
+ * the last one stored can be f. */
+static bool frame_id(walker *w, const frame *f, uint32_t *id)
+{
+    const frame *last = w->frames.n ? &w->frames.v[w->frames.n - 1] : NULL;
+    if (last == NULL || last->sp != f->sp || last->pc != f->pc)
+        if (!VEC_PUSH(&w->frames, *f, w->err))
+            return false;
+    *id = (uint32_t)(w->frames.n - 1);
+    return true;
+}
+
+static bool stack_ref_add(walker *w, uint32_t frame_idx, uint64_t slot, uint64_t p)
+{
+    stack_ref ref = {.p = p, .slot = slot, .frame = frame_idx, .obj = SOBJ_NONE, .seq = (uint32_t)w->stack_refs.n};
+    return VEC_PUSH(&w->stack_refs, ref, w->err);
+}
+
+/* The stack object among w->sobjs[from..n) (sorted by base) that contains
+ * p, or SOBJ_NONE. */
+static uint32_t sobj_find_from(const walker *w, size_t from, uint64_t p)
+{
+    size_t lo = from, hi = w->sobjs.n;
+    while (lo < hi) { /* first object with base > p */
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->sobjs.v[mid].base <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    snprintf(buf, cap, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+    if (lo == from)
+        return SOBJ_NONE;
+    const stack_obj *so = &w->sobjs.v[lo - 1];
+    return p - so->base < so->size ? (uint32_t)(lo - 1) : SOBJ_NONE;
 }
 
 static bool stack_slot(walker *w, const frame *f, uint64_t slot)
@@ -166,10 +227,15 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
     uint64_t v, var_addr;
     if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
         return true;
-    if (v >= w->stack_lo && v < w->stack_hi) /* into the stack: maybe a stack object */
-        return VEC_PUSH(&w->stack_ptrs, v, w->err);
+    if (v >= w->stack_lo && v < w->stack_hi) { /* into the stack: maybe a stack object */
+        uint32_t fid;
+        return frame_id(w, f, &fid) && stack_ref_add(w, fid, slot, v);
+    }
     if (heap_find(w->h, v) == HEAP_NONE)
         return true;
+    /* a word of one of the frame's stack objects: the object is the root */
+    if (sobj_find_from(w, w->frame_sobj0, slot) != SOBJ_NONE)
+        return VEC_PUSH(&w->sobj_live, slot, w->err);
     frame_slot_name(w, f, slot, name, sizeof name, &type, &var_addr);
     return slot_edge(w, slot, name, ROOT_STACK, type, var_addr);
 }
@@ -209,10 +275,51 @@ static bool scan_conservative(walker *w, const frame *f, uint64_t lo, uint64_t h
     return true;
 }
 
+static int cmp_sobj_base(const void *a, const void *b)
+{
+    const stack_obj *x = a, *y = b;
+    return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* Record frame f's stack objects (FUNCDATA_StackObjects), sorted by base:
+ * scanned whole once something points at them, and the words of them that
+ * the pointer maps mark live belong to them, not to roots of their own. */
+static bool frame_stack_objects(walker *w, const frame *f)
+{
+    const go_runtime *rt = w->rt;
+    uint32_t off;
+    if (!pcln_funcdata(rt->pcln, &f->fn, 2 /* StackObjects */, &off))
+        return true;
+    uint64_t objs = w->gofunc + off, count;
+    if (!core_read_u64(rt->core, objs, &count) || count >= 4096)
+        return true;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t rec = objs + 8 + i * 16;
+        uint32_t o, sz, ptrbytes, gcoff;
+        if (!core_read_u32(rt->core, rec, &o) || !core_read_u32(rt->core, rec + 4, &sz) ||
+            !core_read_u32(rt->core, rec + 8, &ptrbytes) || !core_read_u32(rt->core, rec + 12, &gcoff))
+            break;
+        uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
+        if (base < f->sp || (int32_t)ptrbytes <= 0)
+            continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
+        if (ptrbytes > sz || base + sz > f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0))
+            continue; /* corrupt: a stack object lies inside its frame */
+        stack_obj so = {.base = base, .size = sz, .ptrbytes = ptrbytes, .gcoff = gcoff};
+        if (!frame_id(w, f, &so.frame) || !VEC_PUSH(&w->sobjs, so, w->err))
+            return false;
+    }
+    if (w->sobjs.n - w->frame_sobj0 > 1)
+        qsort(w->sobjs.v + w->frame_sobj0, w->sobjs.n - w->frame_sobj0, sizeof *w->sobjs.v, cmp_sobj_base);
+    return true;
+}
+
 /* runtime/mgcmark.go scanframeworker: locals, args, stack objects. */
 static bool scan_frame(walker *w, const frame *f, bool conservative)
 {
     const go_runtime *rt = w->rt;
+    w->frame_sobj0 = w->sobjs.n;
+    if (!conservative && !frame_stack_objects(w, f))
+        return false;
     if (conservative)
         return scan_conservative(w, f, f->sp, f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
     uint64_t target = f->pc;
@@ -235,27 +342,6 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
         stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
         if (!scan_bitvector(w, f, f->argp, nbit <= f->fn.args / 8 ? nbit : f->fn.args / 8, bits))
             return false;
-    /* Stack objects: recorded now, scanned once something points at them. */
-    if (pcln_funcdata(rt->pcln, &f->fn, 2 /* StackObjects */, &off)) {
-        uint64_t objs = w->gofunc + off, count;
-        if (core_read_u64(rt->core, objs, &count) && count < 4096) {
-            for (uint64_t i = 0; i < count; i++) {
-                uint64_t rec = objs + 8 + i * 16;
-                uint32_t o, sz, ptrbytes, gcoff;
-                if (!core_read_u32(rt->core, rec, &o) || !core_read_u32(rt->core, rec + 4, &sz) ||
-                    !core_read_u32(rt->core, rec + 8, &ptrbytes) || !core_read_u32(rt->core, rec + 12, &gcoff))
-                    break;
-                uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
-                if (base < f->sp || (int32_t)ptrbytes <= 0)
-                    continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
-                if (ptrbytes > sz || base + sz > f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0))
-                    continue; /* corrupt: a stack object lies inside its frame */
-                stack_obj so = {.f = *f, .base = base, .size = sz, .ptrbytes = ptrbytes, .gcoff = gcoff};
-                if (!VEC_PUSH(&w->sobjs, so, w->err))
-                    return false;
-            }
-        }
-    }
     return true;
 }
 
@@ -307,31 +393,329 @@ static bool stack_lost(walker *w, const rt_goroutine *g, uint64_t from, const ch
     return true;
 }
 
-/* Scan the stack objects that live slots point into, transitively
- * (runtime/mgcmark.go scanstack: getPtr / findObject / scanblock). */
-static bool scan_stack_objects(walker *w)
+/* ---- stack objects ---- */
+
+static int cmp_u64(const void *a, const void *b)
 {
-    const go_runtime *rt = w->rt;
-    while (w->stack_ptrs.n) {
-        uint64_t p = w->stack_ptrs.v[--w->stack_ptrs.n];
-        for (size_t i = 0; i < w->sobjs.n; i++) {
-            stack_obj *so = &w->sobjs.v[i];
-            if (so->scanned || p < so->base || p >= so->base + so->size)
-                continue;
-            so->scanned = true;
-            frame f = so->f;
-            for (uint32_t k = 0; k < so->ptrbytes / 8; k++) {
-                uint8_t b;
-                if (!core_read_u8(rt->core, w->rodata + so->gcoff + k / 8, &b))
-                    break;
-                if ((b >> (k % 8) & 1) && !stack_slot(w, &f, so->base + (uint64_t)k * 8))
-                    return false;
-            }
-            break;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_ref_obj(const void *a, const void *b)
+{
+    const stack_ref *x = a, *y = b;
+    if (x->obj != y->obj)
+        return x->obj < y->obj ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Is word k of so a pointer per its GC mask (runtime/stack.go stackObjectRecord.gcdata)? */
+static bool sobj_mask_bit(const walker *w, const stack_obj *so, uint64_t k)
+{
+    uint8_t b;
+    return k < so->ptrbytes / 8 && core_read_u8(w->rt->core, w->rodata + so->gcoff + k / 8, &b) && (b >> (k % 8) & 1);
+}
+
+/* Calls fn(w, so, slot, ctx) for each pointer word of so per its GC mask. */
+static bool sobj_words(walker *w, const stack_obj *so, bool (*fn)(walker *, const stack_obj *, uint64_t, void *),
+                       void *ctx)
+{
+    for (uint32_t k = 0; k < so->ptrbytes / 8; k++)
+        if (sobj_mask_bit(w, so, k) && !fn(w, so, so->base + (uint64_t)k * 8, ctx))
+            return false;
+    return true;
+}
+
+/* A word of a scanned stack object that points into the stack. */
+static bool sobj_stack_word(walker *w, const stack_obj *so, uint64_t slot, void *ctx)
+{
+    (void)ctx;
+    uint64_t v;
+    if (!core_read_u64(w->rt->core, slot, &v) || v < w->stack_lo || v >= w->stack_hi)
+        return true;
+    return stack_ref_add(w, so->frame, slot, v);
+}
+
+/* How a stack object's root is named and typed. */
+typedef struct sobj_root {
+    char name[640];
+    char also[1024];           /* other variables pointing into it, ", "-separated */
+    dwx_type_id type;          /* the type of its values, 0 if unknown */
+    uint64_t start, count;     /* count values of type from start (count 0: type is the whole object) */
+    uint64_t esize;
+} sobj_root;
+
+/* Is name one of the ", "-separated names of list? */
+static bool list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
+}
+
+/* Do values of type et, tiled over so from its base, have their pointer
+ * words exactly where so's GC mask has them? */
+static bool sobj_layout_is(const walker *w, const stack_obj *so, dwx_type_id et)
+{
+    const dwx *dw = w->rt->dw;
+    const dwx_type *t = dwx_type_get(dw, dwx_resolve(dw, et));
+    if (t == NULL || t->size == 0 || so->size % t->size != 0)
+        return false;
+    for (uint64_t off = 0; off < so->size; off += 8)
+        if (sobj_mask_bit(w, so, off / 8) != dwx_pointer_at(dw, et, off % t->size, NULL))
+            return false;
+    return true;
+}
+
+/* The values a pointer p of type *et into so says so holds: et tiled over
+ * so through p. False if et does not fit. */
+static bool sobj_typed_by(const walker *w, const stack_obj *so, uint64_t p, dwx_type_id et, sobj_root *sr)
+{
+    const dwx_type *t = dwx_type_get(w->rt->dw, dwx_resolve(w->rt->dw, et));
+    if (t == NULL || t->size == 0 || t->size > so->size)
+        return false;
+    sr->type = et;
+    sr->esize = t->size;
+    sr->start = so->base + (p - so->base) % t->size;
+    sr->count = (so->base + so->size - sr->start) / t->size;
+    return true;
+}
+
+/* Name so after its own DWARF variable, or after the first typed variable
+ * (refs, in the order found) that points into it, typed by that pointer;
+ * the other variables pointing into it go to sr->also. */
+static void sobj_name_by_vars(walker *w, stack_obj *so, const stack_ref *refs, size_t nrefs, sobj_root *sr)
+{
+    const dwx *dw = w->rt->dw;
+    memset(sr, 0, sizeof *sr);
+    uint64_t var_addr;
+    if (frame_local(w, &w->frames.v[so->frame], so->base, sr->name, sizeof sr->name, &sr->type, &var_addr) &&
+        var_addr == so->base) {
+        sr->start = so->base; /* an address-taken variable: as declared */
+        so->named_by = SOBJ_BY_OWN_VAR;
+        return;
+    }
+    sr->type = 0;
+    bool typed = false;
+    size_t alen = 0;
+    for (size_t i = 0; i < nrefs; i++) {
+        char rn[640];
+        dwx_type_id rt, et;
+        uint64_t ra;
+        const stack_ref *ref = &refs[i];
+        if (!frame_local(w, &w->frames.v[ref->frame], ref->slot, rn, sizeof rn, &rt, &ra))
+            continue; /* a compiler temporary: no name to give */
+        if (!typed && dwx_pointer_at(dw, rt, ref->slot - ra, &et))
+            typed = sobj_typed_by(w, so, ref->p, et, sr);
+        if (so->named_by != SOBJ_BY_POINTER) {
+            snprintf(sr->name, sizeof sr->name, "%s", rn);
+            so->named_by = SOBJ_BY_POINTER;
+        } else if (strcmp(rn, sr->name) != 0 && !list_has(sr->also, rn)) {
+            int n = snprintf(sr->also + alen, sizeof sr->also - alen, "%s%s", alen ? ", " : "", rn);
+            if (n > 0 && (size_t)n < sizeof sr->also - alen)
+                alen += (size_t)n;
+            else
+                sr->also[alen] = '\0'; /* full: keep the names that fit */
         }
     }
-    w->sobjs.n = 0;
+}
+
+/* Could the frame's DWARF local l, which has no location at the frame's pc
+ * (the compiler kept no copy of it: `held := make([]*T, 512)` whose
+ * pointer it recomputes from SP), be so or point to so? Its type must lay
+ * pointers exactly as so's GC mask: l is so itself, a pointer to one value
+ * of so's size, or a slice over it. Sets sr's type on success. */
+static bool sobj_unplaced_var_fits(walker *w, const stack_obj *so, const dwx_local *l, sobj_root *sr)
+{
+    const dwx *dw = w->rt->dw;
+    const dwx_type *lt = dwx_type_get(dw, dwx_resolve(dw, l->type));
+    dwx_type_id et;
+    if (lt == NULL)
+        return false;
+    if (lt->size == so->size && sobj_layout_is(w, so, l->type)) {
+        sr->type = l->type;
+        sr->count = 0;
+        sr->start = so->base;
+        return true;
+    }
+    bool slice = (lt->go_kind & 0x1f) == 23;
+    if (!(slice || lt->tag == DW_TAG_pointer_type) || !dwx_pointer_at(dw, l->type, 0, &et) || et == 0)
+        return false;
+    const dwx_type *t = dwx_type_get(dw, dwx_resolve(dw, et));
+    if (t == NULL || t->size == 0 || (!slice && t->size != so->size) || !sobj_layout_is(w, so, et))
+        return false;
+    sr->type = et;
+    sr->esize = t->size;
+    sr->start = so->base;
+    sr->count = so->size / t->size;
     return true;
+}
+
+/* Has the frame's DWARF local l a stack location at the frame's pc? */
+static bool local_placed(const walker *w, const frame *f, const dwx_local *l)
+{
+    uint64_t pc = (f->pc > f->fn.entry ? f->pc - 1 : f->pc) - w->rt->bias;
+    const dwx_loc_range *r = dwx_loc_ranges(w->rt->dw) + l->first_range;
+    for (uint32_t j = 0; j < l->nranges; j++)
+        if (pc >= r[j].lo && pc < r[j].hi)
+            return true;
+    return false;
+}
+
+/* Name so (not named by variables) after the one local of its frame that
+ * has no location there and fits so, when that local fits no other such
+ * object of the frame (objs[0..n), so among them). */
+static bool sobj_name_by_unplaced_var(walker *w, const stack_obj *so, const stack_obj *objs, size_t n,
+                                      sobj_root *sr)
+{
+    const go_runtime *rt = w->rt;
+    const frame *f = &w->frames.v[so->frame];
+    const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
+    if (df == NULL)
+        return false;
+    const dwx_local *pick = NULL;
+    sobj_root fit;
+    for (uint32_t i = 0; i < df->nlocals; i++) {
+        const dwx_local *l = &dwx_locals(rt->dw)[df->first_local + i];
+        if (local_placed(w, f, l) || !sobj_unplaced_var_fits(w, so, l, &fit))
+            continue;
+        if (pick != NULL)
+            return false; /* two locals fit: which one is unknown */
+        pick = l;
+        *sr = fit;
+    }
+    if (pick == NULL)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (&objs[k] != so && objs[k].frame == so->frame && objs[k].named_by == SOBJ_BY_FRAME &&
+            sobj_unplaced_var_fits(w, &objs[k], pick, &fit))
+            return false; /* it fits another object as well */
+    snprintf(sr->name, sizeof sr->name, "%s%s.%s", w->prefix, f->fn.name, pick->name);
+    sr->also[0] = '\0';
+    return true;
+}
+
+/* An edge from the stack object's root for a word that points into the heap. */
+static bool sobj_heap_word(walker *w, const stack_obj *so, uint64_t slot, void *ctx)
+{
+    (void)so;
+    const sobj_root *sr = ctx;
+    uint64_t v;
+    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
+        return true;
+    uint32_t obj = heap_find(w->h, v);
+    if (obj == HEAP_NONE)
+        return true;
+    uint32_t id;
+    size_t before = w->r->list.n;
+    if (!root_get(w->r, sr->name, ROOT_STACK, sr->type, slot, &id, w->err))
+        return false;
+    if (w->r->list.n > before) { /* new: what makes it a stack object's root */
+        root *nr = &w->r->list.v[id];
+        nr->count = sr->count;
+        if (sr->also[0]) {
+            if (!strtab_intern(&w->r->notes, sr->also, strlen(sr->also), &nr->also, w->err))
+                return false;
+            nr->also++;
+        }
+    }
+    /* the value holding the word: seeds the types of what it points to */
+    uint64_t va = 0;
+    dwx_type_id vt = 0;
+    if (sr->type && sr->count == 0) {
+        va = sr->start;
+        vt = sr->type;
+    } else if (sr->type && slot >= sr->start && (slot - sr->start) / sr->esize < sr->count) {
+        va = sr->start + (slot - sr->start) / sr->esize * sr->esize;
+        vt = sr->type;
+    }
+    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = va, .var_type = vt};
+    return VEC_PUSH(&w->r->edges, e, w->err);
+}
+
+/* The root of stack object so, one per object, never one per word: its
+ * pointer words that something reaches become its edges (all of them when
+ * a pointer into it was found, as scanstack scans it; else those the
+ * pointer maps mark live, live[0..nlive)). */
+static bool sobj_root_edges(walker *w, const stack_obj *so, sobj_root *sr, const uint64_t *live, size_t nlive)
+{
+    if (so->named_by == SOBJ_BY_FRAME) {
+        const frame *f = &w->frames.v[so->frame];
+        snprintf(sr->name, sizeof sr->name, "%s%s stack object +0x%llx (%llu B)", w->prefix, f->fn.name,
+                 (unsigned long long)(so->base - f->sp), (unsigned long long)so->size);
+        sr->type = 0;
+        sr->count = 0;
+        sr->also[0] = '\0';
+    }
+    if (so->scanned)
+        return sobj_words(w, so, sobj_heap_word, sr);
+    for (size_t i = 0; i < nlive; i++)
+        if (!sobj_heap_word(w, so, live[i], sr))
+            return false;
+    return true;
+}
+
+/* Scan the stack objects that live slots point into, transitively
+ * (runtime/mgcmark.go scanstack: getPtr / findObject / scanblock), then
+ * make each stack object that holds something one root. */
+static bool scan_stack_objects(walker *w)
+{
+    if (w->sobjs.n > 1) /* (qsort of an empty, NULL array is undefined) */
+        qsort(w->sobjs.v, w->sobjs.n, sizeof *w->sobjs.v, cmp_sobj_base);
+    for (size_t i = 0; i < w->stack_refs.n; i++) { /* grows while scanned objects add refs */
+        uint32_t o = sobj_find_from(w, 0, w->stack_refs.v[i].p);
+        w->stack_refs.v[i].obj = o;
+        if (o == SOBJ_NONE || w->sobjs.v[o].scanned)
+            continue;
+        w->sobjs.v[o].scanned = true;
+        if (!sobj_words(w, &w->sobjs.v[o], sobj_stack_word, NULL))
+            return false;
+    }
+    if (w->stack_refs.n > 1)
+        qsort(w->stack_refs.v, w->stack_refs.n, sizeof *w->stack_refs.v, cmp_ref_obj);
+    if (w->sobj_live.n > 1)
+        qsort(w->sobj_live.v, w->sobj_live.n, sizeof *w->sobj_live.v, cmp_u64);
+    for (size_t i = 0; i < w->sobj_live.n; i++) {
+        uint32_t o = sobj_find_from(w, 0, w->sobj_live.v[i]);
+        if (o != SOBJ_NONE)
+            w->sobjs.v[o].live = true;
+    }
+    /* Names by variables first: an object named by none may then take the
+     * one local without a location that fits it and no other. */
+    sobj_root *srs = calloc(w->sobjs.n ? w->sobjs.n : 1, sizeof *srs);
+    if (srs == NULL)
+        return ghf_fail(w->err, GHF_EXIT_INTERNAL, "out of memory for stack objects");
+    size_t r = 0;
+    for (uint32_t o = 0; o < w->sobjs.n; o++) {
+        size_t first = r;
+        while (r < w->stack_refs.n && w->stack_refs.v[r].obj == o)
+            r++;
+        if (w->sobjs.v[o].scanned || w->sobjs.v[o].live)
+            sobj_name_by_vars(w, &w->sobjs.v[o], w->stack_refs.v + first, r - first, &srs[o]);
+    }
+    for (uint32_t o = 0; o < w->sobjs.n; o++) {
+        stack_obj *so = &w->sobjs.v[o];
+        if ((so->scanned || so->live) && so->named_by == SOBJ_BY_FRAME &&
+            sobj_name_by_unplaced_var(w, so, w->sobjs.v, w->sobjs.n, &srs[o]))
+            so->named_by = SOBJ_BY_UNPLACED_VAR;
+    }
+    bool ok = true;
+    size_t l = 0;
+    for (uint32_t o = 0; ok && o < w->sobjs.n; o++) {
+        const stack_obj *so = &w->sobjs.v[o];
+        while (l < w->sobj_live.n && w->sobj_live.v[l] < so->base)
+            l++;
+        size_t first = l;
+        while (l < w->sobj_live.n && w->sobj_live.v[l] - so->base < so->size)
+            l++;
+        if (so->scanned || so->live)
+            ok = sobj_root_edges(w, so, &srs[o], w->sobj_live.v + first, l - first);
+    }
+    free(srs);
+    w->sobjs.n = w->stack_refs.n = w->sobj_live.n = w->frames.n = 0;
+    return ok;
 }
 
 static bool scan_stacks(walker *w)
@@ -366,7 +750,9 @@ static bool scan_stacks(walker *w)
     }
     w->stack_lo = w->stack_hi = 0;
     VEC_FREE(&w->sobjs);
-    VEC_FREE(&w->stack_ptrs);
+    VEC_FREE(&w->stack_refs);
+    VEC_FREE(&w->sobj_live);
+    VEC_FREE(&w->frames);
     w->prefix[0] = '\0';
     free(gs);
     return ok;
@@ -620,5 +1006,6 @@ void roots_free(roots *r)
     VEC_FREE(&r->edges);
     VEC_FREE(&r->lost);
     strtab_free(&r->names);
+    strtab_free(&r->notes);
     memset(r, 0, sizeof *r);
 }

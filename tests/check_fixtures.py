@@ -97,6 +97,24 @@ DESIGN = {
         R("head", "*main.chunk", [(1 << 20, 64, True)], kind="stack", func="main.work",
           go_func="main.work", block_func="main.crunch", frames_above=1, overhead_max=16384),
     ], counts=dict(chunks=64, depth=3000)),
+    # stackobj: named_from is the first Go version whose DWARF describes the
+    # variable (Go 1.19-1.23 emit none for `held`, whose pointer the compiler
+    # recomputes from SP; no version emits one for `box`); without one the
+    # root is "main.stackObjHolder stack object +0xOFF (N B)".
+    "stackobj": dict(goroutines=2, roots=[
+        R("held", "[]*main.heldItem", [(4096, 512, False)], kind="stack", func="main.stackObjHolder",
+          go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, overhead_max=4096,
+          stack_object="[512]*main.heldItem", stack_object_size=4096, named_from=24, held_type="main.heldItem"),
+        R("box", "*main.ptrBox", [(1024, 32, False)], kind="stack", func="main.stackObjHolder",
+          go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
+          stack_object="main.ptrBox", stack_object_size=264, named_from=None, held_type="main.boxItem"),
+        R("p", "*[8]*main.litItem", [(32768, 8, False)], kind="stack", func="main.litDown",
+          go_func="main.stackObjHolder", block_func="main.litDown", frames_above=0, measured_with="held",
+          stack_object="[8]*main.litItem", stack_object_size=64, named_from=19, also_vars=["q"], held_type="main.litItem"),
+        R("ring", "[64]*main.ringItem", [(4096, 64, False)], kind="stack", func="main.stackObjHolder",
+          go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
+          stack_object="[64]*main.ringItem", stack_object_size=512, named_from=19, held_type="main.ringItem"),
+    ], counts=dict(held_items=512, box_items=32, lit_items=8, ring_items=64)),
     "shapes": dict(goroutines=1, roots=[
         R("main.gAnyPtr", "interface {}", [(48, 1, False)]),
         R("main.gAnyValue", "interface {}", [(512, 1, False)]),
@@ -483,7 +501,8 @@ def check_truth(c, label, t, minor, fx):
         for key, default in (("kind", None), ("type", None), ("overhead_max", 0), ("tolerance", 0),
                              ("func", None), ("go_func", None), ("block_func", None),
                              ("frames_above", 0), ("shared_with", None), ("measured_with", None),
-                             ("finalizer", None)):
+                             ("finalizer", None), ("stack_object", None), ("stack_object_size", None),
+                             ("held_type", None), ("also_vars", None)):
             want = dr.get(key, default)
             c.check(f"{rl} {key}", r.get(key, default) == want, f"{r.get(key)!r} vs design {want!r}")
 

@@ -198,6 +198,44 @@ Test(dwarf, struct_layout_matches_program)
     }
 }
 
+/* dwx_pointer_at: the pointer words of main.Outer, as the GC would mark
+ * them, and what each points to (stack objects are typed through it). */
+Test(dwarf, pointer_words_of_a_struct)
+{
+    for (size_t i = 0; i < NVERSIONS; i++) {
+        int v = versions[i];
+        dwx *d = open_version(v);
+        dwx_type_id oid = dwx_type_by_name(d, "main.Outer");
+        const dwx_type *outer = dwx_type_get(d, oid);
+        cr_assert_not_null(outer);
+        char key[64];
+        uint64_t ptr_words = 0;
+        for (uint64_t off = 0; off < outer->size; off += 8)
+            ptr_words += dwx_pointer_at(d, oid, off, NULL);
+        /* B, C.str, D.array, E, F's two words, H, I */
+        cr_expect_eq(ptr_words, 8u, "go1.%d: %llu pointer words", v, (unsigned long long)ptr_words);
+        static const struct { const char *field; uint64_t delta; const char *pointee; } want[] = {
+            {"B", 0, "main.Inner"}, {"C", 0, "uint8"}, {"D", 0, "int"}, {"E", 0, NULL}, {"F", 0, NULL},
+            {"F", 8, NULL}, {"H", 0, NULL}, {"I", 0, NULL},
+        };
+        for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+            snprintf(key, sizeof key, "offsetof main.Outer %s", want[k].field);
+            uint64_t off = (uint64_t)truth(v, key) + want[k].delta;
+            dwx_type_id pt = 0;
+            cr_expect(dwx_pointer_at(d, oid, off, &pt), "go1.%d: %s+%llu is a pointer", v, want[k].field,
+                      (unsigned long long)want[k].delta);
+            if (want[k].pointee != NULL)
+                cr_expect(pt && strcmp(resolved(d, pt)->name, want[k].pointee) == 0, "go1.%d: %s points to %s", v,
+                          want[k].field, want[k].pointee);
+        }
+        snprintf(key, sizeof key, "offsetof main.Outer D");
+        cr_expect_not(dwx_pointer_at(d, oid, (uint64_t)truth(v, key) + 8, NULL), "go1.%d: a slice's len", v);
+        cr_expect_not(dwx_pointer_at(d, oid, 4, NULL), "go1.%d: inside a word", v);
+        cr_expect_not(dwx_pointer_at(d, 0, 0, NULL));
+        dwx_close(d);
+    }
+}
+
 Test(dwarf, globals_match_go_tool_nm)
 {
     for (size_t i = 0; i < NVERSIONS; i++) {

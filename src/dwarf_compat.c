@@ -599,6 +599,9 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
     case 0x2906: /* DW_AT_go_dict_index */
         d->has_dict_index = true;
         return udata_attr(c, a, d->off, &d->go_dict_index, err);
+    case 0x2907: /* DW_AT_go_closure_offset */
+        d->has_closure_offset = true;
+        return udata_attr(c, a, d->off, &d->go_closure_offset, err);
     case 0x2904: /* DW_AT_go_runtime_type */
         d->has_go_runtime_type = true;
         return addr_attr(c, a, form, d->off, &d->go_runtime_type, err);

@@ -104,6 +104,11 @@ bool gt_from_rtype(gt_model *m, uint64_t rtype, gt_id *out, ghf_err *err);
 /* The closure object type of the function whose entry is at pc (captured
  * variables from DWARF's DW_AT_go_closure_offset, Go 1.23+). */
 bool gt_closure(gt_model *m, uint64_t pc, gt_id *out, ghf_err *err);
+/* Go code downcasts a pointer to a struct embedded first in bigger ones
+ * (sync.HashTrieMap's *node is an *entry or an *indirect): for an object of
+ * `room` bytes, at least twice base's size, reached through a *base, the
+ * largest DWARF struct embedding base at offset 0 that fits; 0 if none. */
+gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room);
 /* A person's name for an object holding one value (or, plural, several
  * values) of type t: "main.T", "[]main.T", "map[K]V (groups)", "chan T". */
 void gt_label(const gt_model *m, gt_id t, bool plural, char *buf, size_t cap);

@@ -40,6 +40,7 @@ struct gt_model {
     VEC(gt_field) fields;
     VEC(char *) strings;      /* names owned by the model */
     VEC(gt_id) pending;       /* descriptor types still to decode */
+    VEC(uint64_t) embed;      /* (base << 32 | embedder): structs whose first field embeds base; sorted */
     uint64_t *keys;           /* address (or CLOSURE_KEY|pc) -> id, open addressing */
     gt_id *vals;
     size_t cap, n;
@@ -269,6 +270,56 @@ static void dwarf_roles(gt_model *m, gt_id id)
     m->types.v[id].group = group;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room)
+{
+    if (base < m->types.n && m->types.v[base].from_dwarf)
+        base = (gt_id)dwx_resolve(m->dw, base); /* the struct, not a typedef of it */
+    const gt_type *b = gt_get(m, base);
+    if (b == NULL || m->embed.n == 0 || room < 2 * (b->size > 8 ? b->size : 8))
+        return 0;
+    size_t lo = 0, hi = m->embed.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->embed.v[mid] >> 32 < base)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    gt_id best = 0;
+    for (size_t i = lo; i < m->embed.n && m->embed.v[i] >> 32 == base; i++) {
+        gt_id s = (gt_id)(m->embed.v[i] & 0xffffffffu);
+        uint64_t sz = m->types.v[s].size;
+        if (sz <= room && (best == 0 || sz > m->types.v[best].size))
+            best = s;
+    }
+    return best;
+}
+
+/* Go 1.19's sync.entry.p is an unsafe.Pointer that holds an *interface{}
+ * (sync/map.go; atomic.Pointer[any] from 1.20 says so itself). */
+static bool version_facts(gt_model *m, ghf_err *err)
+{
+    if (m->rt->minor >= 20)
+        return true;
+    gt_id entry = gt_from_dwarf(m, dwx_type_by_name(m->dw, "sync.entry"));
+    gt_id any = gt_from_dwarf(m, dwx_type_by_name(m->dw, "interface {}"));
+    const gt_type *e = gt_get(m, entry);
+    if (e == NULL || any == 0 || e->nfields != 1)
+        return true;
+    gt_id p;
+    if (!new_type(m, (gt_type){.name = "*interface {}", .kind = GT_PTR, .size = m->L.ptr_size, .elem = any}, &p,
+                  err))
+        return false;
+    m->fields.v[m->types.v[entry].first_field].type = p;
+    return true;
+}
+
 static bool from_dwarf(gt_model *m, ghf_err *err)
 {
     const dwx *dw = m->dw;
@@ -345,6 +396,17 @@ static bool from_dwarf(gt_model *m, ghf_err *err)
         m->types.v[i] = g;
     }
     for (size_t i = 1; i <= n; i++) {
+        const dwx_type *t = dwx_type_get(dw, (dwx_type_id)i);
+        if (t->tag != DW_TAG_structure_type || t->nfields == 0 || !df[t->first_field].embedded ||
+            df[t->first_field].offset != 0)
+            continue;
+        gt_id base = (gt_id)dwx_resolve(dw, df[t->first_field].type);
+        if (base && m->types.v[base].kind == GT_STRUCT && m->types.v[i].size > m->types.v[base].size &&
+            !VEC_PUSH(&m->embed, (uint64_t)base << 32 | i, err))
+            return false;
+    }
+    qsort(m->embed.v, m->embed.n, sizeof *m->embed.v, cmp_u64);
+    for (size_t i = 1; i <= n; i++) {
         uint8_t k = m->types.v[i].kind;
         if ((k == GT_MAP || k == GT_CHAN) && m->types.v[i].hdr)
             dwarf_roles(m, (gt_id)i);
@@ -419,6 +481,47 @@ static bool role_type(gt_model *m, uint8_t role, uint8_t kind, uint64_t size, gt
     return new_type(m, t, out, err);
 }
 
+/* An old map's bucket (runtime/map.go bmap): tophash [8]uint8, then 8 keys,
+ * 8 elems (pointers to them when stored indirectly: MapType.Flags bits 1
+ * and 2, KeySize/ValueSize are the slot sizes) and the overflow pointer. */
+static bool old_bucket(gt_model *m, uint64_t a, gt_id key, gt_id elem, uint64_t bucket_rtype, gt_id *out,
+                       ghf_err *err)
+{
+    const gt_layout *L = &m->L;
+    uint64_t P = L->ptr_size, at = a + L->type_size + 4 * P;
+    uint8_t ks = 0, vs = 0, flags = 0;
+    *out = 0;
+    if (!core_read_u8(m->rt->core, at, &ks) || !core_read_u8(m->rt->core, at + 1, &vs) ||
+        !core_read_u8(m->rt->core, at + 4, &flags))
+        return true;
+    gt_id slot[2] = {key, elem}, arr[2];
+    uint8_t sz[2] = {ks, vs};
+    for (int i = 0; i < 2; i++) {
+        if (flags & (1u << i)) { /* indirect: the slot holds a pointer */
+            gt_id p;
+            if (!new_type(m, (gt_type){.kind = GT_PTR, .size = P, .elem = slot[i]}, &p, err))
+                return false;
+            slot[i] = p;
+        }
+        if (!new_type(m, (gt_type){.kind = GT_ARRAY, .size = 8u * sz[i], .len = 8, .elem = slot[i]}, &arr[i], err))
+            return false;
+    }
+    gt_id b, ovf;
+    if (!new_type(m, (gt_type){.kind = GT_STRUCT, .size = 8 + 8u * ks + 8u * vs + P}, &b, err) ||
+        !new_type(m, (gt_type){.kind = GT_PTR, .size = P, .elem = b}, &ovf, err))
+        return false;
+    gt_field f[3] = {{"keys", 8, arr[0]}, {"elems", 8 + 8u * ks, arr[1]}, {"overflow", 8 + 8u * ks + 8u * vs, ovf}};
+    m->types.v[b].first_field = (uint32_t)m->fields.n;
+    m->types.v[b].nfields = 3;
+    for (int i = 0; i < 3; i++)
+        if (!VEC_PUSH(&m->fields, f[i], err))
+            return false;
+    if (bucket_rtype && map_find(m, bucket_rtype) == 0 && !map_put(m, bucket_rtype, b, err))
+        return false;
+    *out = b;
+    return true;
+}
+
 static bool decode(gt_model *m, gt_id id, ghf_err *err)
 {
     const gt_layout *L = &m->L;
@@ -462,7 +565,12 @@ static bool decode(gt_model *m, gt_id id, ghf_err *err)
         t.len = w2;
         break;
     case GT_MAP:
-        if (!desc_id(m, w0, &key, err) || !desc_id(m, w1, &elem, err) || !desc_id(m, w2, &group, err))
+        if (!desc_id(m, w0, &key, err) || !desc_id(m, w1, &elem, err))
+            return false;
+        /* Swiss maps: MapType.Group is a real struct descriptor. Old maps:
+         * reflect's bucketOf makes a fieldless one, so the bucket is built
+         * from the key and elem as runtime/map.go lays it out. */
+        if (L->swiss ? !desc_id(m, w2, &group, err) : !old_bucket(m, a, key, elem, w2, &group, err))
             return false;
         t.key = key;
         t.elem = elem;
@@ -648,7 +756,7 @@ bool gt_open(const go_runtime *rt, gt_model **out, ghf_err *err)
     m->rt = rt;
     m->dw = rt->dw;
     layout_init(m);
-    if (!from_dwarf(m, err)) {
+    if (!from_dwarf(m, err) || !version_facts(m, err)) {
         gt_close(m);
         return false;
     }
@@ -683,6 +791,7 @@ void gt_close(gt_model *m)
     VEC_FREE(&m->types);
     VEC_FREE(&m->fields);
     VEC_FREE(&m->pending);
+    VEC_FREE(&m->embed);
     free(m->keys);
     free(m->vals);
     free(m);

@@ -103,6 +103,13 @@ void session_warn_partial(const session *s)
     char why[256];
     if (session_partial(s, why, sizeof why))
         fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
+    /* what roots.h promises to report: stacks walked less than precisely */
+    const roots *r = &s->roots;
+    if (s->have_roots && r->conservative_frames + r->unwind_failures)
+        fprintf(stderr, "goheapflame: warning: stacks of %llu goroutines: %llu of %llu frames scanned "
+                "conservatively, %llu unwinds stopped early\n", (unsigned long long)r->goroutines,
+                (unsigned long long)r->conservative_frames, (unsigned long long)r->frames,
+                (unsigned long long)r->unwind_failures);
 }
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
@@ -115,6 +122,9 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     if (!core_open(core_path, exe_path, &co, &s->core, err))
         return false;
     session_progress(s, "read core and executable");
+    if (strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0) /* --force took it: say so */
+        fprintf(stderr, "goheapflame: warning: the executable does not match the core (%s); "
+                "results may be wrong or empty\n", core_exe_match(s->core));
     size_t pclntab_len;
     uint64_t pclntab_addr;
     if (core_go_build_id(s->core)[0] == '\0' && core_exe_go_version(s->core)[0] == '\0' &&

@@ -139,6 +139,14 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
     if (p != ub || et == NULL)
         return true; /* interior pointer: the object's own type is still unknown */
     uint64_t esize = et->size, room = base + size - ub;
+    if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
+        gt_id sub = gt_embedder(in->gm, elem, room);
+        if (sub) {
+            elem = sub;
+            et = gt_get(in->gm, sub);
+            esize = et->size;
+        }
+    }
     if (esize && count > room / esize) /* not count * esize: a hostile count wraps it */
         count = room / esize;
     uint32_t id;

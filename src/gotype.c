@@ -276,6 +276,22 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A struct's layout (size, field names and offsets) as 32 bits: generic
+ * code is compiled for GC shapes, so the struct embedding node[K,V] may be
+ * one embedding node[go.shape.K,go.shape.V], which has the same layout. */
+static uint32_t layout_sig(const gt_model *m, gt_id id)
+{
+    const gt_type *t = &m->types.v[id];
+    uint64_t h = t->size * 0x9E3779B97F4A7C15ull ^ t->nfields;
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        const gt_field *f = gt_field_at(m, t, i);
+        for (const char *c = f->name; *c; c++)
+            h = (h ^ (uint8_t)*c) * 0x100000001B3ull;
+        h = (h ^ f->offset) * 0x100000001B3ull;
+    }
+    return (uint32_t)(h ^ h >> 32);
+}
+
 gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room)
 {
     if (base < m->types.n && m->types.v[base].from_dwarf)
@@ -283,19 +299,22 @@ gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room)
     const gt_type *b = gt_get(m, base);
     if (b == NULL || m->embed.n == 0 || room < 2 * (b->size > 8 ? b->size : 8))
         return 0;
+    uint64_t sig = layout_sig(m, base);
     size_t lo = 0, hi = m->embed.n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (m->embed.v[mid] >> 32 < base)
+        if (m->embed.v[mid] >> 32 < sig)
             lo = mid + 1;
         else
             hi = mid;
     }
+    /* the largest that fits; of equal sizes, one not named after a GC shape */
     gt_id best = 0;
-    for (size_t i = lo; i < m->embed.n && m->embed.v[i] >> 32 == base; i++) {
+    for (size_t i = lo; i < m->embed.n && m->embed.v[i] >> 32 == sig; i++) {
         gt_id s = (gt_id)(m->embed.v[i] & 0xffffffffu);
-        uint64_t sz = m->types.v[s].size;
-        if (sz <= room && (best == 0 || sz > m->types.v[best].size))
+        uint64_t sz = m->types.v[s].size, bsz = best ? m->types.v[best].size : 0;
+        bool shape = strncmp(m->types.v[s].name, "go.shape.", 9) == 0;
+        if (sz <= room && (sz > bsz || (sz == bsz && !shape)))
             best = s;
     }
     return best;
@@ -402,7 +421,7 @@ static bool from_dwarf(gt_model *m, ghf_err *err)
             continue;
         gt_id base = (gt_id)dwx_resolve(dw, df[t->first_field].type);
         if (base && m->types.v[base].kind == GT_STRUCT && m->types.v[i].size > m->types.v[base].size &&
-            !VEC_PUSH(&m->embed, (uint64_t)base << 32 | i, err))
+            !VEC_PUSH(&m->embed, (uint64_t)layout_sig(m, base) << 32 | i, err))
             return false;
     }
     qsort(m->embed.v, m->embed.n, sizeof *m->embed.v, cmp_u64);

@@ -684,11 +684,25 @@ bool gt_closure(gt_model *m, uint64_t pc, gt_id *out, ghf_err *err)
     if ((t.name = own(m, name, strlen(name), err)) == NULL)
         return false;
     const dwx_func *df = dwx_func_at(m->dw, f.entry - m->rt->bias);
+    const dwx_local *only = NULL;
+    uint32_t nvars = 0;
     for (uint32_t i = 0; df && i < df->nlocals; i++) {
         const dwx_local *l = &dwx_locals(m->dw)[df->first_local + i];
-        if (l->closure_offset < 0 || l->is_param)
+        if (l->is_param || l->inlined)
+            continue;
+        nvars++;
+        only = l;
+        if (l->closure_offset < 0)
             continue;
         gt_field fl = {l->name, (uint64_t)l->closure_offset, gt_from_dwarf(m, l->type)};
+        if (!VEC_PUSH(&m->fields, fl, err))
+            return false;
+    }
+    /* Before 1.23 DWARF gives no offsets; a closure whose function has one
+     * variable of its own, that variable captured, holds it right after
+     * the code pointer (cmd/compile closure layout {F uintptr; vars...}). */
+    if (m->rt->minor < 23 && nvars == 1 && m->fields.n == t.first_field && only->name[0] != '~') {
+        gt_field fl = {only->name, m->L.ptr_size, gt_from_dwarf(m, only->type)};
         if (!VEC_PUSH(&m->fields, fl, err))
             return false;
     }

@@ -149,10 +149,9 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
     }
     /* A *T to the start of an object with room for several T is a pointer
      * to an array's first element (&a[0], runtime.allgptr): size classes
-     * never round one value up to twice its size. (Unless T is a struct
-     * others embed first, as abi.Type is: then the object is one of those.) */
-    if (!slice && count == 1 && esize >= 8 && room / esize >= 2 &&
-        !(et->kind == GT_STRUCT && gt_embedder(in->gm, elem, UINT64_MAX))) { /* not a base struct (rtype) */
+     * never round one value up to twice its size. Not for structs: a
+     * *base struct often points at a bigger struct embedding it (abi.Type). */
+    if (!slice && count == 1 && esize >= 8 && room / esize >= 2 && et->kind != GT_STRUCT) {
         count = room / esize;
         slice = true;
     }

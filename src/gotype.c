@@ -706,6 +706,20 @@ bool gt_closure(gt_model *m, uint64_t pc, gt_id *out, ghf_err *err)
         if (!VEC_PUSH(&m->fields, fl, err))
             return false;
     }
+    /* A method value "pkg.T.m-fm" / "pkg.(*T).m-fm" captures its receiver. */
+    size_t n = strlen(f.name);
+    const char *dot = n > 3 && strcmp(f.name + n - 3, "-fm") == 0 ? strrchr(f.name, '.') : NULL;
+    if (m->fields.n == t.first_field && dot != NULL && dot > f.name) {
+        char recv[512];
+        const char *star = strstr(f.name, ".(*");
+        if (star != NULL && star < dot)  /* pkg.(*T).m-fm: *pkg.T */
+            snprintf(recv, sizeof recv, "*%.*s.%.*s", (int)(star - f.name), f.name, (int)(dot - star - 4), star + 3);
+        else
+            snprintf(recv, sizeof recv, "%.*s", (int)(dot - f.name), f.name);
+        gt_field fl = {"receiver", m->L.ptr_size, gt_from_dwarf(m, dwx_type_by_name(m->dw, recv))};
+        if (fl.type && !VEC_PUSH(&m->fields, fl, err))
+            return false;
+    }
     t.nfields = (uint32_t)(m->fields.n - t.first_field);
     return new_type(m, t, out, err) && map_put(m, pc | CLOSURE_KEY, *out, err);
 }

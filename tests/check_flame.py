@@ -304,8 +304,10 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
                 f"{want_line!r} not in {p.stdout[:300]!r}")
         m = re.search(r"of (\d+)B total", p.stdout)
         deliberate = sum(r["bytes"] - r["tolerance"] for r in truth["roots"] if not r.get("measured_with"))
-        heap_alloc = truth["memstats"]["HeapAlloc"]
-        c.check(f"{label}: pprof total between the fixture's deliberate bytes and its HeapAlloc",
+        # HeapAlloc was read just before the report was printed; the runtime
+        # allocates a little after that (seen: 1256 B on go1.27), never much
+        heap_alloc = truth["memstats"]["HeapAlloc"] + 4 * truth["measure_slack"]
+        c.check(f"{label}: pprof total between the fixture's deliberate bytes and its HeapAlloc (+ 4 slack)",
                 m is not None and deliberate <= int(m.group(1)) <= heap_alloc,
                 f"{m.group(1) if m else None} vs [{deliberate}, {heap_alloc}]")
         with gzip.open(pb) as f:

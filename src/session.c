@@ -66,6 +66,11 @@ static void truncation(const ghf_core *c, char *buf, size_t cap)
 /* A stage failed: on a truncated core, say so in the message. */
 static bool fail_noted(const session *s, ghf_err *err)
 {
+    if (s->core && strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0 && err->code != 0 &&
+        strstr(err->msg, "does not match") == NULL) { /* --force took a mismatch: it may be the cause */
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, " (the executable does not match the core: --force)");
+    }
     if (s->core && core_truncated(s->core) && err->code != 0 && strstr(err->msg, "truncated") == NULL) {
         char t[160];
         truncation(s->core, t, sizeof t);
@@ -100,16 +105,23 @@ bool session_partial(const session *s, char *why, size_t cap)
 
 void session_warn_partial(const session *s)
 {
-    char why[256];
-    if (session_partial(s, why, sizeof why))
-        fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
+    /* everything that makes the result less than exact, as one line */
+    char why[256], line[1024] = "";
+    size_t n = 0;
+    if (s->core && strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0) /* --force took it */
+        n += (size_t)snprintf(line + n, sizeof line - n, "%sthe executable does not match the core (%s)",
+                              n ? "; " : "", core_exe_match(s->core));
+    if (n < sizeof line && session_partial(s, why, sizeof why))
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s; the result is partial", n ? "; " : "", why);
     /* what roots.h promises to report: stacks walked less than precisely */
     const roots *r = &s->roots;
-    if (s->have_roots && r->conservative_frames + r->unwind_failures)
-        fprintf(stderr, "goheapflame: warning: stacks of %llu goroutines: %llu of %llu frames scanned "
-                "conservatively, %llu unwinds stopped early\n", (unsigned long long)r->goroutines,
-                (unsigned long long)r->conservative_frames, (unsigned long long)r->frames,
-                (unsigned long long)r->unwind_failures);
+    if (n < sizeof line && s->have_roots && r->conservative_frames + r->unwind_failures)
+        n += (size_t)snprintf(line + n, sizeof line - n, "%sstacks of %llu goroutines: %llu of %llu frames scanned "
+                              "conservatively, %llu unwinds stopped early", n ? "; " : "",
+                              (unsigned long long)r->goroutines, (unsigned long long)r->conservative_frames,
+                              (unsigned long long)r->frames, (unsigned long long)r->unwind_failures);
+    if (n)
+        fprintf(stderr, "goheapflame: warning: %s\n", line);
 }
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
@@ -122,9 +134,6 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     if (!core_open(core_path, exe_path, &co, &s->core, err))
         return false;
     session_progress(s, "read core and executable");
-    if (strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0) /* --force took it: say so */
-        fprintf(stderr, "goheapflame: warning: the executable does not match the core (%s); "
-                "results may be wrong or empty\n", core_exe_match(s->core));
     size_t pclntab_len;
     uint64_t pclntab_addr;
     if (core_go_build_id(s->core)[0] == '\0' && core_exe_go_version(s->core)[0] == '\0' &&

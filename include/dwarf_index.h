@@ -80,6 +80,8 @@ typedef struct dwx_local {
     dwx_type_id type;
     bool is_param;
     bool inlined;            /* belongs to an inlined call (DW_TAG_inlined_subroutine) */
+    int32_t closure_offset;  /* DW_AT_go_closure_offset (Go 1.23+): a captured variable's offset in
+                                the closure object; -1 if absent */
     uint32_t first_range, nranges; /* into the index's range table; only stack (CFA-relative) pieces */
 } dwx_local;
 

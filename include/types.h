@@ -2,26 +2,33 @@
  *
  * Most precise source first (runtime/mbitmap.go, golang/debug gocore/type.go):
  *  1. malloc headers and span.largeType (1.22+): the allocation's own type;
- *  2. DWARF types of roots, propagated through pointers, slices, strings,
- *     interfaces (the type word names the dynamic type), map buckets and
- *     groups, channel buffers and closures (named after their function);
+ *  2. the types of roots, propagated through pointers, slices, strings,
+ *     interfaces (eface and iface: the type word, or the itab's, names the
+ *     dynamic type; a pointer-shaped value sits in the data word, any other
+ *     is boxed), map buckets and groups, channel buffers and closures
+ *     (named after their function; captured variables typed from DWARF);
  *  3. otherwise "unknown.<size>", counted.
+ * Types come from the Go type model (gotype.h): DWARF, or the runtime's
+ * type descriptors for types DWARF lacks.
  * Types label objects only: reachability comes from the GC's pointer bits.
  */
 #ifndef GHF_TYPES_H
 #define GHF_TYPES_H
 
 #include <stdint.h>
+#include "gotype.h"
 #include "heap.h"
 #include "roots.h"
 #include "strtab.h"
 
 typedef struct obj_types {
     uint32_t *label;          /* per object: id in names */
-    dwx_type_id *dtype;       /* per object, with want_dtypes (else NULL): DWARF type of its values, 0 if unknown */
+    gt_id *dtype;             /* per object, with want_dtypes (else NULL): type of its values, 0 if unknown */
     uint8_t *dtype_off;       /* per object, with want_dtypes: where its first value starts (8 after a malloc header) */
     strtab names;
     uint64_t typed_objects, typed_bytes, unknown_objects, unknown_bytes;
+    uint64_t bad_descriptors; /* runtime type descriptors that could not be decoded (reported) */
+    gt_model *model;          /* the Go type model the labels came from (owned) */
 } obj_types;
 
 /* want_dtypes: also keep each object's DWARF type (dtype, dtype_off) for
@@ -39,9 +46,5 @@ static inline const char *types_label(const obj_types *t, uint32_t obj)
 bool types_path_in(const dwx *dw, dwx_type_id type, uint64_t off, char *buf, size_t cap);
 bool types_field_path(const obj_types *t, const heap *h, const dwx *dw, uint32_t obj, uint64_t off,
                       char *buf, size_t cap);
-
-/* The name of a runtime type descriptor at run-time address t ("*main.T"
- * becomes "main.T" when the descriptor has TFlagExtraStar). */
-bool rtype_name(const go_runtime *rt, uint64_t t, char *buf, size_t cap);
 
 #endif

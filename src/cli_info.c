@@ -140,9 +140,16 @@ static void write_json(FILE *fp, session *s, const info_data *d)
                     "\"heap_alloc_bytes\":%llu",
                 h->nspans, (unsigned long long)h->inuse_bytes, h->nobjects, (unsigned long long)h->alloc_bytes);
         fprintf(fp, ",\"heap_warnings\":{\"unreadable_spans\":%llu,\"bad_spans\":%llu,"
-                    "\"spans_without_allocbits\":%llu}",
+                    "\"spans_without_allocbits\":%llu,\"unscannable_objects\":%llu}",
                 (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
-                (unsigned long long)h->spans_without_allocbits);
+                (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
+    }
+    if (s->have_roots) {
+        const roots *r = &s->roots;
+        fprintf(fp, ",\"stacks\":{\"goroutines\":%llu,\"frames\":%llu,\"conservative_frames\":%llu,"
+                    "\"unwind_failures\":%llu}",
+                (unsigned long long)r->goroutines, (unsigned long long)r->frames,
+                (unsigned long long)r->conservative_frames, (unsigned long long)r->unwind_failures);
     }
     char why[256];
     bool partial = session_partial(s, why, sizeof why);
@@ -204,12 +211,17 @@ static void write_text(FILE *fp, session *s, const info_data *d)
     if (h) {
         fprintf(fp, "Heap spans:   %u in use, %llu bytes\n", h->nspans, (unsigned long long)h->inuse_bytes);
         fprintf(fp, "Heap objects: %u allocated, %llu bytes\n", h->nobjects, (unsigned long long)h->alloc_bytes);
-        if (h->unreadable_spans + h->bad_spans + h->spans_without_allocbits)
+        if (h->unreadable_spans + h->bad_spans + h->spans_without_allocbits + h->unscannable_objects)
             fprintf(fp, "Warnings:     %llu unreadable spans, %llu inconsistent spans, %llu spans without "
-                        "allocation bits\n",
+                        "allocation bits, %llu objects whose pointer masks could not be read\n",
                     (unsigned long long)h->unreadable_spans, (unsigned long long)h->bad_spans,
-                    (unsigned long long)h->spans_without_allocbits);
+                    (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
     }
+    if (s->have_roots)
+        fprintf(fp, "Stacks:       %llu goroutines, %llu frames walked (%llu scanned conservatively), "
+                    "%llu unwinds stopped early\n",
+                (unsigned long long)s->roots.goroutines, (unsigned long long)s->roots.frames,
+                (unsigned long long)s->roots.conservative_frames, (unsigned long long)s->roots.unwind_failures);
 }
 
 int cmd_info(int argc, char **argv)
@@ -225,10 +237,11 @@ int cmd_info(int argc, char **argv)
     session_opts so = {.force = a.force};
     if (!session_open(&s, a.core, a.exe, &so, &err))
         return cli_report(&err);
-    if ((!a.no_heap && !session_load_heap(&s, &err)) || !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
+    /* roots too: the stack-walk counters are reported here (needs the edges: slower than objects alone) */
+    if ((!a.no_heap && (!session_load_heap(&s, &err) || !session_load_roots(&s, NULL, &err))) ||
+        !rt_num_goroutine(s.rt, &d.goroutines, &err) ||
         !rt_goroutines(s.rt, &d.gs, &d.ngs, &err) || !find_c_threads(&s, &d, &err) ||
-        !session_survey_stacks(&s, d.gs, d.ngs, &err) ||
-        !outfile_open(&of, a.output, &err))
+        !session_survey_stacks(&s, d.gs, d.ngs, &err) || !outfile_open(&of, a.output, &err))
         goto fail;
     if (a.json)
         write_json(of.fp, &s, &d);

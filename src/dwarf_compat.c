@@ -676,6 +676,8 @@ static bool read_attr(dwc *c, Dwarf_Die die, Dwarf_Attribute a, dwc_die *d, bool
         return true;
     case 0x2906: /* DW_AT_go_dict_index */
         return const_attr(c, die, a, at, form, false, d->off, &d->go_dict_index, &d->has_dict_index, err);
+    case 0x2907: /* DW_AT_go_closure_offset */
+        return const_attr(c, die, a, at, form, false, d->off, &d->go_closure_offset, &d->has_closure_offset, err);
     case 0x2904: /* DW_AT_go_runtime_type */
         return addr_attr(c, die, a, at, form, d->off, &d->go_runtime_type, &d->has_go_runtime_type, err);
     case DW_AT_inline:

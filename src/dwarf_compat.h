@@ -57,6 +57,7 @@ typedef struct dwc_die {
     uint64_t go_runtime_type;  bool has_go_runtime_type; /* raw DW_AT_go_runtime_type value */
     uint32_t go_kind;          /* DW_AT_go_kind, 0 if absent */
     uint64_t go_dict_index;    bool has_dict_index;   /* DW_AT_go_dict_index */
+    uint64_t go_closure_offset; bool has_closure_offset; /* DW_AT_go_closure_offset (1.23+) */
     bool go_embedded;          /* DW_AT_go_embedded_field */
     bool is_abstract;          /* DW_AT_inline present: an abstract (inlinable) function */
     bool frame_base_is_cfa;    /* DW_AT_frame_base is exactly DW_OP_call_frame_cfa */

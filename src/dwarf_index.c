@@ -258,6 +258,8 @@ static bool add_local(dwx *d, const dwc_die *die, bool inlined, ghf_err *err)
         .name = die->name ? keep(d, die->name, err) : NULL,
         .is_param = die->tag == DW_TAG_formal_parameter,
         .inlined = inlined,
+        .closure_offset = die->has_closure_offset && die->go_closure_offset < INT32_MAX
+                              ? (int32_t)die->go_closure_offset : -1,
         .first_range = (uint32_t)d->ranges.n,
     };
     if (die->name && l.name == NULL)

@@ -67,6 +67,11 @@ static void truncation(const ghf_core *c, char *buf, size_t cap)
 /* A stage failed: on a truncated core, say so in the message. */
 static bool fail_noted(const session *s, ghf_err *err)
 {
+    if (s->core && strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0 && err->code != 0 &&
+        strstr(err->msg, "does not match") == NULL) { /* --force took a mismatch: it may be the cause */
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, " (the executable does not match the core: --force)");
+    }
     if (s->core && core_truncated(s->core) && err->code != 0 && strstr(err->msg, "truncated") == NULL) {
         char t[160];
         truncation(s->core, t, sizeof t);
@@ -148,7 +153,6 @@ bool session_partial(const session *s, char *why, size_t cap)
 
 void session_warn_partial(const session *s)
 {
-    char why[256];
     if (s->have_roots)
         for (size_t i = 0; i < s->roots.lost.n; i++) {
             const stack_loss *l = &s->roots.lost.v[i];
@@ -158,8 +162,18 @@ void session_warn_partial(const session *s)
         for (size_t i = 0; i < s->nstacks; i++)
             if (s->stacks[i].why[0])
                 warn_lost(s->stacks[i].goid, s->stacks[i].status, s->stacks[i].why, 0);
-    if (session_partial(s, why, sizeof why))
-        fprintf(stderr, "goheapflame: warning: %s; the result is partial\n", why);
+    /* everything else that makes the result less than exact, as one line
+     * (frames scanned conservatively by design, as the runtime does, are
+     * counted in `info`, not warned about) */
+    char why[256], line[1024] = "";
+    size_t n = 0;
+    if (s->core && strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0) /* --force took it */
+        n += (size_t)snprintf(line + n, sizeof line - n, "%sthe executable does not match the core (%s)",
+                              n ? "; " : "", core_exe_match(s->core));
+    if (n < sizeof line && session_partial(s, why, sizeof why))
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s; the result is partial", n ? "; " : "", why);
+    if (n)
+        fprintf(stderr, "goheapflame: warning: %s\n", line);
 }
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)

@@ -130,6 +130,26 @@ DESIGN = {
         R("main.gFinalized", "*main.finHolder", [(48, 1, True), (4096, 1, False)], finalizer=True),
     ], counts=dict(mixed_any_elements=5, closure_items=250, chan_queued=100,
                    big_ptrs_elements=8192, tiny_strings=10000, mid_array_elements=100)),
+    "ifaces": dict(goroutines=2, roots=[
+        R("main.gErr", "error", [(32, 1, False)]),
+        R("main.gErrValue", "error", [(24, 1, True), (64, 1, False)]),
+        R("main.gHolder", "*main.ifaceHolder", [(40, 1, True), (48, 1, False), (32, 1, False)]),
+        R("main.gIfaceArray", "[2]interface {}", [(64, 1, False), (128, 1, False)]),
+        R("main.gShapes", "[]main.shape", [(32, 1, True), (48, 1, False), (32, 1, False)]),
+        R("main.gMapAny", "map[string]interface {}", [(48, 16, False)], overhead_max=8 << 10),
+        R("main.gMapKeyAny", "map[interface {}]int", [(32, 8, False)], overhead_max=8 << 10),
+        R("main.gChanAny", "chan interface {}", [(64, 10, False)], overhead_max=2048),
+        R("main.gClosureAny", "func() int64", [(24, 1, True), (80, 1, False)]),
+        R("main.gCtx", "context.Context", [(48, 3, True), (96, 3, False)]),
+        R("main.gSyncMap", "*sync.Map", [(112, 8, False)], overhead_max=8 << 10),
+        R("main.gReader", "io.Reader", [(88, 1, True), (4096, 1, False), (40, 1, True), (1024, 1, False)]),
+        R("main.gReflect", "interface {}", [(16, 1, True), (48, 1, False)], overhead_max=16 << 10),
+        R("main.gReflectMap", "interface {}", [(64, 4, False)], overhead_max=16 << 10),
+        R("main.gGeneric", "interface {}", [(16, 1, True), (48, 1, False)]),
+        R("heldAny", "interface {}", [(112, 1, False)], kind="stack", func="main.ifaceLocalHolder",
+          go_func="main.ifaceLocalHolder", block_func="main.ifaceLocalHolder", frames_above=0,
+          overhead_max=4096),
+    ], counts=dict()),
     "example": dict(goroutines=2, roots=[
         R("main.sessionCache", "map[string]*main.Session",
           [(56, 2000, True), (16, 2000, False), (4096, 2000, False), (32, 200, True),
@@ -253,7 +273,7 @@ def check_core_memory(c, label, core, truth, fx):
         roots = {r["name"]: r for r in truth.get("roots", [])}
         for r in roots.values():
             if r.get("kind") == "global":
-                off = 8 if r["type"].startswith("interface") else 0
+                off = 8 if r.get("interface") or r["type"].startswith("interface") else 0
                 c.check(f"{label}: core: {r['name']} holds its target",
                         mem.word(r["addr"] + off) == r["target"],
                         f"{mem.word(r['addr'] + off):#x} vs {r['target']:#x}")

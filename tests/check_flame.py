@@ -13,16 +13,29 @@ For every Go version and core flavour under $GHF_FIXTURES:
             objects main.heldItem), else "main.f stack object +0xOFF (N B)";
             >= 99 % of its bytes; no "func+0xOFF" word roots of main.*
             functions, and no function with two word roots (a comb);
-  types     >= 95 % of heap bytes carry a real type (not counting what
-            only an unnamed stack object holds: nothing proves its type), and
-            each root's first frame is the type the fixture gave the variable;
+  types     < 0.5 % of heap bytes are unknown.N (histogram --json; not
+            counting what only an unnamed stack object holds: nothing proves
+            its type); each
+            root's first frame is the type the fixture gave the variable;
+            the Go type of every object the fixture allocated under a root
+            (truth.json objects[].type, recorded by the fixture with
+            reflect; closures by their function) is a frame under that root
+            (or under a "[shared]" frame naming it): interface-held values
+            included;
   retained  in the folded dominator output, the bytes under each root are
-            within [bytes - tolerance, bytes + overhead_max + tolerance];
+            within [bytes - tolerance, bytes + overhead_max + tolerance],
+            and exactly the fixture's measured live-heap growth for
+            unshared, non-finalized globals (within its measure_slack where
+            the runtime allocated in the window: never above);
             objects shared by two roots appear once, under "[shared] A + B";
-  garbage   the dropped objects are unreachable (or already freed);
+  garbage   the dropped objects are unreachable (or already freed), while
+            every root's deliberate bytes are reachable (a failed
+            reachability pass marks nothing);
   finalizer a finalized object's referents are also held by "[finalizers]";
-  outputs   the 100k-node list folds to < 1 MB; pprof passes `go tool pprof
-            -top` with the same total; the .bt round-trips to the same stacks.
+  outputs   the 100k-node list folds to < 1 MB; `go tool pprof -top` reads
+            the pprof output and its total lies between the fixture's
+            deliberate bytes and its HeapAlloc, and equals the folded total;
+            the .bt round-trips to the same stacks.
 Usage: check_flame.py GOHEAPFLAME
 """
 import gzip
@@ -108,6 +121,33 @@ def unescape(f):
     return re.sub(r"\\(.)", r"\1", f)
 
 
+# Known gaps, each a check that must FAIL today (an unexpected pass fails
+# the run, so this list cannot go stale): printed as XFAIL on every run.
+KNOWN_GAPS = {
+    # reflect's own memory (runtime.reflectOffs: names and types made by
+    # reflect.StructOf/MapOf) is reached only through unsafe.Pointer; in the
+    # ifaces fixture's small heap (75-115 KB) that is 0.7-1.1 % unknown.N.
+    **{(f"go{v}/ifaces", "unknown"): "reflect internals behind unsafe.Pointer"
+       for v in ("1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27", "1.27-gcore")},
+    # Go 1.19/1.21 describe the `any` local as discontiguous DWARF pieces
+    # (type word at CFA-24, data at CFA-32); roots.c assumes a contiguous
+    # variable, so the interface's type word is read from the wrong slot.
+    ("go1.19/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
+    ("go1.21/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
+}
+
+
+def gap_check(c, label, key, what, ok, detail=""):
+    """c.check, except for a known gap: then it must fail (XFAIL)."""
+    reason = KNOWN_GAPS.get((label, key))
+    if reason is None:
+        c.check(what, ok, detail)
+    else:
+        c.check(f"{what} (known gap: {reason}) fails as expected", not ok, "it passes now: drop it from KNOWN_GAPS")
+        if not ok:
+            print(f"XFAIL {what}: {reason}: {detail}", flush=True)
+
+
 def expected_first_frame(typ):
     if typ.startswith("*"):
         return typ[1:]
@@ -115,7 +155,16 @@ def expected_first_frame(typ):
         return typ
     if typ.startswith("func("):
         return "(closure)"
-    return None  # interfaces and values: the dynamic type decides
+    return None  # interfaces and values: their objects' own types are checked one by one
+
+
+def object_label(o):
+    """The frame an object of the fixture must appear as: its Go type, or a
+    closure's function; None when the fixture records no type (memory only
+    an unsafe.Pointer reaches: nothing in the process says what it is)."""
+    if o.get("func"):
+        return f"{o['func']} (closure)"
+    return o.get("type") or None
 
 
 def root_name(r):
@@ -176,9 +225,13 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         # type to prove (see stack_object_root): not counted.
         anon = sum(r["bytes"] for r in truth["roots"]
                    if r.get("stack_object") and (names.get(r["name"]) or "").endswith(" B)"))
-        total = h["typed_bytes"] + h["unknown_bytes"] - anon
-        c.check(f"{label}: >= 95% of heap bytes typed" + (f" (less {anon} held by unnamed stack objects)" if anon else ""),
-                total and h["typed_bytes"] >= 0.95 * total, f"{h['typed_bytes']} of {total}")
+        total = h["typed_bytes"] + h["unknown_bytes"]
+        unknown = sum(t["bytes"] for t in h["types"] if t["type"].startswith("unknown."))
+        gap_check(c, label, "unknown", f"{label}: < 0.5% of heap bytes in unknown.N" +
+                  (f" (less {anon} held by unnamed stack objects)" if anon else ""),
+                  total and max(0, unknown - anon) < 0.005 * total,
+                  f"{unknown} of {total} bytes: " +
+                  str([(t["type"], t["bytes"]) for t in h["types"] if t["type"].startswith("unknown.")][:8]))
     # the flame graph, folded
     rc, folded, err = run(ghf, core, exe, "-o", "-", "--quiet")
     c.check(f"{label}: flame to folded exits 0", rc == 0, err.strip())
@@ -198,10 +251,12 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             str({f: len(ws) for f, ws in words.items() if len(ws) > 1}))
     under = {}
     first = {}
+    below = {}  # root frame -> every frame label under it
     for frames, n in stacks:
         under[frames[0]] = under.get(frames[0], 0) + n
         if len(frames) > 1:
             first.setdefault(frames[0], set()).add(frames[1].split(" \u00d7")[0])
+            below.setdefault(frames[0], set()).update(f.split(" \u00d7")[0] for f in frames[1:])
     for r in truth["roots"]:
         if r.get("stack_object"):
             name = names[r["name"]]
@@ -213,11 +268,27 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             if not name.endswith(" B)"):  # named after its variable: typed by it
                 frames = first.get(name, set())
                 c.check(f"{label}: {name} holds {r['held_type']}", frames == {r["held_type"]}, f"{sorted(frames)[:5]}")
+    so_names = names  # truth root -> the root its stack object became
     names = {root_name(r): r for r in truth["roots"]}
     for r in truth["roots"]:
         name = root_name(r)
         if r.get("stack_object"):
-            continue  # checked above, under the name its stack object has
+            name = so_names.get(r["name"])
+            if name is None or name.endswith(" B)"):
+                continue  # no root, or an unnamed stack object: nothing proves its objects' types
+        # every object's type, under the root or a [shared] frame naming it
+        held = set(below.get(name, set()))
+        for f, labels in below.items():
+            if f.startswith("[shared]") and name in f:
+                held |= labels
+        for o in r["objects"]:
+            want = object_label(o)
+            if want is not None:
+                gap_check(c, label, r["name"],
+                          f"{label}: {name}: its {o['what']} appear{'s' if o['count'] == 1 else ''} as {want!r}",
+                          want in held, f"frames under it: {sorted(held)[:12]}")
+        if r.get("stack_object"):
+            continue  # its bytes are checked above, under the name its stack object has
         tol, lo = r["tolerance"], r["bytes"] - r["tolerance"]
         hi = r["bytes"] + r["overhead_max"] + tol
         if r.get("shared_with"):
@@ -246,6 +317,13 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             continue
         got = under.get(name, 0)
         c.check(f"{label}: {name} retains {lo}..{hi} bytes", lo <= got <= hi, f"{got}")
+        if r["kind"] == "global" and r.get("measured") and not r.get("overhead_shared"):
+            # The live-heap growth the fixture measured while building this
+            # root is what it retains; the runtime may add its own bytes in
+            # the window (measure_slack), never take any away.
+            m, slack = r["measured"], truth["measure_slack"]
+            c.check(f"{label}: {name} retains what the fixture measured ({m} bytes)", m - slack <= got <= m,
+                    f"{got}")
         want = expected_first_frame(r["type"])
         if want is not None:
             frames = first.get(name, set())
@@ -276,6 +354,11 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         finally:
             mem.close()
         c.check(f"{label}: garbage objects unreachable", rc == 0 and not bad, f"{len(bad)} reachable")
+        # ...and not because nothing is reachable
+        live = sum(o["size"] for o in objs.values() if o["reachable"])
+        want = sum(r["bytes"] - r["tolerance"] for r in truth["roots"] if not r.get("measured_with"))
+        c.check(f"{label}: reachable bytes cover every root's deliberate bytes", live >= want,
+                f"{live} reachable, {want} deliberate")
     # .bt round trip and pprof total, on the newest Go only (format checks, not heap checks)
     if minor != VERSIONS[-1]:
         return
@@ -298,6 +381,14 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         want_line = f"of {total}B total"
         c.check(f"{label}: pprof total equals the folded total", want_line in p.stdout,
                 f"{want_line!r} not in {p.stdout[:300]!r}")
+        m = re.search(r"of (\d+)B total", p.stdout)
+        deliberate = sum(r["bytes"] - r["tolerance"] for r in truth["roots"] if not r.get("measured_with"))
+        # HeapAlloc was read just before the report was printed; the runtime
+        # allocates a little after that (seen: 1256 B on go1.27), never much
+        heap_alloc = truth["memstats"]["HeapAlloc"] + 4 * truth["measure_slack"]
+        c.check(f"{label}: pprof total between the fixture's deliberate bytes and its HeapAlloc (+ 4 slack)",
+                m is not None and deliberate <= int(m.group(1)) <= heap_alloc,
+                f"{m.group(1) if m else None} vs [{deliberate}, {heap_alloc}]")
         with gzip.open(pb) as f:
             c.check(f"{label}: pprof is gzip-compressed protobuf", len(f.read()) > 0)
 

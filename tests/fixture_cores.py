@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 VERSIONS = ["1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27"]
-FIXTURES = ["basic", "shapes", "stacks", "stackobj", "example"]
+FIXTURES = ["basic", "shapes", "stacks", "stackobj", "example", "ifaces"]
 # (minor version, directory): kernel cores for each version, gcore for the newest
 FLAVOURS = [(v, f"go{v}") for v in VERSIONS] + [(VERSIONS[-1], f"go{VERSIONS[-1]}-gcore")]
 

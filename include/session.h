@@ -37,10 +37,13 @@ bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
 bool session_load_types(session *s, ghf_err *err);
 void session_progress(const session *s, const char *what);
 
-/* A result is partial when the core is truncated (core_truncated) or when
+/* A result is partial when the core is truncated (core_truncated), when
  * heap metadata could not be read or trusted (unreadable or inconsistent
  * spans, spans without allocation bits, objects whose pointers could not be
- * read). Then why (if not NULL) says so in one phrase. Every command that
+ * read), when runtime metadata was found damaged and worked around (a
+ * circular or overlong list, counts that disagree, goroutines that make no
+ * sense: damage.h), or when the result contradicts the core (no goroutine
+ * stack walked, no root reaching a non-empty heap). Then why (if not NULL) says so in one phrase. Every command that
  * succeeds on a partial input says so with session_warn_partial(): one line
  * "goheapflame: warning: <why>; the result is partial" on stderr; `info`
  * also reports "partial" in its output. When a stage fails on a truncated

@@ -47,6 +47,21 @@ static uint64_t hash_u64(uint64_t a)
     return a ^ (a >> 29);
 }
 
+/* mheap_.arenas[l1][l2] -> *heapArena (runtime/mheap.go): 0 when addr is
+ * in no arena the runtime has. */
+static uint64_t heap_arena_at(const go_runtime *rt, uint64_t addr)
+{
+    uint64_t idx = arena_index(rt, addr);
+    uint64_t l1 = rt->arena_l1_bits ? idx >> rt->arena_l2_bits : 0;
+    uint64_t l2 = idx & ((1ull << rt->arena_l2_bits) - 1);
+    uint64_t l2arr, ha;
+    if (l1 >> rt->arena_l1_bits != 0 ||
+        !core_read_u64(rt->core, rt->mheap + rt->mheap_f.arenas.off + l1 * 8, &l2arr) || l2arr == 0 ||
+        !core_read_u64(rt->core, l2arr + l2 * 8, &ha))
+        return 0;
+    return ha;
+}
+
 static struct heap_arena_map *arena_lookup(const heap *h, uint64_t idx)
 {
     if (h->arena_cap == 0)
@@ -94,14 +109,7 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     }
     memset(a->page_span, 0xff, h->rt->pages_per_arena * sizeof *a->page_span);
     h->narenas++;
-    /* mheap_.arenas[l1][l2] -> *heapArena (runtime/mheap.go) */
-    const go_runtime *rt = h->rt;
-    uint64_t l1 = rt->arena_l1_bits ? idx >> rt->arena_l2_bits : 0;
-    uint64_t l2 = idx & ((1ull << rt->arena_l2_bits) - 1);
-    uint64_t l2arr, ha;
-    if (core_read_u64(rt->core, rt->mheap + rt->mheap_f.arenas.off + l1 * 8, &l2arr) && l2arr &&
-        core_read_u64(rt->core, l2arr + l2 * 8, &ha))
-        a->ha = ha;
+    a->ha = heap_arena_at(h->rt, idx * h->rt->arena_bytes + h->rt->arena_base_offset);
     return a;
 }
 
@@ -208,9 +216,15 @@ static int cmp_span(const void *a, const void *b)
 static bool load_spans(heap *h, ghf_err *err)
 {
     const go_runtime *rt = h->rt;
-    uint64_t all, nall;
-    if (!rt_read_slice(rt, rt->mheap + rt->mheap_f.allspans.off, &all, &nall))
+    uint64_t all, nall, capall;
+    uint64_t hdr = rt->mheap + rt->mheap_f.allspans.off;
+    if (!rt_read_slice(rt, hdr, &all, &nall) || !core_read_u64(rt->core, hdr + 16, &capall))
         return ghf_fail(err, GHF_EXIT_INPUT, "cannot read mheap_.allspans from the core");
+    if (nall > capall) {
+        damage_note(rt->damage, "mheap_.allspans is longer (%llu) than its capacity (%llu)",
+                    (unsigned long long)nall, (unsigned long long)capall);
+        nall = capall;
+    }
     if (nall > (1ull << 32) || !rt_array_fits(rt, all, nall, 8))
         return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) does not fit the core",
                         (unsigned long long)nall, (unsigned long long)all);
@@ -234,8 +248,14 @@ static bool load_spans(heap *h, ghf_err *err)
             h->unreadable_spans++;
             continue;
         }
-        if ((int64_t)buf_field(buf, rt->mspan.state) != rt->span_inuse)
+        uint64_t state = buf_field(buf, rt->mspan.state);
+        if ((int64_t)state != rt->span_inuse) {
+            /* mSpanDead, mSpanInUse, mSpanManual (runtime/mheap.go); a dead
+             * span keeps its bounds (fixalloc reuses only its first word) */
+            if (state > 2 || (state == 0 && buf_field(buf, rt->mspan.start_addr) == 0))
+                h->bad_spans++;
             continue;
+        }
         heap_span s = {0};
         s.mspan = sp;
         s.base = buf_field(buf, rt->mspan.start_addr);
@@ -255,7 +275,9 @@ static bool load_spans(heap *h, ghf_err *err)
             nelems > span_bytes / 8 || nelems * s.elemsize > span_bytes ||
             s.limit < s.base || s.limit > s.base + span_bytes ||
             /* its pages must be memory of the process: bounds the page tables */
-            !core_mapped(rt->core, s.base) || !core_mapped(rt->core, s.base + span_bytes - 1)) {
+            !core_mapped(rt->core, s.base) || !core_mapped(rt->core, s.base + span_bytes - 1) ||
+            /* and inside heap arenas the runtime has (mheap_.arenas) */
+            heap_arena_at(rt, s.base) == 0 || heap_arena_at(rt, s.base + span_bytes - 1) == 0) {
             h->bad_spans++;
             continue;
         }
@@ -266,6 +288,11 @@ static bool load_spans(heap *h, ghf_err *err)
         if (!VEC_PUSH(&spans, s, err))
             return false;
         h->inuse_bytes += span_bytes;
+    }
+    if (spans.n == 0) {
+        VEC_FREE(&spans);
+        return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) holds no usable span in use: "
+                        "corrupt heap metadata", (unsigned long long)nall, (unsigned long long)all);
     }
     qsort(spans.v, spans.n, sizeof *spans.v, cmp_span);
     h->spans = spans.v;

@@ -240,6 +240,7 @@ static bool load_spans(heap *h, ghf_err *err)
 
     VEC(heap_span) spans = {0};
     uint8_t buf[4096];
+    uint64_t inuse_pages = 0;
     for (uint64_t i = 0; i < nall; i++) {
         uint64_t sp;
         if (!core_read_u64(rt->core, all + i * 8, &sp) || sp == 0)
@@ -258,6 +259,7 @@ static bool load_spans(heap *h, ghf_err *err)
         }
         heap_span s = {0};
         s.mspan = sp;
+        inuse_pages += buf_field(buf, rt->mspan.npages);
         s.base = buf_field(buf, rt->mspan.start_addr);
         s.npages = buf_field(buf, rt->mspan.npages);
         s.elemsize = buf_field(buf, rt->mspan.elemsize);
@@ -289,6 +291,14 @@ static bool load_spans(heap *h, ghf_err *err)
             return false;
         h->inuse_bytes += span_bytes;
     }
+    /* The runtime counts the pages of in-use spans as it allocates them
+     * (mheap_.pagesInUse, updated after a span is marked in use and before
+     * it is freed): fewer in allspans means spans are missing from it. */
+    rt_field piu = rt_field_lookup(rt->dw, "runtime.mheap", "pagesInUse");
+    uint64_t want_pages;
+    if (piu.size == 8 && rt_read_field(rt, rt->mheap, piu, &want_pages) && inuse_pages < want_pages)
+        damage_note(rt->damage, "mheap_.allspans lists in-use spans of %llu pages, mheap_.pagesInUse counts %llu",
+                    (unsigned long long)inuse_pages, (unsigned long long)want_pages);
     if (spans.n == 0) {
         VEC_FREE(&spans);
         return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) holds no usable span in use: "

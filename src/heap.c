@@ -251,9 +251,7 @@ static bool load_spans(heap *h, ghf_err *err)
         }
         uint64_t state = buf_field(buf, rt->mspan.state);
         if ((int64_t)state != rt->span_inuse) {
-            /* mSpanDead, mSpanInUse, mSpanManual (runtime/mheap.go); a dead
-             * span keeps its bounds (fixalloc reuses only its first word) */
-            if (state > 2 || (state == 0 && buf_field(buf, rt->mspan.start_addr) == 0))
+            if (state > 2) /* mSpanDead, mSpanInUse, mSpanManual (runtime/mheap.go) */
                 h->bad_spans++;
             continue;
         }

@@ -120,6 +120,8 @@ static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uin
     if (addr < sp->base || addr >= sp->limit)
         return HEAP_NONE;
     uint64_t slot = (addr - sp->base) / sp->elemsize;
+    if (slot >= sp->nelems) /* a limit past the last slot (damaged metadata) */
+        return HEAP_NONE;
     *base = sp->base + slot * sp->elemsize;
     *size = sp->elemsize;
     *user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header
@@ -179,6 +181,8 @@ static bool build_page_keys(heap *h, ghf_err *err)
             k->first_slot = sp->first_slot; /* not HEAP_NONE: the slow way if elemsize stays 0 */
             uint64_t page_start = (a->idx * rt->arena_bytes + rt->arena_base_offset) + p * rt->page_size;
             uint64_t base_off = page_start - sp->base, bytes = sp->limit - sp->base;
+            if (bytes > (uint64_t)sp->nelems * sp->elemsize) /* no slot past nelems, whatever limit says */
+                bytes = (uint64_t)sp->nelems * sp->elemsize;
             if (sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
                 continue;
             k->elemsize = (uint32_t)sp->elemsize;

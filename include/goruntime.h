@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include "core.h"
+#include "damage.h"
 #include "dwarf_index.h"
 #include "ghf_error.h"
 #include "pcln.h"
@@ -34,6 +35,7 @@ typedef struct go_runtime {
     ghf_core *core;          /* borrowed */
     const dwx *dw;           /* borrowed */
     pcln *pcln;              /* owned */
+    damage_log *damage;      /* owned: damaged metadata worked around (damage.h) */
     uint64_t bias;           /* PIE bias: run-time = link-time + bias */
     char version[64];        /* "go1.27.3" */
     int minor;               /* 27 */
@@ -94,7 +96,14 @@ typedef struct rt_goroutine {
     uint64_t startpc;
 } rt_goroutine;
 
-/* Every g in allgs[:allglen] (dead ones included; callers filter). */
+/* The allgs array and how many entries to read, checked: allglen must
+ * equal len(allgs) <= cap(allgs) (runtime/proc.go allgadd) and the array
+ * fit in the core; a mismatch is noted as damage and the smaller count
+ * used, a count the core cannot hold is an error. */
+bool rt_allgs(const go_runtime *rt, uint64_t *array, uint64_t *n, ghf_err *err);
+/* Every g in allgs[:allglen] (dead ones included; callers filter). A g
+ * that cannot be read, has no valid status, or is live without a stack is
+ * noted as damage (and not returned). */
 bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err *err);
 /* The count runtime.NumGoroutine() would return (runtime/proc.go gcount). */
 bool rt_num_goroutine(const go_runtime *rt, int64_t *out, ghf_err *err);

@@ -3,6 +3,9 @@
  * outfile_open() creates a temporary file beside the destination (or uses
  * stdout for "-"); outfile_commit() flushes and renames it into place;
  * outfile_abort() removes it. So a failed run never leaves a partial file.
+ * SIGINT, SIGTERM and SIGHUP while a temporary file exists remove it, then
+ * end the process by that signal (handlers are installed on first use;
+ * a signal ignored at start stays ignored).
  * A destination that exists and is not a regular file (a FIFO, /dev/null,
  * /dev/full, a terminal) is written directly, never replaced; a directory
  * is refused.

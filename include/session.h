@@ -46,14 +46,18 @@ bool session_survey_stacks(session *s, const rt_goroutine *gs, size_t ngs, ghf_e
 /* A result is partial when the core is truncated (core_truncated), when
  * heap metadata could not be read or trusted (unreadable or inconsistent
  * spans, spans without allocation bits, objects whose pointers could not be
- * read), or when a goroutine's stack could not be walked to its base (after
+ * read), when a goroutine's stack could not be walked to its base (after
  * session_load_roots or session_survey_stacks; the rest of that stack is
- * scanned conservatively). Then why (if not NULL) says so in one phrase.
- * Every command that succeeds on a partial input says so with
- * session_warn_partial(): one line per goroutine not walked
- * ("goheapflame: warning: goroutine N (running): stack not walked to its
- * base: <why>; ...") and one line "goheapflame: warning: <why>; the result is
- * partial" on stderr; `info` also reports "partial" in its output. When a stage fails on a truncated
+ * scanned conservatively), when runtime metadata was found damaged and
+ * worked around (a circular or overlong list, counts that disagree,
+ * goroutines that make no sense: damage.h), or when the result contradicts
+ * the core (no goroutine stack walked, no root reaching a non-empty heap).
+ * Then why (if not NULL) says so in one phrase. Every command that succeeds
+ * on a partial input says so with session_warn_partial(): one line per
+ * goroutine not walked ("goheapflame: warning: goroutine N (running): stack
+ * not walked to its base: <why>; ...") and one line "goheapflame: warning:
+ * <why>; the result is partial" on stderr; `info` also reports "partial" in
+ * its output. When a stage fails on a truncated
  * core, the session's error message names the truncation too. */
 bool session_partial(const session *s, char *why, size_t cap);
 void session_warn_partial(const session *s);

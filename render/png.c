@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <cairo.h>
+#include <errno.h>
 #include <string.h>
 
 #include "geom.h"
@@ -11,9 +12,19 @@ static void set_rgb(cairo_t *cr, rgb c)
     cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
 }
 
+typedef struct png_sink {
+    FILE *fp;
+    int errnum;      /* why the first failed write failed */
+} png_sink;
+
 static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int len)
 {
-    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    png_sink *sink = closure;
+    if (fwrite(data, 1, len, sink->fp) == len)
+        return CAIRO_STATUS_SUCCESS;
+    if (sink->errnum == 0)
+        sink->errnum = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* Draw s (valid UTF-8) at x,y; anchor 0 = start, 1 = middle, 2 = end. */
@@ -148,8 +159,10 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_destroy(cr);
     if (ok) {
         cairo_surface_flush(surf);
-        if (cairo_surface_write_to_png_stream(surf, write_fp, fp) != CAIRO_STATUS_SUCCESS)
-            ok = ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write PNG data");
+        png_sink sink = {fp, 0};
+        if (cairo_surface_write_to_png_stream(surf, write_fp, &sink) != CAIRO_STATUS_SUCCESS)
+            ok = ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write PNG data: %s",
+                          sink.errnum ? strerror(sink.errnum) : "cairo could not encode the image");
     }
     cairo_surface_destroy(surf);
     VEC_FREE(&buf);

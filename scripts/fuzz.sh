@@ -19,9 +19,13 @@ export GHF_FIXTURES=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/
 B=build-fuzz
 if [ ! -f $B/build.ninja ]; then
   CC=clang meson setup $B -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dbuildtype=debugoptimized >/dev/null
+    -Dbuildtype=debugoptimized -Dc_args=-fno-sanitize-recover=all >/dev/null
 fi
 ninja -C $B tests/fuzz/fuzz_$target >/dev/null
+# Undefined behaviour is a crash the fuzzer keeps: UBSan only prints and
+# goes on by default (the build's -fno-sanitize-recover makes it abort too).
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1}
 
 # A private copy of the fixture the core targets pair with (go1.27/stacks):
 # fixtures remade while a fuzzer runs would pair a new executable with the

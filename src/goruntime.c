@@ -118,7 +118,8 @@ bool rt_read_u64(const go_runtime *rt, uint64_t addr, uint64_t *out)
 bool rt_read_field(const go_runtime *rt, uint64_t addr, rt_field f, uint64_t *out)
 {
     uint8_t b[8] = {0};
-    if (f.size == 0 || !core_read(rt->core, addr + f.off, b, f.size))
+    uint64_t at;
+    if (f.size == 0 || !damage_add(addr, f.off, &at) || !core_read(rt->core, at, b, f.size))
         return false;
     uint64_t v = 0;
     for (int i = f.size - 1; i >= 0; i--)
@@ -129,7 +130,7 @@ bool rt_read_field(const go_runtime *rt, uint64_t addr, rt_field f, uint64_t *ou
 
 bool rt_read_slice(const go_runtime *rt, uint64_t addr, uint64_t *ptr, uint64_t *len)
 {
-    return core_read_u64(rt->core, addr, ptr) && core_read_u64(rt->core, addr + 8, len);
+    return addr <= UINT64_MAX - 16 && core_read_u64(rt->core, addr, ptr) && core_read_u64(rt->core, addr + 8, len);
 }
 
 bool rt_read_gostring(const go_runtime *rt, uint64_t addr, char *buf, size_t cap)
@@ -267,6 +268,14 @@ static bool check_layouts(const go_runtime *rt, ghf_err *err)
         R(md.gcdatamask_n), R(md.gcdatamask_bytes), R(md.gcbssmask_n), R(md.gcbssmask_bytes),
 #undef R
     };
+    /* constants a damaged DWARF could make absurd (shifts and divisions use them) */
+    if (rt->page_size < 4096 || rt->page_size > (1u << 20) || (rt->page_size & (rt->page_size - 1)) ||
+        rt->arena_bytes < rt->page_size || rt->arena_bytes > (1ull << 40) || (rt->arena_bytes & (rt->arena_bytes - 1)) ||
+        rt->arena_l1_bits > 24 || rt->arena_l2_bits > 30 || rt->min_size_for_malloc_header > (1u << 20) ||
+        rt->malloc_header_size > 64)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s: implausible runtime constants in the executable's DWARF "
+                        "(page size %llu, arena size %llu)", rt->version, (unsigned long long)rt->page_size,
+                        (unsigned long long)rt->arena_bytes);
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
         const rt_field *f = (const rt_field *)((const char *)rt + req[i].off);
         if (f->size == 0)
@@ -299,6 +308,49 @@ static bool open_pcln(go_runtime *rt, ghf_err *err)
     return pcln_open(tab, len, text, &rt->pcln, err);
 }
 
+/* A process's memory ends at 2^47 on amd64 (the vsyscall page aside): a
+ * core segment claiming more is a damaged program header. Its zero fill
+ * reads as memory, so say so rather than trust what lies in it. */
+static void check_address_space(go_runtime *rt)
+{
+    size_t n = core_region_count(rt->core);
+    for (size_t i = 0; i < n; i++) {
+        core_region r;
+        if (core_region_at(rt->core, i, &r) && r.end > (1ull << 47) && r.start < 0xffffffffff600000ull) {
+            damage_note(rt->damage, "a core segment claims memory 0x%llx-0x%llx, beyond a process's address space",
+                        (unsigned long long)r.start, (unsigned long long)r.end);
+            return;
+        }
+    }
+}
+
+/* firstmoduledata's data and bss bounds lie in the executable's .data and
+ * .bss, and its GC masks cover them a bit per word (runtime/symtab.go
+ * moduledataverify1, progToPointerMask): otherwise globals would vanish
+ * from the roots without a word. */
+static void check_moduledata(go_runtime *rt)
+{
+    static const struct { const char *sec; size_t lo, hi, n; } parts[] = {
+        {".data", offsetof(go_runtime, md.data), offsetof(go_runtime, md.edata), offsetof(go_runtime, md.gcdatamask_n)},
+        {".bss", offsetof(go_runtime, md.bss), offsetof(go_runtime, md.ebss), offsetof(go_runtime, md.gcbssmask_n)},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        uint64_t sa, ss, lo, hi, n;
+        if (!core_exe_section_range(rt->core, parts[i].sec, &sa, &ss))
+            continue;
+        const rt_field *flo = (const rt_field *)((const char *)rt + parts[i].lo);
+        const rt_field *fhi = (const rt_field *)((const char *)rt + parts[i].hi);
+        const rt_field *fn = (const rt_field *)((const char *)rt + parts[i].n);
+        if (!rt_read_field(rt, rt->firstmoduledata, *flo, &lo) || !rt_read_field(rt, rt->firstmoduledata, *fhi, &hi) ||
+            !rt_read_field(rt, rt->firstmoduledata, *fn, &n) || lo > hi || lo < sa || hi - sa > ss ||
+            (uint32_t)n != (hi - lo) / 8) {
+            damage_note(rt->damage, "runtime.firstmoduledata does not describe the executable's %s section",
+                        parts[i].sec);
+            return;
+        }
+    }
+}
+
 bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime **out, ghf_err *err)
 {
     static const rt_open_opts defaults = {0};
@@ -310,6 +362,11 @@ bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime
     rt->core = core;
     rt->dw = dw;
     rt->bias = core_pie_bias(core);
+    rt->damage = ghf_xcalloc(1, sizeof *rt->damage, err);
+    if (rt->damage == NULL)
+        goto fail;
+    damage_init(rt->damage, core);
+    check_address_space(rt);
     if (!parse_version(rt, opts, err))
         goto fail;
     load_layouts(rt);
@@ -324,6 +381,7 @@ bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime
         goto fail;
     if (!open_pcln(rt, err))
         goto fail;
+    check_moduledata(rt);
     *out = rt;
     return true;
 fail:
@@ -337,23 +395,13 @@ void rt_close(go_runtime *rt)
         return;
     if (rt->pcln)
         pcln_close(rt->pcln);
+    free(rt->damage);
     free(rt);
 }
 
 bool rt_array_fits(const go_runtime *rt, uint64_t addr, uint64_t n, uint64_t elem)
 {
-    if (n == 0)
-        return true;
-    if (elem == 0 || n > UINT64_MAX / elem || addr > UINT64_MAX - n * elem)
-        return false;
-    uint64_t bytes = n * elem, mapped = 0;
-    size_t nr = core_region_count(rt->core);
-    for (size_t i = 0; i < nr && mapped < bytes; i++) {
-        core_region r;
-        if (core_region_at(rt->core, i, &r))
-            mapped += r.end - r.start;
-    }
-    return bytes <= mapped && core_mapped(rt->core, addr) && core_mapped(rt->core, addr + bytes - 1);
+    return damage_array_fits(rt->damage, addr, n, elem);
 }
 
 /* ---- goroutines ---- */
@@ -366,23 +414,39 @@ const char *rt_status_name(uint32_t s)
     return s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }
 
+bool rt_allgs(const go_runtime *rt, uint64_t *array, uint64_t *n, ghf_err *err)
+{
+    uint64_t allgs, len, cap, allglen;
+    if (!rt_read_slice(rt, rt->allgs, &allgs, &len) || !core_read_u64(rt->core, rt->allgs + 16, &cap) ||
+        !core_read_u64(rt->core, rt->allglen, &allglen))
+        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allgs from the core");
+    if (allglen != len || len > cap)
+        damage_note(rt->damage, "runtime.allglen (%llu) does not match runtime.allgs (length %llu, capacity %llu)",
+                    (unsigned long long)allglen, (unsigned long long)len, (unsigned long long)cap);
+    uint64_t count = allglen < len ? allglen : len;
+    /* Bound by what the core can hold before allocating. */
+    if (count > (1u << 26) || !rt_array_fits(rt, allgs, count, 8))
+        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allgs (%llu goroutines at 0x%llx) does not fit the core",
+                        (unsigned long long)count, (unsigned long long)allgs);
+    if (count == 0)
+        damage_note(rt->damage, "runtime.allgs lists no goroutine");
+    *array = allgs;
+    *n = count;
+    return true;
+}
+
 bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err *err)
 {
-    uint64_t allgs, allgs_len, allglen;
+    uint64_t allgs, allglen;
     *out = NULL;
     *n = 0;
-    if (!rt_read_slice(rt, rt->allgs, &allgs, &allgs_len) || !core_read_u64(rt->core, rt->allglen, &allglen))
-        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allgs from the core");
-    if (allglen > allgs_len)
-        allglen = allgs_len;
-    /* Bound by what the core can hold before allocating. */
-    if (allglen > (1u << 26) || !rt_array_fits(rt, allgs, allglen, 8))
-        return ghf_fail(err, GHF_EXIT_INPUT, "runtime.allgs (%llu goroutines at 0x%llx) does not fit the core",
-                        (unsigned long long)allglen, (unsigned long long)allgs);
+    if (!rt_allgs(rt, &allgs, &allglen, err))
+        return false;
     /* Grown as gs are found, not sized by allglen: zero-filled memory (a
      * gcore's reservations) can make a hostile allglen look plausible. */
     rt_goroutine *gs = NULL;
     size_t k = 0, cap = 0;
+    uint64_t bad = 0, first_bad = 0;
     for (uint64_t i = 0; i < allglen; i++) {
         uint64_t gp, v;
         if (!core_read_u64(rt->core, allgs + i * 8, &gp) || gp == 0)
@@ -400,8 +464,13 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
         rt_goroutine *g = &gs[k];
         memset(g, 0, sizeof *g);
         g->addr = gp;
-        if (!rt_read_field(rt, gp, rt->g.status, &v))
+        /* allgadd adds a g already _Gdead: _Gidle, or no status, is damage */
+        if (!rt_read_field(rt, gp, rt->g.status, &v) || (v & ~(uint64_t)G_SCAN) == G_IDLE ||
+            (v & ~(uint64_t)G_SCAN) > G_DEADEXTRA) {
+            if (bad++ == 0)
+                first_bad = gp;
             continue;
+        }
         g->status = (uint32_t)v & ~(uint32_t)G_SCAN;
         rt_read_field(rt, gp, rt->g.goid, &g->goid);
         if (rt_read_field(rt, gp, rt->g.waitreason, &v))
@@ -418,8 +487,18 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
             rt_read_field(rt, gp, rt->g.sched_sp, &g->sp);
             rt_read_field(rt, gp, rt->g.sched_bp, &g->bp);
         }
+        /* a live g has a stack (runtime/stack.go: at most 1 GB by default) */
+        if (g->status != G_DEAD && g->status != G_DEADEXTRA &&
+            (g->stack_hi <= g->stack_lo || g->stack_hi - g->stack_lo > (1ull << 32))) {
+            if (bad++ == 0)
+                first_bad = gp;
+            continue;
+        }
         k++;
     }
+    if (bad)
+        damage_note(rt->damage, "%llu goroutine%s in runtime.allgs (the first at 0x%llx) cannot be read or make no sense",
+                    (unsigned long long)bad, bad == 1 ? "" : "s", (unsigned long long)first_bad);
     *out = gs;
     *n = k;
     return true;
@@ -428,10 +507,10 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
 bool rt_num_goroutine(const go_runtime *rt, int64_t *out, ghf_err *err)
 {
     const dwx *dw = rt->dw;
-    uint64_t allglen, v;
-    if (!core_read_u64(rt->core, rt->allglen, &allglen))
-        return ghf_fail(err, GHF_EXIT_INPUT, "cannot read runtime.allglen");
-    int64_t n = (int64_t)allglen;
+    uint64_t allgs, allglen, v;
+    if (!rt_allgs(rt, &allgs, &allglen, err))
+        return false;
+    int64_t n = (int64_t)allglen; /* at most 2^26: the int32 counts below cannot overflow it */
     /* runtime/proc.go gcount: allglen - free gs (global + per-P) - system gs.
      * 1.26 split sched.gFree into stack/noStack lists counted by .size. */
     const char *S = "runtime.schedt";
@@ -446,14 +525,20 @@ bool rt_num_goroutine(const go_runtime *rt, int64_t *out, ghf_err *err)
         n -= (int32_t)v;
     rt_field pfree = FIELD(dw, "runtime.p", "gFree.n", "gFree.size");
     uint64_t allp, nallp;
-    if (pfree.size && rt_read_slice(rt, rt->allp, &allp, &nallp) && nallp < 1u << 20) {
+    if (pfree.size && rt_read_slice(rt, rt->allp, &allp, &nallp) && nallp < 1u << 20 &&
+        rt_array_fits(rt, allp, nallp, 8)) {
         for (uint64_t i = 0; i < nallp; i++) {
             uint64_t pp;
             if (core_read_u64(rt->core, allp + 8 * i, &pp) && pp && rt_read_field(rt, pp, pfree, &v))
                 n -= (int32_t)v;
         }
     }
-    *out = n < 1 ? 1 : n;
+    if (n < 1 || n > (int64_t)allglen) {
+        damage_note(rt->damage, "the runtime's goroutine counts (runtime.sched, runtime.allp) disagree with "
+                    "runtime.allgs (%llu goroutines)", (unsigned long long)allglen);
+        n = n < 1 ? 1 : (int64_t)allglen;
+    }
+    *out = n;
     return true;
 }
 

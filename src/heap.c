@@ -47,6 +47,21 @@ static uint64_t hash_u64(uint64_t a)
     return a ^ (a >> 29);
 }
 
+/* mheap_.arenas[l1][l2] -> *heapArena (runtime/mheap.go): 0 when addr is
+ * in no arena the runtime has. */
+static uint64_t heap_arena_at(const go_runtime *rt, uint64_t addr)
+{
+    uint64_t idx = arena_index(rt, addr);
+    uint64_t l1 = rt->arena_l1_bits ? idx >> rt->arena_l2_bits : 0;
+    uint64_t l2 = idx & ((1ull << rt->arena_l2_bits) - 1);
+    uint64_t l2arr, ha;
+    if (l1 >> rt->arena_l1_bits != 0 ||
+        !core_read_u64(rt->core, rt->mheap + rt->mheap_f.arenas.off + l1 * 8, &l2arr) || l2arr == 0 ||
+        !core_read_u64(rt->core, l2arr + l2 * 8, &ha))
+        return 0;
+    return ha;
+}
+
 static struct heap_arena_map *arena_lookup(const heap *h, uint64_t idx)
 {
     if (h->arena_cap == 0)
@@ -94,14 +109,7 @@ static struct heap_arena_map *arena_add(heap *h, uint64_t idx, ghf_err *err)
     }
     memset(a->page_span, 0xff, h->rt->pages_per_arena * sizeof *a->page_span);
     h->narenas++;
-    /* mheap_.arenas[l1][l2] -> *heapArena (runtime/mheap.go) */
-    const go_runtime *rt = h->rt;
-    uint64_t l1 = rt->arena_l1_bits ? idx >> rt->arena_l2_bits : 0;
-    uint64_t l2 = idx & ((1ull << rt->arena_l2_bits) - 1);
-    uint64_t l2arr, ha;
-    if (core_read_u64(rt->core, rt->mheap + rt->mheap_f.arenas.off + l1 * 8, &l2arr) && l2arr &&
-        core_read_u64(rt->core, l2arr + l2 * 8, &ha))
-        a->ha = ha;
+    a->ha = heap_arena_at(h->rt, idx * h->rt->arena_bytes + h->rt->arena_base_offset);
     return a;
 }
 
@@ -112,6 +120,8 @@ static uint32_t find_slow(const heap *h, const heap_span *sp, uint64_t addr, uin
     if (addr < sp->base || addr >= sp->limit)
         return HEAP_NONE;
     uint64_t slot = (addr - sp->base) / sp->elemsize;
+    if (slot >= sp->nelems) /* a limit past the last slot (damaged metadata) */
+        return HEAP_NONE;
     *base = sp->base + slot * sp->elemsize;
     *size = sp->elemsize;
     *user_off = rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header
@@ -171,6 +181,8 @@ static bool build_page_keys(heap *h, ghf_err *err)
             k->first_slot = sp->first_slot; /* not HEAP_NONE: the slow way if elemsize stays 0 */
             uint64_t page_start = (a->idx * rt->arena_bytes + rt->arena_base_offset) + p * rt->page_size;
             uint64_t base_off = page_start - sp->base, bytes = sp->limit - sp->base;
+            if (bytes > (uint64_t)sp->nelems * sp->elemsize) /* no slot past nelems, whatever limit says */
+                bytes = (uint64_t)sp->nelems * sp->elemsize;
             if (sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
                 continue;
             k->elemsize = (uint32_t)sp->elemsize;
@@ -208,9 +220,15 @@ static int cmp_span(const void *a, const void *b)
 static bool load_spans(heap *h, ghf_err *err)
 {
     const go_runtime *rt = h->rt;
-    uint64_t all, nall;
-    if (!rt_read_slice(rt, rt->mheap + rt->mheap_f.allspans.off, &all, &nall))
+    uint64_t all, nall, capall;
+    uint64_t hdr = rt->mheap + rt->mheap_f.allspans.off;
+    if (!rt_read_slice(rt, hdr, &all, &nall) || !core_read_u64(rt->core, hdr + 16, &capall))
         return ghf_fail(err, GHF_EXIT_INPUT, "cannot read mheap_.allspans from the core");
+    if (nall > capall) {
+        damage_note(rt->damage, "mheap_.allspans is longer (%llu) than its capacity (%llu)",
+                    (unsigned long long)nall, (unsigned long long)capall);
+        nall = capall;
+    }
     if (nall > (1ull << 32) || !rt_array_fits(rt, all, nall, 8))
         return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) does not fit the core",
                         (unsigned long long)nall, (unsigned long long)all);
@@ -226,6 +244,7 @@ static bool load_spans(heap *h, ghf_err *err)
 
     VEC(heap_span) spans = {0};
     uint8_t buf[4096];
+    uint64_t inuse_pages = 0;
     for (uint64_t i = 0; i < nall; i++) {
         uint64_t sp;
         if (!core_read_u64(rt->core, all + i * 8, &sp) || sp == 0)
@@ -234,10 +253,15 @@ static bool load_spans(heap *h, ghf_err *err)
             h->unreadable_spans++;
             continue;
         }
-        if ((int64_t)buf_field(buf, rt->mspan.state) != rt->span_inuse)
+        uint64_t state = buf_field(buf, rt->mspan.state);
+        if ((int64_t)state != rt->span_inuse) {
+            if (state > 2) /* mSpanDead, mSpanInUse, mSpanManual (runtime/mheap.go) */
+                h->bad_spans++;
             continue;
+        }
         heap_span s = {0};
         s.mspan = sp;
+        inuse_pages += buf_field(buf, rt->mspan.npages);
         s.base = buf_field(buf, rt->mspan.start_addr);
         s.npages = buf_field(buf, rt->mspan.npages);
         s.elemsize = buf_field(buf, rt->mspan.elemsize);
@@ -255,7 +279,9 @@ static bool load_spans(heap *h, ghf_err *err)
             nelems > span_bytes / 8 || nelems * s.elemsize > span_bytes ||
             s.limit < s.base || s.limit > s.base + span_bytes ||
             /* its pages must be memory of the process: bounds the page tables */
-            !core_mapped(rt->core, s.base) || !core_mapped(rt->core, s.base + span_bytes - 1)) {
+            !core_mapped(rt->core, s.base) || !core_mapped(rt->core, s.base + span_bytes - 1) ||
+            /* and inside heap arenas the runtime has (mheap_.arenas) */
+            heap_arena_at(rt, s.base) == 0 || heap_arena_at(rt, s.base + span_bytes - 1) == 0) {
             h->bad_spans++;
             continue;
         }
@@ -266,6 +292,19 @@ static bool load_spans(heap *h, ghf_err *err)
         if (!VEC_PUSH(&spans, s, err))
             return false;
         h->inuse_bytes += span_bytes;
+    }
+    /* The runtime counts the pages of in-use spans as it allocates them
+     * (mheap_.pagesInUse, updated after a span is marked in use and before
+     * it is freed): fewer in allspans means spans are missing from it. */
+    rt_field piu = rt_field_lookup(rt->dw, "runtime.mheap", "pagesInUse");
+    uint64_t want_pages;
+    if (piu.size == 8 && rt_read_field(rt, rt->mheap, piu, &want_pages) && inuse_pages < want_pages)
+        damage_note(rt->damage, "mheap_.allspans lists in-use spans of %llu pages, mheap_.pagesInUse counts %llu",
+                    (unsigned long long)inuse_pages, (unsigned long long)want_pages);
+    if (spans.n == 0) {
+        VEC_FREE(&spans);
+        return ghf_fail(err, GHF_EXIT_INPUT, "mheap_.allspans (length %llu at 0x%llx) holds no usable span in use: "
+                        "corrupt heap metadata", (unsigned long long)nall, (unsigned long long)all);
     }
     qsort(spans.v, spans.n, sizeof *spans.v, cmp_span);
     h->spans = spans.v;

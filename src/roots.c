@@ -129,8 +129,9 @@ static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits
 static bool scan_globals(walker *w)
 {
     const go_runtime *rt = w->rt;
-    uint64_t md = rt->firstmoduledata;
-    for (int guard = 0; md != 0 && guard < 64; guard++) {
+    list_walk lw;
+    for (uint64_t md = list_walk_start(&lw, rt->damage, rt->firstmoduledata, rt->md.next.off + 8, "the module list");
+         md != 0;) {
         uint64_t data, edata, bss, ebss, dn, db, bn, bb, next = 0;
         if (!rt_read_field(rt, md, rt->md.data, &data) || !rt_read_field(rt, md, rt->md.edata, &edata) ||
             !rt_read_field(rt, md, rt->md.bss, &bss) || !rt_read_field(rt, md, rt->md.ebss, &ebss) ||
@@ -147,7 +148,7 @@ static bool scan_globals(walker *w)
             return false;
         if (rt->md.next.size)
             rt_read_field(rt, md, rt->md.next, &next);
-        md = next;
+        md = list_walk_next(&lw, next);
     }
     return true;
 }
@@ -815,14 +816,21 @@ static bool scan_specials(walker *w)
     heap *h = w->h;
     for (uint32_t i = 0; i < h->nspans; i++) {
         const heap_span *sp = &h->spans[i];
-        uint64_t s;
-        if (!rt_read_field(rt, sp->mspan, rt->mspan.specials, &s))
+        uint64_t first;
+        if (!rt_read_field(rt, sp->mspan, rt->mspan.specials, &first))
             continue;
-        for (int guard = 0; s != 0 && guard < (1 << 20); guard++) {
+        list_walk lw;
+        for (uint64_t s = list_walk_start(&lw, rt->damage, first, 16, "a span's list of specials"); s != 0;) {
             uint64_t kind, off, next;
             if (!rt_read_field(rt, s, s_kind, &kind) || !rt_read_field(rt, s, s_off, &off) ||
-                !rt_read_field(rt, s, s_next, &next))
+                !rt_read_field(rt, s, s_next, &next)) {
+                damage_note(rt->damage, "a special record at 0x%llx cannot be read", (unsigned long long)s);
                 break;
+            }
+            if (off >= sp->npages * rt->page_size) {
+                damage_note(rt->damage, "a special record at 0x%llx lies outside its span", (unsigned long long)s);
+                break;
+            }
             if ((int64_t)kind == k_fin && k_fin >= 0) {
                 uint64_t base = sp->base + off / sp->elemsize * sp->elemsize;
                 uint32_t obj = heap_find(h, base);
@@ -837,10 +845,20 @@ static bool scan_specials(walker *w)
                     if (fs[k].size && !slot_edge(w, s + fs[k].off, "[cleanups]", ROOT_OTHER, 0, 0))
                         return false;
             }
-            s = next;
+            s = list_walk_next(&lw, next);
         }
     }
     return true;
+}
+
+/* How many records of elem bytes the array member arr of block type
+ * `type` holds: what a block's count may be at most. */
+static uint64_t block_capacity(const dwx *dw, const char *type, const dwx_field *arr, uint64_t elem)
+{
+    const dwx_type *t = dwx_type_get(dw, dwx_type_by_name(dw, type));
+    if (t == NULL || elem == 0 || t->size <= arr->offset)
+        return 0;
+    return (t->size - arr->offset) / elem;
 }
 
 /* Queued finalizers (allfin: finblock/finBlock chain) and, 1.26+, queued
@@ -863,15 +881,20 @@ static bool scan_queues(walker *w)
             if (f.size == 8)
                 offs[n++] = f.off;
         }
-        uint64_t b;
-        if (core_read_u64(rt->core, allfin->addr + rt->bias, &b)) {
-            for (int guard = 0; b != 0 && guard < (1 << 20); guard++) {
+        uint64_t first, cap = block_capacity(dw, fb, b_fin, fin->size);
+        if (core_read_u64(rt->core, allfin->addr + rt->bias, &first)) {
+            list_walk lw;
+            for (uint64_t b = list_walk_start(&lw, rt->damage, first, b_fin->offset + fin->size,
+                                              "the finalizer blocks (runtime.allfin)"); b != 0;) {
                 uint64_t cnt, next;
-                if (!rt_read_field(rt, b, b_cnt, &cnt) || !rt_read_field(rt, b, b_all, &next) || cnt > (1u << 20))
+                if (!rt_read_field(rt, b, b_cnt, &cnt) || !rt_read_field(rt, b, b_all, &next) || cnt > cap) {
+                    damage_note(rt->damage, "a finalizer block at 0x%llx cannot be read or holds more than it can",
+                                (unsigned long long)b);
                     break;
+                }
                 if (!block_words(w, "[queued finalizers]", b + b_fin->offset, cnt, fin->size, offs, n))
                     return false;
-                b = next;
+                b = list_walk_next(&lw, next);
             }
         }
     }
@@ -883,15 +906,20 @@ static bool scan_queues(walker *w)
     const dwx_type *cfn = dwx_type_get(dw, dwx_type_by_name(dw, "runtime.cleanupFn"));
     if (cq && q_all.size && cb_all.size && cb_n.size && cb_arr && cfn && cfn->size) {
         static const uint32_t offs[] = {0, 8, 16}; /* cleanupFnPtrMask 0b111: call, fn, arg */
-        uint64_t b;
-        if (rt_read_field(rt, cq->addr + rt->bias, q_all, &b)) {
-            for (int guard = 0; b != 0 && guard < (1 << 20); guard++) {
+        uint64_t first, cap = block_capacity(dw, "runtime.cleanupBlock", cb_arr, cfn->size);
+        if (rt_read_field(rt, cq->addr + rt->bias, q_all, &first)) {
+            list_walk lw;
+            for (uint64_t b = list_walk_start(&lw, rt->damage, first, cb_arr->offset + cfn->size,
+                                              "the cleanup blocks (runtime.gcCleanups)"); b != 0;) {
                 uint64_t n, next;
-                if (!rt_read_field(rt, b, cb_n, &n) || !rt_read_field(rt, b, cb_all, &next) || n > (1u << 20))
+                if (!rt_read_field(rt, b, cb_n, &n) || !rt_read_field(rt, b, cb_all, &next) || n > cap) {
+                    damage_note(rt->damage, "a cleanup block at 0x%llx cannot be read or holds more than it can",
+                                (unsigned long long)b);
                     break;
+                }
                 if (!block_words(w, "[queued cleanups]", b + cb_arr->offset, n, cfn->size, offs, 3))
                     return false;
-                b = next;
+                b = list_walk_next(&lw, next);
             }
         }
     }
@@ -996,7 +1024,8 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
         return false;
     }
     VEC_FREE(&w.interrupted_regs);
-    qsort(r->edges.v, r->edges.n, sizeof *r->edges.v, cmp_edge);
+    if (r->edges.n)
+        qsort(r->edges.v, r->edges.n, sizeof *r->edges.v, cmp_edge);
     return true;
 }
 

@@ -148,6 +148,21 @@ bool session_partial(const session *s, char *why, size_t cap)
                  (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
         return true;
     }
+    if (s->rt && s->rt->damage->count) {
+        snprintf(why, cap, "runtime metadata is damaged: %s%s", s->rt->damage->first,
+                 s->rt->damage->count > 1 ? " (and more)" : "");
+        return true;
+    }
+    /* Results the core contradicts: a Go program has a goroutine, and its
+     * heap is reached from roots. */
+    if (s->have_roots && s->roots.goroutines == 0) {
+        snprintf(why, cap, "no goroutine's stack could be read");
+        return true;
+    }
+    if (s->have_roots && h && h->nobjects > 0 && s->roots.edges.n == 0) {
+        snprintf(why, cap, "no GC root points into the heap");
+        return true;
+    }
     return false;
 }
 

@@ -366,6 +366,174 @@ def nodwarf_rebuild():
     return exe
 
 
+# ---- outputs on a full filesystem and under signals (issue 23) ----
+
+FORMATS = ['svg', 'png', 'folded', 'json', 'pb.gz', 'bt']
+OLD = b'the output of an earlier run, which a failed run must leave as it was\n'
+
+
+class SmallFs:
+    """A tmpfs of a few MB mounted for the test and removed after it; None
+    where mounting is not allowed (not root): /dev/full stands in then."""
+
+    def __init__(self, size_kb):
+        self.dir = os.path.join(WORK, f'smallfs-{size_kb}k')
+        os.makedirs(self.dir, exist_ok=True)
+        subprocess.run(['umount', self.dir], stderr=subprocess.DEVNULL)
+        p = subprocess.run(['mount', '-t', 'tmpfs', '-o', f'size={size_kb}k,mode=0777', 'ghf-test', self.dir],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.ok = p.returncode == 0
+        self.why = p.stdout.decode(errors='replace').strip()
+
+    def fill(self, leave):
+        """Fill the filesystem up to `leave` bytes free."""
+        filler = os.path.join(self.dir, 'filler')
+        with open(filler, 'ab') as f:
+            while True:
+                st = os.statvfs(self.dir)
+                free = st.f_bavail * st.f_frsize
+                if free <= leave:
+                    break
+                try:
+                    f.write(b'\0' * min(free - leave, 1 << 16))
+                    f.flush()
+                except OSError:
+                    break
+        st = os.statvfs(self.dir)
+        return st.f_bavail * st.f_frsize
+
+    def close(self):
+        if self.ok:
+            subprocess.run(['umount', self.dir], stderr=subprocess.DEVNULL)
+
+
+def old_file(path):
+    with open(path, 'wb') as f:
+        f.write(OLD)
+
+
+def old_intact(path):
+    """Problems if the earlier output was changed or a temporary was left."""
+    probs = []
+    try:
+        with open(path, 'rb') as f:
+            if f.read() != OLD:
+                probs.append(f'{path} was changed')
+    except OSError as e:
+        probs.append(f'{path} is gone: {e}')
+    tmp = glob.glob(glob.escape(path) + '.tmp.*')
+    if tmp:
+        probs.append('temporary left: ' + ' '.join(tmp))
+    return probs
+
+
+def big_folded():
+    """A folded file whose SVG and PNG are several MB (slow enough to be
+    caught writing, too big for 1 MB)."""
+    p = os.path.join(WORK, 'big.folded')
+    if not os.path.exists(p):
+        with open(p + '.tmp', 'w') as f:
+            for i in range(60000):
+                f.write(f'main;pkg{i % 97}.func{i % 1013};type{i}.with.a.longer.name {i % 500 + 1}\n')
+        os.rename(p + '.tmp', p)
+    return p
+
+
+def output_cmds(core, exe, out_dir):
+    """(name, argv builder taking the output path, extension) for every output format and render."""
+    cmds = [(f'flame -o OUT.{ext}', lambda o: ['flame', core, exe, '-o', o], ext) for ext in FORMATS]
+    big = big_folded()
+    # --minwidth 0: every frame drawn, an SVG of some 30 MB
+    cmds += [(f'render -o OUT.{ext}', lambda o: ['render', '--minwidth', '0', big, '-o', o], ext)
+             for ext in ['svg', 'png']]
+    return cmds
+
+
+def check_full_disk(core, exe):
+    for leave, label in [(0, '0 bytes free'), (1 << 20, '1 MB free')]:
+        fs = SmallFs(4096)
+        try:
+            if not fs.ok:
+                # not allowed to mount: the device that is always full
+                for name, argv, ext in output_cmds(core, exe, WORK):
+                    check(f'{name} on {full_device()} ({label} not testable: {fs.why[:80]})',
+                          argv(full_device()) + ['--format', {'pb.gz': 'pprof', 'bt': 'stap'}.get(ext, ext)]
+                          if name.startswith('flame') else argv(full_device()) + ['--format', ext],
+                          5, r'No space left')
+                return
+            for name, argv, ext in output_cmds(core, exe, fs.dir):
+                out = os.path.join(fs.dir, 'out.' + ext)
+                old_file(out)
+                free = fs.fill(leave)
+                rc, _, err, secs = run(argv(out))
+                probs = basic_problems(rc, err, secs)
+                big_render = name == 'render -o OUT.svg'  # more than 1 MB: must fail
+                if rc == 5:
+                    probs += one_line(err, r'cannot write .*No space left')
+                    probs += old_intact(out)
+                elif rc == 0 and leave > 0 and not big_render:
+                    # it fitted: the new output whole, nothing else
+                    if os.path.getsize(out) in (0, len(OLD)) or glob.glob(glob.escape(out) + '.tmp.*'):
+                        probs.append('exit 0 but the output is not the new one, or a temporary is left')
+                else:
+                    probs.append(f'exit {rc}, want 5' + ('' if leave == 0 or big_render else ' or 0') +
+                                 f': {err.strip()[:200]}')
+                result(f'full disk ({label}, {free} bytes): {name}', probs, f'exit {rc}')
+                for f in glob.glob(os.path.join(fs.dir, '*')):
+                    os.unlink(f)
+        finally:
+            fs.close()
+
+
+def check_signals(core, exe):
+    """SIGINT, SIGTERM, SIGHUP while the output is written: the old file
+    stays, no temporary. gdb stops the run in outfile_commit (the temporary
+    written, not yet renamed) and delivers the signal; one more run of
+    render is stopped by plain kill while it writes a large SVG."""
+    d = os.path.join(WORK, 'signals')
+    os.makedirs(d, exist_ok=True)
+    sigs = ['SIGINT', 'SIGTERM', 'SIGHUP']
+    for k, (name, argv, ext) in enumerate(output_cmds(core, exe, d)):
+        # every format with one signal, folded with all three (each run under gdb takes seconds)
+        for sig in sigs if ext == 'folded' else [sigs[k % 3]]:
+            out = os.path.join(d, 'out.' + ext)
+            for f in glob.glob(os.path.join(d, '*')):
+                os.unlink(f)
+            old_file(out)
+            cmd = ['gdb', '-batch', '-nx', '-iex', 'set auto-load off', '-ex', 'set startup-with-shell off',
+                   '-ex', 'handle SIGINT SIGTERM SIGHUP nostop noprint pass',
+                   '-ex', 'break outfile_commit', '-ex', 'run', '-ex', 'info breakpoints',
+                   '-ex', f'signal {sig}', '-ex', 'info inferiors', '--args', GHF] + argv(out)
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+            text = p.stdout.decode(errors='replace')
+            probs = []
+            if 'already hit 1 time' not in text:
+                probs.append('the run never reached outfile_commit: ' + text[-300:].replace('\n', ' | '))
+            elif f'terminated with signal {sig}' not in text:
+                probs.append(f'not ended by {sig}: ' + text[-300:].replace('\n', ' | '))
+            if SANITIZER.search(text):
+                probs.append('sanitizer report: ' + text[-300:])
+            probs += old_intact(out)
+            result(f'{sig} while writing: {name}', probs)
+    # the same without a debugger: SIGTERM once the temporary appears
+    out = os.path.join(d, 'out.svg')
+    for f in glob.glob(os.path.join(d, '*')):
+        os.unlink(f)
+    old_file(out)
+    p = subprocess.Popen([GHF, 'render', big_folded(), '-o', out], stderr=subprocess.PIPE)
+    t0, seen = time.time(), False
+    while p.poll() is None and time.time() - t0 < 60:
+        if glob.glob(glob.escape(out) + '.tmp.*'):
+            p.send_signal(signal.SIGTERM)
+            seen = True
+            break
+    _, err = p.communicate()
+    probs = old_intact(out)
+    if seen and p.returncode != -signal.SIGTERM:
+        probs.append(f'exit {p.returncode} after SIGTERM: {err.decode(errors="replace")[:200]}')
+    result(f'SIGTERM while render writes a large SVG (caught writing: {seen})', probs)
+
+
 # ---------------------------------------------------------------------------
 
 def main():
@@ -626,6 +794,10 @@ def main():
             ('[]*T len 2^61+1 (x8 wraps)', [(sa['big_ptrs'] + 8, q((1 << 61) + 1) + q((1 << 61) + 1))])]:
         args = (f'go1.27 shapes {name}', c, e, patches, False, job_dir())
         jobs.append(lambda args=args: hostile_job(*args))
+
+    # --- outputs: full filesystem and signals, every format ---
+    check_full_disk(bcore, bexe)
+    check_signals(bcore, bexe)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         for f in [pool.submit(j) for j in jobs]:

@@ -57,9 +57,13 @@ bool output_stap(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
  * Sample per node with nonzero self weight, its locations leaf first. */
 bool output_pprof(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
-/* {"title":..,"unit":"bytes","tree":NODE}, NODE = {"name","kind",
- * "self_bytes","total_bytes","self_count","total_count","children":[NODE..]}.
- * The root is {"name":"all","kind":"all",...}. Names are UTF-8; invalid
+/* {"title":..,"unit":"bytes","tree":NODE}, NODE = {"name",["label"],
+ * ["type_kind"],["types"],"kind","self_bytes","total_bytes","self_count",
+ * "total_count","children":[NODE..]}. "name" is the frame's identity (no
+ * counts); "label" (only when it differs from the name) is what the picture
+ * shows (wtree_label()); "type_kind" (struct, pointer, slice, bytes, map,
+ * closure, chan, interface, scalar, unknown) and "types" (distinct types
+ * among self_count) when known. The root is {"name":"all","kind":"all",...}. Names are UTF-8; invalid
  * bytes become U+FFFD. */
 bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 

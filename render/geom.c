@@ -5,7 +5,7 @@
 
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
 {
-    return color_frame(layout_label(l, r), r->kind, r->parent == UINT32_MAX, o->colors, o->theme);
+    return color_frame(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX, o->colors, o->theme);
 }
 
 void geom_fit_label(const char *name, size_t n, double width_px, double font,
@@ -44,7 +44,7 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
         bool seen[CAT__COUNT] = {0};
         for (size_t i = 0; i < l->rects.n; i++) {
             const layout_rect *r = &l->rects.v[i];
-            seen[color_category(layout_label(l, r), r->kind, r->parent == UINT32_MAX)] = true;
+            seen[color_category(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX)] = true;
         }
         for (int c = 0; c < CAT__COUNT; c++)
             if (seen[c] && c != CAT_ALL)

@@ -114,8 +114,66 @@ def root_name(r):
     return r["name"] if r["kind"] == "global" else f"{r['func']}.{r['name']}"
 
 
+def truth_type(what):
+    """The Go type a truth object entry names ("[]uint8 history" -> "[]uint8"),
+    or None when it names none ("session ID string data")."""
+    t = what.split(" ")[0]
+    return t if ("." in t or t.startswith(("[", "*")) or t == "string") else None
+
+
+def label_claim(node):
+    """(type, count) a frame's label claims: "T ×N" -> (T, N), "T" -> (T, 1),
+    a "[pruned: ...]" frame claims no type."""
+    lab = node.get("label", node["name"])
+    if " [pruned: " in lab:
+        return None, 0
+    m = re.fullmatch(r"(.*) \u00d7([\d,]+)", lab)
+    return (m.group(1), int(m.group(2).replace(",", ""))) if m else (lab, 1)
+
+
+def check_pruning(c, ghf, label, core, exe, truth):
+    """Issue 12 point 3: pruned frames never count other types' objects as
+    copies of their own; checked against the fixture's object counts."""
+    roots = [r for r in truth["roots"] if r.get("objects") and not r.get("shared_with")
+             and not r.get("measured_with") and not r.get("finalizer")]
+    if not roots:
+        return
+    for opt in (["--max-depth", "2"], ["--max-depth", "3"], ["--min-bytes", "5000"], ["--min-bytes", "7000"]):
+        rc, out, err = run(ghf, core, exe, "-o", "-", "--format", "json", "--quiet", *opt)
+        c.check(f"{label}: json {' '.join(opt)} exits 0", rc == 0, err.strip())
+        if rc != 0:
+            continue
+        top = {n["name"]: n for n in json.loads(out)["tree"]["children"]}
+        for r in roots:
+            name = root_name(r)
+            want = {}
+            for o in r["objects"]:
+                t = truth_type(o["what"])
+                if t:
+                    want[t] = want.get(t, 0) + o["count"]
+            node = top.get(name)
+            if node is None:
+                c.check(f"{label}: {' '.join(opt)}: root {name} present", False)
+                continue
+            claims, stack = {}, list(node["children"])
+            while stack:
+                n = stack.pop()
+                stack.extend(n["children"])
+                t, k = label_claim(n)
+                if t in want:
+                    claims[t] = claims.get(t, 0) + k
+            over = {t: (k, want[t]) for t, k in claims.items() if k > want[t]}
+            c.check(f"{label}: {' '.join(opt)}: {name}: no frame claims more objects of a type than exist",
+                    not over, f"claimed vs truth: {over}")
+            if r["overhead_max"] == 0 and r["tolerance"] == 0:
+                total = sum(o["count"] for o in r["objects"])
+                c.check(f"{label}: {' '.join(opt)}: {name} holds {total} objects", node["total_count"] == total,
+                        f"{node['total_count']}")
+
+
 def check_version_fixture(c, ghf, label, d, truth, minor):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
+    check_pruning(c, ghf, label, core, exe, truth)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
     c.check(f"{label}: roots exits 0", rc == 0, err.strip())

@@ -223,9 +223,13 @@ bad:
     return GHF_EXIT_USAGE;
 }
 
-static bool write_output(const flame_args *a, const wtree *w, const render_opts *ro, FILE *fp, ghf_err *err)
+static bool write_output(const flame_args *a, const session *s, const wtree *w, const render_opts *ro, FILE *fp,
+                         ghf_err *err)
 {
-    output_opts oo = {.title = a->title}; /* zeroed: the documented defaults (bytes) */
+    const char *gnu = core_gnu_build_id(s->core);
+    output_opts oo = {.title = a->title, /* zeroed: the documented defaults (bytes) */
+                      .binary = core_exe_path(s->core),
+                      .build_id = gnu[0] ? gnu : core_go_build_id(s->core)};
     switch (a->format) {
     case FMT_SVG: return render_svg(w, ro, fp, err);
     case FMT_PNG: return render_png(w, ro, fp, err);
@@ -275,7 +279,7 @@ int cmd_flame(int argc, char **argv)
     ro.subtitle = subtitle;
     ro.count_name = "bytes";
     ro.show_objects = true;
-    if (!outfile_open(&of, a.output, &err) || !write_output(&a, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
+    if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");
     session_warn_partial(&s);

@@ -279,12 +279,27 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         go = f"/usr/lib/go-{VERSIONS[-1]}/bin/go"
         env = dict(os.environ, HOME=tmp, GOTOOLCHAIN="local",
                    GOCACHE=os.environ.get("GHF_GOCACHE", os.path.join(tmp, "gocache")))
-        p = subprocess.run([go, "tool", "pprof", "-top", "-sample_index=inuse_space", "-unit=B", pb],
+        p = subprocess.run([go, "tool", "pprof", "-top", "-sample_index=retained_space", "-unit=B",
+                            "-nodecount=1000000", "-nodefraction=0", "-edgefraction=0", pb],
                            capture_output=True, text=True, env=env, timeout=600)
         c.check(f"{label}: go tool pprof -top reads it", p.returncode == 0, p.stderr.strip()[-300:])
         want_line = f"of {total}B total"
         c.check(f"{label}: pprof total equals the folded total", want_line in p.stdout,
                 f"{want_line!r} not in {p.stdout[:300]!r}")
+        c.check(f"{label}: pprof names the binary (no 'Main binary filename not available')",
+                "Main binary filename not available" not in p.stderr and "File: exe" in p.stdout,
+                p.stderr.strip()[-200:])
+        # Issue 17 item 3: pprof's simplification merges no frames. Every
+        # distinct frame name of the folded output is one pprof function.
+        out_lines = p.stdout.splitlines()
+        head = next((i for i, ln in enumerate(out_lines) if ln.split()[:2] == ["flat", "flat%"]), len(out_lines))
+        rows = [ln for ln in out_lines[head + 1:] if ln.strip()]
+        funcs = {re.split(r"\s+", ln.strip(), maxsplit=5)[5] for ln in rows}
+        frames = {f for fr, _ in stacks for f in fr}
+        c.check(f"{label}: pprof shows as many functions as distinct frames ({len(frames)})",
+                len(rows) == len(funcs) == len(frames) and funcs == {f.strip() for f in frames},
+                f"{len(rows)} rows, {len(funcs)} names, {len(frames)} frames; "
+                f"lost {sorted(frames - funcs)[:3]}, new {sorted(funcs - frames)[:3]}")
         with gzip.open(pb) as f:
             c.check(f"{label}: pprof is gzip-compressed protobuf", len(f.read()) > 0)
 

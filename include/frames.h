@@ -28,7 +28,8 @@
 typedef struct frames_opts {
     uint32_t max_depth;    /* frames above this depth fold into their ancestor; 0 = no limit (default) */
     uint64_t min_bytes;    /* objects retaining fewer bytes fold into their parent frame; default 0 */
-    const char *focus;     /* POSIX extended regex: keep only subtrees whose frame matches; NULL = all */
+    const char *focus;     /* POSIX extended regex: keep only subtrees whose frame (name, without
+                              counts) matches; NULL = all. Matching nothing fails (GHF_EXIT_USAGE) */
     bool no_collapse;      /* keep runs of the same type as separate frames (default: collapse) */
     bool fields;           /* append the field path through which the parent holds the object:
                               "[]uint8 .buf", "main.Node .next" (default off) */

@@ -8,12 +8,30 @@ rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
     return color_frame(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX, o->colors, o->theme);
 }
 
-void geom_fit_label(const char *name, size_t n, double width_px, double font,
-                    const char **tail, size_t *tail_len, bool *dots)
+bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err)
 {
-    size_t k = text_fit_tail(name, n, font, width_px - 6.0, dots);
-    *tail = name + (n - k);
-    *tail_len = k;
+    text_fit f = text_fit_label(name, n, font, width_px - 6.0);
+    out->n = 0;
+    if (f.len == 0) {
+        if (!VEC_PUSH(out, '\0', err))
+            return false;
+        out->n = 0;
+        return true;
+    }
+    if (!VEC_RESERVE(out, f.len + 7, err))
+        return false;
+    if (f.lead) {
+        memcpy(out->v, "\xe2\x80\xa6", 3);
+        out->n = 3;
+    }
+    memcpy(out->v + out->n, name + f.start, f.len);
+    out->n += f.len;
+    if (f.trail) {
+        memcpy(out->v + out->n, "\xe2\x80\xa6", 3);
+        out->n += 3;
+    }
+    out->v[out->n] = '\0';
+    return true;
 }
 
 double geom_legend_item_width(enum color_cat c, double font)

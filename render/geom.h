@@ -39,10 +39,10 @@ static inline double geom_y(const geom *g, const layout *l, const layout_rect *r
 /* Colour of one rectangle. */
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o);
 
-/* Fitted label of a rectangle: the sanitized name's tail, "..tail" when cut,
- * empty when nothing fits. `name` must be sanitized UTF-8. */
-void geom_fit_label(const char *name, size_t n, double width_px, double font,
-                    const char **tail, size_t *tail_len, bool *dots);
+/* Fitted label of a rectangle (text_fit_label()) into out, NUL-terminated
+ * (out->n excludes the NUL); empty when nothing fits. `name` must be
+ * sanitized UTF-8. */
+bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err);
 
 /* Legend entry width in px. */
 double geom_legend_item_width(enum color_cat c, double font);

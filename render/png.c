@@ -50,7 +50,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ro.width, height);
     cairo_t *cr = cairo_create(surf);
     color_palette pal = color_theme_palette(ro.theme);
-    text_buf buf = {0};
+    text_buf buf = {0}, fit = {0};
     bool ok = true;
 
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, height);
@@ -99,34 +99,16 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         const char *label = layout_label(&l, r);
         if (!(ok = text_sanitize(label, strlen(label), &buf, err)))
             break;
-        const char *tail;
-        size_t tail_len;
-        bool dots;
-        geom_fit_label(buf.v, buf.n, w, g.font, &tail, &tail_len, &dots);
-        if (tail_len == 0)
-            continue;
-        char stackbuf[512];
-        char *s = stackbuf;
-        size_t need = tail_len + 3;
-        if (need > sizeof stackbuf && (s = ghf_xcalloc(need, 1, err)) == NULL) {
-            ok = false;
+        if (!(ok = geom_fit_label(buf.v, buf.n, w, g.font, &fit, err)))
             break;
-        }
-        size_t k = 0;
-        if (dots) {
-            s[k++] = '.';
-            s[k++] = '.';
-        }
-        memcpy(s + k, tail, tail_len);
-        s[k + tail_len] = '\0';
+        if (fit.n == 0)
+            continue;
         set_rgb(cr, pal.frame_text);
         cairo_save(cr);
         cairo_rectangle(cr, x, y, w, g.frame_h);
         cairo_clip(cr);
-        draw_text(cr, s, x + 3, y + g.frame_h - 4.5, 0);
+        draw_text(cr, fit.v, x + 3, y + g.frame_h - 4.5, 0);
         cairo_restore(cr);
-        if (s != stackbuf)
-            free(s);
     }
 
     /* Legend, laid out exactly as in svg.c. */
@@ -153,6 +135,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     }
     cairo_surface_destroy(surf);
     VEC_FREE(&buf);
+    VEC_FREE(&fit);
     layout_free(&l);
     return ok;
 }

@@ -118,16 +118,12 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
     }
     fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
             o->show_objects ? "objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
-    const char *tail;
-    size_t tail_len;
-    bool dots;
-    geom_fit_label(name->v, name->n, w, g->font, &tail, &tail_len, &dots);
+    text_buf fit = {0};
+    if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
+        return false;
     fprintf(fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + g->frame_h - 4.5);
-    if (tail_len > 0) {
-        if (dots)
-            fputs("..", fp);
-        xml_escape(fp, tail, tail_len);
-    }
+    xml_escape(fp, fit.v, fit.n);
+    VEC_FREE(&fit);
     fputs("</text></g>\n", fp);
     return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write the SVG: %s", strerror(errno ? errno : EIO));
 }

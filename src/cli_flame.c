@@ -58,7 +58,9 @@ static void flame_usage(FILE *fp)
         "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n"
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
-        "  --focus REGEX      keep only subtrees whose frame matches REGEX (POSIX extended)\n"
+        "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n"
+        "                     extended); exits 2 when nothing matches. Active filters and\n"
+        "                     the share shown are named in the subtitle\n"
         "\n"
         "Picture (svg, png):\n"
         "  --title TEXT       title (default \"Memory reference flame graph\")\n"
@@ -223,6 +225,24 @@ bad:
     return GHF_EXIT_USAGE;
 }
 
+/* Every active filter, named, and the share of the heap the picture shows. */
+static void filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    if (a->frames.focus)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --focus %s", a->frames.focus);
+    if (a->frames.max_depth && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --max-depth %u", a->frames.max_depth);
+    if (a->frames.min_bytes && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --min-bytes %llu", (unsigned long long)a->frames.min_bytes);
+    if (a->frames.focus && n < cap) { /* only --focus drops bytes; pruning folds them */
+        char hs[32];
+        render_human_bytes(shown, hs, sizeof hs);
+        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, total ? 100.0 * (double)shown / (double)total : 0.0);
+    }
+}
+
 static bool write_output(const flame_args *a, const session *s, const wtree *w, const render_opts *ro, FILE *fp,
                          ghf_err *err)
 {
@@ -267,13 +287,15 @@ int cmd_flame(int argc, char **argv)
     if (!frames_build(&d, &g, s.heap, &s.roots, &s.types, &a.frames, &w, &err))
         goto fail;
     have_w = true;
-    char human[32], human2[32], subtitle[1024];
+    char human[32], human2[32], subtitle[2048];
     render_human_bytes(d.total, human, sizeof human);
     render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
     const char *base = strrchr(a.core, '/') ? strrchr(a.core, '/') + 1 : a.core;
-    snprintf(subtitle, sizeof subtitle, "%s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-             base, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
-             d.nreach - g.nroots, human2);
+    int sn = snprintf(subtitle, sizeof subtitle,
+                      "%s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
+                      base, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
+                      d.nreach - g.nroots, human2);
+    filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, d.total, subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;

@@ -146,10 +146,18 @@ static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
         regfree(&re);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
     }
+    size_t matched = 0;
     for (size_t i = 1; i < n; i++) { /* parents precede children */
         uint32_t p = w->nodes.v[i].parent;
-        if (keep[p] == 1 || regexec(&re, wtree_name(w, (uint32_t)i), 0, NULL, 0) == 0)
+        if (keep[p] == 1 || regexec(&re, wtree_name(w, (uint32_t)i), 0, NULL, 0) == 0) {
             keep[i] = 1;
+            matched += keep[p] != 1;
+        }
+    }
+    if (matched == 0) {
+        regfree(&re);
+        free(keep);
+        return ghf_fail(err, GHF_EXIT_USAGE, "--focus '%s' matches no frame: nothing to draw", pattern);
     }
     for (size_t i = n; i-- > 1;)
         if (keep[i]) {

@@ -171,9 +171,35 @@ def check_pruning(c, ghf, label, core, exe, truth):
                         f"{node['total_count']}")
 
 
+def check_focus(c, ghf, label, core, exe, truth):
+    """Issue 17 item 5: a --focus that matches nothing fails with a clear
+    message and no file; a matching one is named in the subtitle with the
+    share shown, which for a root the fixture measured exactly is its bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "f.svg")
+        rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", "--focus", "^nomatch$")
+        c.check(f"{label}: --focus matching nothing exits 2 with a message and no file",
+                rc == 2 and "matches no frame" in err and not os.path.exists(out), f"rc {rc}: {err.strip()}")
+        r = next((r for r in truth["roots"] if r["kind"] == "global" and r["overhead_max"] == 0
+                  and r["tolerance"] == 0 and not r.get("shared_with") and not r.get("measured_with")
+                  and not r.get("finalizer")), None)
+        if r is None:
+            return
+        pat = "^" + re.escape(r["name"]) + "$"
+        rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", "--focus", pat)
+        svg = open(out, encoding="utf-8").read() if rc == 0 else ""
+        m = re.search(r'<text id="subtitle"[^>]*>([^<]*)<', svg)
+        sub = m.group(1) if m else ""
+        total = re.search(r'data-total="(\d+)"', svg)
+        c.check(f"{label}: --focus {pat} named in the subtitle with the share shown",
+                "--focus" in sub and "showing" in sub and total is not None and int(total.group(1)) == r["bytes"],
+                f"rc {rc} {err.strip()} subtitle {sub!r} total {total and total.group(1)} want {r['bytes']}")
+
+
 def check_version_fixture(c, ghf, label, d, truth, minor):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
     check_pruning(c, ghf, label, core, exe, truth)
+    check_focus(c, ghf, label, core, exe, truth)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
     c.check(f"{label}: roots exits 0", rc == 0, err.strip())

@@ -114,7 +114,7 @@
   function describe(f) {
     var s = f.name + " (retained " + human(f.w) + ", " + pct(f.w, total);
     if (unit === "bytes") s += "; shallow " + human(f.s);
-    s += "; " + (objects ? "objects " : "stacks ") + f.c + ")";
+    s += "; " + (objects ? "retained objects " : "stacks ") + f.c + ")";
     return s;
   }
 

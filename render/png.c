@@ -99,6 +99,22 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         const char *label = layout_label(&l, r);
         if (!(ok = text_sanitize(label, strlen(label), &buf, err)))
             break;
+        /* A ticket's picture needs the numbers: bytes and share on every
+         * frame wide enough to show them after its whole label. */
+        char num[64], hb[32];
+        if (strcmp(ro.count_name, "bytes") == 0)
+            render_human_bytes(r->width, hb, sizeof hb);
+        else
+            snprintf(hb, sizeof hb, "%llu %s", (unsigned long long)r->width, ro.count_name);
+        int nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
+                          l.total ? 100.0 * (double)r->width / (double)l.total : 0.0);
+        if (r->parent != UINT32_MAX && nn > 0 &&
+            text_width(buf.v, buf.n, g.font) + text_width(num, (size_t)nn, g.font) <= w - 6.0) {
+            if (!(ok = VEC_RESERVE(&buf, buf.n + (size_t)nn, err)))
+                break;
+            memcpy(buf.v + buf.n, num, (size_t)nn);
+            buf.n += (size_t)nn;
+        }
         if (!(ok = geom_fit_label(buf.v, buf.n, w, g.font, &fit, err)))
             break;
         if (fit.n == 0)

@@ -117,7 +117,7 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
         fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
     }
     fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
-            o->show_objects ? "objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
+            o->show_objects ? "retained objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
     text_buf fit = {0};
     if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
         return false;

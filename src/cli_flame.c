@@ -291,9 +291,10 @@ int cmd_flame(int argc, char **argv)
     render_human_bytes(d.total, human, sizeof human);
     render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
     const char *base = strrchr(a.core, '/') ? strrchr(a.core, '/') + 1 : a.core;
+    const char *ebase = strrchr(a.exe, '/') ? strrchr(a.exe, '/') + 1 : a.exe;
     int sn = snprintf(subtitle, sizeof subtitle,
-                      "%s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-                      base, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
+                      "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
+                      base, ebase, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
                       d.nreach - g.nroots, human2);
     filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, d.total, subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;

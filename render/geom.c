@@ -47,8 +47,9 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
     g->font = o->font_size;
     g->frame_h = o->frame_height;
     g->scale = l->total ? (g->width - 2 * GEOM_XPAD) / (double)l->total : 0;
-    g->title_y = 24;
-    double y = 24;
+    g->title_size = GEOM_TITLE_SIZE * (o->font_size > RENDER_DEFAULT_FONT_SIZE ? o->font_size / RENDER_DEFAULT_FONT_SIZE : 1);
+    g->title_y = g->title_size + 7;
+    double y = g->title_y;
     if (o->subtitle && o->subtitle[0]) {
         g->subtitle_y = y + o->font_size + 6;
         y = g->subtitle_y;

@@ -17,6 +17,7 @@ typedef struct geom {
     double frame_h;
     double scale;           /* px per weight unit */
     double title_y, subtitle_y, controls_y, details_y, legend_y;
+    double title_size;      /* GEOM_TITLE_SIZE, grown with a font larger than the default */
     double font;
     int ncats;
     enum color_cat cats[CAT__COUNT]; /* legend entries, in category order */

@@ -72,7 +72,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_font_options_destroy(fo);
 
     set_rgb(cr, pal.text);
-    cairo_set_font_size(cr, GEOM_TITLE_SIZE);
+    cairo_set_font_size(cr, g.title_size);
     if (ok && (ok = sanitized(ro.title ? ro.title : "Flame Graph", &buf, err)))
         draw_text(cr, buf.v, ro.width / 2.0, g.title_y, 1);
     cairo_set_font_size(cr, ro.font_size);

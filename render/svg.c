@@ -176,7 +176,10 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
                 "</linearGradient></defs>\n"
                 "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"url(#bgg)\"/>\n",
             bg1, bg2, ro.width, g.height);
-    fprintf(fp, "<text id=\"title\" x=\"%.1f\" y=\"%.1f\">", ro.width / 2.0, g.title_y);
+    fprintf(fp, "<text id=\"title\" x=\"%.1f\" y=\"%.1f\"", ro.width / 2.0, g.title_y);
+    if (g.title_size != GEOM_TITLE_SIZE)
+        fprintf(fp, " style=\"font-size:%.1fpx\"", g.title_size);
+    fputs(">", fp);
     ok = ok && xml_text(fp, ro.title ? ro.title : "Flame Graph", &buf, err);
     fputs("</text>\n", fp);
     if (ok && ro.subtitle && ro.subtitle[0]) {

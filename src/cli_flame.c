@@ -64,7 +64,9 @@ static void flame_usage(FILE *fp)
         "\n"
         "Picture (svg, png):\n"
         "  --title TEXT       title (default \"Memory reference flame graph\")\n"
-        "  --width PX         image width (default 1200)\n"
+        "  --width PX         image width (default 1200); text scales with it\n"
+        "  --fontsize PX      label size (default 12 at 1200 px, proportional to --width)\n"
+        "  --minwidth PX      merge frames narrower than PX into \"(N more)\" (default 0.1)\n"
         "  --icicle           roots at the top instead of the bottom\n"
         "  --sort name|size   sibling order (default name: towers keep their place)\n"
         "  --colors type|package|mono   colouring (default type)\n"
@@ -74,7 +76,7 @@ static void flame_usage(FILE *fp)
         "  --force            accept an executable whose build ID differs from the core's,\n"
         "                     and Go versions outside 1.19-1.27\n"
         "  --progress         report stages and timings on stderr (default when stderr is\n"
-        "                     a terminal); --quiet turns it off\n"
+        "                     a terminal); --no-progress or --quiet turns it off\n"
         "  -h, --help         this text\n");
 }
 
@@ -110,7 +112,8 @@ typedef struct flame_args {
 static int parse(int argc, char **argv, flame_args *a)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
-           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS };
+           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS,
+           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -121,7 +124,8 @@ static int parse(int argc, char **argv, flame_args *a)
         {"sort", required_argument, NULL, O_SORT}, {"colors", required_argument, NULL, O_COLORS},
         {"theme", required_argument, NULL, O_THEME}, {"force", no_argument, NULL, O_FORCE},
         {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
-        {"fields", no_argument, NULL, O_FIELDS},
+        {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
+        {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -130,6 +134,7 @@ static int parse(int argc, char **argv, flame_args *a)
     render_opts_default(&a->render);
     a->title = "Memory reference flame graph";
     unsigned long long v;
+    double fontsize = 0;
     int c, li = 0;
     optind = 1;
     opterr = 0;
@@ -198,11 +203,30 @@ static int parse(int argc, char **argv, flame_args *a)
             break;
         case O_FORCE: a->force = true; break;
         case O_PROGRESS: a->progress = true; break;
-        case O_QUIET: a->progress = false; break;
+        case O_QUIET:
+        case O_NOPROGRESS: a->progress = false; break;
+        case O_MINWIDTH:
+        case O_FONTSIZE: {
+            char *end;
+            double d = strtod(optarg, &end);
+            bool font = c == O_FONTSIZE;
+            if (end == optarg || *end != '\0' || !(d >= (font ? 4 : 0) && d <= (font ? 100 : 100000)))
+                goto bad;
+            if (font)
+                fontsize = d;
+            else
+                a->render.layout.min_width_px = d;
+            break;
+        }
         case 'h': flame_usage(stdout); return GHF_EXIT_OK;
         default: return cli_bad_option("flame", c, argv);
         }
     }
+    /* Text grows with the picture unless --fontsize says otherwise: a 2400 px
+     * PNG for a ticket is read scaled down. Rows stay tall enough for it. */
+    a->render.font_size = fontsize > 0 ? fontsize : RENDER_DEFAULT_FONT_SIZE * a->render.width / RENDER_DEFAULT_WIDTH;
+    if (a->render.font_size + 4 > a->render.frame_height)
+        a->render.frame_height = (int)(a->render.font_size + 4.5);
     if (argc - optind != 2) {
         fprintf(stderr, "goheapflame: needs CORE and EXE (see goheapflame --help)\n");
         return GHF_EXIT_USAGE;

@@ -180,6 +180,20 @@ def check_focus(c, ghf, label, core, exe, truth):
         rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", "--focus", "^nomatch$")
         c.check(f"{label}: --focus matching nothing exits 2 with a message and no file",
                 rc == 2 and "matches no frame" in err and not os.path.exists(out), f"rc {rc}: {err.strip()}")
+        if truth["fixture"] == "example":
+            # issue 17 items 4 and 6: text scales with --width unless --fontsize
+            # says otherwise; --minwidth merges narrow frames as in `render`
+            fonts, nframes = [], []
+            for extra in (["--width", "2400"], ["--width", "2400", "--fontsize", "10"], [], ["--minwidth", "50"]):
+                rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", *extra)
+                svg = open(out, encoding="utf-8").read() if rc == 0 else ""
+                m = re.search(r'data-font="([\d.]+)"', svg)
+                fonts.append(float(m.group(1)) if m else None)
+                nframes.append(svg.count('<g class="f"'))
+            c.check(f"{label}: --width 2400 doubles the font, --fontsize sets it", fonts[:3] == [24.0, 10.0, 12.0],
+                    f"{fonts}")
+            c.check(f"{label}: flame --minwidth 50 merges narrow frames", 0 < nframes[3] < nframes[2],
+                    f"{nframes[3]} vs {nframes[2]} frames")
         r = next((r for r in truth["roots"] if r["kind"] == "global" and r["overhead_max"] == 0
                   and r["tolerance"] == 0 and not r.get("shared_with") and not r.get("measured_with")
                   and not r.get("finalizer")), None)

@@ -1,15 +1,20 @@
 /* color.h — deterministic frame colours.
  *
- * A frame's colour depends only on its name, its wtree kind, the scheme
- * and the theme: the same type gets the same colour in every graph, run and
- * machine (FNV-1a of the name picks the shade; no floating-point library
- * calls, no randomness). Categories (for --colors=type, the default):
+ * A frame's colour depends only on its identity name (never the decorated
+ * label), its wtree kind and type kind, the scheme and the theme: the same
+ * type gets the same colour in every graph, run and machine (FNV-1a of the
+ * name picks the shade; no floating-point library calls, no randomness).
+ * The type kind carried from the Go side (enum wtree_type_kind) decides the
+ * category; only frames without one (folded input) are classified by name.
+ * Categories (for --colors=type, the default):
  *   user       main.X, example.com/pkg.X  (module paths: first element has a dot, or "main")
  *   std        standard-library packages (net/http.Request, sync.Mutex), builtins (int, func)
  *   runtime    runtime.X, internal/..., runtime/... and pointers to them
  *   bytes      []uint8, []byte, string, [N]uint8
  *   map        map[K]V, map.group*, map.bucket*, hash<...>, map buckets
  *   slice      other []X and [N]X
+ *   closure    closure objects (func values)
+ *   chan       channels
  *   unknown    unknown.N, [unknown], an empty name
  *   roots      global / stack / other root kinds, [shared], (N more) and "all"
  * --colors=package colours by package (same package = same colour);
@@ -34,6 +39,8 @@ enum color_cat {
     CAT_BYTES,
     CAT_MAP,
     CAT_SLICE,
+    CAT_CLOSURE,
+    CAT_CHAN,
     CAT_UNKNOWN,
     CAT_ROOT_GLOBAL,
     CAT_ROOT_STACK,
@@ -44,12 +51,14 @@ enum color_cat {
     CAT__COUNT
 };
 
-/* Category of a frame (kind = enum wtree_kind; is_root = the "all" frame). */
-enum color_cat color_category(const char *name, uint32_t kind, int is_root);
+/* Category of a frame (kind = enum wtree_kind, type_kind = enum
+ * wtree_type_kind; is_root = the "all" frame). */
+enum color_cat color_category(const char *name, uint32_t kind, uint32_t type_kind, int is_root);
 const char *color_category_label(enum color_cat c);
 
 /* Fill colour of a frame. */
-rgb color_frame(const char *name, uint32_t kind, int is_root, enum color_scheme s, enum color_theme th);
+rgb color_frame(const char *name, uint32_t kind, uint32_t type_kind, int is_root, enum color_scheme s,
+                enum color_theme th);
 /* Representative colour of a category (for the legend). */
 rgb color_category_base(enum color_cat c, enum color_scheme s, enum color_theme th);
 

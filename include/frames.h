@@ -4,9 +4,16 @@
  * object frames carry the object's type ("main.Item", "[]uint8"). Objects
  * held only by several roots hang under "[shared] main.a + main.b" so that
  * nothing is counted twice and nothing vanishes. A chain of objects of the
- * same type (linked lists, trees) collapses into one frame, and every frame
- * standing for several objects is shown as "main.Node ×200000", so output
- * size stays linear in the number of distinct paths, not objects.
+ * same type (linked lists, trees) collapses into one frame, so output size
+ * stays linear in the number of distinct paths, not objects.
+ *
+ * Frame names are identities only (the type or root name, never a count);
+ * each frame's attributes say what it stands for: self_count objects,
+ * ntypes distinct types among them (> 1 only when --max-depth/--min-bytes
+ * folded other objects into it) and type_kind, the kind of its own type.
+ * wtree_label() turns them into "main.Node ×200,000" or
+ * "map[int]*main.cacheEntry [pruned: 2,006 objects of 5 types]", so no
+ * frame claims objects of other types as copies of its own.
  */
 #ifndef GHF_FRAMES_H
 #define GHF_FRAMES_H
@@ -21,7 +28,8 @@
 typedef struct frames_opts {
     uint32_t max_depth;    /* frames above this depth fold into their ancestor; 0 = no limit (default) */
     uint64_t min_bytes;    /* objects retaining fewer bytes fold into their parent frame; default 0 */
-    const char *focus;     /* POSIX extended regex: keep only subtrees whose frame matches; NULL = all */
+    const char *focus;     /* POSIX extended regex: keep only subtrees whose frame (name, without
+                              counts) matches; NULL = all. Matching nothing fails (GHF_EXIT_USAGE) */
     bool no_collapse;      /* keep runs of the same type as separate frames (default: collapse) */
     bool fields;           /* append the field path through which the parent holds the object:
                               "[]uint8 .buf", "main.Node .next" (default off) */

@@ -46,7 +46,9 @@ typedef struct layout_rect {
     uint32_t node;       /* wtree node, WTREE_NONE for a merged frame */
     uint32_t parent;     /* index of the parent rectangle; UINT32_MAX for the root */
     uint32_t kind;       /* enum wtree_kind (WTREE_KIND_MORE for merged) */
-    uint32_t label;      /* offset of the NUL-terminated label in layout.labels */
+    uint32_t label;      /* offset of the NUL-terminated label (wtree_label()) in layout.labels */
+    uint32_t name;       /* offset of the frame's identity name (wtree_name()) in layout.labels */
+    uint32_t type_kind;  /* enum wtree_type_kind */
     uint32_t merged;     /* number of frames merged (WTREE_KIND_MORE only) */
 } layout_rect;
 

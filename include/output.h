@@ -40,6 +40,8 @@ enum output_weight {
 typedef struct output_opts {
     const char *title;          /* json "title", pprof comment; default NULL: none */
     enum output_weight weight;  /* folded and stap only; default OUTPUT_WEIGHT_BYTES */
+    const char *binary;         /* pprof mapping: the executable's path; default NULL: none */
+    const char *build_id;       /* pprof mapping: its build ID; default NULL: none */
 } output_opts;
 
 /* `frame;frame;... N` per node with nonzero weight, root frame first; the
@@ -51,15 +53,22 @@ bool output_folded(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err)
  * a tab-indented count line, then a blank line. */
 bool output_stap(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
-/* profile.proto, gzip-compressed. Sample types inuse_objects/count and
- * inuse_space/bytes (default inuse_space); one Function + Location per
- * distinct frame name (names kept raw, except "" which becomes "-"); one
- * Sample per node with nonzero self weight, its locations leaf first. */
+/* profile.proto, gzip-compressed. Sample types objects/count and
+ * retained_space/bytes (default retained_space); one Mapping (the binary and
+ * build ID of o, marked as symbolized); one Function + Location per distinct
+ * frame name (names kept raw, except "" which becomes "-"; no system name, so
+ * pprof's demangling heuristics keep them whole); one Sample per node with
+ * nonzero self weight, its locations leaf first. Since names are identities
+ * (no counts), distinct frames are distinct functions in pprof. */
 bool output_pprof(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
-/* {"title":..,"unit":"bytes","tree":NODE}, NODE = {"name","kind",
- * "self_bytes","total_bytes","self_count","total_count","children":[NODE..]}.
- * The root is {"name":"all","kind":"all",...}. Names are UTF-8; invalid
+/* {"title":..,"unit":"bytes","tree":NODE}, NODE = {"name",["label"],
+ * ["type_kind"],["types"],"kind","self_bytes","total_bytes","self_count",
+ * "total_count","children":[NODE..]}. "name" is the frame's identity (no
+ * counts); "label" (only when it differs from the name) is what the picture
+ * shows (wtree_label()); "type_kind" (struct, pointer, slice, bytes, map,
+ * closure, chan, interface, scalar, unknown) and "types" (distinct types
+ * among self_count) when known. The root is {"name":"all","kind":"all",...}. Names are UTF-8; invalid
  * bytes become U+FFFD. */
 bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 

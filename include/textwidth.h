@@ -22,6 +22,19 @@ double text_width(const char *s, size_t n, double size);
  * than 3 characters of the name would fit after the "..". */
 size_t text_fit_tail(const char *s, size_t n, double size, double max_px, bool *dots);
 
+/* What of a label to draw: s[start..start+len), with "…" (U+2026) before
+ * it (lead) or after it (trail). Fitting keeps what identifies a frame:
+ * the package path is elided from the start element by element, so the
+ * type's last element and the count stay ("…Session ×2,000",
+ * "…stuckWorker.batch"); when even the last element does not fit, its head
+ * with a trailing "…"; nothing when fewer than 3 characters would show.
+ * flame.js (fitLabel) does the same with the same widths. */
+typedef struct text_fit {
+    size_t start, len;
+    bool lead, trail;
+} text_fit;
+text_fit text_fit_label(const char *s, size_t n, double size, double max_px);
+
 /* A growable byte string (named so it can be passed between modules). */
 typedef VEC(char) text_buf;
 

@@ -10,6 +10,16 @@
  *    by one reverse pass and any walk can be iterative.
  *  - (parent, name) is unique: wtree_child() finds or adds.
  *  - children are kept in insertion order; layout decides display order.
+ *
+ * Identity and attributes. A frame's identity is its path of names from the
+ * root (kind included: a root and a type may share a name only under
+ * different parents). Names carry no per-core figures: counts, bytes, the
+ * number of types folded into a frame and the kind of value it stands for
+ * are attributes of the node, so two trees (two cores, or two folded files)
+ * are matched by walking both from WTREE_ROOT with wtree_find() on each
+ * child's name, and compared through the attributes (self/total bytes and
+ * counts, ntypes). What people read is wtree_label(): the name plus the
+ * decoration its attributes call for ("main.Node ×200,000").
  */
 #ifndef GHF_WTREE_H
 #define GHF_WTREE_H
@@ -31,6 +41,24 @@ enum wtree_kind {
     WTREE_KIND_MORE,            /* "(N more: X bytes)" produced by pruning */
 };
 
+/* What kind of value a frame's own objects are, carried from the Go side
+ * (src/frames.c) so that colours never parse labels. WTYPE_NONE: not known
+ * (folded input, root frames); the renderer then classifies by name. */
+enum wtree_type_kind {
+    WTYPE_NONE = 0,
+    WTYPE_STRUCT,       /* a struct or other named value type */
+    WTYPE_POINTER,      /* *T, unsafe.Pointer */
+    WTYPE_SLICE,        /* []T backing arrays, [N]T */
+    WTYPE_BYTES,        /* string data, []byte / []uint8, [N]byte */
+    WTYPE_MAP,          /* map headers, tables, directories, groups, buckets */
+    WTYPE_CLOSURE,      /* a func value's closure object */
+    WTYPE_CHAN,         /* a channel (header and buffer) */
+    WTYPE_INTERFACE,    /* a boxed interface value */
+    WTYPE_SCALAR,       /* int, float64, bool, ... */
+    WTYPE_UNKNOWN,      /* the heap has no type for it (unknown.N) */
+    WTYPE__COUNT
+};
+
 typedef struct wtree_node {
     uint32_t name;         /* offset of a NUL-terminated name in wtree.names */
     uint32_t parent;       /* WTREE_NONE for the root */
@@ -38,6 +66,10 @@ typedef struct wtree_node {
     uint32_t last_child;
     uint32_t next_sibling; /* WTREE_NONE at the end */
     uint32_t kind;         /* enum wtree_kind */
+    uint32_t type_kind;    /* enum wtree_type_kind of the frame's own objects */
+    uint32_t ntypes;       /* distinct types among the objects in self_count: 1 = only the
+                              frame's own; > 1 when pruning folded other types into it;
+                              0 = not tracked (folded input) */
     uint64_t self_bytes;   /* shallow: bytes of this frame itself */
     uint64_t self_count;   /* objects (or samples) of this frame itself */
     uint64_t total_bytes;  /* self + all descendants; valid after wtree_finish */
@@ -53,6 +85,8 @@ typedef struct wtree {
                                 0 = empty */
     size_t child_hash_cap;
     size_t nnames;
+    bool objects;            /* self_count counts heap objects (not stacks/samples):
+                                wtree_label() then shows it */
 } wtree;
 
 bool wtree_init(wtree *t, ghf_err *err);
@@ -73,6 +107,26 @@ void wtree_add(wtree *t, uint32_t node, uint64_t bytes, uint64_t count);
 /* Give a node another name (e.g. "T" -> "T ×N"). Only after the last
  * wtree_child(): the (parent, name) index is not updated. */
 bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err);
+
+/* The child of `parent` called name[0..len), or WTREE_NONE; adds nothing
+ * (for matching one tree's frames in another). */
+uint32_t wtree_find(const wtree *t, uint32_t parent, const char *name, size_t len);
+
+/* The decoration wtree_label() puts after a node's name, into buf (always
+ * NUL-terminated); returns its length, 0 when the name stands alone. Only
+ * trees with `objects` set are decorated:
+ *   " ×12,345"                          several objects, all of the frame's type
+ *   " [pruned: 2,006 objects of 5 types]"  objects of several types folded in
+ *                                          by --max-depth / --min-bytes
+ * (a root frame with objects folded into it says "[pruned: N objects of K
+ * type(s)]" too: roots have no objects of their own). */
+size_t wtree_label_suffix(const wtree *t, uint32_t node, char *buf, size_t cap);
+
+/* Name + decoration, truncated to cap - 1 bytes. Returns the full length. */
+size_t wtree_label(const wtree *t, uint32_t node, char *buf, size_t cap);
+
+/* "12,345,678": digits grouped by three, into buf (NUL-terminated). */
+size_t wtree_group_digits(uint64_t v, char *buf, size_t cap);
 
 /* Compute total_bytes/total_count bottom-up. Call after the last add. */
 void wtree_finish(wtree *t);

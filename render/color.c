@@ -1,6 +1,8 @@
 /* color.c — colour by type category, shade from a hash of the name. */
 #include "color.h"
 
+#include "wtree.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -37,17 +39,39 @@ static const char *package_of(const char *name, size_t *n)
     return name;
 }
 
-enum color_cat color_category(const char *name, uint32_t kind, int is_root)
+static enum color_cat by_package(const char *t);
+
+enum color_cat color_category(const char *name, uint32_t kind, uint32_t type_kind, int is_root)
 {
     if (is_root)
         return CAT_ALL;
     switch (kind) {
-    case 1: return CAT_ROOT_GLOBAL;  /* WTREE_KIND_ROOT_GLOBAL */
-    case 2: return CAT_ROOT_STACK;
-    case 3: return CAT_ROOT_OTHER;
-    case 4: return CAT_SHARED;
-    case 5: return CAT_MORE;
+    case WTREE_KIND_ROOT_GLOBAL: return CAT_ROOT_GLOBAL;
+    case WTREE_KIND_ROOT_STACK: return CAT_ROOT_STACK;
+    case WTREE_KIND_ROOT_OTHER: return CAT_ROOT_OTHER;
+    case WTREE_KIND_SHARED: return CAT_SHARED;
+    case WTREE_KIND_MORE: return CAT_MORE;
     default: break;
+    }
+    /* The kind the Go side carried with the frame decides; the name only
+     * picks user / std / runtime for structs and pointers. */
+    switch (type_kind) {
+    case WTYPE_BYTES: return CAT_BYTES;
+    case WTYPE_MAP: return CAT_MAP;
+    case WTYPE_SLICE: return CAT_SLICE;
+    case WTYPE_CHAN: return CAT_CHAN;
+    case WTYPE_CLOSURE: return CAT_CLOSURE;
+    case WTYPE_UNKNOWN: return CAT_UNKNOWN;
+    case WTYPE_STRUCT:
+    case WTYPE_POINTER:
+    case WTYPE_INTERFACE:
+    case WTYPE_SCALAR: {
+        const char *t = name;
+        while (*t == '*')
+            t++;
+        return by_package(t);
+    }
+    default: break; /* WTYPE_NONE: a folded file's frame; only its name is known */
     }
     if (name[0] == '\0' || starts(name, "unknown") || starts(name, "[unknown"))
         return CAT_UNKNOWN;
@@ -71,6 +95,12 @@ enum color_cat color_category(const char *name, uint32_t kind, int is_root)
         return CAT_MAP;
     if (t[0] == '[')
         return CAT_SLICE;
+    return by_package(t);
+}
+
+/* user / std / runtime from a type or function name's package. */
+static enum color_cat by_package(const char *t)
+{
     if (starts(t, "runtime.") || starts(t, "runtime/") || starts(t, "internal/") ||
         starts(t, "internal."))
         return CAT_RUNTIME;
@@ -109,7 +139,7 @@ const char *color_category_label(enum color_cat c)
 {
     static const char *const names[CAT__COUNT] = {
         "user types", "standard library", "runtime internals", "[]byte / string", "maps",
-        "slices / arrays", "unknown", "global roots", "stack roots", "other roots", "shared",
+        "slices / arrays", "closures", "channels", "unknown", "global roots", "stack roots", "other roots", "shared",
         "merged (N more)", "all"};
     return c < CAT__COUNT ? names[c] : "?";
 }
@@ -122,6 +152,8 @@ static const struct { int h, s, l; } base[CAT__COUNT] = {
     [CAT_BYTES] = {110, 50, 55},
     [CAT_MAP] = {275, 45, 68},
     [CAT_SLICE] = {175, 50, 52},
+    [CAT_CLOSURE] = {80, 45, 58},
+    [CAT_CHAN] = {300, 35, 72},
     [CAT_UNKNOWN] = {0, 0, 70},
     [CAT_ROOT_GLOBAL] = {225, 60, 68},
     [CAT_ROOT_STACK] = {195, 60, 62},
@@ -168,11 +200,12 @@ static rgb shade(int h, int s, int l, uint32_t hash, int spread_h, int spread_l,
     return hsl(h + dh, S < 0 ? 0 : S, L < 5 ? 5 : L);
 }
 
-rgb color_frame(const char *name, uint32_t kind, int is_root, enum color_scheme s, enum color_theme th)
+rgb color_frame(const char *name, uint32_t kind, uint32_t type_kind, int is_root, enum color_scheme s,
+                enum color_theme th)
 {
     size_t n = strlen(name);
     uint32_t hash = fnv1a(name, n);
-    enum color_cat c = color_category(name, kind, is_root);
+    enum color_cat c = color_category(name, kind, type_kind, is_root);
     if (s == COLOR_MONO)
         return shade(0, 0, 72, hash, 0, 10, th);
     if (s == COLOR_PACKAGE && c != CAT_ALL && c != CAT_MORE && kind == 0) {

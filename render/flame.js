@@ -23,22 +23,30 @@
     var c = ch.codePointAt(0);
     return c >= 32 && c < 127 ? cw[c - 32] : cwo;
   }
-  // The tail of `name` that fits in px, with ".." when cut (as textwidth.c).
-  function fitTail(name, px) {
+  // What of `name` fits in px, as text_fit_label() in textwidth.c: the
+  // package path elided element by element from the start ("…Session ×2,000"),
+  // else the last element's head and "…", else nothing (< 3 characters).
+  function sum(chars, a, b) { var u = 0; for (var i = a; i < b; i++) u += units(chars[i]); return u; }
+  function fitLabel(name, px) {
     var limit = px <= 0 ? 0 : Math.floor(px * 1000 / font);
-    var chars = Array.from(name), all = 0, i;
-    for (i = 0; i < chars.length; i++) all += units(chars[i]);
-    if (all <= limit) return name;
-    var used = 2 * units("."), start = chars.length;
-    if (limit <= used) return "";
-    for (i = chars.length - 1; i >= 0; i--) {
+    var chars = Array.from(name), n = chars.length, i;
+    if (sum(chars, 0, n) <= limit) return name;
+    var ell = cwo, last = 0;
+    for (i = 0; i < n; i++) {
+      if (chars[i] !== "." && chars[i] !== "/") continue;
+      last = i + 1;
+      if (last < n && ell + sum(chars, last, n) <= limit && n - last >= 3)
+        return "\u2026" + chars.slice(last).join("");
+    }
+    var used = ell, end = last;
+    for (i = last; i < n; i++) {
       var w = units(chars[i]);
       if (used + w > limit) break;
       used += w;
-      start = i;
+      end = i + 1;
     }
-    if (chars.length - start < 3) return "";
-    return ".." + chars.slice(start).join("");
+    if (end - last < 3) return "";
+    return chars.slice(last, end).join("") + "\u2026";
   }
   function human(v) {
     if (unit !== "bytes") return v + " " + unit;
@@ -106,7 +114,7 @@
   function describe(f) {
     var s = f.name + " (retained " + human(f.w) + ", " + pct(f.w, total);
     if (unit === "bytes") s += "; shallow " + human(f.s);
-    s += "; " + (objects ? "objects " : "stacks ") + f.c + ")";
+    s += "; " + (objects ? "retained objects " : "stacks ") + f.c + ")";
     return s;
   }
 
@@ -131,7 +139,7 @@
       q.rect.setAttribute("x", x.toFixed(2));
       q.rect.setAttribute("width", w.toFixed(2));
       q.text.setAttribute("x", (x + 3).toFixed(2));
-      q.text.textContent = fitTail(q.name, w - 6);
+      q.text.textContent = fitLabel(q.name, w - 6);
     }
     unzoomBtn.classList.toggle("hide", !f);
     if (query !== null) search(query);

@@ -5,15 +5,33 @@
 
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
 {
-    return color_frame(layout_label(l, r), r->kind, r->parent == UINT32_MAX, o->colors, o->theme);
+    return color_frame(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX, o->colors, o->theme);
 }
 
-void geom_fit_label(const char *name, size_t n, double width_px, double font,
-                    const char **tail, size_t *tail_len, bool *dots)
+bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err)
 {
-    size_t k = text_fit_tail(name, n, font, width_px - 6.0, dots);
-    *tail = name + (n - k);
-    *tail_len = k;
+    text_fit f = text_fit_label(name, n, font, width_px - 6.0);
+    out->n = 0;
+    if (f.len == 0) {
+        if (!VEC_PUSH(out, '\0', err))
+            return false;
+        out->n = 0;
+        return true;
+    }
+    if (!VEC_RESERVE(out, f.len + 7, err))
+        return false;
+    if (f.lead) {
+        memcpy(out->v, "\xe2\x80\xa6", 3);
+        out->n = 3;
+    }
+    memcpy(out->v + out->n, name + f.start, f.len);
+    out->n += f.len;
+    if (f.trail) {
+        memcpy(out->v + out->n, "\xe2\x80\xa6", 3);
+        out->n += 3;
+    }
+    out->v[out->n] = '\0';
+    return true;
 }
 
 double geom_legend_item_width(enum color_cat c, double font)
@@ -29,8 +47,9 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
     g->font = o->font_size;
     g->frame_h = o->frame_height;
     g->scale = l->total ? (g->width - 2 * GEOM_XPAD) / (double)l->total : 0;
-    g->title_y = 24;
-    double y = 24;
+    g->title_size = GEOM_TITLE_SIZE * (o->font_size > RENDER_DEFAULT_FONT_SIZE ? o->font_size / RENDER_DEFAULT_FONT_SIZE : 1);
+    g->title_y = g->title_size + 7;
+    double y = g->title_y;
     if (o->subtitle && o->subtitle[0]) {
         g->subtitle_y = y + o->font_size + 6;
         y = g->subtitle_y;
@@ -44,7 +63,7 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
         bool seen[CAT__COUNT] = {0};
         for (size_t i = 0; i < l->rects.n; i++) {
             const layout_rect *r = &l->rects.v[i];
-            seen[color_category(layout_label(l, r), r->kind, r->parent == UINT32_MAX)] = true;
+            seen[color_category(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX)] = true;
         }
         for (int c = 0; c < CAT__COUNT; c++)
             if (seen[c] && c != CAT_ALL)

@@ -17,6 +17,7 @@ typedef struct geom {
     double frame_h;
     double scale;           /* px per weight unit */
     double title_y, subtitle_y, controls_y, details_y, legend_y;
+    double title_size;      /* GEOM_TITLE_SIZE, grown with a font larger than the default */
     double font;
     int ncats;
     enum color_cat cats[CAT__COUNT]; /* legend entries, in category order */
@@ -39,10 +40,10 @@ static inline double geom_y(const geom *g, const layout *l, const layout_rect *r
 /* Colour of one rectangle. */
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o);
 
-/* Fitted label of a rectangle: the sanitized name's tail, "..tail" when cut,
- * empty when nothing fits. `name` must be sanitized UTF-8. */
-void geom_fit_label(const char *name, size_t n, double width_px, double font,
-                    const char **tail, size_t *tail_len, bool *dots);
+/* Fitted label of a rectangle (text_fit_label()) into out, NUL-terminated
+ * (out->n excludes the NUL); empty when nothing fits. `name` must be
+ * sanitized UTF-8. */
+bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err);
 
 /* Legend entry width in px. */
 double geom_legend_item_width(enum color_cat c, double font);

@@ -94,7 +94,20 @@ static bool emit_children(const wtree *t, const layout_opts *o, layout *l, uint3
         const wtree_node *n = &t->nodes.v[kids->v[i]];
         layout_rect r = {.x = x, .width = n->total_bytes, .self = n->self_bytes,
                          .count = n->total_count, .depth = parent.depth + 1,
-                         .node = kids->v[i], .parent = pi, .kind = n->kind, .label = n->name};
+                         .node = kids->v[i], .parent = pi, .kind = n->kind, .label = n->name,
+                         .name = n->name, .type_kind = n->type_kind};
+        char suffix[96];
+        size_t sl = wtree_label_suffix(t, kids->v[i], suffix, sizeof suffix);
+        if (sl > 0) { /* "name ×N": the name copied with its decoration */
+            const char *nm = wtree_name(t, kids->v[i]);
+            size_t nl = strlen(nm);
+            if (!add_label(l, nm, nl, &r.label, err))
+                return false;
+            l->labels.n--; /* drop the NUL, append the suffix */
+            uint32_t unused;
+            if (!add_label(l, suffix, sl, &unused, err))
+                return false;
+        }
         l->rects.v[l->rects.n++] = r;
         x += n->total_bytes;
     }
@@ -109,7 +122,7 @@ static bool emit_children(const wtree *t, const layout_opts *o, layout *l, uint3
             return false;
         layout_rect r = {.x = x, .width = more_w, .self = more_self, .count = more_count,
                          .depth = parent.depth + 1, .node = WTREE_NONE, .parent = pi,
-                         .kind = WTREE_KIND_MORE, .label = off, .merged = more_n};
+                         .kind = WTREE_KIND_MORE, .label = off, .name = off, .merged = more_n};
         l->rects.v[l->rects.n++] = r; /* reserved above */
     }
     if (parent.depth + 1 > l->max_depth)
@@ -134,7 +147,7 @@ bool layout_build(const wtree *t, const layout_opts *o, layout *out, ghf_err *er
     out->total = root->total_bytes;
     layout_rect r0 = {.x = 0, .width = root->total_bytes, .self = root->self_bytes,
                       .count = root->total_count, .node = WTREE_ROOT, .parent = UINT32_MAX,
-                      .kind = root->kind, .label = all};
+                      .kind = root->kind, .label = all, .name = all};
     if (!VEC_PUSH(&out->rects, r0, err))
         goto fail;
     if (out->total == 0)

@@ -61,7 +61,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ro.width, height);
     cairo_t *cr = cairo_create(surf);
     color_palette pal = color_theme_palette(ro.theme);
-    text_buf buf = {0};
+    text_buf buf = {0}, fit = {0};
     bool ok = true;
 
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, height);
@@ -83,7 +83,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_font_options_destroy(fo);
 
     set_rgb(cr, pal.text);
-    cairo_set_font_size(cr, GEOM_TITLE_SIZE);
+    cairo_set_font_size(cr, g.title_size);
     if (ok && (ok = sanitized(ro.title ? ro.title : "Flame Graph", &buf, err)))
         draw_text(cr, buf.v, ro.width / 2.0, g.title_y, 1);
     cairo_set_font_size(cr, ro.font_size);
@@ -110,34 +110,32 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         const char *label = layout_label(&l, r);
         if (!(ok = text_sanitize(label, strlen(label), &buf, err)))
             break;
-        const char *tail;
-        size_t tail_len;
-        bool dots;
-        geom_fit_label(buf.v, buf.n, w, g.font, &tail, &tail_len, &dots);
-        if (tail_len == 0)
-            continue;
-        char stackbuf[512];
-        char *s = stackbuf;
-        size_t need = tail_len + 3;
-        if (need > sizeof stackbuf && (s = ghf_xcalloc(need, 1, err)) == NULL) {
-            ok = false;
+        /* A ticket's picture needs the numbers: bytes and share on every
+         * frame wide enough to show them after its whole label. */
+        char num[64], hb[32];
+        if (strcmp(ro.count_name, "bytes") == 0)
+            render_human_bytes(r->width, hb, sizeof hb);
+        else
+            snprintf(hb, sizeof hb, "%llu %s", (unsigned long long)r->width, ro.count_name);
+        int nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
+                          l.total ? 100.0 * (double)r->width / (double)l.total : 0.0);
+        if (r->parent != UINT32_MAX && nn > 0 &&
+            text_width(buf.v, buf.n, g.font) + text_width(num, (size_t)nn, g.font) <= w - 6.0) {
+            if (!(ok = VEC_RESERVE(&buf, buf.n + (size_t)nn, err)))
+                break;
+            memcpy(buf.v + buf.n, num, (size_t)nn);
+            buf.n += (size_t)nn;
+        }
+        if (!(ok = geom_fit_label(buf.v, buf.n, w, g.font, &fit, err)))
             break;
-        }
-        size_t k = 0;
-        if (dots) {
-            s[k++] = '.';
-            s[k++] = '.';
-        }
-        memcpy(s + k, tail, tail_len);
-        s[k + tail_len] = '\0';
+        if (fit.n == 0)
+            continue;
         set_rgb(cr, pal.frame_text);
         cairo_save(cr);
         cairo_rectangle(cr, x, y, w, g.frame_h);
         cairo_clip(cr);
-        draw_text(cr, s, x + 3, y + g.frame_h - 4.5, 0);
+        draw_text(cr, fit.v, x + 3, y + g.frame_h - 4.5, 0);
         cairo_restore(cr);
-        if (s != stackbuf)
-            free(s);
     }
 
     /* Legend, laid out exactly as in svg.c. */
@@ -166,6 +164,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     }
     cairo_surface_destroy(surf);
     VEC_FREE(&buf);
+    VEC_FREE(&fit);
     layout_free(&l);
     return ok;
 }

@@ -117,17 +117,13 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
         fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
     }
     fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
-            o->show_objects ? "objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
-    const char *tail;
-    size_t tail_len;
-    bool dots;
-    geom_fit_label(name->v, name->n, w, g->font, &tail, &tail_len, &dots);
+            o->show_objects ? "retained objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
+    text_buf fit = {0};
+    if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
+        return false;
     fprintf(fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + g->frame_h - 4.5);
-    if (tail_len > 0) {
-        if (dots)
-            fputs("..", fp);
-        xml_escape(fp, tail, tail_len);
-    }
+    xml_escape(fp, fit.v, fit.n);
+    VEC_FREE(&fit);
     fputs("</text></g>\n", fp);
     return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write the SVG: %s", strerror(errno ? errno : EIO));
 }
@@ -180,7 +176,10 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
                 "</linearGradient></defs>\n"
                 "<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"url(#bgg)\"/>\n",
             bg1, bg2, ro.width, g.height);
-    fprintf(fp, "<text id=\"title\" x=\"%.1f\" y=\"%.1f\">", ro.width / 2.0, g.title_y);
+    fprintf(fp, "<text id=\"title\" x=\"%.1f\" y=\"%.1f\"", ro.width / 2.0, g.title_y);
+    if (g.title_size != GEOM_TITLE_SIZE)
+        fprintf(fp, " style=\"font-size:%.1fpx\"", g.title_size);
+    fputs(">", fp);
     ok = ok && xml_text(fp, ro.title ? ro.title : "Flame Graph", &buf, err);
     fputs("</text>\n", fp);
     if (ok && ro.subtitle && ro.subtitle[0]) {

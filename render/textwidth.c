@@ -69,6 +69,61 @@ size_t text_fit_tail(const char *s, size_t n, double size, double max_px, bool *
     return n - start;
 }
 
+/* Units of s[a..b), whole code points. */
+static uint64_t units_range(const char *s, size_t a, size_t b)
+{
+    uint64_t u = 0;
+    for (size_t i = a; i < b; i++)
+        u += units_at(s, i);
+    return u;
+}
+
+static size_t code_points(const char *s, size_t a, size_t b)
+{
+    size_t k = 0;
+    for (size_t i = a; i < b; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+text_fit text_fit_label(const char *s, size_t n, double size, double max_px)
+{
+    text_fit r = {0, n, false, false};
+    uint64_t limit = max_px <= 0 ? 0 : (uint64_t)(max_px * 1000.0 / size);
+    if (units_range(s, 0, n) <= limit)
+        return r;
+    uint64_t ell = TEXT_OTHER_WIDTH; /* U+2026 */
+    /* Drop the package path element by element: "…main.Session ×2,000",
+     * "…Session ×2,000". The cut points are after '.' and '/' outside the
+     * decoration (which has neither). */
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '.' && s[i] != '/')
+            continue;
+        last = i + 1;
+        if (last < n && ell + units_range(s, last, n) <= limit && code_points(s, last, n) >= 3)
+            return (text_fit){last, n - last, true, false};
+    }
+    /* Even the last element does not fit: its head and a trailing "…". */
+    uint64_t used = ell;
+    size_t end = last;
+    for (size_t i = last; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        size_t j = i + 1;
+        while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j++;
+        uint64_t w = units_range(s, i, j);
+        if (used + w > limit)
+            break;
+        used += w;
+        end = j;
+    }
+    if (code_points(s, last, end) < 3) /* like flamegraph.pl: 3+ characters or none */
+        return (text_fit){0, 0, false, false};
+    return (text_fit){last, end - last, false, true};
+}
+
 static bool put(text_buf *out, const char *b, size_t n, ghf_err *err)
 {
     if (!VEC_RESERVE(out, out->n + n, err))

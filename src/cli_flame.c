@@ -58,11 +58,15 @@ static void flame_usage(FILE *fp)
         "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n"
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
-        "  --focus REGEX      keep only subtrees whose frame matches REGEX (POSIX extended)\n"
+        "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n"
+        "                     extended); exits 2 when nothing matches. Active filters and\n"
+        "                     the share shown are named in the subtitle\n"
         "\n"
         "Picture (svg, png):\n"
         "  --title TEXT       title (default \"Memory reference flame graph\")\n"
-        "  --width PX         image width (default 1200)\n"
+        "  --width PX         image width (default 1200); text scales with it\n"
+        "  --fontsize PX      label size (default 12 at 1200 px, proportional to --width)\n"
+        "  --minwidth PX      merge frames narrower than PX into \"(N more)\" (default 0.1)\n"
         "  --icicle           roots at the top instead of the bottom\n"
         "  --sort name|size   sibling order (default name: towers keep their place)\n"
         "  --colors type|package|mono   colouring (default type)\n"
@@ -72,7 +76,7 @@ static void flame_usage(FILE *fp)
         "  --force            accept an executable whose build ID differs from the core's,\n"
         "                     and Go versions outside 1.19-1.27\n"
         "  --progress         report stages and timings on stderr (default when stderr is\n"
-        "                     a terminal); --quiet turns it off\n"
+        "                     a terminal); --no-progress or --quiet turns it off\n"
         "  -h, --help         this text\n");
 }
 
@@ -108,7 +112,8 @@ typedef struct flame_args {
 static int parse(int argc, char **argv, flame_args *a)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
-           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS };
+           O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS,
+           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -119,7 +124,8 @@ static int parse(int argc, char **argv, flame_args *a)
         {"sort", required_argument, NULL, O_SORT}, {"colors", required_argument, NULL, O_COLORS},
         {"theme", required_argument, NULL, O_THEME}, {"force", no_argument, NULL, O_FORCE},
         {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
-        {"fields", no_argument, NULL, O_FIELDS},
+        {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
+        {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -128,6 +134,7 @@ static int parse(int argc, char **argv, flame_args *a)
     render_opts_default(&a->render);
     a->title = "Memory reference flame graph";
     unsigned long long v;
+    double fontsize = 0;
     int c, li = 0;
     optind = 1;
     opterr = 0;
@@ -196,11 +203,30 @@ static int parse(int argc, char **argv, flame_args *a)
             break;
         case O_FORCE: a->force = true; break;
         case O_PROGRESS: a->progress = true; break;
-        case O_QUIET: a->progress = false; break;
+        case O_QUIET:
+        case O_NOPROGRESS: a->progress = false; break;
+        case O_MINWIDTH:
+        case O_FONTSIZE: {
+            char *end;
+            double d = strtod(optarg, &end);
+            bool font = c == O_FONTSIZE;
+            if (end == optarg || *end != '\0' || !(d >= (font ? 4 : 0) && d <= (font ? 100 : 100000)))
+                goto bad;
+            if (font)
+                fontsize = d;
+            else
+                a->render.layout.min_width_px = d;
+            break;
+        }
         case 'h': flame_usage(stdout); return GHF_EXIT_OK;
         default: return cli_bad_option("flame", c, argv);
         }
     }
+    /* Text grows with the picture unless --fontsize says otherwise: a 2400 px
+     * PNG for a ticket is read scaled down. Rows stay tall enough for it. */
+    a->render.font_size = fontsize > 0 ? fontsize : RENDER_DEFAULT_FONT_SIZE * a->render.width / RENDER_DEFAULT_WIDTH;
+    if (a->render.font_size + 4 > a->render.frame_height)
+        a->render.frame_height = (int)(a->render.font_size + 4.5);
     if (argc - optind != 2) {
         fprintf(stderr, "goheapflame: needs CORE and EXE (see goheapflame --help)\n");
         return GHF_EXIT_USAGE;
@@ -223,9 +249,31 @@ bad:
     return GHF_EXIT_USAGE;
 }
 
-static bool write_output(const flame_args *a, const wtree *w, const render_opts *ro, FILE *fp, ghf_err *err)
+/* Every active filter, named, and the share of the heap the picture shows. */
+static void filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
 {
-    output_opts oo = {.title = a->title}; /* zeroed: the documented defaults (bytes) */
+    size_t n = 0;
+    out[0] = '\0';
+    if (a->frames.focus)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --focus %s", a->frames.focus);
+    if (a->frames.max_depth && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --max-depth %u", a->frames.max_depth);
+    if (a->frames.min_bytes && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --min-bytes %llu", (unsigned long long)a->frames.min_bytes);
+    if (a->frames.focus && n < cap) { /* only --focus drops bytes; pruning folds them */
+        char hs[32];
+        render_human_bytes(shown, hs, sizeof hs);
+        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, total ? 100.0 * (double)shown / (double)total : 0.0);
+    }
+}
+
+static bool write_output(const flame_args *a, const session *s, const wtree *w, const render_opts *ro, FILE *fp,
+                         ghf_err *err)
+{
+    const char *gnu = core_gnu_build_id(s->core);
+    output_opts oo = {.title = a->title, /* zeroed: the documented defaults (bytes) */
+                      .binary = core_exe_path(s->core),
+                      .build_id = gnu[0] ? gnu : core_go_build_id(s->core)};
     switch (a->format) {
     case FMT_SVG: return render_svg(w, ro, fp, err);
     case FMT_PNG: return render_png(w, ro, fp, err);
@@ -263,19 +311,22 @@ int cmd_flame(int argc, char **argv)
     if (!frames_build(&d, &g, s.heap, &s.roots, &s.types, &a.frames, &w, &err))
         goto fail;
     have_w = true;
-    char human[32], human2[32], subtitle[1024];
+    char human[32], human2[32], subtitle[2048];
     render_human_bytes(d.total, human, sizeof human);
     render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
     const char *base = strrchr(a.core, '/') ? strrchr(a.core, '/') + 1 : a.core;
-    snprintf(subtitle, sizeof subtitle, "%s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-             base, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
-             d.nreach - g.nroots, human2);
+    const char *ebase = strrchr(a.exe, '/') ? strrchr(a.exe, '/') + 1 : a.exe;
+    int sn = snprintf(subtitle, sizeof subtitle,
+                      "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
+                      base, ebase, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
+                      d.nreach - g.nroots, human2);
+    filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, d.total, subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;
     ro.count_name = "bytes";
     ro.show_objects = true;
-    if (!outfile_open(&of, a.output, &err) || !write_output(&a, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
+    if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");
     session_warn_partial(&s);

@@ -963,6 +963,12 @@ static bool check_match(ghf_core *c, const core_open_opts *opts, ghf_err *err)
     char go[256], gnu[256], why[600];
     const char *how = NULL;
 
+    /* Go-ness first: a build-ID mismatch with --force as the remedy would
+     * send the user of /bin/ls on a detour to "not a Go program". */
+    if (!c->go_id.found && find_section(c, ".go.buildinfo") == NULL && find_section(c, ".gopclntab") == NULL)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s is not a Go program (no Go build ID, .go.buildinfo or "
+                        ".gopclntab): goheapflame reads cores of Go programs only", c->exe_path);
+
     core_ids(c, go, gnu, sizeof go);
     if (go[0] && c->go_id.found) {
         if (strcmp(go, c->go_id.id) != 0) {

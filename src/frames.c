@@ -1,6 +1,7 @@
 /* frames.c — retention tree -> weighted tree of named frames (frames.h). */
 #include "frames.h"
 
+#include "hash.h"
 #include "heap.h"
 
 #include <regex.h>
@@ -32,19 +33,104 @@ static void shared_label(const dom_shared *sh, const roots *r, char *buf, size_t
         snprintf(buf + n, cap - n, " + more");
 }
 
-/* Rename frames that stand for several objects: "T" -> "T ×N". */
-static bool decorate_counts(wtree *w, ghf_err *err)
+/* The kind of value a type label names, in the vocabulary types.c labels
+ * objects with (Go type syntax plus the runtime's map and closure objects).
+ * Decided once per distinct label. */
+static uint32_t type_kind_of(const char *t)
 {
-    char buf[1200];
-    size_t n = w->nodes.n;
-    for (size_t i = 1; i < n; i++) {
-        wtree_node *x = &w->nodes.v[i];
-        if (x->kind != WTREE_KIND_FRAME || x->self_count < 2)
-            continue;
-        snprintf(buf, sizeof buf, "%s \xc3\x97%llu", wtree_name(w, (uint32_t)i), (unsigned long long)x->self_count);
-        if (!wtree_rename(w, (uint32_t)i, buf, err))
-            return false;
+    size_t n = strlen(t);
+    static const char *const map_parts[] = {" (table)", " (directory)", " (buckets)", " (groups)"};
+    if (strncmp(t, "unknown.", 8) == 0 || strcmp(t, "?") == 0)
+        return WTYPE_UNKNOWN;
+    if (n > 10 && strcmp(t + n - 10, " (closure)") == 0)
+        return WTYPE_CLOSURE;
+    for (size_t i = 0; i < sizeof map_parts / sizeof map_parts[0]; i++) {
+        size_t k = strlen(map_parts[i]);
+        if (n > k && strcmp(t + n - k, map_parts[i]) == 0)
+            return WTYPE_MAP;
     }
+    if (strncmp(t, "map[", 4) == 0)
+        return WTYPE_MAP;
+    if (strncmp(t, "chan ", 5) == 0 || strncmp(t, "<-chan ", 7) == 0)
+        return WTYPE_CHAN;
+    if (strcmp(t, "string") == 0 || strcmp(t, "[]uint8") == 0 || strcmp(t, "[]byte") == 0)
+        return WTYPE_BYTES;
+    if (t[0] == '[') {
+        const char *r = strchr(t, ']');
+        if (r && r > t + 1 && (strcmp(r + 1, "uint8") == 0 || strcmp(r + 1, "byte") == 0))
+            return WTYPE_BYTES;
+        return WTYPE_SLICE;
+    }
+    if (t[0] == '*' || strcmp(t, "unsafe.Pointer") == 0)
+        return WTYPE_POINTER;
+    if (strncmp(t, "interface {", 11) == 0 || strcmp(t, "error") == 0 || strcmp(t, "any") == 0)
+        return WTYPE_INTERFACE;
+    if (strncmp(t, "func(", 5) == 0)
+        return WTYPE_CLOSURE;
+    static const char *const scalars[] = {"bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8",
+                                          "uint16", "uint32", "uint64", "uintptr", "float32", "float64",
+                                          "complex64", "complex128"};
+    for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
+        if (strcmp(t, scalars[i]) == 0)
+            return WTYPE_SCALAR;
+    return WTYPE_STRUCT;
+}
+
+/* Which types each frame stands for: the first object's type label per
+ * frame, and a set of (frame, other label) pairs for objects of other
+ * types that pruning folds in, so ntypes counts them without parsing. */
+typedef struct type_census {
+    uint32_t *first;  /* per wtree node: first type label + 1, 0 = none yet */
+    size_t nfirst;
+    uint64_t *set;    /* open addressing: frame << 32 | label, + 1; 0 = empty */
+    size_t cap, n;
+} type_census;
+
+static bool census_add(type_census *c, wtree *w, uint32_t node, uint32_t label, ghf_err *err)
+{
+    if (node >= c->nfirst) {
+        size_t want = c->nfirst ? c->nfirst : 1024;
+        while (want <= node)
+            want *= 2;
+        uint32_t *nf = realloc(c->first, want * sizeof *nf);
+        if (nf == NULL)
+            return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
+        memset(nf + c->nfirst, 0, (want - c->nfirst) * sizeof *nf);
+        c->first = nf;
+        c->nfirst = want;
+    }
+    wtree_node *x = &w->nodes.v[node];
+    if (c->first[node] == 0) {
+        c->first[node] = label + 1;
+        x->ntypes = 1;
+        return true;
+    }
+    if (c->first[node] == label + 1)
+        return true;
+    if ((c->n + 1) * 2 > c->cap) { /* grow (and rehash) at half full */
+        size_t ncap = c->cap ? c->cap * 2 : 1024;
+        uint64_t *ns = ghf_xcalloc(ncap, sizeof *ns, err);
+        if (ns == NULL)
+            return false;
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->set[i] != 0) {
+                size_t j = ghf_hash((const char *)&c->set[i], sizeof c->set[i]) & (ncap - 1);
+                while (ns[j] != 0)
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = c->set[i];
+            }
+        free(c->set);
+        c->set = ns;
+        c->cap = ncap;
+    }
+    uint64_t key = ((uint64_t)node << 32 | label) + 1;
+    size_t j = ghf_hash((const char *)&key, sizeof key) & (c->cap - 1);
+    for (; c->set[j] != 0; j = (j + 1) & (c->cap - 1))
+        if (c->set[j] == key)
+            return true;
+    c->set[j] = key;
+    c->n++;
+    x->ntypes++;
     return true;
 }
 
@@ -60,10 +146,18 @@ static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
         regfree(&re);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
     }
+    size_t matched = 0;
     for (size_t i = 1; i < n; i++) { /* parents precede children */
         uint32_t p = w->nodes.v[i].parent;
-        if (keep[p] == 1 || regexec(&re, wtree_name(w, (uint32_t)i), 0, NULL, 0) == 0)
+        if (keep[p] == 1 || regexec(&re, wtree_name(w, (uint32_t)i), 0, NULL, 0) == 0) {
             keep[i] = 1;
+            matched += keep[p] != 1;
+        }
+    }
+    if (matched == 0) {
+        regfree(&re);
+        free(keep);
+        return ghf_fail(err, GHF_EXIT_USAGE, "--focus '%s' matches no frame: nothing to draw", pattern);
     }
     for (size_t i = n; i-- > 1;)
         if (keep[i]) {
@@ -142,6 +236,9 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     /* per type label id: wtree name id + 1 (labels are interned, so equal
      * ids are equal names) */
     VEC(uint32_t) name_of = {0};
+    VEC(uint8_t) kind_of = {0}; /* per type label: enum wtree_type_kind + 1, 0 = not yet */
+    type_census census = {0};
+    w->objects = true;
     char label[1200], flabel[1200];
     uint64_t *via = NULL; /* --fields: labels are per edge, so the slow path by name */
     if (o->fields && (via = parent_links(d, g, h, r, err)) == NULL) {
@@ -149,10 +246,13 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
         wtree_free(w);
         return false;
     }
-    bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err);
+    bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err) &&
+              VEC_RESERVE(&kind_of, t->names.off.n + 1, err);
     if (ok) {
         memset(name_of.v, 0, (t->names.off.n + 1) * sizeof *name_of.v);
         name_of.n = t->names.off.n + 1;
+        memset(kind_of.v, 0, t->names.off.n + 1);
+        kind_of.n = t->names.off.n + 1;
     }
     for (uint32_t k = 0; ok && k < d->nreach; k++) {
         /* order is a DFS of the heap: the per-node arrays are read at random,
@@ -234,15 +334,27 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
             break;
         wnode[v] = id;
         wtree_add(w, id, g->size[v], 1);
+        ok = census_add(&census, w, id, tl, err);
+        if (ok && w->nodes.v[id].kind == WTREE_KIND_FRAME && w->nodes.v[id].type_kind == WTYPE_NONE) {
+            /* a frame's own type is its first object's */
+            uint8_t tk = tl < kind_of.n ? kind_of.v[tl] : 0;
+            if (tk == 0) {
+                tk = (uint8_t)(type_kind_of(types_label(t, obj)) + 1);
+                if (tl < kind_of.n)
+                    kind_of.v[tl] = tk;
+            }
+            w->nodes.v[id].type_kind = tk - 1u;
+        }
     }
     free(wnode);
+    free(census.first);
+    free(census.set);
+    VEC_FREE(&kind_of);
     free(via);
     VEC_FREE(&depth);
     VEC_FREE(&name_of);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, err);
-    if (ok)
-        ok = decorate_counts(w, err);
     if (!ok) {
         wtree_free(w);
         return false;

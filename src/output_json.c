@@ -17,6 +17,16 @@ static const char *kind_name(uint32_t kind)
     }
 }
 
+static const char *type_kind_name(uint32_t k)
+{
+    static const char *const names[WTYPE__COUNT] = {
+        [WTYPE_NONE] = NULL, [WTYPE_STRUCT] = "struct", [WTYPE_POINTER] = "pointer",
+        [WTYPE_SLICE] = "slice", [WTYPE_BYTES] = "bytes", [WTYPE_MAP] = "map",
+        [WTYPE_CLOSURE] = "closure", [WTYPE_CHAN] = "chan", [WTYPE_INTERFACE] = "interface",
+        [WTYPE_SCALAR] = "scalar", [WTYPE_UNKNOWN] = "unknown"};
+    return k < WTYPE__COUNT ? names[k] : NULL;
+}
+
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
 static size_t utf8_len(const unsigned char *p)
 {
@@ -47,9 +57,8 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
-static void json_string(FILE *fp, const char *s)
+static void json_chars(FILE *fp, const char *s)
 {
-    fputc('"', fp);
     const unsigned char *p = (const unsigned char *)s;
     while (*p != '\0') {
         if (*p == '"' || *p == '\\') {
@@ -68,6 +77,20 @@ static void json_string(FILE *fp, const char *s)
             }
         }
     }
+}
+
+static void json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    json_chars(fp, s);
+    fputc('"', fp);
+}
+
+static void json_string_parts(FILE *fp, const char *a, const char *b)
+{
+    fputc('"', fp);
+    json_chars(fp, a);
+    json_chars(fp, b);
     fputc('"', fp);
 }
 
@@ -89,6 +112,19 @@ static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter
         fputc(',', fp);
     fputs("\n{\"name\":", fp);
     json_string(fp, node == WTREE_ROOT ? "all" : wtree_name(t, node));
+    if (node != WTREE_ROOT) {
+        char suffix[96];
+        if (wtree_label_suffix(t, node, suffix, sizeof suffix) > 0) {
+            /* the label people see; "name" stays the identity */
+            fputs(",\"label\":", fp);
+            json_string_parts(fp, wtree_name(t, node), suffix);
+        }
+        const char *tk = type_kind_name(nd->type_kind);
+        if (tk != NULL)
+            fprintf(fp, ",\"type_kind\":\"%s\"", tk);
+        if (nd->ntypes > 0)
+            fprintf(fp, ",\"types\":%" PRIu32, nd->ntypes);
+    }
     fprintf(fp, ",\"kind\":\"%s\",\"self_bytes\":%" PRIu64 ",\"total_bytes\":%" PRIu64
                 ",\"self_count\":%" PRIu64 ",\"total_count\":%" PRIu64 ",\"children\":[",
             node == WTREE_ROOT ? "all" : kind_name(nd->kind), nd->self_bytes, nd->total_bytes,

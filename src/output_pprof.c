@@ -13,14 +13,15 @@
 typedef VEC(uint8_t) pbuf;
 
 enum { /* Profile field numbers */
-    PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE = 2, PROFILE_LOCATION = 4, PROFILE_FUNCTION = 5,
+    PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE = 2, PROFILE_MAPPING = 3, PROFILE_LOCATION = 4, PROFILE_FUNCTION = 5,
     PROFILE_STRING_TABLE = 6, PROFILE_PERIOD_TYPE = 11, PROFILE_PERIOD = 12, PROFILE_COMMENT = 13,
     PROFILE_DEFAULT_SAMPLE_TYPE = 14,
 };
 enum { /* fixed string table entries */
-    STR_EMPTY, STR_INUSE_OBJECTS, STR_COUNT, STR_INUSE_SPACE, STR_BYTES, STR_FIXED,
+    STR_EMPTY, STR_OBJECTS, STR_COUNT, STR_RETAINED_SPACE, STR_BYTES, STR_FIXED,
 };
-static const char *const fixed_strings[STR_FIXED] = {"", "inuse_objects", "count", "inuse_space", "bytes"};
+/* The values are retained (dominator-tree) figures, not pprof's inuse_*. */
+static const char *const fixed_strings[STR_FIXED] = {"", "objects", "count", "retained_space", "bytes"};
 
 static bool pb_varint(pbuf *b, uint64_t v, ghf_err *err)
 {
@@ -101,23 +102,35 @@ static bool pprof_visit(const wtree *t, uint32_t node, uint32_t depth, bool ente
 static bool encode(const wtree *t, pprof_ctx *c, const output_opts *o, ghf_err *err)
 {
     pbuf *out = &c->out, *sub = &c->sub, *line = &c->packed;
-    if (!value_type(out, sub, PROFILE_SAMPLE_TYPE, STR_INUSE_OBJECTS, STR_COUNT, err) ||
-        !value_type(out, sub, PROFILE_SAMPLE_TYPE, STR_INUSE_SPACE, STR_BYTES, err))
+    if (!value_type(out, sub, PROFILE_SAMPLE_TYPE, STR_OBJECTS, STR_COUNT, err) ||
+        !value_type(out, sub, PROFILE_SAMPLE_TYPE, STR_RETAINED_SPACE, STR_BYTES, err))
         return false;
     c->fid = ghf_xcalloc(t->names.n, sizeof *c->fid, err);
     if (c->fid == NULL || !output_walk(t, pprof_visit, c))
         return false;
-    /* strings: the fixed ones, then one per function in id order, then the title */
-    uint64_t title_str = STR_FIXED + c->funcs.n;
+    /* strings: the fixed ones, then one per function in id order, then the
+     * title, the binary and its build ID */
+    uint64_t title_str = STR_FIXED + c->funcs.n, file_str = title_str + 1, build_str = title_str + 2;
+    const char *binary = o != NULL && o->binary != NULL ? o->binary : "";
+    const char *build_id = o != NULL && o->build_id != NULL ? o->build_id : "";
+    /* One mapping, the executable, marked symbolized: pprof then neither looks
+     * for the binary ("Main binary filename not available") nor re-symbolizes. */
+    sub->n = 0;
+    if (!pb_uint(sub, 1, 1, err) || !pb_uint(sub, 5, file_str, err) || !pb_uint(sub, 6, build_str, err) ||
+        !pb_uint(sub, 7, 1, err) || !pb_bytes(out, PROFILE_MAPPING, sub->v, sub->n, err))
+        return false;
     for (size_t i = 0; i < c->funcs.n; i++) {
         uint64_t id = i + 1, name = STR_FIXED + i;
         sub->n = 0;
-        if (!pb_uint(sub, 1, id, err) || !pb_uint(sub, 2, name, err) || !pb_uint(sub, 3, name, err) ||
+        /* No system_name: pprof demangles only functions whose name equals
+         * their system name, and its C++ heuristics would cut "(groups)" and
+         * "<...>" out of type names, merging distinct frames. */
+        if (!pb_uint(sub, 1, id, err) || !pb_uint(sub, 2, name, err) ||
             !pb_bytes(out, PROFILE_FUNCTION, sub->v, sub->n, err))
             return false;
         line->n = 0;
         sub->n = 0;
-        if (!pb_uint(line, 1, id, err) || !pb_uint(sub, 1, id, err) ||
+        if (!pb_uint(line, 1, id, err) || !pb_uint(sub, 1, id, err) || !pb_uint(sub, 2, 1, err) ||
             !pb_bytes(sub, 4, line->v, line->n, err) ||
             !pb_bytes(out, PROFILE_LOCATION, sub->v, sub->n, err))
             return false;
@@ -132,13 +145,16 @@ static bool encode(const wtree *t, pprof_ctx *c, const output_opts *o, ghf_err *
         if (!pb_bytes(out, PROFILE_STRING_TABLE, name, strlen(name), err))
             return false;
     }
-    if (o != NULL && o->title != NULL &&
-        (!pb_bytes(out, PROFILE_STRING_TABLE, o->title, strlen(o->title), err) ||
-         !pb_uint(out, PROFILE_COMMENT, title_str, err)))
+    const char *title = o != NULL && o->title != NULL ? o->title : "";
+    if (!pb_bytes(out, PROFILE_STRING_TABLE, title, strlen(title), err) ||
+        !pb_bytes(out, PROFILE_STRING_TABLE, binary, strlen(binary), err) ||
+        !pb_bytes(out, PROFILE_STRING_TABLE, build_id, strlen(build_id), err))
         return false;
-    return value_type(out, sub, PROFILE_PERIOD_TYPE, STR_INUSE_SPACE, STR_BYTES, err) &&
+    if (title[0] != '\0' && !pb_uint(out, PROFILE_COMMENT, title_str, err))
+        return false;
+    return value_type(out, sub, PROFILE_PERIOD_TYPE, STR_RETAINED_SPACE, STR_BYTES, err) &&
            pb_uint(out, PROFILE_PERIOD, 1, err) &&
-           pb_uint(out, PROFILE_DEFAULT_SAMPLE_TYPE, STR_INUSE_SPACE, err);
+           pb_uint(out, PROFILE_DEFAULT_SAMPLE_TYPE, STR_RETAINED_SPACE, err);
 }
 
 static bool gzip_to(FILE *fp, const uint8_t *data, size_t n, ghf_err *err)

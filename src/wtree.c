@@ -1,6 +1,8 @@
 /* wtree.c — weighted tree with interned names and (parent, name) lookup. */
 #include "wtree.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hash.h"
@@ -193,4 +195,76 @@ bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err)
         return false;
     t->nodes.v[node].name = nm;
     return true;
+}
+
+uint32_t wtree_find(const wtree *t, uint32_t parent, const char *name, size_t len)
+{
+    if (t->name_hash_cap == 0 || t->child_hash_cap == 0)
+        return WTREE_NONE;
+    size_t mask = t->name_hash_cap - 1;
+    uint32_t nm = UINT32_MAX;
+    for (size_t j = hash_bytes(name, len, 0) & mask; t->name_hash[j] != 0; j = (j + 1) & mask) {
+        const char *c = t->names.v + t->name_hash[j] - 1;
+        if (strncmp(c, name, len) == 0 && c[len] == '\0') {
+            nm = t->name_hash[j] - 1;
+            break;
+        }
+    }
+    if (nm == UINT32_MAX)
+        return WTREE_NONE;
+    uint32_t tag = child_tag(parent, nm);
+    mask = t->child_hash_cap - 1;
+    for (size_t j = tag & mask; t->child_hash[j] != 0; j = (j + 1) & mask) {
+        uint64_t e = t->child_hash[j];
+        uint32_t id = (uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == tag && t->nodes.v[id].parent == parent && t->nodes.v[id].name == nm)
+            return id;
+    }
+    return WTREE_NONE;
+}
+
+size_t wtree_group_digits(uint64_t v, char *buf, size_t cap)
+{
+    char raw[24];
+    int n = snprintf(raw, sizeof raw, "%" PRIu64, v);
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0 && k + 1 < cap)
+            buf[k++] = ',';
+        if (k + 1 < cap)
+            buf[k++] = raw[i];
+    }
+    if (cap > 0)
+        buf[k] = '\0';
+    return k;
+}
+
+size_t wtree_label_suffix(const wtree *t, uint32_t node, char *buf, size_t cap)
+{
+    const wtree_node *n = &t->nodes.v[node];
+    if (cap > 0)
+        buf[0] = '\0';
+    if (!t->objects || node == WTREE_ROOT || n->kind == WTREE_KIND_MORE || n->self_count == 0)
+        return 0;
+    char count[32];
+    wtree_group_digits(n->self_count, count, sizeof count);
+    int len;
+    if (n->kind == WTREE_KIND_FRAME && n->ntypes <= 1) {
+        if (n->self_count < 2)
+            return 0;
+        len = snprintf(buf, cap, " \xc3\x97%s", count);
+    } else { /* several types, or objects folded into a root frame */
+        uint32_t k = n->ntypes ? n->ntypes : 1;
+        len = snprintf(buf, cap, " [pruned: %s object%s of %" PRIu32 " type%s]", count,
+                       n->self_count == 1 ? "" : "s", k, k == 1 ? "" : "s");
+    }
+    return len < 0 ? 0 : (size_t)len;
+}
+
+size_t wtree_label(const wtree *t, uint32_t node, char *buf, size_t cap)
+{
+    char suffix[96];
+    wtree_label_suffix(t, node, suffix, sizeof suffix);
+    int len = snprintf(buf, cap, "%s%s", wtree_name(t, node), suffix);
+    return len < 0 ? 0 : (size_t)len;
 }

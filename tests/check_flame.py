@@ -202,8 +202,106 @@ def r_fixture(label):
     return label.split("/")[1]
 
 
+def truth_type(what):
+    """The Go type a truth object entry names ("[]uint8 history" -> "[]uint8"),
+    or None when it names none ("session ID string data")."""
+    t = what.split(" ")[0]
+    return t if ("." in t or t.startswith(("[", "*")) or t == "string") else None
+
+
+def label_claim(node):
+    """(type, count) a frame's label claims: "T ×N" -> (T, N), "T" -> (T, 1),
+    a "[pruned: ...]" frame claims no type."""
+    lab = node.get("label", node["name"])
+    if " [pruned: " in lab:
+        return None, 0
+    m = re.fullmatch(r"(.*) \u00d7([\d,]+)", lab)
+    return (m.group(1), int(m.group(2).replace(",", ""))) if m else (lab, 1)
+
+
+def check_pruning(c, ghf, label, core, exe, truth):
+    """Issue 12 point 3: pruned frames never count other types' objects as
+    copies of their own; checked against the fixture's object counts."""
+    roots = [r for r in truth["roots"] if r.get("objects") and not r.get("shared_with")
+             and not r.get("measured_with") and not r.get("finalizer")]
+    if not roots:
+        return
+    for opt in (["--max-depth", "2"], ["--max-depth", "3"], ["--min-bytes", "5000"], ["--min-bytes", "7000"]):
+        rc, out, err = run(ghf, core, exe, "-o", "-", "--format", "json", "--quiet", *opt)
+        c.check(f"{label}: json {' '.join(opt)} exits 0", rc == 0, err.strip())
+        if rc != 0:
+            continue
+        top = {n["name"]: n for n in json.loads(out)["tree"]["children"]}
+        for r in roots:
+            name = root_name(r)
+            want = {}
+            for o in r["objects"]:
+                t = truth_type(o["what"])
+                if t:
+                    want[t] = want.get(t, 0) + o["count"]
+            node = top.get(name)
+            if node is None:
+                c.check(f"{label}: {' '.join(opt)}: root {name} present", False)
+                continue
+            claims, stack = {}, list(node["children"])
+            while stack:
+                n = stack.pop()
+                stack.extend(n["children"])
+                t, k = label_claim(n)
+                if t in want:
+                    claims[t] = claims.get(t, 0) + k
+            over = {t: (k, want[t]) for t, k in claims.items() if k > want[t]}
+            c.check(f"{label}: {' '.join(opt)}: {name}: no frame claims more objects of a type than exist",
+                    not over, f"claimed vs truth: {over}")
+            if r["overhead_max"] == 0 and r["tolerance"] == 0:
+                total = sum(o["count"] for o in r["objects"])
+                c.check(f"{label}: {' '.join(opt)}: {name} holds {total} objects", node["total_count"] == total,
+                        f"{node['total_count']}")
+
+
+def check_focus(c, ghf, label, core, exe, truth):
+    """Issue 17 item 5: a --focus that matches nothing fails with a clear
+    message and no file; a matching one is named in the subtitle with the
+    share shown, which for a root the fixture measured exactly is its bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "f.svg")
+        rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", "--focus", "^nomatch$")
+        c.check(f"{label}: --focus matching nothing exits 2 with a message and no file",
+                rc == 2 and "matches no frame" in err and not os.path.exists(out), f"rc {rc}: {err.strip()}")
+        if truth["fixture"] == "example":
+            # issue 17 items 4 and 6: text scales with --width unless --fontsize
+            # says otherwise; --minwidth merges narrow frames as in `render`
+            fonts, nframes = [], []
+            for extra in (["--width", "2400"], ["--width", "2400", "--fontsize", "10"], [], ["--minwidth", "50"]):
+                rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", *extra)
+                svg = open(out, encoding="utf-8").read() if rc == 0 else ""
+                m = re.search(r'data-font="([\d.]+)"', svg)
+                fonts.append(float(m.group(1)) if m else None)
+                nframes.append(svg.count('<g class="f"'))
+            c.check(f"{label}: --width 2400 doubles the font, --fontsize sets it", fonts[:3] == [24.0, 10.0, 12.0],
+                    f"{fonts}")
+            c.check(f"{label}: flame --minwidth 50 merges narrow frames", 0 < nframes[3] < nframes[2],
+                    f"{nframes[3]} vs {nframes[2]} frames")
+        r = next((r for r in truth["roots"] if r["kind"] == "global" and r["overhead_max"] == 0
+                  and r["tolerance"] == 0 and not r.get("shared_with") and not r.get("measured_with")
+                  and not r.get("finalizer")), None)
+        if r is None:
+            return
+        pat = "^" + re.escape(r["name"]) + "$"
+        rc, _, err = run(ghf, core, exe, "-o", out, "--quiet", "--focus", pat)
+        svg = open(out, encoding="utf-8").read() if rc == 0 else ""
+        m = re.search(r'<text id="subtitle"[^>]*>([^<]*)<', svg)
+        sub = m.group(1) if m else ""
+        total = re.search(r'data-total="(\d+)"', svg)
+        c.check(f"{label}: --focus {pat} named in the subtitle with the share shown",
+                "--focus" in sub and "showing" in sub and total is not None and int(total.group(1)) == r["bytes"],
+                f"rc {rc} {err.strip()} subtitle {sub!r} total {total and total.group(1)} want {r['bytes']}")
+
+
 def check_version_fixture(c, ghf, label, d, truth, minor):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
+    check_pruning(c, ghf, label, core, exe, truth)
+    check_focus(c, ghf, label, core, exe, truth)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
     c.check(f"{label}: roots exits 0", rc == 0, err.strip())
@@ -375,7 +473,8 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         go = f"/usr/lib/go-{VERSIONS[-1]}/bin/go"
         env = dict(os.environ, HOME=tmp, GOTOOLCHAIN="local",
                    GOCACHE=os.environ.get("GHF_GOCACHE", os.path.join(tmp, "gocache")))
-        p = subprocess.run([go, "tool", "pprof", "-top", "-sample_index=inuse_space", "-unit=B", pb],
+        p = subprocess.run([go, "tool", "pprof", "-top", "-sample_index=retained_space", "-unit=B",
+                            "-nodecount=1000000", "-nodefraction=0", "-edgefraction=0", pb],
                            capture_output=True, text=True, env=env, timeout=600)
         c.check(f"{label}: go tool pprof -top reads it", p.returncode == 0, p.stderr.strip()[-300:])
         want_line = f"of {total}B total"
@@ -389,6 +488,20 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         c.check(f"{label}: pprof total between the fixture's deliberate bytes and its HeapAlloc (+ 4 slack)",
                 m is not None and deliberate <= int(m.group(1)) <= heap_alloc,
                 f"{m.group(1) if m else None} vs [{deliberate}, {heap_alloc}]")
+        c.check(f"{label}: pprof names the binary (no 'Main binary filename not available')",
+                "Main binary filename not available" not in p.stderr and "File: exe" in p.stdout,
+                p.stderr.strip()[-200:])
+        # Issue 17 item 3: pprof's simplification merges no frames. Every
+        # distinct frame name of the folded output is one pprof function.
+        out_lines = p.stdout.splitlines()
+        head = next((i for i, ln in enumerate(out_lines) if ln.split()[:2] == ["flat", "flat%"]), len(out_lines))
+        rows = [ln for ln in out_lines[head + 1:] if ln.strip()]
+        funcs = {re.split(r"\s+", ln.strip(), maxsplit=5)[5] for ln in rows}
+        frames = {f for fr, _ in stacks for f in fr}
+        c.check(f"{label}: pprof shows as many functions as distinct frames ({len(frames)})",
+                len(rows) == len(funcs) == len(frames) and funcs == {f.strip() for f in frames},
+                f"{len(rows)} rows, {len(funcs)} names, {len(frames)} frames; "
+                f"lost {sorted(frames - funcs)[:3]}, new {sorted(funcs - frames)[:3]}")
         with gzip.open(pb) as f:
             c.check(f"{label}: pprof is gzip-compressed protobuf", len(f.read()) > 0)
 

@@ -492,20 +492,20 @@ Test(output, pprof_is_read_by_go_tool_pprof, .init = setup_tmp, .fini = teardown
     int status;
 
     /* -top: succeeds and states the tree's total in bytes */
-    snprintf(cmd, sizeof cmd, "%s %s tool pprof -top -sample_index=inuse_space -unit=B %s 2>&1", env, GO, path);
+    snprintf(cmd, sizeof cmd, "%s %s tool pprof -top -sample_index=retained_space -unit=B %s 2>&1", env, GO, path);
     char *top = run(cmd, &status);
     cr_assert_eq(status, 0, "%s", top);
     char want_total[128];
     snprintf(want_total, sizeof want_total, "of %lluB total", (unsigned long long)t.nodes.v[0].total_bytes);
     cr_assert(strstr(top, want_total) != NULL, "want '%s' in:\n%s", want_total, top);
-    cr_assert(strstr(top, "Type: inuse_space") != NULL);
+    cr_assert(strstr(top, "Type: retained_space") != NULL);
     free(top);
 
     /* -raw: every sample's stack and values, and the location names */
     snprintf(cmd, sizeof cmd, "%s %s tool pprof -raw %s 2>/dev/null", env, GO, path);
     char *raw = run(cmd, &status);
     cr_assert_eq(status, 0, "%s", raw);
-    cr_assert(strstr(raw, "inuse_objects/count inuse_space/bytes[dflt]") != NULL, "%s", raw);
+    cr_assert(strstr(raw, "objects/count retained_space/bytes[dflt]") != NULL, "%s", raw);
     cr_assert(strstr(raw, "Comment: goheapflame test") != NULL);
     char *names[256] = {0};
     char *loc = strstr(raw, "\nLocations\n");

@@ -274,45 +274,60 @@ Test(layout, deep_chain_is_iterative)
 
 Test(color, categories)
 {
-    cr_assert_eq(color_category("main.Entry", 0, 0), CAT_USER);
-    cr_assert_eq(color_category("*github.com/x/y.T", 0, 0), CAT_USER);
-    cr_assert_eq(color_category("net/http.Request", 0, 0), CAT_STD);
-    cr_assert_eq(color_category("sync.Mutex", 0, 0), CAT_STD);
-    cr_assert_eq(color_category("runtime.g", 0, 0), CAT_RUNTIME);
-    cr_assert_eq(color_category("internal/abi.Type", 0, 0), CAT_RUNTIME);
-    cr_assert_eq(color_category("[]uint8", 0, 0), CAT_BYTES);
-    cr_assert_eq(color_category("string", 0, 0), CAT_BYTES);
-    cr_assert_eq(color_category("[64]uint8", 0, 0), CAT_BYTES);
-    cr_assert_eq(color_category("map[string]int", 0, 0), CAT_MAP);
-    cr_assert_eq(color_category("map.group[string]int", 0, 0), CAT_MAP);
-    cr_assert_eq(color_category("hash<string,int>", 0, 0), CAT_MAP);
-    cr_assert_eq(color_category("[]*main.T", 0, 0), CAT_SLICE);
-    cr_assert_eq(color_category("[4]main.T", 0, 0), CAT_SLICE);
-    cr_assert_eq(color_category("unknown.48", 0, 0), CAT_UNKNOWN);
-    cr_assert_eq(color_category("x", WTREE_KIND_ROOT_GLOBAL, 0), CAT_ROOT_GLOBAL);
-    cr_assert_eq(color_category("x", WTREE_KIND_ROOT_STACK, 0), CAT_ROOT_STACK);
-    cr_assert_eq(color_category("x", WTREE_KIND_MORE, 0), CAT_MORE);
-    cr_assert_eq(color_category("", 0, 1), CAT_ALL);
+    cr_assert_eq(color_category("main.Entry", 0, 0, 0), CAT_USER);
+    cr_assert_eq(color_category("*github.com/x/y.T", 0, 0, 0), CAT_USER);
+    cr_assert_eq(color_category("net/http.Request", 0, 0, 0), CAT_STD);
+    cr_assert_eq(color_category("sync.Mutex", 0, 0, 0), CAT_STD);
+    cr_assert_eq(color_category("runtime.g", 0, 0, 0), CAT_RUNTIME);
+    cr_assert_eq(color_category("internal/abi.Type", 0, 0, 0), CAT_RUNTIME);
+    cr_assert_eq(color_category("[]uint8", 0, 0, 0), CAT_BYTES);
+    cr_assert_eq(color_category("string", 0, 0, 0), CAT_BYTES);
+    cr_assert_eq(color_category("[64]uint8", 0, 0, 0), CAT_BYTES);
+    cr_assert_eq(color_category("map[string]int", 0, 0, 0), CAT_MAP);
+    cr_assert_eq(color_category("map.group[string]int", 0, 0, 0), CAT_MAP);
+    cr_assert_eq(color_category("hash<string,int>", 0, 0, 0), CAT_MAP);
+    cr_assert_eq(color_category("[]*main.T", 0, 0, 0), CAT_SLICE);
+    cr_assert_eq(color_category("[4]main.T", 0, 0, 0), CAT_SLICE);
+    cr_assert_eq(color_category("unknown.48", 0, 0, 0), CAT_UNKNOWN);
+    cr_assert_eq(color_category("x", WTREE_KIND_ROOT_GLOBAL, 0, 0), CAT_ROOT_GLOBAL);
+    cr_assert_eq(color_category("x", WTREE_KIND_ROOT_STACK, 0, 0), CAT_ROOT_STACK);
+    cr_assert_eq(color_category("x", WTREE_KIND_MORE, 0, 0), CAT_MORE);
+    cr_assert_eq(color_category("", 0, 0, 1), CAT_ALL);
+}
+
+/* Issue 17 item 1: the kind carried with the frame decides, whatever the
+ * name looks like; the name only picks user / std / runtime. */
+Test(color, type_kind_decides)
+{
+    cr_assert_eq(color_category("[]uint8", 0, WTYPE_BYTES, 0), CAT_BYTES);
+    cr_assert_eq(color_category("string", 0, WTYPE_BYTES, 0), CAT_BYTES);
+    cr_assert_eq(color_category("[]string", 0, WTYPE_SLICE, 0), CAT_SLICE);
+    cr_assert_eq(color_category("map[string]*main.Session (groups)", 0, WTYPE_MAP, 0), CAT_MAP);
+    cr_assert_eq(color_category("main.worker.func1 (closure)", 0, WTYPE_CLOSURE, 0), CAT_CLOSURE);
+    cr_assert_eq(color_category("chan bool", 0, WTYPE_CHAN, 0), CAT_CHAN);
+    cr_assert_eq(color_category("main.Session", 0, WTYPE_STRUCT, 0), CAT_USER);
+    cr_assert_eq(color_category("*sync.Mutex", 0, WTYPE_POINTER, 0), CAT_STD);
+    cr_assert_eq(color_category("unknown.48", 0, WTYPE_UNKNOWN, 0), CAT_UNKNOWN);
 }
 
 Test(color, deterministic_and_distinct)
 {
     /* Pinned values: a change here changes every user's learned colours. */
     char hex[8];
-    color_hex(color_frame("main.Entry", 0, 0, COLOR_TYPE, THEME_LIGHT), hex);
+    color_hex(color_frame("main.Entry", 0, 0, 0, COLOR_TYPE, THEME_LIGHT), hex);
     cr_assert_str_eq(hex, "#ed8c5e");
-    rgb a = color_frame("main.Entry", 0, 0, COLOR_TYPE, THEME_LIGHT);
-    rgb b = color_frame("main.Entry", 0, 0, COLOR_TYPE, THEME_LIGHT);
-    rgb c = color_frame("main.Other", 0, 0, COLOR_TYPE, THEME_LIGHT);
-    rgb d = color_frame("main.Entry", 0, 0, COLOR_TYPE, THEME_DARK);
+    rgb a = color_frame("main.Entry", 0, 0, 0, COLOR_TYPE, THEME_LIGHT);
+    rgb b = color_frame("main.Entry", 0, 0, 0, COLOR_TYPE, THEME_LIGHT);
+    rgb c = color_frame("main.Other", 0, 0, 0, COLOR_TYPE, THEME_LIGHT);
+    rgb d = color_frame("main.Entry", 0, 0, 0, COLOR_TYPE, THEME_DARK);
     cr_assert(a.r == b.r && a.g == b.g && a.b == b.b);
     cr_assert(a.r != c.r || a.g != c.g || a.b != c.b, "two types share a shade");
     cr_assert(d.r + d.g + d.b < a.r + a.g + a.b, "dark theme is darker");
     /* Package colouring: same package, same colour. */
-    rgb p1 = color_frame("net/http.Request", 0, 0, COLOR_PACKAGE, THEME_LIGHT);
-    rgb p2 = color_frame("net/http.Header", 0, 0, COLOR_PACKAGE, THEME_LIGHT);
+    rgb p1 = color_frame("net/http.Request", 0, 0, 0, COLOR_PACKAGE, THEME_LIGHT);
+    rgb p2 = color_frame("net/http.Header", 0, 0, 0, COLOR_PACKAGE, THEME_LIGHT);
     cr_assert(p1.r == p2.r && p1.g == p2.g && p1.b == p2.b);
-    rgb m = color_frame("main.Entry", 0, 0, COLOR_MONO, THEME_LIGHT);
+    rgb m = color_frame("main.Entry", 0, 0, 0, COLOR_MONO, THEME_LIGHT);
     cr_assert(m.r == m.g && m.g == m.b, "mono is grey");
 }
 

@@ -66,3 +66,53 @@ Test(wtree, rename_keeps_weights)
     cr_assert_eq(t.nodes.v[WTREE_ROOT].total_bytes, 48);
     wtree_free(&t);
 }
+
+/* Identity and attributes (issue 17 item 1, issue 12 point 3): names carry
+ * no counts, the label is derived from the attributes, and a frame that
+ * stands for objects of several types says so instead of "×N". */
+Test(wtree, labels_come_from_attributes)
+{
+    wtree t;
+    ghf_err err = {0};
+    cr_assert(wtree_init(&t, &err));
+    t.objects = true;
+    uint32_t root, one, many, mixed;
+    cr_assert(wtree_child(&t, WTREE_ROOT, "main.cache", 10, &root, &err));
+    t.nodes.v[root].kind = WTREE_KIND_ROOT_GLOBAL;
+    cr_assert(wtree_child(&t, root, "main.Entry", 10, &one, &err));
+    cr_assert(wtree_child(&t, one, "main.Node", 9, &many, &err));
+    cr_assert(wtree_child(&t, many, "map[int]*main.T", 15, &mixed, &err));
+    wtree_add(&t, one, 64, 1);
+    t.nodes.v[one].ntypes = 1;
+    wtree_add(&t, many, 32 * 12345, 12345);
+    t.nodes.v[many].ntypes = 1;
+    wtree_add(&t, mixed, 9000, 2006);
+    t.nodes.v[mixed].ntypes = 5;
+    wtree_add(&t, root, 48, 3); /* pruning folded objects into the root frame */
+    t.nodes.v[root].ntypes = 2;
+    wtree_finish(&t);
+    char buf[256];
+    wtree_label(&t, one, buf, sizeof buf);
+    cr_assert_str_eq(buf, "main.Entry");
+    wtree_label(&t, many, buf, sizeof buf);
+    cr_assert_str_eq(buf, "main.Node \xc3\x97" "12,345");
+    wtree_label(&t, mixed, buf, sizeof buf);
+    cr_assert_str_eq(buf, "map[int]*main.T [pruned: 2,006 objects of 5 types]");
+    wtree_label(&t, root, buf, sizeof buf);
+    cr_assert_str_eq(buf, "main.cache [pruned: 3 objects of 2 types]");
+    cr_assert_str_eq(wtree_name(&t, mixed), "map[int]*main.T", "the name stays the identity");
+    /* identity lookup, as a diff matches two trees */
+    cr_assert_eq(wtree_find(&t, root, "main.Entry", 10), one);
+    cr_assert_eq(wtree_find(&t, one, "main.Node", 9), many);
+    cr_assert_eq(wtree_find(&t, root, "main.Node", 9), WTREE_NONE);
+    cr_assert_eq(wtree_find(&t, WTREE_ROOT, "nope", 4), WTREE_NONE);
+    /* counts of folded-file trees are stacks, not objects: no decoration */
+    t.objects = false;
+    wtree_label(&t, many, buf, sizeof buf);
+    cr_assert_str_eq(buf, "main.Node");
+    wtree_group_digits(10000000, buf, sizeof buf);
+    cr_assert_str_eq(buf, "10,000,000");
+    wtree_group_digits(999, buf, sizeof buf);
+    cr_assert_str_eq(buf, "999");
+    wtree_free(&t);
+}

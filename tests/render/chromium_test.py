@@ -152,8 +152,25 @@ def main():
 
         labels_js = "[...document.querySelectorAll('#frames g.f text')].map(t=>t.textContent)"
         labels_before = ev(labels_js)
-        if not any(l.startswith("..") for l in labels_before):
+        if not any("\u2026" in l for l in labels_before):
             failures.append("expected some truncated labels at this width")
+        # Issue 17 item 2: truncation elides the package path from the start,
+        # so a cut label is "…" + the end of the name from a '.' or '/'
+        # boundary (the type's last element and count stay), or the head of
+        # the last element + "…"; never the bare tail of a word ("..tch").
+        pairs = ev("[...document.querySelectorAll('#frames g.f')].map(g=>"
+                   "[g.querySelector('title').textContent.split('\\n')[0], g.querySelector('text').textContent])")
+        for name, shown in pairs:
+            if shown.startswith("\u2026"):
+                rest = shown[1:]
+                ok = name.endswith(rest) and name[len(name) - len(rest) - 1] in "./"
+            elif shown.endswith("\u2026"):
+                ok = shown[:-1] in name
+            else:
+                ok = shown in ("", name)
+            if not ok:
+                failures.append(f"label {shown!r} of {name!r} is not cut at a path element")
+                break
 
         # A real click on the centre of the "main.cache" frame.
         box = ev("""(function(){var g=[...document.querySelectorAll('#frames g.f')].find(

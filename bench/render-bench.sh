@@ -8,6 +8,9 @@
 #   one frame to the previous line's prefix, like goheapflame's own folded
 #   output (one line per frame with shallow bytes): ~1.2 M tree nodes.
 # BENCH_SHAPE=random: 1-5 new random frames per line: ~3 M nodes, a stress case.
+# BENCH_SHAPE=deep: heap stacks 20-40 frames deep (long module paths, generic
+#   and map/slice type names, field paths), each line replacing the last 1-6
+#   frames of the previous one: 1 M lines ~ 290 MB.
 set -euo pipefail
 ghf=${1:-build/goheapflame}
 lines=${2:-1000000}
@@ -32,6 +35,28 @@ def frame():
     if r < 0.3: return "[]*" + rng.choice(pkgs) + "." + rng.choice(types)
     return rng.choice(pkgs) + "." + rng.choice(types) + str(rng.randrange(40))
 roots = ["globals;main.registry%d" % i for i in range(50)] + ["stack;goroutine %d" % i for i in range(200)]
+def deep_frame():
+    r = rng.random()
+    if r < 0.50: return rng.choice(["[]uint8", "string", "*int64", "[]string", "main.T", "any", "main.Node", "[]int"])
+    if r < 0.75: return "main." + rng.choice(types)
+    if r < 0.83: return rng.choice(pkgs[:7]) + "." + rng.choice(types)
+    if r < 0.88: return "[]*" + rng.choice(pkgs[:3]) + "." + rng.choice(types)
+    if r < 0.93: return "%s.%s .%s" % (rng.choice(pkgs), rng.choice(types), rng.choice(types).lower())
+    if r < 0.97: return "map.group[string]%s.%s" % (rng.choice(pkgs), rng.choice(types))
+    return "%s.%s[%s.%s]" % (rng.choice(pkgs), rng.choice(types), rng.choice(pkgs), rng.choice(types))
+if shape == "deep":
+    with open(path, "w") as f:
+        stack = [rng.choice(roots)]
+        for _ in range(n):
+            if rng.random() < 0.01:
+                stack = [rng.choice(roots)]
+            else:
+                del stack[max(1, len(stack) - rng.randrange(1, 7)):]
+            depth = 20 + int(21 * rng.random() ** 2)  # 20-40, most near 20
+            while len(stack) < depth:
+                stack.append(deep_frame())
+            f.write(";".join(stack) + " " + str(rng.choice([8, 16, 24, 32, 48, 64, 128, 512, 4096])) + "\n")
+    sys.exit(0)
 with open(path, "w") as f:
     stack = [rng.choice(roots)]
     for _ in range(n):

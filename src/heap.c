@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "heap_types.h"
+#include "parallel.h"
 #include "vec.h"
 
 struct heap_arena_map {
@@ -560,7 +561,7 @@ static bool build_edges(heap *h, ghf_err *err)
             arena_bitmap(h, h->spans[i].base, &len);
         }
     /* Small heaps are not worth a thread; large ones split by object count. */
-    int nthreads = h->nobjects >= 200000 ? SCAN_THREADS : 1;
+    int nthreads = h->nobjects >= GHF_PARALLEL_MIN && ghf_threads() > 1 ? SCAN_THREADS : 1;
     edge_builder b[SCAN_THREADS];
     memset(b, 0, sizeof b);
     bool ok = true;

@@ -75,6 +75,8 @@ with open(path, "w") as f:
         f.write(";".join(stack) + " " + str(rng.choice([8, 16, 24, 32, 48, 64, 128, 512, 4096])) + "\n")
 PY
 fi
+# BENCH_GENERATE_ONLY=1: make the input, print its path, stop (tests use it).
+if [ "${BENCH_GENERATE_ONLY:-0}" = 1 ]; then echo "$in"; exit 0; fi
 echo "input: $in ($(wc -l < "$in") lines, $(du -h "$in" | cut -f1))"
 out="$dir/bench-$shape-$lines.svg"
 /usr/bin/time -v "$ghf" render "$in" -o "$out" 2> "$dir/time.txt"

@@ -185,7 +185,7 @@ typedef struct releaser {
     bool on;
 } releaser;
 
-static const size_t RELEASE_CHUNK = (size_t)16 << 20;
+static const size_t RELEASE_CHUNK = (size_t)4 << 20;
 
 static void release_upto(releaser *r, const char *at)
 {

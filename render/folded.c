@@ -75,6 +75,24 @@ static bool frame_node(builder *b, uint32_t parent, const char *raw, size_t len,
     return wtree_child(b->t, parent, b->unesc.v, b->unesc.n, out, err);
 }
 
+/* How many leading bytes a[0..n) and b[0..n) have in common. */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return i + (size_t)__builtin_ctzll(x ^ y) / 8; /* the lowest byte comes first */
+    }
+#endif
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
 /* Split line s[0..n): on success *blank tells a line to skip; otherwise
  * sp->cur holds its frames (root first), *count its count and *same how
  * many leading frames equal the previous line's. Call split_done after. */
@@ -110,10 +128,35 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
         return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: counts add up to more than 2^64", sp->what, lineno);
     sp->total += *count;
 
-    /* Split into raw frames at unescaped ';'. */
+    /* Frames shared with the previous line are found by comparing bytes:
+     * a prefix of equal bytes that ends where both lines end a frame holds
+     * the same frames (the escapes before it read alike). Only the rest of
+     * the line is split. (Not with --reverse: there the shared frames are
+     * the line's last ones.) */
+    bool by_bytes = !(sp->o != NULL && sp->o->reverse) && sp->prev.n > 0;
+    size_t k = 0, start = 0;
     sp->cur.n = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= stack_len; i++) {
+    if (by_bytes) {
+        const raw_frame *pv = sp->prev.v;
+        const char *p = pv[0].raw;
+        size_t plen = (size_t)(pv[sp->prev.n - 1].raw + pv[sp->prev.n - 1].len - p);
+        size_t eq = common_prefix(p, s, plen < stack_len ? plen : stack_len), end = 0;
+        while (k < sp->prev.n) {
+            size_t e = (size_t)(pv[k].raw - p) + pv[k].len;
+            if (!(e < eq || (e == eq && (eq == stack_len || s[eq] == ';'))))
+                break;
+            end = e;
+            k++;
+        }
+        if (!VEC_RESERVE(&sp->cur, k + 1, err))
+            return false;
+        for (size_t j = 0; j < k; j++)
+            sp->cur.v[j] = (raw_frame){s + (pv[j].raw - p), pv[j].len};
+        sp->cur.n = k;
+        start = k > 0 ? end + 1 : 0;
+    }
+    /* Split (the rest) into raw frames at unescaped ';'. */
+    for (size_t i = start; i <= stack_len; i++) {
         if (i + 1 < stack_len && s[i] == '\\') {
             i++; /* the next byte is escaped (or kept literally) */
             continue;
@@ -129,6 +172,10 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
             start = i + 1;
         }
     }
+    if (by_bytes) {
+        *same = k;
+        return true;
+    }
     size_t nf = sp->cur.n;
     raw_frame *fr = sp->cur.v;
     if (sp->o != NULL && sp->o->reverse)
@@ -137,7 +184,7 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
             fr[i] = fr[nf - 1 - i];
             fr[nf - 1 - i] = tmp;
         }
-    size_t k = 0;
+    k = 0;
     while (k < nf && k < sp->prev.n && sp->prev.v[k].len == fr[k].len &&
            memcmp(sp->prev.v[k].raw, fr[k].raw, fr[k].len) == 0)
         k++;

@@ -43,6 +43,29 @@ Test(folded, stacks_counts_and_escapes)
     wtree_free(&t);
 }
 
+/* Lines sharing bytes but not whole frames with the line before, and
+ * escapes at the edge of the shared part. */
+Test(folded, shared_prefix_ends_inside_a_frame_or_an_escape)
+{
+    wtree t;
+    parse(&t, "a;b;c 1\na;b 2\na;bc 3\nab 8\na\\;b;c 4\na\\ 5\na\\\\;x 6\na\\\\ 7\na\\\\;x;y 9\n");
+    uint32_t a = child(&t, WTREE_ROOT, "a"), b = child(&t, a, "b");
+    cr_assert_eq(t.nodes.v[child(&t, b, "c")].self_bytes, 1);
+    cr_assert_eq(t.nodes.v[b].self_bytes, 2);
+    cr_assert_eq(t.nodes.v[child(&t, a, "bc")].self_bytes, 3);
+    cr_assert_eq(t.nodes.v[child(&t, WTREE_ROOT, "ab")].self_bytes, 8);
+    uint32_t asb = child(&t, WTREE_ROOT, "a;b");
+    cr_assert_eq(t.nodes.v[child(&t, asb, "c")].self_bytes, 4);
+    uint32_t abs = child(&t, WTREE_ROOT, "a\\");
+    cr_assert_neq(abs, WTREE_NONE);
+    cr_assert_eq(t.nodes.v[abs].self_bytes, 5 + 7, "'a\\' (kept) and 'a\\\\' (escaped) are one frame");
+    uint32_t x = child(&t, abs, "x");
+    cr_assert_eq(t.nodes.v[x].self_bytes, 6);
+    cr_assert_eq(t.nodes.v[child(&t, x, "y")].self_bytes, 9);
+    cr_assert_eq(t.nodes.v[WTREE_ROOT].total_bytes, 45);
+    wtree_free(&t);
+}
+
 Test(folded, reverse_and_backslash_kept)
 {
     wtree t;

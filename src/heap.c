@@ -650,6 +650,16 @@ bool heap_build_edges(heap *h, ghf_err *err)
     return h->edge_off != NULL || build_edges(h, err);
 }
 
+void heap_drop_edges(heap *h)
+{
+    free(h->edge_off);
+    free(h->edge_dst);
+    free(h->edge_src_off);
+    h->edge_off = NULL;
+    h->edge_dst = NULL;
+    h->edge_src_off = NULL;
+}
+
 void heap_free(heap *h)
 {
     if (h == NULL)

@@ -54,28 +54,6 @@ case "$pattern" in
   \|*) echo "run.sh: core_pattern pipes cores to '$pattern'; set it to 'core' (sysctl kernel.core_pattern=core)" >&2; exit 1 ;;
 esac
 
-# make_core N DIR: run the fixture with SCALE_N=N in DIR, SIGABRT it on READY.
-make_core() {
-  local n=$1 shape=$2 dir=$3 pid i st
-  rm -f "$dir"/core "$dir"/core.* "$dir"/stdout
-  ln -sf "$exe_dir/exe" "$dir/exe"
-  (cd "$dir" && ulimit -c unlimited && SCALE_N=$n SCALE_SHAPE=$shape GOTRACEBACK=crash exec "$exe_dir/exe" >stdout 2>stderr) &
-  pid=$!
-  for ((i = 0; i < 1200; i++)); do
-    grep -q '^READY' "$dir/stdout" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "run.sh: scale fixture died:"; cat "$dir/stderr"; return 1; } >&2
-    sleep 0.25
-  done
-  grep -q '^READY' "$dir/stdout" || { kill -KILL "$pid"; echo "run.sh: no READY from the fixture" >&2; return 1; }
-  kill -ABRT "$pid"
-  st=0; { wait "$pid"; } 2>/dev/null || st=$? # (bash would report "Aborted (core dumped)")
-  local cf=$dir/core
-  [ -f "$cf" ] || cf=$(ls "$dir"/core.* 2>/dev/null | head -1)
-  [ -n "$cf" ] && [ -f "$cf" ] || { echo "run.sh: no core in $dir (core_pattern '$pattern')" >&2; return 1; }
-  [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
-  fallocate --dig-holes "$dir/core"
-}
-
 # field NAME FILE: one /usr/bin/time -v value
 field() { grep "$1" "$2" | awk '{print $NF}'; }
 secs() { # m:ss.cc or h:mm:ss -> seconds
@@ -129,7 +107,7 @@ for n in $sizes; do
       continue
     fi
     echo "making the $shape core for N=$n in $dir ..." >&2
-    make_core "$n" "$shape" "$dir"
+    "$ROOT/bench/make-core.sh" "$exe_dir/exe" "$shape" "$n" "$dir"
   fi
   objs=$(sed -n 's/^READY objects=\([0-9]*\).*/\1/p' "$dir/stdout")
   core_mb=$(du -m --apparent-size "$dir/core" | cut -f1)

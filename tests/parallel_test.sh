@@ -23,37 +23,6 @@ hash=$( (cat "$ROOT/bench/scale/main.go" "$ROOT/bench/scale/go.mod"; "$GO" versi
 exe=$work/scale-$hash
 [ -x "$exe" ] || (cd "$ROOT/bench/scale" && "$GO" build -o "$exe" .)
 
-pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo '|unknown')
-# make_core SHAPE DIR: run the fixture, take a core on READY (kernel core when
-# core_pattern writes a plain file in the working directory, else gcore).
-make_core() {
-  local shape=$1 dir=$2 pid i st
-  rm -rf "$dir"; mkdir -p "$dir"
-  if [ "$pattern" = core ] && (ulimit -c unlimited) 2>/dev/null; then
-    (cd "$dir" && ulimit -c unlimited && SCALE_N=$N SCALE_SHAPE=$shape GOTRACEBACK=crash exec "$exe" >stdout 2>stderr) &
-  else
-    (cd "$dir" && SCALE_N=$N SCALE_SHAPE=$shape exec "$exe" >stdout 2>stderr) &
-  fi
-  pid=$!
-  for ((i = 0; i < 600; i++)); do
-    grep -q '^READY' "$dir/stdout" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "parallel_test: scale died:"; cat "$dir/stderr"; return 1; } >&2
-    sleep 0.1
-  done
-  grep -q '^READY' "$dir/stdout" || { kill -KILL "$pid"; echo "parallel_test: no READY" >&2; return 1; }
-  if [ "$pattern" = core ] && (ulimit -c unlimited) 2>/dev/null; then
-    kill -ABRT "$pid"
-    st=0; wait "$pid" 2>/dev/null || st=$?
-  else
-    gcore -o "$dir/core" "$pid" >"$dir/gcore.log" 2>&1 || { cat "$dir/gcore.log" >&2; kill -KILL "$pid"; return 1; }
-    kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
-    mv "$dir/core.$pid" "$dir/core"
-  fi
-  [ -s "$dir/core" ] || { echo "parallel_test: no core in $dir" >&2; return 1; }
-  ln -sf "$exe" "$dir/exe"
-  touch "$dir/done"
-}
-
 fail=0 pass=0
 # same NAME CMD...: run CMD with 1 and 2 threads; outputs (stdout, files
 # named out.*) and exit codes must be identical.
@@ -80,7 +49,10 @@ same() {
 
 for shape in dense mixed stacks; do
   dir=$work/core-$hash-$shape-$N
-  [ -f "$dir/done" ] || make_core "$shape" "$dir"
+  if [ ! -f "$dir/done" ]; then
+    "$ROOT/bench/make-core.sh" --gcore-fallback "$exe" "$shape" $N "$dir"
+    touch "$dir/done"
+  fi
   objs=$(sed -n 's/^READY objects=\([0-9]*\).*/\1/p' "$dir/stdout")
   [ "$objs" -ge 200000 ] || { echo "FAIL $shape: only $objs objects (the threaded paths need >= 200000)"; fail=$((fail + 1)); }
   same "$shape flame" "$ghf" "$dir/core" "$dir/exe" -o out.folded

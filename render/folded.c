@@ -349,7 +349,8 @@ static void *split_thread(void *arg)
                 bt->failed = true;
                 break;
             }
-            memcpy(bt->fresh.v + bt->fresh.n, pl->sp.cur.v + same, nnew * sizeof *bt->fresh.v);
+            if (nnew > 0) /* (fresh.v may still be NULL) */
+                memcpy(bt->fresh.v + bt->fresh.n, pl->sp.cur.v + same, nnew * sizeof *bt->fresh.v);
             bt->fresh.n += nnew;
             split_done(&pl->sp);
         }

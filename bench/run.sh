@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # bench/run.sh — scale benchmark of goheapflame on 1 M, 10 M and 40 M objects.
 #
-#   bench/run.sh [--sizes "1000000 10000000 40000000"] [--runs 3] [--ghf build/goheapflame]
-#                [--no-render]
+#   bench/run.sh [--sizes "1000000 10000000 40000000"] [--shapes "mixed dense maps stacks"]
+#                [--runs 3] [--ghf build/goheapflame] [--no-render] [--no-hist]
 #
-# Builds bench/scale (newest Go), makes one kernel core per size (cached in
-# ~/.cache/goheapflame/bench/<source hash>-<N>/), then runs, best of --runs:
+# Builds bench/scale (newest Go), makes one kernel core per shape and size (cached
+# in ~/.cache/goheapflame/bench/<source hash>-<shape>-<N>/), then runs, best of --runs:
 #   goheapflame --progress CORE EXE -o out.svg   and   goheapflame histogram CORE EXE
 # under /usr/bin/time -v, and prints per size: wall and CPU seconds, peak RSS,
 # RSS bytes per object, objects per second, and wall time / the time of one
-# sequential read of the core from page cache (measured in the same run).
+# sequential read of the core from page cache (measured in the same run), and
+# the 1-minute load average when the best run ended.
 # Stage timings (--progress) of the best flame run are printed after the table.
 # Finally bench/render-bench.sh times `goheapflame render` on 1 M folded lines.
 # Environment: GHF_BENCH_CACHE (core cache dir), GO (Go binary).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 sizes="1000000 10000000 40000000"
+shapes="mixed dense maps stacks"
 runs=3
+hist=1
 ghf=$ROOT/build/goheapflame
 render=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
+    --shapes) shapes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --no-hist) hist=0; shift ;;
     --ghf) ghf=$(realpath "$2"); shift 2 ;;
     --no-render) render=0; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -49,28 +54,6 @@ case "$pattern" in
   \|*) echo "run.sh: core_pattern pipes cores to '$pattern'; set it to 'core' (sysctl kernel.core_pattern=core)" >&2; exit 1 ;;
 esac
 
-# make_core N DIR: run the fixture with SCALE_N=N in DIR, SIGABRT it on READY.
-make_core() {
-  local n=$1 dir=$2 pid i st
-  rm -f "$dir"/core "$dir"/core.* "$dir"/stdout
-  ln -sf "$exe_dir/exe" "$dir/exe"
-  (cd "$dir" && ulimit -c unlimited && SCALE_N=$n GOTRACEBACK=crash exec "$exe_dir/exe" >stdout 2>stderr) &
-  pid=$!
-  for ((i = 0; i < 1200; i++)); do
-    grep -q '^READY' "$dir/stdout" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "run.sh: scale fixture died:"; cat "$dir/stderr"; return 1; } >&2
-    sleep 0.25
-  done
-  grep -q '^READY' "$dir/stdout" || { kill -KILL "$pid"; echo "run.sh: no READY from the fixture" >&2; return 1; }
-  kill -ABRT "$pid"
-  st=0; { wait "$pid"; } 2>/dev/null || st=$? # (bash would report "Aborted (core dumped)")
-  local cf=$dir/core
-  [ -f "$cf" ] || cf=$(ls "$dir"/core.* 2>/dev/null | head -1)
-  [ -n "$cf" ] && [ -f "$cf" ] || { echo "run.sh: no core in $dir (core_pattern '$pattern')" >&2; return 1; }
-  [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
-  fallocate --dig-holes "$dir/core"
-}
-
 # field NAME FILE: one /usr/bin/time -v value
 field() { grep "$1" "$2" | awk '{print $NF}'; }
 secs() { # m:ss.cc or h:mm:ss -> seconds
@@ -86,6 +69,7 @@ timed() {
     w=$(secs "$(field 'Elapsed (wall clock)' "$pre.try")")
     if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN { exit !(a < b) }'; then
       best=$w; mv "$pre.try" "$pre.time"; mv "$pre.stderr.try" "$pre.stderr"
+      cut -d' ' -f1 /proc/loadavg >"$pre.load"
     fi
   done
   rm -f "$pre.try" "$pre.stderr.try"
@@ -109,8 +93,9 @@ echo "goheapflame: $ghf ($(cd "$ROOT" && git describe --always --dirty 2>/dev/nu
 echo "best of $runs runs"
 rows=()
 stages=()
+for shape in $shapes; do
 for n in $sizes; do
-  dir=$cache/$hash-$n
+  dir=$cache/$hash-$shape-$n
   mkdir -p "$dir"
   if [ ! -s "$dir/core" ] || ! grep -q '^READY' "$dir/stdout" 2>/dev/null; then
     # measured: the core is ~62 B per object (2393 MB at 38.7 M) plus ~50 MB;
@@ -121,27 +106,33 @@ for n in $sizes; do
       echo "run.sh: SKIP $n objects: $((avail_kb / 1024)) MiB free under $dir, need about $((need_kb / 1024)) MiB for its core" >&2
       continue
     fi
-    echo "making the core for N=$n in $dir ..." >&2
-    make_core "$n" "$dir"
+    echo "making the $shape core for N=$n in $dir ..." >&2
+    "$ROOT/bench/make-core.sh" "$exe_dir/exe" "$shape" "$n" "$dir"
   fi
   objs=$(sed -n 's/^READY objects=\([0-9]*\).*/\1/p' "$dir/stdout")
   core_mb=$(du -m --apparent-size "$dir/core" | cut -f1)
   floor=$(read_floor "$dir/core")
   out=$dir/run
   timed "$out.flame" "$ghf" --progress "$dir/core" "$dir/exe" -o "$out.svg"
-  timed "$out.hist" "$ghf" histogram "$dir/core" "$dir/exe"
-  for kind in flame hist; do
+  kinds=flame
+  if [ $hist = 1 ]; then
+    timed "$out.hist" "$ghf" histogram "$dir/core" "$dir/exe"
+    kinds="flame hist"
+  fi
+  for kind in $kinds; do
     t=$out.$kind.time
     wall=$(secs "$(field 'Elapsed (wall clock)' "$t")")
-    cpu=$(awk -v u="$(field 'User time' "$t")" -v s="$(field 'System time' "$t")" 'BEGIN { printf "%.2f", u + s }')
+    user=$(field 'User time' "$t")
+    sys=$(field 'System time' "$t")
     rss_kb=$(field 'Maximum resident set size' "$t")
-    rows+=("$(awk -v n="$n" -v o="$objs" -v k="$kind" -v w="$wall" -v c="$cpu" -v r="$rss_kb" -v f="$floor" -v m="$core_mb" 'BEGIN {
-      printf "%-9s %-5s %10d %7d %7.2f %7.2f %8.0f %7.1f %10.2f %6.3f %6.1f", n, k, o, m, w, c, r / 1024, r * 1024 / o, o / (w > 0 ? w : 0.01) / 1e6, f, w / (f > 0 ? f : 0.001) }')")
+    rows+=("$(awk -v sh="$shape" -v n="$n" -v o="$objs" -v k="$kind" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v f="$floor" -v m="$core_mb" -v l="$(cat "$out.$kind.load")" 'BEGIN {
+      printf "%-6s %-9s %-5s %10d %7d %7.2f %7.2f %6.2f %8.0f %7.1f %10.2f %6.3f %6.1f %5s", sh, n, k, o, m, w, u + s, s, r / 1024, r * 1024 / o, o / (w > 0 ? w : 0.01) / 1e6, f, w / (f > 0 ? f : 0.001), l }')")
   done
-  stages+=("== N=$n: stages of the best flame run (--progress, seconds since start)" "$(sed 's/^goheapflame: /  /' "$out.flame.stderr")")
+  stages+=("== $shape N=$n: stages of the best flame run (--progress, seconds since start)" "$(sed 's/^goheapflame: /  /' "$out.flame.stderr")")
+done
 done
 echo
-printf "%-9s %-5s %10s %7s %7s %7s %8s %7s %10s %6s %6s\n" N cmd objects core_MB wall_s cpu_s rss_MiB B/obj Mobj/s read_s ratio
+printf "%-6s %-9s %-5s %10s %7s %7s %7s %6s %8s %7s %10s %6s %6s %5s\n" shape N cmd objects core_MB wall_s cpu_s sys_s rss_MiB B/obj Mobj/s read_s ratio load
 for r in "${rows[@]}"; do echo "$r"; done
 echo
 for s in "${stages[@]}"; do echo "$s"; done
@@ -149,4 +140,7 @@ if [ $render = 1 ]; then
   echo
   echo "== render of 1 M folded lines (bench/render-bench.sh)"
   BENCH_DIR=$cache/render "$ROOT/bench/render-bench.sh" "$ghf" 1000000
+  echo
+  echo "== render of 1 M deep folded lines (BENCH_SHAPE=deep)"
+  BENCH_SHAPE=deep BENCH_DIR=$cache/render "$ROOT/bench/render-bench.sh" "$ghf" 1000000
 fi

@@ -32,7 +32,10 @@ typedef struct folded_opts {
 } folded_opts;
 
 /* Add the stacks in buf[0..len) to t (already initialised). `what` names
- * the input in error messages. Calls wtree_finish() on success. */
+ * the input in error messages. Calls wtree_finish() on success. Inputs of
+ * 4 MiB and more are parsed by two threads (one splits lines, the other
+ * builds the tree in input order: the same tree and the same first error;
+ * GHF_THREADS=1 keeps it to one). */
 bool folded_parse(wtree *t, const char *buf, size_t len, const char *what,
                   const folded_opts *o, ghf_err *err);
 

@@ -70,6 +70,10 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err);
 /* Scan every object's pointer words into the edge arrays (once; idempotent). */
 bool heap_build_edges(heap *h, ghf_err *err);
 void heap_free(heap *h);
+/* Free the edge arrays once a copy (the reference graph) has taken their
+ * place and nothing will read them again: less memory at the dominator
+ * peak. nedges stays; heap_build_edges would scan again. */
+void heap_drop_edges(heap *h);
 
 /* The object containing addr (interior pointers included), or HEAP_NONE. */
 uint32_t heap_find(const heap *h, uint64_t addr);

@@ -3,28 +3,42 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One frame of the previous line, to skip lookups for a shared prefix:
- * sorted folded files repeat long prefixes line after line. */
-typedef struct prev_frame {
+#include "parallel.h"
+
+/* One frame as it stands in the input (escapes not yet undone). */
+typedef struct raw_frame {
     const char *raw;
     size_t len;
-    uint32_t node;
-} prev_frame;
+} raw_frame;
 
-typedef struct parser {
-    wtree *t;
+/* Parsing is two halves, so that large inputs can run them on two threads
+ * (a pipeline; the tree is still built in input order, so the result is the
+ * same either way):
+ *   split: find the line's count and frames, and how many leading frames it
+ *          shares with the previous line (sorted folded files repeat long
+ *          prefixes line after line);
+ *   apply: find or add the tree nodes of the frames that differ, add the count. */
+typedef struct splitter {
     const char *what;
     const folded_opts *o;
-    VEC(prev_frame) prev;
-    VEC(char) unesc;
-    VEC(prev_frame) frames; /* frames of the current line */
+    VEC(raw_frame) prev;
+    VEC(raw_frame) cur;  /* frames of the line being split */
     uint64_t total;
-} parser;
+} splitter;
+
+typedef struct builder {
+    wtree *t;
+    VEC(uint32_t) path;  /* tree nodes of the previous line's frames */
+    VEC(char) unesc;
+} builder;
 
 static bool parse_count(const char *s, size_t n, uint64_t *out)
 {
@@ -44,56 +58,105 @@ static bool parse_count(const char *s, size_t n, uint64_t *out)
 }
 
 /* Node for one raw frame under parent, unescaping when needed. */
-static bool frame_node(parser *p, uint32_t parent, const char *raw, size_t len,
+static bool frame_node(builder *b, uint32_t parent, const char *raw, size_t len,
                        uint32_t *out, ghf_err *err)
 {
     if (memchr(raw, '\\', len) == NULL)
-        return wtree_child(p->t, parent, raw, len, out, err);
-    p->unesc.n = 0;
-    if (!VEC_RESERVE(&p->unesc, len, err))
+        return wtree_child(b->t, parent, raw, len, out, err);
+    b->unesc.n = 0;
+    if (!VEC_RESERVE(&b->unesc, len, err))
         return false;
     for (size_t i = 0; i < len; i++) {
         char c = raw[i];
         if (c == '\\' && i + 1 < len && (raw[i + 1] == ';' || raw[i + 1] == '\\'))
             c = raw[++i];
-        p->unesc.v[p->unesc.n++] = c;
+        b->unesc.v[b->unesc.n++] = c;
     }
-    return wtree_child(p->t, parent, p->unesc.v, p->unesc.n, out, err);
+    return wtree_child(b->t, parent, b->unesc.v, b->unesc.n, out, err);
 }
 
-static bool parse_line(parser *p, const char *s, size_t n, size_t lineno, ghf_err *err)
+/* How many leading bytes a[0..n) and b[0..n) have in common. */
+static size_t common_prefix(const char *a, const char *b, size_t n)
 {
+    size_t i = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return i + (size_t)__builtin_ctzll(x ^ y) / 8; /* the lowest byte comes first */
+    }
+#endif
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* Split line s[0..n): on success *blank tells a line to skip; otherwise
+ * sp->cur holds its frames (root first), *count its count and *same how
+ * many leading frames equal the previous line's. Call split_done after. */
+static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, bool *blank,
+                       uint64_t *count, size_t *same, ghf_err *err)
+{
+    *blank = false;
     if (n > 0 && s[n - 1] == '\r')
         n--;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    if (n == 0)
+    if (n == 0) {
+        *blank = true;
         return true;
+    }
     if (memchr(s, '\0', n) != NULL)
-        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: NUL byte in a folded line", p->what, lineno);
-    size_t sp = n;
-    while (sp > 0 && s[sp - 1] != ' ' && s[sp - 1] != '\t')
-        sp--;
-    uint64_t count = 0;
-    if (sp == 0)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: NUL byte in a folded line", sp->what, lineno);
+    size_t cp = n;
+    while (cp > 0 && s[cp - 1] != ' ' && s[cp - 1] != '\t')
+        cp--;
+    if (cp == 0)
         return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: no count after the stack (expected \"a;b;c 123\")",
-                        p->what, lineno);
-    if (!parse_count(s + sp, n - sp, &count))
+                        sp->what, lineno);
+    if (!parse_count(s + cp, n - cp, count))
         return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: count '%.*s' is not a non-negative 64-bit integer",
-                        p->what, lineno, (int)(n - sp > 40 ? 40 : n - sp), s + sp);
-    size_t stack_len = sp;
+                        sp->what, lineno, (int)(n - cp > 40 ? 40 : n - cp), s + cp);
+    size_t stack_len = cp;
     while (stack_len > 0 && (s[stack_len - 1] == ' ' || s[stack_len - 1] == '\t'))
         stack_len--;
     if (stack_len == 0)
-        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: empty stack before the count", p->what, lineno);
-    if (count > UINT64_MAX - p->total)
-        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: counts add up to more than 2^64", p->what, lineno);
-    p->total += count;
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: empty stack before the count", sp->what, lineno);
+    if (*count > UINT64_MAX - sp->total)
+        return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: counts add up to more than 2^64", sp->what, lineno);
+    sp->total += *count;
 
-    /* Split into raw frames at unescaped ';'. */
-    p->frames.n = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= stack_len; i++) {
+    /* Frames shared with the previous line are found by comparing bytes:
+     * a prefix of equal bytes that ends where both lines end a frame holds
+     * the same frames (the escapes before it read alike). Only the rest of
+     * the line is split. (Not with --reverse: there the shared frames are
+     * the line's last ones.) */
+    bool by_bytes = !(sp->o != NULL && sp->o->reverse) && sp->prev.n > 0;
+    size_t k = 0, start = 0;
+    sp->cur.n = 0;
+    if (by_bytes) {
+        const raw_frame *pv = sp->prev.v;
+        const char *p = pv[0].raw;
+        size_t plen = (size_t)(pv[sp->prev.n - 1].raw + pv[sp->prev.n - 1].len - p);
+        size_t eq = common_prefix(p, s, plen < stack_len ? plen : stack_len), end = 0;
+        while (k < sp->prev.n) {
+            size_t e = (size_t)(pv[k].raw - p) + pv[k].len;
+            if (!(e < eq || (e == eq && (eq == stack_len || s[eq] == ';'))))
+                break;
+            end = e;
+            k++;
+        }
+        if (!VEC_RESERVE(&sp->cur, k + 1, err))
+            return false;
+        for (size_t j = 0; j < k; j++)
+            sp->cur.v[j] = (raw_frame){s + (pv[j].raw - p), pv[j].len};
+        sp->cur.n = k;
+        start = k > 0 ? end + 1 : 0;
+    }
+    /* Split (the rest) into raw frames at unescaped ';'. */
+    for (size_t i = start; i <= stack_len; i++) {
         if (i + 1 < stack_len && s[i] == '\\') {
             i++; /* the next byte is escaped (or kept literally) */
             continue;
@@ -102,77 +165,275 @@ static bool parse_line(parser *p, const char *s, size_t n, size_t lineno, ghf_er
             size_t flen = i - start;
             if (flen == 0)
                 return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: empty frame in stack (\";;\", or ';' at an end)",
-                                p->what, lineno);
-            prev_frame f = {s + start, flen, 0};
-            if (!VEC_PUSH(&p->frames, f, err))
+                                sp->what, lineno);
+            raw_frame f = {s + start, flen};
+            if (!VEC_PUSH(&sp->cur, f, err))
                 return false;
             start = i + 1;
         }
     }
-    size_t nf = p->frames.n;
-    if (p->o != NULL && p->o->reverse)
+    if (by_bytes) {
+        *same = k;
+        return true;
+    }
+    size_t nf = sp->cur.n;
+    raw_frame *fr = sp->cur.v;
+    if (sp->o != NULL && sp->o->reverse)
         for (size_t i = 0; i < nf / 2; i++) {
-            prev_frame tmp = p->frames.v[i];
-            p->frames.v[i] = p->frames.v[nf - 1 - i];
-            p->frames.v[nf - 1 - i] = tmp;
+            raw_frame tmp = fr[i];
+            fr[i] = fr[nf - 1 - i];
+            fr[nf - 1 - i] = tmp;
         }
-
-    uint32_t node = WTREE_ROOT;
-    size_t same = 0;
-    while (same < nf && same < p->prev.n && p->prev.v[same].len == p->frames.v[same].len &&
-           memcmp(p->prev.v[same].raw, p->frames.v[same].raw, p->frames.v[same].len) == 0) {
-        node = p->prev.v[same].node;
-        p->frames.v[same].node = node;
-        same++;
-    }
-    for (size_t i = same; i < nf; i++) {
-        if (!frame_node(p, node, p->frames.v[i].raw, p->frames.v[i].len, &node, err))
-            return false;
-        p->frames.v[i].node = node;
-    }
-    wtree_add(p->t, node, count, 1);
-    /* The current frames become the previous line's. */
-    VEC(prev_frame) tmp = {p->prev.v, p->prev.n, p->prev.cap};
-    p->prev.v = p->frames.v;
-    p->prev.n = p->frames.n;
-    p->prev.cap = p->frames.cap;
-    p->frames.v = tmp.v;
-    p->frames.n = 0;
-    p->frames.cap = tmp.cap;
+    k = 0;
+    while (k < nf && k < sp->prev.n && sp->prev.v[k].len == fr[k].len &&
+           memcmp(sp->prev.v[k].raw, fr[k].raw, fr[k].len) == 0)
+        k++;
+    *same = k;
     return true;
 }
 
-/* release_mapped: buf is a private file mapping we may drop pages of once
- * parsed (only the previous line is referenced afterwards), so a large
- * input does not stay resident next to the tree built from it. */
-static bool parse_buffer(wtree *t, const char *buf, size_t len, const char *what,
-                         const folded_opts *o, bool release_mapped, ghf_err *err)
+/* The split line becomes the previous one. */
+static void split_done(splitter *sp)
 {
-    parser p = {.t = t, .what = what, .o = o};
+    VEC(raw_frame) tmp = {sp->prev.v, sp->prev.n, sp->prev.cap};
+    sp->prev.v = sp->cur.v;
+    sp->prev.n = sp->cur.n;
+    sp->prev.cap = sp->cur.cap;
+    sp->cur.v = tmp.v;
+    sp->cur.n = 0;
+    sp->cur.cap = tmp.cap;
+}
+
+/* Add one line: its first `same` frames are the previous line's, then the
+ * `nnew` frames in fresh[]. */
+static bool apply_line(builder *b, size_t same, const raw_frame *fresh, size_t nnew, uint64_t count,
+                       ghf_err *err)
+{
+    uint32_t node = same > 0 ? b->path.v[same - 1] : WTREE_ROOT;
+    b->path.n = same;
+    if (!VEC_RESERVE(&b->path, same + nnew, err))
+        return false;
+    for (size_t i = 0; i < nnew; i++) {
+        if (!frame_node(b, node, fresh[i].raw, fresh[i].len, &node, err))
+            return false;
+        b->path.v[b->path.n++] = node;
+    }
+    wtree_add(b->t, node, count, 1);
+    return true;
+}
+
+/* Once parsing is this far past them, pages of a private file mapping may
+ * be dropped (only the previous line is referenced afterwards), so a large
+ * input does not stay resident next to the tree built from it. Keep the
+ * last chunk: the previous line may reach back into it. */
+typedef struct releaser {
+    const char *buf;
+    size_t released;
+    bool on;
+} releaser;
+
+static const size_t RELEASE_CHUNK = (size_t)4 << 20;
+
+static void release_upto(releaser *r, const char *at)
+{
+    size_t done = (size_t)(at - r->buf);
+    while (r->on && done >= r->released + 2 * RELEASE_CHUNK) {
+        madvise((char *)r->buf + r->released, RELEASE_CHUNK, MADV_DONTNEED);
+        r->released += RELEASE_CHUNK;
+    }
+}
+
+/* The next line: [*s, *e) without its newline; *s advanced past it. */
+static inline void next_line(const char **s, const char *end, const char **line, const char **line_end)
+{
+    const char *nl = memchr(*s, '\n', (size_t)(end - *s));
+    *line = *s;
+    *line_end = nl ? nl : end;
+    *s = nl ? nl + 1 : end;
+}
+
+static bool parse_sequential(wtree *t, const char *buf, size_t len, const char *what,
+                             const folded_opts *o, bool release_mapped, ghf_err *err)
+{
+    splitter sp = {.what = what, .o = o};
+    builder b = {.t = t};
+    releaser rel = {.buf = buf, .on = release_mapped};
     bool ok = true;
     size_t lineno = 0;
     const char *s = buf, *end = buf + len;
-    const size_t chunk = (size_t)16 << 20;
-    size_t released = 0;
     while (s < end) {
-        size_t done = (size_t)(s - buf);
-        if (release_mapped && done >= released + 2 * chunk) {
-            /* Keep the last chunk: the previous line may reach back into it. */
-            madvise((char *)buf + released, chunk, MADV_DONTNEED);
-            released += chunk;
-        }
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *e = nl ? nl : end;
+        release_upto(&rel, s);
+        const char *line, *line_end;
+        next_line(&s, end, &line, &line_end);
         lineno++;
-        if (!parse_line(&p, s, (size_t)(e - s), lineno, err)) {
+        bool blank;
+        uint64_t count;
+        size_t same;
+        if (!split_line(&sp, line, (size_t)(line_end - line), lineno, &blank, &count, &same, err) ||
+            (!blank && !apply_line(&b, same, sp.cur.v + same, sp.cur.n - same, count, err))) {
             ok = false;
             break;
         }
-        s = nl ? nl + 1 : end;
+        if (!blank)
+            split_done(&sp);
     }
-    VEC_FREE(&p.prev);
-    VEC_FREE(&p.frames);
-    VEC_FREE(&p.unesc);
+    VEC_FREE(&sp.prev);
+    VEC_FREE(&sp.cur);
+    VEC_FREE(&b.path);
+    VEC_FREE(&b.unesc);
+    return ok;
+}
+
+/* ---- the two-thread pipeline: a splitter thread feeds batches of split
+ * lines to the calling thread, which builds the tree ---- */
+
+enum { PIPE_BATCHES = 4, PIPE_LINES = 8192 };
+
+typedef struct split_rec {
+    uint64_t count;
+    size_t same, nnew; /* the line's new frames follow the previous record's in `fresh` */
+} split_rec;
+
+typedef struct batch {
+    VEC(split_rec) lines;
+    VEC(raw_frame) fresh;
+    const char *start;   /* where the batch's first line starts in the input */
+    bool last;           /* no batch after this one */
+    bool failed;         /* the splitter failed after this batch's lines: err */
+    ghf_err err;
+} batch;
+
+typedef struct pipeline {
+    const char *buf, *end;
+    splitter sp;
+    batch b[PIPE_BATCHES];
+    size_t produced, consumed; /* batches; guarded by mu */
+    bool stop;                 /* the builder failed: the splitter gives up */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pipeline;
+
+static void *split_thread(void *arg)
+{
+    pipeline *pl = arg;
+    const char *s = pl->buf;
+    size_t lineno = 0;
+    for (bool last = false; !last;) {
+        pthread_mutex_lock(&pl->mu);
+        while (pl->produced - pl->consumed == PIPE_BATCHES && !pl->stop)
+            pthread_cond_wait(&pl->cv, &pl->mu);
+        bool stop = pl->stop;
+        pthread_mutex_unlock(&pl->mu);
+        if (stop)
+            return NULL;
+        batch *bt = &pl->b[pl->produced % PIPE_BATCHES];
+        bt->lines.n = bt->fresh.n = 0;
+        bt->start = s;
+        bt->failed = false;
+        while (bt->lines.n < PIPE_LINES && s < pl->end && !bt->failed) {
+            const char *line, *line_end;
+            next_line(&s, pl->end, &line, &line_end);
+            lineno++;
+            bool blank;
+            uint64_t count;
+            size_t same;
+            if (!split_line(&pl->sp, line, (size_t)(line_end - line), lineno, &blank, &count, &same, &bt->err)) {
+                bt->failed = true;
+                break;
+            }
+            if (blank)
+                continue;
+            size_t nnew = pl->sp.cur.n - same;
+            split_rec r = {count, same, nnew};
+            if (!VEC_RESERVE(&bt->fresh, bt->fresh.n + nnew, &bt->err) || !VEC_PUSH(&bt->lines, r, &bt->err)) {
+                bt->failed = true;
+                break;
+            }
+            if (nnew > 0) /* (fresh.v may still be NULL) */
+                memcpy(bt->fresh.v + bt->fresh.n, pl->sp.cur.v + same, nnew * sizeof *bt->fresh.v);
+            bt->fresh.n += nnew;
+            split_done(&pl->sp);
+        }
+        last = bt->last = bt->failed || s >= pl->end;
+        pthread_mutex_lock(&pl->mu);
+        pl->produced++;
+        pthread_cond_broadcast(&pl->cv);
+        pthread_mutex_unlock(&pl->mu);
+    }
+    return NULL;
+}
+
+static bool parse_pipelined(wtree *t, const char *buf, size_t len, const char *what,
+                            const folded_opts *o, bool release_mapped, bool *started, ghf_err *err)
+{
+    pipeline *pl = calloc(1, sizeof *pl);
+    *started = false;
+    if (pl == NULL)
+        return true; /* not started: the caller parses sequentially */
+    pl->buf = buf;
+    pl->end = buf + len;
+    pl->sp = (splitter){.what = what, .o = o};
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->cv, NULL);
+    pthread_t tid;
+    bool ok = true;
+    if (pthread_create(&tid, NULL, split_thread, pl) != 0)
+        goto out;
+    *started = true;
+    builder b = {.t = t};
+    releaser rel = {.buf = buf, .on = release_mapped};
+    for (bool last = false; !last && ok;) {
+        pthread_mutex_lock(&pl->mu);
+        while (pl->consumed == pl->produced)
+            pthread_cond_wait(&pl->cv, &pl->mu);
+        pthread_mutex_unlock(&pl->mu);
+        batch *bt = &pl->b[pl->consumed % PIPE_BATCHES];
+        release_upto(&rel, bt->start);
+        const raw_frame *fresh = bt->fresh.v;
+        for (size_t i = 0; i < bt->lines.n && ok; i++) {
+            const split_rec *r = &bt->lines.v[i];
+            ok = apply_line(&b, r->same, fresh, r->nnew, r->count, err);
+            fresh += r->nnew;
+        }
+        if (ok && bt->failed) {
+            *err = bt->err;
+            ok = false;
+        }
+        last = bt->last;
+        pthread_mutex_lock(&pl->mu);
+        pl->consumed++;
+        if (!ok)
+            pl->stop = true;
+        pthread_cond_broadcast(&pl->cv);
+        pthread_mutex_unlock(&pl->mu);
+    }
+    pthread_join(tid, NULL);
+    VEC_FREE(&b.path);
+    VEC_FREE(&b.unesc);
+out:
+    for (int i = 0; i < PIPE_BATCHES; i++) {
+        VEC_FREE(&pl->b[i].lines);
+        VEC_FREE(&pl->b[i].fresh);
+    }
+    VEC_FREE(&pl->sp.prev);
+    VEC_FREE(&pl->sp.cur);
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->cv);
+    free(pl);
+    return ok;
+}
+
+/* Inputs smaller than this are parsed on the calling thread alone. */
+#define FOLDED_PIPELINE_MIN ((size_t)4 << 20)
+
+static bool parse_buffer(wtree *t, const char *buf, size_t len, const char *what,
+                         const folded_opts *o, bool release_mapped, ghf_err *err)
+{
+    bool ok = false, started = false;
+    if (len >= FOLDED_PIPELINE_MIN && ghf_threads() > 1)
+        ok = parse_pipelined(t, buf, len, what, o, release_mapped, &started, err);
+    if (!started)
+        ok = parse_sequential(t, buf, len, what, o, release_mapped, err);
     if (ok)
         wtree_finish(t);
     return ok;

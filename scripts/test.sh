@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: build (normal and AddressSanitizer+UBSan), make the fixture
-# cores for every installed Go toolchain, then `meson test` in both builds.
-#   scripts/test.sh [--quick]     --quick: skip the sanitizer build
+# cores for every installed Go toolchain, then `meson test` in both builds,
+# and the threaded paths once more under ThreadSanitizer (build-tsan).
+#   scripts/test.sh [--quick]     --quick: skip the sanitizer builds
 # Environment: GHF_FIXTURES (fixture cache, default ~/.cache/goheapflame/fixtures);
 # CI=true makes a missing supported Go toolchain a failure instead of a notice.
 set -euo pipefail
@@ -23,6 +24,13 @@ if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES";
 
 meson test -C build --print-errorlogs
 if [ $quick = 0 ]; then
+  # ThreadSanitizer on the threaded paths: only the binary, only the test
+  # that runs both thread counts on large cores (a few minutes)
+  if [ ! -f build-tsan/build.ninja ]; then
+    meson setup build-tsan --werror -Db_sanitize=thread -Dbuildtype=debugoptimized >/dev/null
+  fi
+  ninja -C build-tsan goheapflame >/dev/null
+  TSAN_OPTIONS=halt_on_error=1:exitcode=66 tests/parallel_test.sh build-tsan/goheapflame build-tsan/parallel
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   # fontconfig keeps its caches for the life of the process (tests/render/lsan.supp)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

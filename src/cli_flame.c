@@ -304,6 +304,8 @@ int cmd_flame(int argc, char **argv)
     if (!session_load_roots(&s, &a.roots, &err) || !session_load_types(&s, &err) ||
         !graph_build(s.heap, &s.roots, &g, &err))
         goto fail;
+    if (!a.frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
+        heap_drop_edges(s.heap);
     session_progress(&s, "built the reference graph");
     if (!domtree_build(&d, &g, a.tree, &err))
         goto fail;

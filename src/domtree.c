@@ -10,7 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
+
 #define NONE UINT32_MAX
+
+/* One share of the edge check: the first edge in [lo, hi) pointing past
+ * the nodes, or hi. */
+typedef struct check_share {
+    const ghf_graph *g;
+    uint64_t lo, hi, bad;
+} check_share;
+
+static void *check_edges(void *arg)
+{
+    check_share *sh = arg;
+    sh->bad = sh->hi;
+    for (uint64_t e = sh->lo; e < sh->hi; e++)
+        if (sh->g->dst[e] >= sh->g->nnodes) {
+            sh->bad = e;
+            break;
+        }
+    return NULL;
+}
 
 static bool check_graph(const ghf_graph *g, ghf_err *err)
 {
@@ -26,10 +47,15 @@ static bool check_graph(const ghf_graph *g, ghf_err *err)
         if (g->off[v + 1] < g->off[v])
             return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge offsets decrease at node %u", v);
     uint64_t nedges = g->off[g->nnodes];
-    for (uint64_t e = 0; e < nedges; e++)
-        if (g->dst[e] >= g->nnodes)
+    unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    check_share sh[GHF_MAX_THREADS];
+    for (unsigned t = 0; t < nsh; t++)
+        sh[t] = (check_share){g, nedges * t / nsh, nedges * (t + 1) / nsh, 0};
+    ghf_run_shares(check_edges, sh, sizeof sh[0], nsh);
+    for (unsigned t = 0; t < nsh; t++) /* the first bad edge, as one thread would find it */
+        if (sh[t].bad < sh[t].hi)
             return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge %llu points at node %u of %u",
-                            (unsigned long long)e, g->dst[e], g->nnodes);
+                            (unsigned long long)sh[t].bad, g->dst[sh[t].bad], g->nnodes);
     return true;
 }
 
@@ -184,7 +210,10 @@ static void lt_dfs(lt *s, const ghf_graph *g)
 }
 
 /* Predecessor lists in DFS numbers, counting-sort style (roff holds the
- * in-degrees counted by lt_dfs). */
+ * in-degrees counted by lt_dfs). One thread: two shares of the sources
+ * writing the shared counters need atomic decrements, and a locked
+ * read-modify-write per edge stalls on its cache miss instead of
+ * overlapping it with the next ones; measured 1.2-1.7 s slower at 10 M. */
 static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
 {
     uint32_t n = s->n;

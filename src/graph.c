@@ -5,7 +5,33 @@
 #include <string.h>
 
 #include "heap.h"
+#include "parallel.h"
 #include "roots.h"
+
+/* One share of the object part: objects [lo, hi) and their edges. */
+typedef struct obj_share {
+    const heap *h;
+    ghf_graph *g;
+    uint64_t k;      /* root edges before the first object edge */
+    uint32_t lo, hi;
+} obj_share;
+
+static void *fill_objects(void *arg)
+{
+    obj_share *sh = arg;
+    const heap *h = sh->h;
+    ghf_graph *g = sh->g;
+    uint32_t nroots = g->nroots;
+    if (sh->lo == sh->hi)
+        return NULL;
+    for (uint32_t i = sh->lo; i < sh->hi; i++) {
+        g->off[nroots + i] = sh->k + h->edge_off[i];
+        g->size[nroots + i] = heap_obj_size(h, i);
+    }
+    for (uint64_t e = h->edge_off[sh->lo]; e < h->edge_off[sh->hi]; e++)
+        g->dst[sh->k + e] = nroots + h->edge_dst[e];
+    return NULL;
+}
 
 bool graph_build(const heap *h, const roots *r, ghf_graph *g, ghf_err *err)
 {
@@ -32,13 +58,14 @@ bool graph_build(const heap *h, const roots *r, ghf_graph *g, ghf_err *err)
             k++;
         }
     }
-    for (uint32_t i = 0; i < h->nobjects; i++) {
-        g->off[nroots + i] = k + h->edge_off[i];
-        g->size[nroots + i] = heap_obj_size(h, i);
-    }
+    /* objects in two shares on large heaps (disjoint ranges of every array) */
+    unsigned nsh = h->nobjects >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    obj_share sh[GHF_MAX_THREADS];
+    for (unsigned t = 0; t < nsh; t++)
+        sh[t] = (obj_share){h, g, k, (uint32_t)((uint64_t)h->nobjects * t / nsh),
+                            (uint32_t)((uint64_t)h->nobjects * (t + 1) / nsh)};
+    ghf_run_shares(fill_objects, sh, sizeof sh[0], nsh);
     g->off[n] = k + h->nedges;
-    for (uint64_t e = 0; e < h->nedges; e++)
-        g->dst[k + e] = (uint32_t)(nroots + h->edge_dst[e]);
     return true;
 }
 

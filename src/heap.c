@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "heap_types.h"
+#include "parallel.h"
 #include "vec.h"
 
 struct heap_arena_map {
@@ -599,7 +600,7 @@ static bool build_edges(heap *h, ghf_err *err)
             arena_bitmap(h, h->spans[i].base, &len);
         }
     /* Small heaps are not worth a thread; large ones split by object count. */
-    int nthreads = h->nobjects >= 200000 ? SCAN_THREADS : 1;
+    int nthreads = h->nobjects >= GHF_PARALLEL_MIN && ghf_threads() > 1 ? SCAN_THREADS : 1;
     edge_builder b[SCAN_THREADS];
     memset(b, 0, sizeof b);
     bool ok = true;
@@ -686,6 +687,16 @@ bool heap_build(const go_runtime *rt, heap **out, ghf_err *err)
 bool heap_build_edges(heap *h, ghf_err *err)
 {
     return h->edge_off != NULL || build_edges(h, err);
+}
+
+void heap_drop_edges(heap *h)
+{
+    free(h->edge_off);
+    free(h->edge_dst);
+    free(h->edge_src_off);
+    h->edge_off = NULL;
+    h->edge_dst = NULL;
+    h->edge_src_off = NULL;
 }
 
 void heap_free(heap *h)

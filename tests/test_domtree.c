@@ -375,6 +375,47 @@ Test(domtree, one_million_random_graph, .timeout = 100)
     random_big(1000 * 1000, 3, 50, "random 1M");
 }
 
+/* The two-thread reverse-edge fill (graphs of >= GHF_PARALLEL_MIN nodes)
+ * must give exactly what one thread gives: same order, parents, retained
+ * sizes and shared-root records. */
+Test(domtree, threads_give_the_single_thread_result, .timeout = 100)
+{
+    rng_state = 7;
+    uint32_t n = 600000, nroots = 40;
+    ghf_graph g = {.nnodes = n, .nroots = nroots};
+    g.off = malloc(((size_t)n + 1) * sizeof *g.off);
+    g.dst = malloc((size_t)n * 3 * sizeof *g.dst);
+    g.size = malloc((size_t)n * sizeof *g.size);
+    cr_assert(g.off && g.dst && g.size);
+    uint64_t e = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        g.off[v] = e;
+        g.size[v] = v < nroots ? 0 : 16 + (rnd() % 32) * 8;
+        uint32_t k = v < nroots ? 3 : (uint32_t)(rnd() % 4); /* 0-3 out-edges */
+        for (uint32_t j = 0; j < k; j++)
+            g.dst[e++] = j == 0 ? (uint32_t)((v + 1 + rnd() % 4) % n) : (uint32_t)(rnd() % n);
+    }
+    g.off[n] = e;
+    domtree one, two;
+    ghf_err err = {0};
+    cr_assert_eq(setenv("GHF_THREADS", "1", 1), 0);
+    cr_assert(domtree_build(&one, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+    cr_assert_eq(setenv("GHF_THREADS", "2", 1), 0);
+    cr_assert(domtree_build(&two, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+    unsetenv("GHF_THREADS");
+    cr_assert_gt(one.nshared, 0, "the graph should have shared nodes");
+    cr_assert_eq(one.nreach, two.nreach);
+    cr_assert_eq(one.total, two.total);
+    cr_assert_eq(memcmp(one.idom, two.idom, (size_t)n * sizeof *one.idom), 0, "idom differs");
+    cr_assert_eq(memcmp(one.order, two.order, (size_t)one.nreach * sizeof *one.order), 0, "order differs");
+    cr_assert_eq(memcmp(one.retained, two.retained, (size_t)n * sizeof *one.retained), 0, "retained differs");
+    cr_assert_eq(one.nshared, two.nshared);
+    cr_assert_eq(memcmp(one.shared, two.shared, (size_t)one.nshared * sizeof *one.shared), 0, "shared differs");
+    domtree_free(&one);
+    domtree_free(&two);
+    free_graph(&g);
+}
+
 /* root 0 -> list a_1 -> ... -> a_m, each a_k -> item b_k; root 1 -> one slice
  * -> every b_k. Each b_k is shared by both roots. A nearest-common-ancestor
  * walk (semi-NCA) would take m^2/2 steps here; Lengauer–Tarjan must not. */

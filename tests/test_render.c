@@ -1,6 +1,7 @@
 /* Unit tests for render/: folded parser, layout, colours, text fitting. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "color.h"
@@ -42,6 +43,29 @@ Test(folded, stacks_counts_and_escapes)
     wtree_free(&t);
 }
 
+/* Lines sharing bytes but not whole frames with the line before, and
+ * escapes at the edge of the shared part. */
+Test(folded, shared_prefix_ends_inside_a_frame_or_an_escape)
+{
+    wtree t;
+    parse(&t, "a;b;c 1\na;b 2\na;bc 3\nab 8\na\\;b;c 4\na\\ 5\na\\\\;x 6\na\\\\ 7\na\\\\;x;y 9\n");
+    uint32_t a = child(&t, WTREE_ROOT, "a"), b = child(&t, a, "b");
+    cr_assert_eq(t.nodes.v[child(&t, b, "c")].self_bytes, 1);
+    cr_assert_eq(t.nodes.v[b].self_bytes, 2);
+    cr_assert_eq(t.nodes.v[child(&t, a, "bc")].self_bytes, 3);
+    cr_assert_eq(t.nodes.v[child(&t, WTREE_ROOT, "ab")].self_bytes, 8);
+    uint32_t asb = child(&t, WTREE_ROOT, "a;b");
+    cr_assert_eq(t.nodes.v[child(&t, asb, "c")].self_bytes, 4);
+    uint32_t abs = child(&t, WTREE_ROOT, "a\\");
+    cr_assert_neq(abs, WTREE_NONE);
+    cr_assert_eq(t.nodes.v[abs].self_bytes, 5 + 7, "'a\\' (kept) and 'a\\\\' (escaped) are one frame");
+    uint32_t x = child(&t, abs, "x");
+    cr_assert_eq(t.nodes.v[x].self_bytes, 6);
+    cr_assert_eq(t.nodes.v[child(&t, x, "y")].self_bytes, 9);
+    cr_assert_eq(t.nodes.v[WTREE_ROOT].total_bytes, 45);
+    wtree_free(&t);
+}
+
 Test(folded, reverse_and_backslash_kept)
 {
     wtree t;
@@ -76,6 +100,71 @@ Test(folded, errors_name_the_line)
     expect_error("ok 1\n;a 1\n", "in.folded:2: empty frame");
     expect_error("a 99999999999999999999\n", "in.folded:1: count");
     expect_error("a 18446744073709551615\nb 1\n", "in.folded:2: counts add up");
+}
+
+/* A folded text of at least 4 MiB (the two-thread pipeline's threshold):
+ * deep stacks sharing prefixes, escapes, blank lines, CRLF. */
+static char *big_folded(size_t *len)
+{
+    size_t cap = (size_t)8 << 20, n = 0;
+    char *s = malloc(cap);
+    cr_assert(s);
+    uint64_t x = 12345;
+    int depth = 0;
+    int stack[48];
+    while (n < ((size_t)6 << 20)) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int keep = depth - (int)(x >> 60) % 5;
+        depth = keep < 1 ? 1 : keep;
+        while (depth < 20 + (int)((x >> 40) % 20)) {
+            stack[depth] = (int)((x >> (depth % 32)) % 97);
+            depth++;
+        }
+        for (int i = 0; i < depth; i++)
+            n += (size_t)sprintf(s + n, "%smain.T%d%s", i ? ";" : "", stack[i], stack[i] == 13 ? "\\;x" : "");
+        n += (size_t)sprintf(s + n, " %u%s\n", (unsigned)(x >> 50), (x >> 20) % 50 == 0 ? "\r\n" : "");
+    }
+    *len = n;
+    return s;
+}
+
+static void parse_with_threads(wtree *t, const char *s, size_t n, const char *threads, bool want_ok, ghf_err *err)
+{
+    ghf_err e0 = {0};
+    cr_assert(wtree_init(t, &e0));
+    cr_assert_eq(setenv("GHF_THREADS", threads, 1), 0);
+    bool ok = folded_parse(t, s, n, "big.folded", NULL, err);
+    unsetenv("GHF_THREADS");
+    cr_assert_eq(ok, want_ok, "GHF_THREADS=%s: %s", threads, err->msg);
+}
+
+Test(folded, pipeline_gives_the_single_thread_tree)
+{
+    size_t n;
+    char *s = big_folded(&n);
+    wtree one, two;
+    ghf_err err = {0};
+    parse_with_threads(&one, s, n, "1", true, &err);
+    parse_with_threads(&two, s, n, "2", true, &err);
+    cr_assert_gt(one.nodes.n, 1000);
+    cr_assert_eq(one.nodes.n, two.nodes.n);
+    cr_assert_eq(memcmp(one.nodes.v, two.nodes.v, one.nodes.n * sizeof *one.nodes.v), 0, "nodes differ");
+    cr_assert_eq(one.names.n, two.names.n);
+    cr_assert_eq(memcmp(one.names.v, two.names.v, one.names.n), 0, "names differ");
+    wtree_free(&one);
+    wtree_free(&two);
+    /* an error near the end: the same message both ways */
+    char *at = memrchr(s, '\n', n - 200);
+    cr_assert(at != NULL);
+    memcpy(at + 1, ";;", 2); /* a line starting with an empty frame */
+    ghf_err e1 = {0}, e2 = {0};
+    parse_with_threads(&one, s, n, "1", false, &e1);
+    parse_with_threads(&two, s, n, "2", false, &e2);
+    cr_assert(strstr(e1.msg, "empty frame") != NULL, "%s", e1.msg);
+    cr_assert_str_eq(e1.msg, e2.msg);
+    wtree_free(&one);
+    wtree_free(&two);
+    free(s);
 }
 
 Test(folded, nul_byte)

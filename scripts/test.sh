@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every test: build (normal and AddressSanitizer+UBSan), make the fixture
+# Run every test: build (normal, clang, and AddressSanitizer+UBSan), make the fixture
 # cores for every installed Go toolchain, then `meson test` in both builds.
 #   scripts/test.sh [--quick]     --quick: skip the sanitizer build
 # Environment: GHF_FIXTURES (fixture cache, default ~/.cache/goheapflame/fixtures);
@@ -22,6 +22,12 @@ export GHF_FIXTURES=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/
 if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES"; fi
 
 meson test -C build --print-errorlogs
+# clang must build it too (CI builds both compilers): build + unit suites only.
+if [ "${CI:-}" = true ]; then need clang; fi
+if command -v clang >/dev/null; then
+  CC=clang setup build-clang
+  meson test -C build-clang --suite unit --print-errorlogs
+fi
 if [ $quick = 0 ]; then
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   # fontconfig keeps its caches for the life of the process (tests/render/lsan.supp)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test: build (normal, clang, and AddressSanitizer+UBSan), make the fixture
 # cores for every installed Go toolchain, then `meson test` in both builds.
-#   scripts/test.sh [--quick]     --quick: skip the sanitizer build
+#   scripts/test.sh [--quick]     --quick: skip the sanitizer build and the 1.1 GB real-tier core
 # Environment: GHF_FIXTURES (fixture cache, default ~/.cache/goheapflame/fixtures);
 # CI=true makes a missing supported Go toolchain a failure instead of a notice.
 set -euo pipefail
@@ -20,6 +20,8 @@ setup() { # setup DIR [meson options]
 setup build
 export GHF_FIXTURES=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
 if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES"; fi
+# The real-program tier (tests/realcores/README.md); --quick skips its 1.1 GB core.
+if [ -x scripts/gen-real-cores.sh ]; then scripts/gen-real-cores.sh --out "$GHF_FIXTURES" $([ $quick = 0 ] || echo --quick); fi
 
 meson test -C build --print-errorlogs
 # clang must build it too (CI builds both compilers): build + unit suites only.

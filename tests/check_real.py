@@ -40,6 +40,7 @@ FIX = os.environ.get('GHF_FIXTURES') or os.path.expanduser('~/.cache/goheapflame
 REAL = os.path.join(FIX, 'real')
 SANITIZER = re.compile(r'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:')
 TIMEOUT = 1800
+ONLY = os.environ.get('GHF_REAL_ONLY')  # a regex on "go1.NN/name": check only those (by hand)
 FLAME_FORMATS = ['svg', 'png', 'folded', 'pb.gz', 'bt', 'json']
 
 failed = 0
@@ -193,6 +194,8 @@ def main():
             fail(f'{ver}: no cores')
         midgc.setdefault(ver, False)
         for name in names:
+            if ONLY and not re.search(ONLY, f'{ver}/{name}'):
+                continue
             d = os.path.join(vdir, name)
             core, exe = os.path.join(d, 'core'), os.path.join(d, 'exe')
             with open(os.path.join(d, 'meta.json')) as f:
@@ -240,6 +243,8 @@ def main():
             for fmt in FLAME_FORMATS:
                 os.unlink(results['flame.' + fmt][1])
     for ver, seen in midgc.items():
+        if ONLY:
+            break
         (ok if seen else fail)(f'{ver}: a server core taken while the GC was marking (runtime.gcphase in the core)')
     table = ['| core | program | kind | GC in core | heap MB | objects | goroutines | wall s | peak RSS MiB | typed % | reachable % | folded / heapMarked % |',
              '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|']

@@ -2,22 +2,51 @@
 # Install what goheapflame needs to build and test on Debian/Ubuntu.
 #   scripts/install-deps.sh            build deps + the distribution's Go
 #   scripts/install-deps.sh --all-go   also every supported Go toolchain (1.19 … 1.27)
+#   scripts/install-deps.sh --print-mirror CODENAME FILE...   (for the tests) print the
+#       Debian URI that --all-go would take from these apt source files, and exit
 # Idempotent: when everything is present it only checks and returns.
 # Extra suites (bookworm-backports, trixie, sid) are added with pin priority 100
 # so nothing already installed is upgraded from them; we install with -t SUITE.
 set -euo pipefail
 
 all_go=0
+print_mirror=0
 for a in "$@"; do
   case "$a" in
     --all-go) all_go=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --print-mirror) print_mirror=1; break ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install-deps: unknown option $a" >&2; exit 2 ;;
   esac
 done
 
+# debian_uri CODENAME FILE...: the URI of the first enabled `deb` source for suite
+# CODENAME in deb822 (*.sources) or one-line (*.list) FILEs; empty when none.
+debian_uri() {
+  local codename=$1; shift
+  awk -v want="$codename" '
+    function flush() { if (types ~ /(^| )deb( |$)/ && enabled != "no" && (" " suites " ") ~ (" " want " ") && uri == "") { split(uris, u, " "); uri = u[1] } types = suites = uris = enabled = "" }
+    FNR == 1 { flush(); deb822 = (FILENAME ~ /\.sources$/) }
+    /^[ \t]*#/ { next }
+    deb822 && /^[ \t]*$/ { flush(); next }
+    deb822 { f = tolower($1); $1 = ""; v = $0; sub(/^ +/, "", v)
+             if (f == "types:") types = v; else if (f == "uris:") uris = v
+             else if (f == "suites:") suites = v; else if (f == "enabled:") enabled = tolower(v); next }
+    !deb822 && $1 == "deb" { i = 2; if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+             if ($(i + 1) == want && uri == "") uri = $i }
+    END { flush(); print uri }' "$@" 2>/dev/null
+}
+if [ $print_mirror = 1 ]; then
+  [ "${1:-}" = --print-mirror ] && [ $# -ge 3 ] || { echo "install-deps: usage: --print-mirror CODENAME FILE..." >&2; exit 2; }
+  shift; debian_uri "$@"; exit 0
+fi
+
+# As root apt runs directly (a fresh machine often has no sudo); otherwise through sudo.
 SUDO=
-if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo: run it as root" >&2; exit 1; }
+  SUDO=sudo
+fi
 export DEBIAN_FRONTEND=noninteractive
 
 BUILD_PKGS="build-essential meson ninja-build pkg-config libelf-dev libdwarf-dev libcairo2-dev
@@ -55,12 +84,24 @@ if [ "${ID:-}" != debian ]; then
   echo "install-deps: --all-go adds Debian suites; on ${ID:-this system} install golang-1.NN-go yourself" >&2
 fi
 
+# The new suites come from the mirror this machine already uses (a machine behind
+# a local mirror may reach nothing else); deb.debian.org only when none is found.
+apt_sources() { ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v /goheapflame-; }
+mirror=
+if [ "${ID:-}" = debian ]; then
+  mirror=$(debian_uri "${VERSION_CODENAME:-}" $(apt_sources))
+fi
+if [ -z "$mirror" ]; then
+  mirror=http://deb.debian.org/debian
+  echo "install-deps: notice: no Debian source for ${VERSION_CODENAME:-this release} found in /etc/apt; using $mirror" >&2
+fi
+
 add_suite() { # add_suite SUITE: a deb822 source with a low pin, once
   local suite=$1 f=/etc/apt/sources.list.d/goheapflame-$1.sources
   [ -f "$f" ] && return 0
   $SUDO tee "$f" >/dev/null <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: $suite
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Run every test: build (normal and AddressSanitizer+UBSan), make the fixture
-# cores for every installed Go toolchain, then `meson test` in both builds,
-# and the threaded paths once more under ThreadSanitizer (build-tsan).
-#   scripts/test.sh [--quick]     --quick: skip the sanitizer builds
+# Run every test: build (normal, clang, and AddressSanitizer+UBSan), make the
+# fixture cores for every installed Go toolchain and the real-program tier,
+# then `meson test` in the normal and sanitizer builds (the unit suites with
+# clang), and the threaded paths once more under ThreadSanitizer (build-tsan).
+#   scripts/test.sh [--quick]     --quick: skip the sanitizer builds and the 1.1 GB real-tier core
 # Environment: GHF_FIXTURES (fixture cache, default ~/.cache/goheapflame/fixtures);
 # CI=true makes a missing supported Go toolchain a failure instead of a notice.
 set -euo pipefail
@@ -21,8 +22,16 @@ setup() { # setup DIR [meson options]
 setup build
 export GHF_FIXTURES=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
 if [ -x scripts/gen-cores.sh ]; then scripts/gen-cores.sh --out "$GHF_FIXTURES"; fi
+# The real-program tier (tests/realcores/README.md); --quick skips its 1.1 GB core.
+if [ -x scripts/gen-real-cores.sh ]; then scripts/gen-real-cores.sh --out "$GHF_FIXTURES" $([ $quick = 0 ] || echo --quick); fi
 
 meson test -C build --print-errorlogs
+# clang must build it too (CI builds both compilers): build + unit suites only.
+if [ "${CI:-}" = true ]; then need clang; fi
+if command -v clang >/dev/null; then
+  CC=clang setup build-clang
+  meson test -C build-clang --suite unit --print-errorlogs
+fi
 if [ $quick = 0 ]; then
   # ThreadSanitizer on the threaded paths: only the binary, only the test
   # that runs both thread counts on large cores (a few minutes)

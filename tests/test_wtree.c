@@ -60,9 +60,10 @@ Test(wtree, rename_keeps_weights)
     uint32_t a;
     cr_assert(wtree_child(&t, WTREE_ROOT, "main.Node", 9, &a, &err));
     wtree_add(&t, a, 48, 3);
-    cr_assert(wtree_rename(&t, a, "main.Node \xc3\x973", &err));
+    cr_assert(wtree_rename(&t, a, "main.Node \xc3\x97" "3", &err));
     wtree_finish(&t);
-    cr_assert_str_eq(wtree_name(&t, a), "main.Node \xc3\x973");
+    cr_assert_str_eq(wtree_name(&t, a), "main.Node \xc3\x97" "3");
+    cr_assert_eq(strlen(wtree_name(&t, a)), 13); /* "×" is two UTF-8 bytes */
     cr_assert_eq(t.nodes.v[WTREE_ROOT].total_bytes, 48);
     wtree_free(&t);
 }

@@ -1,0 +1,3 @@
+module ghfrealcores
+
+go 1.19

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,43 +423,95 @@ static uint64_t copy_range(int pid, uint64_t addr, uint64_t len, uint8_t *dst)
     return got;
 }
 
-/* Copy the touched pages of an anonymous mapping (present or swapped, per
- * /proc/PID/pagemap); untouched pages stay holes in the image, as in a
- * kernel core. Without pagemap, copy it all. */
-static uint64_t copy_touched(int pid, int pagemap, const mapping *mp, uint8_t *dst)
+/* One range to copy: [addr, addr+len) of the process to dst. */
+typedef struct run {
+    uint64_t addr, len;
+    uint8_t *dst;
+} run;
+typedef VEC(run) run_vec;
+
+static bool add_run(run_vec *runs, uint64_t addr, uint64_t len, uint8_t *dst, ghf_err *err)
 {
-    uint64_t npages = (mp->end - mp->start) / PAGE, copied = 0;
+    if (len == 0)
+        return true;
+    return VEC_PUSH(runs, ((run){addr, len, dst}), err);
+}
+
+/* The touched pages of an anonymous mapping (present or swapped, per
+ * /proc/PID/pagemap) as runs; untouched pages stay holes in the image, as
+ * in a kernel core. Without pagemap, all of it. */
+static bool touched_runs(int pagemap, const mapping *mp, uint8_t *dst, run_vec *runs, ghf_err *err)
+{
+    uint64_t npages = (mp->end - mp->start) / PAGE;
     if (pagemap < 0)
-        return copy_range(pid, mp->start, mp->end - mp->start, dst);
+        return add_run(runs, mp->start, mp->end - mp->start, dst, err);
     uint64_t ent[512];
     uint64_t run_start = 0, run_len = 0;
     for (uint64_t i = 0; i < npages; i += 512) {
         uint64_t k = npages - i < 512 ? npages - i : 512;
         ssize_t r = pread(pagemap, ent, k * 8, (off_t)((mp->start / PAGE + i) * 8));
-        if (r != (ssize_t)(k * 8)) {
-            for (uint64_t j = 0; j < k; j++)
-                ent[j] = 1ull << 63; /* unknown: copy */
-        }
         for (uint64_t j = 0; j < k; j++) {
-            bool touched = (ent[j] >> 62) & 3; /* bit 63 present, bit 62 swapped */
+            bool touched = r != (ssize_t)(k * 8) || ((ent[j] >> 62) & 3); /* bit 63 present, 62 swapped */
             uint64_t pg = i + j;
             if (touched && run_len > 0 && run_start + run_len == pg) {
                 run_len++;
                 continue;
             }
-            if (run_len > 0) {
-                copied += copy_range(pid, mp->start + run_start * PAGE, run_len * PAGE, dst + run_start * PAGE);
-                run_len = 0;
-            }
-            if (touched) {
-                run_start = pg;
-                run_len = 1;
-            }
+            if (run_len > 0 && !add_run(runs, mp->start + run_start * PAGE, run_len * PAGE, dst + run_start * PAGE, err))
+                return false;
+            run_len = touched;
+            run_start = pg;
         }
     }
-    if (run_len > 0)
-        copied += copy_range(pid, mp->start + run_start * PAGE, run_len * PAGE, dst + run_start * PAGE);
-    return copied;
+    return run_len == 0 || add_run(runs, mp->start + run_start * PAGE, run_len * PAGE, dst + run_start * PAGE, err);
+}
+
+typedef struct copier {
+    int pid;
+    const run *runs;
+    size_t from, to;  /* runs[from, to) */
+    uint64_t skip_first, stop_last; /* a run split between the two copiers */
+    uint64_t copied;
+} copier;
+
+static void *copy_runs(void *arg)
+{
+    copier *cp = arg;
+    for (size_t i = cp->from; i < cp->to; i++) {
+        const run *r = &cp->runs[i];
+        uint64_t lo = i == cp->from ? cp->skip_first : 0, hi = i + 1 == cp->to && cp->stop_last ? cp->stop_last : r->len;
+        cp->copied += copy_range(cp->pid, r->addr + lo, hi - lo, r->dst + lo);
+    }
+    return NULL;
+}
+
+/* Copy every run, split at the middle byte between this thread and one
+ * more: the pause is this copy, and the machine has at least two cores. */
+static uint64_t copy_all_runs(int pid, const run_vec *runs)
+{
+    uint64_t total = 0, half, seen = 0;
+    for (size_t i = 0; i < runs->n; i++)
+        total += runs->v[i].len;
+    half = (total / 2) & ~(uint64_t)(PAGE - 1);
+    size_t mid = 0;
+    while (mid < runs->n && seen + runs->v[mid].len <= half)
+        seen += runs->v[mid++].len;
+    copier a = {pid, runs->v, 0, mid, 0, 0, 0}, b = {pid, runs->v, mid, runs->n, 0, 0, 0};
+    if (mid < runs->n) {
+        a.to = mid + 1;               /* a copies the first part of runs[mid] */
+        a.stop_last = half - seen;
+        b.skip_first = half - seen;   /* b the rest */
+        if (a.stop_last == 0)
+            a.to = mid;
+    }
+    pthread_t t;
+    bool threaded = total >= (16u << 20) && pthread_create(&t, NULL, copy_runs, &b) == 0;
+    copy_runs(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        copy_runs(&b);
+    return a.copied + b.copied;
 }
 
 /* ---- the whole snapshot ---------------------------------------------- */
@@ -482,6 +535,7 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
     tracee_vec threads = {0};
     mapping_vec maps = {0};
     notebuf notes = {0};
+    run_vec runs = {0};
     int pagemap = -1;
     uint8_t *image = MAP_FAILED;
     size_t image_size = 0;
@@ -561,13 +615,12 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
         ph[1 + i] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = mp->prot, .p_offset = mp->file_off,
                                  .p_vaddr = mp->start, .p_filesz = mp->filesz, .p_memsz = mp->end - mp->start,
                                  .p_align = PAGE};
-        if (mp->filesz == 0)
-            continue;
-        if (mp->header_only || mp->copy_all)
-            st->copied_bytes += copy_range(pid, mp->start, mp->filesz, image + mp->file_off);
-        else
-            st->copied_bytes += copy_touched(pid, pagemap, mp, image + mp->file_off);
+        bool whole = mp->header_only || mp->copy_all;
+        if (mp->filesz != 0 && !(whole ? add_run(&runs, mp->start, mp->filesz, image + mp->file_off, err)
+                                       : touched_runs(pagemap, mp, image + mp->file_off, &runs, err)))
+            goto out;
     }
+    st->copied_bytes = copy_all_runs(pid, &runs);
     ok = true;
 out:
     detach_all(&threads);
@@ -580,6 +633,7 @@ out:
         free(maps.v[i].path);
     VEC_FREE(&maps);
     VEC_FREE(&threads);
+    VEC_FREE(&runs);
     free(notes.p);
     if (!ok) {
         if (image != MAP_FAILED)

@@ -19,9 +19,40 @@ int cmd_objects(int argc, char **argv);  /* src/cli_heap.c */
 int cmd_histogram(int argc, char **argv);
 int cmd_roots(int argc, char **argv);
 
+/* Where the memory comes from: a core file and its executable, or a
+ * running process (--pid PID [--exe EXE] [--save-core FILE]). */
+typedef struct cli_source {
+    const char *core, *exe;  /* exe NULL with pid: /proc/PID/exe */
+    int pid;                 /* 0: read the core file */
+    const char *save_core;   /* with pid: also write the snapshot as a core */
+} cli_source;
+
+/* getopt_long values of the source options; each command's table lists
+ * CLI_SOURCE_LONGOPTS and passes those values to cli_source_option. */
+enum { CLI_O_PID = 1000, CLI_O_EXE, CLI_O_SAVE_CORE };
+#define CLI_SOURCE_LONGOPTS                                                                                  \
+    {"pid", required_argument, NULL, CLI_O_PID}, {"exe", required_argument, NULL, CLI_O_EXE},                \
+        {"save-core", required_argument, NULL, CLI_O_SAVE_CORE}
+/* Take one source option; false (and a usage message) on a bad value. */
+bool cli_source_option(cli_source *src, int c, const char *arg);
+/* The positional arguments argv[first..argc): CORE EXE, or with --pid
+ * nothing or EXE. Returns -1 to go on, or GHF_EXIT_USAGE (reported). */
+int cli_source_args(cli_source *src, const char *cmd, int argc, char **argv, int first);
+/* The help text lines for the source options. */
+#define CLI_SOURCE_HELP                                                                                      \
+    "  --pid PID            read a running process instead of a core: it is paused only while its\n"      \
+    "                       memory is copied (ptrace; needs permission to trace it), then analysed\n"       \
+    "  --exe EXE            with --pid: the executable (default /proc/PID/exe)\n"                          \
+    "  --save-core FILE     with --pid: also write the copy as an ELF core file (gdb reads it too)\n"
+
+struct session;
+struct session_opts;
+/* session_open or session_open_pid, as src says. */
+bool cli_open_session(const cli_source *src, struct session *s, const struct session_opts *opts, ghf_err *err);
+
 /* Options shared by the commands that read a core. */
 typedef struct cli_core_args {
-    const char *core, *exe;
+    cli_source src;
     const char *output;      /* "-" = stdout */
     bool json, force, no_heap;
     bool edges;              /* objects: list each object's pointer targets */

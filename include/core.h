@@ -46,6 +46,12 @@ typedef struct core_file_map {
  * PT_LOADs run past the end of the file opens, with core_truncated() set. */
 bool core_open(const char *core_path, const char *exe_path, const core_open_opts *opts,
                ghf_core **out, ghf_err *err);
+/* The same for a core image already in memory (live.h builds one from a
+ * running process): image is an mmapped region that the core owns from
+ * this call on, success or not (core_close unmaps it). name is what
+ * messages call it. */
+bool core_open_image(uint8_t *image, size_t size, const char *name, const char *exe_path,
+                     const core_open_opts *opts, ghf_core **out, ghf_err *err);
 void core_close(ghf_core *c);
 
 /* ---- the address space ---- */

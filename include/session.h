@@ -34,6 +34,12 @@ typedef struct session {
 } session;
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err);
+/* The same for a running process (live.h): pause it, copy its memory, let
+ * it go, then open the copy as a core. exe_path NULL means /proc/PID/exe.
+ * save_core (or NULL) also writes the copy there as an ELF core file. The
+ * pause is reported on stderr. */
+bool session_open_pid(session *s, int pid, const char *exe_path, const char *save_core, const session_opts *opts,
+                      ghf_err *err);
 bool session_load_heap(session *s, ghf_err *err);
 /* Each loads what it needs before it (heap before roots before types). */
 bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);

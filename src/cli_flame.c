@@ -33,6 +33,7 @@ static void flame_usage(FILE *fp)
 {
     fprintf(fp,
         "Usage: goheapflame [OPTIONS] CORE EXE -o OUTPUT\n"
+        "       goheapflame [OPTIONS] --pid PID [EXE] -o OUTPUT\n"
         "       goheapflame flame [OPTIONS] CORE EXE -o OUTPUT\n"
         "\n"
         "Draw a memory reference flame graph of a Go core: each GC root at the base,\n"
@@ -77,7 +78,10 @@ static void flame_usage(FILE *fp)
         "                     and Go versions outside 1.19-1.27\n"
         "  --progress         report stages and timings on stderr (default when stderr is\n"
         "                     a terminal); --no-progress or --quiet turns it off\n"
-        "  -h, --help         this text\n");
+        "  -h, --help         this text\n"
+        "\n"
+        "A running process instead of a core:\n"
+        CLI_SOURCE_HELP);
 }
 
 static enum out_format format_by_name(const char *n)
@@ -100,7 +104,8 @@ static enum out_format format_by_path(const char *p)
 }
 
 typedef struct flame_args {
-    const char *core, *exe, *output, *focus, *title;
+    cli_source src;
+    const char *output, *focus, *title;
     enum out_format format;
     enum dom_mode tree;
     roots_opts roots;
@@ -126,7 +131,7 @@ static int parse(int argc, char **argv, flame_args *a)
         {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
         {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
         {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS, {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->roots.registers = true;
@@ -219,6 +224,10 @@ static int parse(int argc, char **argv, flame_args *a)
             break;
         }
         case 'h': flame_usage(stdout); return GHF_EXIT_OK;
+        case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
+            if (!cli_source_option(&a->src, c, optarg))
+                return GHF_EXIT_USAGE;
+            break;
         default: return cli_bad_option("flame", c, argv);
         }
     }
@@ -227,12 +236,9 @@ static int parse(int argc, char **argv, flame_args *a)
     a->render.font_size = fontsize > 0 ? fontsize : RENDER_DEFAULT_FONT_SIZE * a->render.width / RENDER_DEFAULT_WIDTH;
     if (a->render.font_size + 4 > a->render.frame_height)
         a->render.frame_height = (int)(a->render.font_size + 4.5);
-    if (argc - optind != 2) {
-        fprintf(stderr, "goheapflame: needs CORE and EXE (see goheapflame --help)\n");
-        return GHF_EXIT_USAGE;
-    }
-    a->core = argv[optind];
-    a->exe = argv[optind + 1];
+    int src_rc = cli_source_args(&a->src, "flame", argc, argv, optind);
+    if (src_rc >= 0)
+        return src_rc;
     if (a->output == NULL) {
         fprintf(stderr, "goheapflame: no output: give -o FILE (.svg, .png, .folded, .bt, .pb.gz, .json) or -o -\n");
         return GHF_EXIT_USAGE;
@@ -299,7 +305,7 @@ int cmd_flame(int argc, char **argv)
     wtree w = {0};
     bool have_w = false;
     outfile of = {0};
-    if (!session_open(&s, a.core, a.exe, &so, &err))
+    if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     if (!session_load_roots(&s, &a.roots, &err) || !session_load_types(&s, &err) ||
         !graph_build(s.heap, &s.roots, &g, &err))
@@ -316,8 +322,18 @@ int cmd_flame(int argc, char **argv)
     char human[32], human2[32], subtitle[2048];
     render_human_bytes(d.total, human, sizeof human);
     render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
-    const char *base = strrchr(a.core, '/') ? strrchr(a.core, '/') + 1 : a.core;
-    const char *ebase = strrchr(a.exe, '/') ? strrchr(a.exe, '/') + 1 : a.exe;
+    char pidname[32], exelink[4096];
+    snprintf(pidname, sizeof pidname, "process %d", a.src.pid);
+    const char *core = a.src.pid ? pidname : a.src.core, *exe = a.src.exe;
+    if (exe == NULL) { /* --pid without --exe: the process's own executable */
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/%d/exe", a.src.pid);
+        ssize_t n = readlink(proc, exelink, sizeof exelink - 1);
+        exelink[n > 0 ? n : 0] = '\0';
+        exe = n > 0 ? exelink : "its executable";
+    }
+    const char *base = strrchr(core, '/') ? strrchr(core, '/') + 1 : core;
+    const char *ebase = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
     int sn = snprintf(subtitle, sizeof subtitle,
                       "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
                       base, ebase, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,

@@ -16,12 +16,14 @@ static void common_options(FILE *fp)
         "  -o, --output F  write to F instead of standard output (no partial file on failure)\n"
         "  --force         accept an executable whose build ID differs from the core's,\n"
         "                  and Go versions outside 1.19-1.27\n"
-        "  -h, --help      this text\n");
+        "  -h, --help      this text\n"
+        CLI_SOURCE_HELP);
 }
 
 static void objects_usage(FILE *fp)
 {
-    fprintf(fp, "Usage: goheapflame objects [OPTIONS] CORE EXE\n\n"
+    fprintf(fp, "Usage: goheapflame objects [OPTIONS] CORE EXE\n"
+                "       goheapflame objects [OPTIONS] --pid PID [EXE]\n\n"
                 "List every allocated heap object: address, size, pointers to other objects, type.\n\n");
     common_options(fp);
     fprintf(fp, "  --edges         also list the address of every object each one points to\n");
@@ -29,14 +31,16 @@ static void objects_usage(FILE *fp)
 
 static void histogram_usage(FILE *fp)
 {
-    fprintf(fp, "Usage: goheapflame histogram [OPTIONS] CORE EXE\n\n"
+    fprintf(fp, "Usage: goheapflame histogram [OPTIONS] CORE EXE\n"
+                "       goheapflame histogram [OPTIONS] --pid PID [EXE]\n\n"
                 "Objects and bytes per type, largest first (every allocated object, reachable or not).\n\n");
     common_options(fp);
 }
 
 static void roots_usage(FILE *fp)
 {
-    fprintf(fp, "Usage: goheapflame roots [OPTIONS] CORE EXE\n\n"
+    fprintf(fp, "Usage: goheapflame roots [OPTIONS] CORE EXE\n"
+                "       goheapflame roots [OPTIONS] --pid PID [EXE]\n\n"
                 "List the GC roots that hold heap objects: kind, name, declared type, and the bytes\n"
                 "of the distinct objects each references directly. A stack object is one root, typed\n"
                 "[N]T when a pointer into it says it holds N values of T; `also` names the other\n"
@@ -57,7 +61,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
     session s;
     outfile of = {0};
     session_opts so = {.force = a.force};
-    if (!session_open(&s, a.core, a.exe, &so, &err))
+    if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     if (!session_load_types(&s, &err) || !outfile_open(&of, a.output, &err))
         goto fail;

@@ -11,6 +11,7 @@ static void info_usage(FILE *fp)
 {
     fprintf(fp,
         "Usage: goheapflame info [OPTIONS] CORE EXE\n"
+        "       goheapflame info [OPTIONS] --pid PID [EXE]\n"
         "\n"
         "Summarise a Go core: Go version, threads (and the C threads the runtime does\n"
         "not know, in a cgo program), whether it uses cgo (its C heap is not in the\n"
@@ -25,7 +26,8 @@ static void info_usage(FILE *fp)
         "  --force         accept an executable whose build ID differs from the core's,\n"
         "                  and Go versions outside 1.19-1.27\n"
         "  --no-heap       skip reading heap objects (faster)\n"
-        "  -h, --help      this text\n");
+        "  -h, --help      this text\n"
+        CLI_SOURCE_HELP);
 }
 
 typedef struct info_data {
@@ -235,7 +237,7 @@ int cmd_info(int argc, char **argv)
     info_data d = {0};
     outfile of = {0};
     session_opts so = {.force = a.force};
-    if (!session_open(&s, a.core, a.exe, &so, &err))
+    if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     /* roots too: the stack-walk counters are reported here (needs the edges: slower than objects alone) */
     if ((!a.no_heap && (!session_load_heap(&s, &err) || !session_load_roots(&s, NULL, &err))) ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "session.h"
 
 int cli_report(const ghf_err *err)
 {
@@ -47,7 +48,8 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'}, {"no-heap", no_argument, NULL, 'n'},
-        {"edges", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"edges", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS,
+        {NULL, 0, NULL, 0},
     };
     *a = (cli_core_args){.output = "-"};
     int c;
@@ -61,14 +63,63 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'n': a->no_heap = true; break;
         case 'e': a->edges = true; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
+        case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
+            if (!cli_source_option(&a->src, c, optarg))
+                return GHF_EXIT_USAGE;
+            break;
         default: return cli_bad_option(argv[0], c, argv);
         }
     }
-    if (argc - optind != 2) {
-        fprintf(stderr, "goheapflame: %s needs CORE and EXE (see goheapflame %s --help)\n", argv[0], argv[0]);
+    return cli_source_args(&a->src, argv[0], argc, argv, optind);
+}
+
+bool cli_source_option(cli_source *src, int c, const char *arg)
+{
+    unsigned long long v;
+    switch (c) {
+    case CLI_O_PID:
+        if (!cli_parse_u64(arg, &v) || v == 0 || v > 0x3fffffff) {
+            fprintf(stderr, "goheapflame: --pid needs a process id, not '%s'\n", arg);
+            return false;
+        }
+        src->pid = (int)v;
+        return true;
+    case CLI_O_EXE: src->exe = arg; return true;
+    case CLI_O_SAVE_CORE: src->save_core = arg; return true;
+    }
+    return false;
+}
+
+int cli_source_args(cli_source *src, const char *cmd, int argc, char **argv, int first)
+{
+    int n = argc - first;
+    if (src->pid == 0 && (src->exe || src->save_core)) {
+        fprintf(stderr, "goheapflame: %s: --%s goes with --pid (see goheapflame %s --help)\n", cmd,
+                src->exe ? "exe" : "save-core", cmd);
         return GHF_EXIT_USAGE;
     }
-    a->core = argv[optind];
-    a->exe = argv[optind + 1];
+    if (src->pid != 0) {
+        if (n > 1 || (n == 1 && src->exe)) {
+            fprintf(stderr, "goheapflame: %s: with --pid give at most the executable, not a core (see goheapflame %s "
+                    "--help)\n", cmd, cmd);
+            return GHF_EXIT_USAGE;
+        }
+        if (n == 1)
+            src->exe = argv[first];
+        return -1;
+    }
+    if (n != 2) {
+        fprintf(stderr, "goheapflame: %s needs CORE and EXE, or --pid PID (see goheapflame %s --help)\n", cmd, cmd);
+        return GHF_EXIT_USAGE;
+    }
+    src->core = argv[first];
+    src->exe = argv[first + 1];
     return -1;
+}
+
+bool cli_open_session(const cli_source *src, session *s, const session_opts *opts, ghf_err *err)
+{
+    if (src->pid != 0)
+        return session_open_pid(s, src->pid, src->exe, src->save_core, opts, err);
+    return session_open(s, src->core, src->exe, opts, err);
 }

@@ -69,6 +69,7 @@ typedef struct id_note {   /* a build-ID note of the executable */
 
 struct ghf_core {
     const uint8_t *core_map, *exe_map;
+    bool core_in_memory;  /* core_map is anonymous memory (core_open_image), not a file */
     size_t core_size, exe_size;
     char *core_path, *exe_path;
     bool truncated;
@@ -867,8 +868,9 @@ const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n)
 void core_release_pages(const ghf_core *c)
 {
     /* The mapping is private and never written: dropped pages read back
-     * from the file if they are touched again. */
-    if (c->core_map != NULL && c->core_size > 0)
+     * from the file if they are touched again. An image in anonymous
+     * memory has no file to read them back from: keep it. */
+    if (c->core_map != NULL && c->core_size > 0 && !c->core_in_memory)
         madvise((void *)c->core_map, c->core_size, MADV_DONTNEED);
 }
 
@@ -1165,6 +1167,22 @@ out:
     return ok;
 }
 
+/* Everything after the core's bytes are in c->core_map. */
+static bool open_rest(ghf_core *c, const char *exe_path, const core_open_opts *opts, ghf_err *err)
+{
+    c->exe_path = xstrdup(exe_path, err);
+    if (c->exe_path == NULL || !map_file(exe_path, "executable", &c->exe_map, &c->exe_size, err) ||
+        !check_kinds(c, err) || !read_exe(c, err) || !read_core(c, opts, err))
+        return false;
+    const exe_section *symtab = find_section(c, ".symtab"), *strtab = find_section(c, ".strtab");
+    if (symtab && strtab && symtab->type == SHT_SYMTAB && !index_symbols(c, symtab, strtab, err))
+        return false;
+    const exe_section *bi = find_section(c, ".go.buildinfo");
+    if (bi && bi->type != SHT_NOBITS)
+        buildinfo_version(c, c->exe_map + bi->offset, bi->size, c->go_version, sizeof c->go_version);
+    return check_match(c, opts, err);
+}
+
 bool core_open(const char *core_path, const char *exe_path, const core_open_opts *opts, ghf_core **out,
                ghf_err *err)
 {
@@ -1175,25 +1193,34 @@ bool core_open(const char *core_path, const char *exe_path, const core_open_opts
     if (c == NULL)
         return false;
     c->core_path = xstrdup(core_path, err);
-    c->exe_path = xstrdup(exe_path, err);
-    if (c->core_path == NULL || c->exe_path == NULL || !map_file(core_path, "core", &c->core_map, &c->core_size, err) ||
-        !map_file(exe_path, "executable", &c->exe_map, &c->exe_size, err) || !check_kinds(c, err) ||
-        !read_exe(c, err) || !read_core(c, opts, err))
-        goto fail;
-
-    const exe_section *symtab = find_section(c, ".symtab"), *strtab = find_section(c, ".strtab");
-    if (symtab && strtab && symtab->type == SHT_SYMTAB && !index_symbols(c, symtab, strtab, err))
-        goto fail;
-    const exe_section *bi = find_section(c, ".go.buildinfo");
-    if (bi && bi->type != SHT_NOBITS)
-        buildinfo_version(c, c->exe_map + bi->offset, bi->size, c->go_version, sizeof c->go_version);
-    if (!check_match(c, opts, err))
-        goto fail;
+    if (c->core_path == NULL || !map_file(core_path, "core", &c->core_map, &c->core_size, err) ||
+        !open_rest(c, exe_path, opts, err)) {
+        core_close(c);
+        return false;
+    }
     *out = c;
     return true;
-fail:
-    core_close(c);
-    return false;
+}
+
+bool core_open_image(uint8_t *image, size_t size, const char *name, const char *exe_path,
+                     const core_open_opts *opts, ghf_core **out, ghf_err *err)
+{
+    *out = NULL;
+    ghf_core *c = elf_version(EV_CURRENT) == EV_NONE ? NULL : ghf_xcalloc(1, sizeof *c, err);
+    if (c == NULL) {
+        munmap(image, size);
+        return err->code ? false : ghf_fail(err, GHF_EXIT_INTERNAL, "libelf is unusable: %s", elf_errmsg(-1));
+    }
+    c->core_map = image;
+    c->core_size = size;
+    c->core_in_memory = true;
+    c->core_path = xstrdup(name, err);
+    if (c->core_path == NULL || !open_rest(c, exe_path, opts, err)) {
+        core_close(c);
+        return false;
+    }
+    *out = c;
+    return true;
 }
 
 void core_close(ghf_core *c)

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+
+#include "live.h"
 
 static double now(void)
 {
@@ -191,15 +194,9 @@ void session_warn_partial(const session *s)
         fprintf(stderr, "goheapflame: warning: %s\n", line);
 }
 
-bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
+/* After the core is open: is it Go, its DWARF, its runtime. */
+static bool open_go(session *s, const char *exe_path, ghf_err *err)
 {
-    memset(s, 0, sizeof *s);
-    if (opts)
-        s->opts = *opts;
-    s->t0 = now();
-    core_open_opts co = {.force = s->opts.force};
-    if (!core_open(core_path, exe_path, &co, &s->core, err))
-        return false;
     session_progress(s, "read core and executable");
     size_t pclntab_len;
     uint64_t pclntab_addr;
@@ -224,6 +221,46 @@ fail:
     fail_noted(s, err);
     session_close(s);
     return false;
+}
+
+bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err)
+{
+    memset(s, 0, sizeof *s);
+    if (opts)
+        s->opts = *opts;
+    s->t0 = now();
+    core_open_opts co = {.force = s->opts.force};
+    return core_open(core_path, exe_path, &co, &s->core, err) && open_go(s, exe_path, err);
+}
+
+bool session_open_pid(session *s, int pid, const char *exe_path, const char *save_core, const session_opts *opts,
+                      ghf_err *err)
+{
+    memset(s, 0, sizeof *s);
+    if (opts)
+        s->opts = *opts;
+    s->t0 = now();
+    char exe_buf[64], name[64], copied[32];
+    if (exe_path == NULL) {
+        snprintf(exe_buf, sizeof exe_buf, "/proc/%d/exe", pid);
+        exe_path = exe_buf;
+    }
+    uint8_t *image;
+    size_t size;
+    live_stats st;
+    if (!live_snapshot(pid, exe_path, &image, &size, &st, err))
+        return false;
+    human(st.copied_bytes, copied, sizeof copied);
+    fprintf(stderr, "goheapflame: paused process %d for %.2f s (%u threads), copied %s\n", pid, st.pause_s,
+            st.threads, copied);
+    if (save_core != NULL && !live_save_core(image, size, save_core, err)) {
+        munmap(image, size);
+        return false;
+    }
+    snprintf(name, sizeof name, "snapshot of process %d", pid);
+    session_progress(s, "copied the process");
+    core_open_opts co = {.force = s->opts.force};
+    return core_open_image(image, size, name, exe_path, &co, &s->core, err) && open_go(s, exe_path, err);
 }
 
 bool session_load_heap(session *s, ghf_err *err)

@@ -219,9 +219,11 @@ def label_claim(node):
     return (m.group(1), int(m.group(2).replace(",", ""))) if m else (lab, 1)
 
 
-def check_pruning(c, ghf, label, core, exe, truth):
+def check_pruning(c, ghf, label, core, exe, truth, names):
     """Issue 12 point 3: pruned frames never count other types' objects as
-    copies of their own; checked against the fixture's object counts."""
+    copies of their own; checked against the fixture's object counts.
+    names: truth root -> the root that holds its objects (a stack object's
+    root is named after its frame where no variable names it)."""
     roots = [r for r in truth["roots"] if r.get("objects") and not r.get("shared_with")
              and not r.get("measured_with") and not r.get("finalizer")]
     if not roots:
@@ -233,7 +235,9 @@ def check_pruning(c, ghf, label, core, exe, truth):
             continue
         top = {n["name"]: n for n in json.loads(out)["tree"]["children"]}
         for r in roots:
-            name = root_name(r)
+            name = names.get(r["name"])
+            if name is None:
+                continue  # its root was not found: reported by check_version_fixture
             want = {}
             for o in r["objects"]:
                 t = truth_type(o["what"])
@@ -300,7 +304,6 @@ def check_focus(c, ghf, label, core, exe, truth):
 
 def check_version_fixture(c, ghf, label, d, truth, minor):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
-    check_pruning(c, ghf, label, core, exe, truth)
     check_focus(c, ghf, label, core, exe, truth)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
@@ -314,6 +317,7 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             continue
         name = names[r["name"]] = root_name(r)
         c.check(f"{label}: root {name} found", name in found)
+    check_pruning(c, ghf, label, core, exe, truth, names)
     # types
     rc, out, err = run(ghf, "histogram", "--json", core, exe)
     c.check(f"{label}: histogram exits 0", rc == 0, err.strip())

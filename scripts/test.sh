@@ -41,8 +41,11 @@ if [ $quick = 0 ]; then
   ninja -C build-tsan goheapflame >/dev/null
   TSAN_OPTIONS=halt_on_error=1:exitcode=66 tests/parallel_test.sh build-tsan/goheapflame build-tsan/parallel
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+  # Every suite again but the real-program tier: its gigabyte cores take
+  # many minutes each under ASan (CI has 90); tests/realcores/README.md
+  # records its sanitizer runs by hand.
   # fontconfig keeps its caches for the life of the process (tests/render/lsan.supp)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   LSAN_OPTIONS=suppressions=$PWD/tests/render/lsan.supp \
-    meson test -C build-asan --print-errorlogs
+    meson test -C build-asan --print-errorlogs --no-suite real
 fi

@@ -80,7 +80,8 @@ bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 /* A differential tree (goheapflame diff) as JSON:
  *   {"title", "unit":"bytes", "old":{"name","total_bytes","total_objects"}, "new":{...},
  *    "delta_bytes", "delta_objects",
- *    "top":[ROW..]       the growth table (wdiff_top(), up to `top` rows),
+ *    "top":[ROW..]       the growth table (wdiff_top(WDIFF_GREW), up to `top` rows),
+ *    "shrunk":[ROW..]    the frames that shrank most (wdiff_top(WDIFF_SHRANK), up to `top`),
  *    "vanished":[ROW..]  every vanished subtree's top frame (wdiff_vanished()),
  *    "frames":[FRAME..]} every frame in node order (a parent before its children),
  * ROW = {"path":[names from the root frame], "old_bytes","new_bytes","delta_bytes",
@@ -97,8 +98,9 @@ typedef struct output_diff_opts {
 bool output_diff_json(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err);
 
 /* The growth table as text: the totals, up to o->top rows of growth
- * (retained bytes and objects before and after, the root path), then up to
- * o->top vanished frames (with how many more there are). */
+ * (retained bytes and objects before and after, the root path), up to
+ * o->top of shrinkage, then up to o->top vanished frames (with how many
+ * more there are). */
 bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err);
 
 /* --- helpers shared by the writers (src/output_common.c) --- */

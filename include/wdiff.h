@@ -51,12 +51,16 @@ static inline bool wdiff_vanished_node(const wdiff *d, uint32_t node)
 
 typedef VEC(uint32_t) wdiff_list;
 
+enum wdiff_dir { WDIFF_GREW = 1, WDIFF_SHRANK = -1 };
+
 /* The growth table: up to n frames with the largest retained growth
- * (delta bytes > 0), largest first (ties: shallower, then lower id). A
- * frame whose growth lies entirely in one child (a child with the same
- * delta bytes) is left out for that child, whose path names it, so each
- * row says where the growth ends up. */
-bool wdiff_top(const wdiff *d, size_t n, wdiff_list *out, ghf_err *err);
+ * (WDIFF_GREW: delta bytes > 0) or shrinkage (WDIFF_SHRANK: delta < 0,
+ * vanished frames left out: wdiff_vanished() lists them), largest change
+ * first (ties: shallower, then lower id). A frame whose change lies
+ * entirely in one child (a child with the same delta bytes) is left out
+ * for that child, whose path names it, so each row says where the change
+ * ends up. */
+bool wdiff_top(const wdiff *d, size_t n, enum wdiff_dir dir, wdiff_list *out, ghf_err *err);
 
 /* Every vanished frame whose parent did not vanish (the top of each
  * vanished subtree), by OLD retained bytes, largest first (ties: lower id). */

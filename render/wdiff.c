@@ -90,15 +90,16 @@ double wdiff_ratio(const wdiff *d, uint32_t node)
 
 typedef struct rank_ctx {
     const wdiff *d;
-    bool by_old;
+    bool by_old;        /* rank by OLD's retained bytes, else by the change */
+    int sign;           /* the change's sign: larger |change| first */
 } rank_ctx;
 
 static int by_change(const void *a, const void *b, void *vctx)
 {
     const rank_ctx *c = vctx;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int64_t wx = c->by_old ? (int64_t)c->d->old.v[x].total_bytes : wdiff_delta_bytes(c->d, x);
-    int64_t wy = c->by_old ? (int64_t)c->d->old.v[y].total_bytes : wdiff_delta_bytes(c->d, y);
+    int64_t wx = c->by_old ? (int64_t)c->d->old.v[x].total_bytes : c->sign * wdiff_delta_bytes(c->d, x);
+    int64_t wy = c->by_old ? (int64_t)c->d->old.v[y].total_bytes : c->sign * wdiff_delta_bytes(c->d, y);
     if (wx != wy)
         return wx > wy ? -1 : 1;
     uint32_t dx = wtree_depth(&c->d->t, x), dy = wtree_depth(&c->d->t, y);
@@ -107,13 +108,13 @@ static int by_change(const void *a, const void *b, void *vctx)
     return x < y ? -1 : x > y;
 }
 
-bool wdiff_top(const wdiff *d, size_t n, wdiff_list *out, ghf_err *err)
+bool wdiff_top(const wdiff *d, size_t n, enum wdiff_dir dir, wdiff_list *out, ghf_err *err)
 {
     out->n = 0;
     const wtree_node *nd = d->t.nodes.v;
     for (uint32_t i = 1; i < d->t.nodes.n; i++) {
         int64_t delta = wdiff_delta_bytes(d, i);
-        if (delta <= 0)
+        if (delta == 0 || (delta > 0) != (dir == WDIFF_GREW) || wdiff_vanished_node(d, i))
             continue;
         bool passed_on = false; /* all of it grew in one child: that child's row says more */
         for (uint32_t c = nd[i].first_child; c != WTREE_NONE && !passed_on; c = nd[c].next_sibling)
@@ -121,7 +122,7 @@ bool wdiff_top(const wdiff *d, size_t n, wdiff_list *out, ghf_err *err)
         if (!passed_on && !VEC_PUSH(out, i, err))
             return false;
     }
-    rank_ctx c = {d, false};
+    rank_ctx c = {d, false, dir == WDIFF_GREW ? 1 : -1};
     qsort_r(out->v, out->n, sizeof *out->v, by_change, &c);
     if (out->n > n)
         out->n = n;
@@ -135,7 +136,7 @@ bool wdiff_vanished(const wdiff *d, wdiff_list *out, ghf_err *err)
         if (wdiff_vanished_node(d, i) && !wdiff_vanished_node(d, d->t.nodes.v[i].parent) &&
             !VEC_PUSH(out, i, err))
             return false;
-    rank_ctx c = {d, true};
+    rank_ctx c = {d, true, 1};
     qsort_r(out->v, out->n, sizeof *out->v, by_change, &c);
     return true;
 }

@@ -59,9 +59,10 @@ static void json_side(FILE *fp, const char *key, const char *name, uint64_t byte
 
 bool output_diff_json(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err)
 {
-    wdiff_list top = {0}, gone = {0};
+    wdiff_list top = {0}, shrunk = {0}, gone = {0};
     wdiff_list up = {0};
-    bool ok = wdiff_top(d, o->top, &top, err) && wdiff_vanished(d, &gone, err);
+    bool ok = wdiff_top(d, o->top, WDIFF_GREW, &top, err) && wdiff_top(d, o->top, WDIFF_SHRANK, &shrunk, err) &&
+              wdiff_vanished(d, &gone, err);
     const wtree_node *root = &d->t.nodes.v[WTREE_ROOT];
     if (ok) {
         fputs("{\"title\":", fp);
@@ -72,6 +73,10 @@ bool output_diff_json(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_e
         fprintf(fp, "\"delta_bytes\":%" PRId64 ",\"delta_objects\":%" PRId64 ",\n\"top\":",
                 wdiff_delta_bytes(d, WTREE_ROOT), wdiff_delta_count(d, WTREE_ROOT));
         ok = json_rows(d, fp, &top, &up, err);
+    }
+    if (ok) {
+        fputs(",\n\"shrunk\":", fp);
+        ok = json_rows(d, fp, &shrunk, &up, err);
     }
     if (ok) {
         fputs(",\n\"vanished\":", fp);
@@ -100,6 +105,7 @@ bool output_diff_json(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_e
     }
     ok = ok && output_check(fp, err);
     VEC_FREE(&top);
+    VEC_FREE(&shrunk);
     VEC_FREE(&gone);
     VEC_FREE(&up);
     return ok;
@@ -132,8 +138,9 @@ static void table_row(const wdiff *d, uint32_t node, FILE *fp)
 
 bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err)
 {
-    wdiff_list top = {0}, gone = {0};
-    bool ok = wdiff_top(d, o->top, &top, err) && wdiff_vanished(d, &gone, err);
+    wdiff_list top = {0}, shrunk = {0}, gone = {0};
+    bool ok = wdiff_top(d, o->top, WDIFF_GREW, &top, err) && wdiff_top(d, o->top, WDIFF_SHRANK, &shrunk, err) &&
+              wdiff_vanished(d, &gone, err);
     if (ok) {
         const wtree_node *root = &d->t.nodes.v[WTREE_ROOT];
         const wdiff_side *oroot = &d->old.v[WTREE_ROOT];
@@ -154,6 +161,12 @@ bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_
         } else {
             fprintf(fp, "\nNothing grew.\n");
         }
+        if (shrunk.n > 0) {
+            fprintf(fp, "\nLargest shrinkage (frames still present):\n");
+            fprintf(fp, head, "delta bytes", "", "old bytes", "new bytes", "old objs", "new objs", "root path");
+            for (size_t i = 0; i < shrunk.n; i++)
+                table_row(d, shrunk.v[i], fp);
+        }
         if (gone.n > 0) {
             fprintf(fp, "\nVanished (retained bytes in OLD, none in NEW):\n");
             fprintf(fp, head, "delta bytes", "", "old bytes", "new bytes", "old objs", "new objs", "root path");
@@ -166,6 +179,7 @@ bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_
         ok = output_check(fp, err);
     }
     VEC_FREE(&top);
+    VEC_FREE(&shrunk);
     VEC_FREE(&gone);
     return ok;
 }

@@ -43,34 +43,30 @@ double geom_legend_item_width(const char *label, double font)
     return GEOM_LEGEND_SWATCH + 4 + text_width(label, strlen(label), font) + 16;
 }
 
-/* "+1,234 bytes (+1.2 KiB)" style: a signed exact figure and its human form. */
-static void signed_bytes(int64_t v, char *buf, size_t cap)
+/* "1,234 bytes (1.2 KiB)": an exact figure, and its human form for bytes. */
+static void figure(uint64_t v, const char *sign, const char *unit, char *buf, size_t cap)
 {
     char digits[32], human[32];
-    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    wtree_group_digits(a, digits, sizeof digits);
-    render_human_bytes(a, human, sizeof human);
-    const char *sign = v > 0 ? "+" : v < 0 ? "\xe2\x88\x92" : ""; /* U+2212 minus */
-    snprintf(buf, cap, "%s%s bytes (%s%s)", sign, digits, sign, human);
+    wtree_group_digits(v, digits, sizeof digits);
+    if (strcmp(unit, "bytes") == 0) {
+        render_human_bytes(v, human, sizeof human);
+        snprintf(buf, cap, "%s%s bytes (%s%s)", sign, digits, sign, human);
+    } else {
+        snprintf(buf, cap, "%s%s %s", sign, digits, unit);
+    }
 }
 
-void geom_diff_tooltip(const wdiff *d, uint32_t node, char *buf, size_t cap)
+void geom_diff_tooltip(const wdiff *d, uint32_t node, const char *unit, char *buf, size_t cap)
 {
     const wtree_node *n = &d->t.nodes.v[node];
     const wdiff_side *o = &d->old.v[node];
-    char ob[32], nb[32], oh[32], nh[32], oc[32], nc[32], db[96], dc[32];
-    wtree_group_digits(o->total_bytes, ob, sizeof ob);
-    wtree_group_digits(n->total_bytes, nb, sizeof nb);
-    render_human_bytes(o->total_bytes, oh, sizeof oh);
-    render_human_bytes(n->total_bytes, nh, sizeof nh);
-    wtree_group_digits(o->total_count, oc, sizeof oc);
-    wtree_group_digits(n->total_count, nc, sizeof nc);
+    const char *minus = "\xe2\x88\x92"; /* U+2212 */
+    char ob[96], nb[96], db[96], oc[32], nc[32], dc[32];
     int64_t delta = wdiff_delta_bytes(d, node), dcount = wdiff_delta_count(d, node);
-    signed_bytes(delta, db, sizeof db);
-    uint64_t ac = dcount < 0 ? (uint64_t)0 - (uint64_t)dcount : (uint64_t)dcount;
-    wtree_group_digits(ac, dc, sizeof dc);
-    const char *csign = dcount > 0 ? "+" : dcount < 0 ? "\xe2\x88\x92" : "";
-    const char *unit = d->t.objects ? "objects" : "stacks";
+    figure(o->total_bytes, "", unit, ob, sizeof ob);
+    figure(n->total_bytes, "", unit, nb, sizeof nb);
+    figure(delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta, delta > 0 ? "+" : delta < 0 ? minus : "",
+           unit, db, sizeof db);
     char pct[48] = "";
     if (o->total_bytes > 0 && delta != 0)
         snprintf(pct, sizeof pct, ", %+.1f%%", 100.0 * (double)delta / (double)o->total_bytes);
@@ -78,8 +74,15 @@ void geom_diff_tooltip(const wdiff *d, uint32_t node, char *buf, size_t cap)
         snprintf(pct, sizeof pct, ", new");
     else if (n->total_bytes == 0 && o->total_bytes > 0)
         snprintf(pct, sizeof pct, ", vanished");
-    snprintf(buf, cap, "old: %s bytes (%s), %s %s\nnew: %s bytes (%s), %s %s\ndelta: %s%s, %s%s %s", ob, oh, oc,
-             unit, nb, nh, nc, unit, db, pct, csign, dc, unit);
+    if (!d->t.objects) { /* folded input: a count is lines, not objects */
+        snprintf(buf, cap, "old: %s\nnew: %s\ndelta: %s%s", ob, nb, db, pct);
+        return;
+    }
+    wtree_group_digits(o->total_count, oc, sizeof oc);
+    wtree_group_digits(n->total_count, nc, sizeof nc);
+    wtree_group_digits(dcount < 0 ? (uint64_t)0 - (uint64_t)dcount : (uint64_t)dcount, dc, sizeof dc);
+    snprintf(buf, cap, "old: %s, %s objects\nnew: %s, %s objects\ndelta: %s%s, %s%s objects", ob, oc, nb, nc, db, pct,
+             dcount > 0 ? "+" : dcount < 0 ? minus : "", dc);
 }
 
 void geom_vanished_line(const geom *g, const render_opts *o, int i, char *buf, size_t cap, uint32_t *node)
@@ -100,11 +103,19 @@ void geom_vanished_line(const geom *g, const render_opts *o, int i, char *buf, s
     }
     *node = g->vanished.v[k];
     const wdiff_side *s = &o->diff->old.v[*node];
-    char human[32], count[32], path[1024];
-    render_human_bytes(s->total_bytes, human, sizeof human);
-    wtree_group_digits(s->total_count, count, sizeof count);
+    char human[64], count[48] = "", path[1024];
+    const char *unit = o->count_name ? o->count_name : "bytes";
+    if (strcmp(unit, "bytes") == 0)
+        render_human_bytes(s->total_bytes, human, sizeof human);
+    else
+        snprintf(human, sizeof human, "%" PRIu64 " %s", s->total_bytes, unit);
+    if (o->diff->t.objects) {
+        char digits[32];
+        wtree_group_digits(s->total_count, digits, sizeof digits);
+        snprintf(count, sizeof count, "  (%s objects)", digits);
+    }
     wdiff_path(o->diff, *node, " \xe2\x96\xb8 ", path, sizeof path); /* U+25B8 */
-    snprintf(buf, cap, "\xe2\x88\x92%s  %s  (%s %s)", human, path, count, o->diff->t.objects ? "objects" : "stacks");
+    snprintf(buf, cap, "\xe2\x88\x92%s  %s%s", human, path, count);
 }
 
 void geom_compute(const layout *l, const render_opts *o, geom *g)

@@ -64,8 +64,10 @@ bool geom_fit_label(const char *name, size_t n, double width_px, double font, te
 /* Legend entry width in px. */
 double geom_legend_item_width(const char *label, double font);
 
-/* Tooltip lines of a differential graph's frame (after its name):
- * "old: N bytes (H), N objects\nnew: ...\ndelta: +N bytes (+H, +P%), +N objects". */
-void geom_diff_tooltip(const wdiff *d, uint32_t node, char *buf, size_t cap);
+/* Tooltip lines of a differential graph's frame (after its name), unit
+ * the weights' (render_opts.count_name):
+ * "old: N bytes (H), N objects\nnew: ...\ndelta: +N bytes (+H), +P%, +N objects"
+ * (objects only for trees of heap objects). */
+void geom_diff_tooltip(const wdiff *d, uint32_t node, const char *unit, char *buf, size_t cap);
 
 #endif

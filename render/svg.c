@@ -111,7 +111,7 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
      * in a differential graph OLD, NEW and the change. */
     if (o->diff && r->node != WTREE_NONE) {
         char tip[512];
-        geom_diff_tooltip(o->diff, r->node, tip, sizeof tip);
+        geom_diff_tooltip(o->diff, r->node, unit, tip, sizeof tip);
         fputs("\n", fp);
         xml_escape(fp, tip, strlen(tip));
         fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
@@ -152,7 +152,7 @@ static bool write_vanished(FILE *fp, const geom *g, const render_opts *o, text_b
         if (!xml_text(fp, line, buf, err))
             return false;
         if (node != WTREE_NONE) {
-            geom_diff_tooltip(o->diff, node, tip, sizeof tip);
+            geom_diff_tooltip(o->diff, node, o->count_name, tip, sizeof tip);
             fputs("<title>", fp);
             if (!xml_text(fp, line, buf, err))
                 return false;

@@ -148,7 +148,7 @@ static bool write_vanished(FILE *fp, const geom *g, const render_opts *o, text_b
         uint32_t node;
         geom_vanished_line(g, o, i, line, sizeof line, &node);
         fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\"%s>", GEOM_XPAD, g->vanished_y + i * (o->font_size + 4),
-                i == 0 ? " class=\"vh\"" : "");
+                i == 0 ? " style=\"fill:var(--sub)\"" : "");
         if (!xml_text(fp, line, buf, err))
             return false;
         if (node != WTREE_NONE) {

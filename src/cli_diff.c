@@ -68,7 +68,7 @@ int cmd_diff(int argc, char **argv)
     render_human_bytes(delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta, dh, sizeof dh);
     int n = snprintf(subtitle, sizeof subtitle,
                      "%s \xe2\x86\x92 %s of %s \xc2\xb7 %s%s%s \xc2\xb7 %s tree \xc2\xb7 retained %s \xe2\x86\x92 %s "
-                     "(%s%s) \xc2\xb7 width: %s, colour: change",
+                     "(%s%s) \xc2\xb7 width: bytes in %s, colour: change",
                      oldn, newn, flame_basename(a.src.exe), so.go_version, strcmp(so.go_version, sn.go_version) ? " \xe2\x86\x92 " : "",
                      strcmp(so.go_version, sn.go_version) ? sn.go_version : "",
                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", oh, nh,

@@ -133,7 +133,8 @@ bool wdiff_vanished(const wdiff *d, wdiff_list *out, ghf_err *err)
 {
     out->n = 0;
     for (uint32_t i = 1; i < d->t.nodes.n; i++)
-        if (wdiff_vanished_node(d, i) && !wdiff_vanished_node(d, d->t.nodes.v[i].parent) &&
+        if (wdiff_vanished_node(d, i) &&
+            (d->t.nodes.v[i].parent == WTREE_ROOT || !wdiff_vanished_node(d, d->t.nodes.v[i].parent)) &&
             !VEC_PUSH(out, i, err))
             return false;
     rank_ctx c = {d, true, 1};

@@ -45,6 +45,7 @@ int cmd_diff(int argc, char **argv)
     int rc = flame_parse(argc, argv, &a, true);
     if (rc >= 0)
         return rc;
+    a.frames.focus_may_match_nothing = true; /* a frame may be in one core only */
     ghf_err err = {0};
     wtree old = {0}, new_ = {0};
     wdiff d = {0};
@@ -54,6 +55,10 @@ int cmd_diff(int argc, char **argv)
     if (!one_tree(&a, a.old_core, a.old_exe, &old, &so, &err) ||
         !one_tree(&a, a.src.core, a.src.exe, &new_, &sn, &err))
         goto fail;
+    if (a.frames.focus && old.nodes.v[WTREE_ROOT].total_bytes == 0 && new_.nodes.v[WTREE_ROOT].total_bytes == 0) {
+        ghf_fail(&err, GHF_EXIT_USAGE, "--focus '%s' matches no frame in either core: nothing to draw", a.frames.focus);
+        goto fail;
+    }
     if (!wdiff_build(&d, &old, &new_, &err))
         goto fail;
     have_d = true;

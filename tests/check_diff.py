@@ -21,6 +21,7 @@ runtime.MemStats (HeapAlloc after GC). For each version this checks:
     the PNG;
   - a core against itself: every delta 0, nothing vanished, nothing grew;
     the two cores swapped: the changes reversed;
+  - --focus on a root only the old core has: that root, listed as vanished;
   - --old-exe with the same executable gives the same JSON; an executable
     that does not match the old core fails (exit 3) naming that core.
 """
@@ -200,6 +201,11 @@ def check_version(c, ghf, root, minor, tmp):
         c.check(f"{label}: text table lists the vanished roots", "main.gGone" in table.split("Vanished")[-1])
         j2, _ = diff(c, ghf, label, tmp, old_core, core, exe, "--old-exe", exe)
         c.check(f"{label}: --old-exe with the same executable gives the same result", j2 == j)
+        f, _ = diff(c, ghf, label, tmp, old_core, core, exe, "--focus", "^main\\.gGone$")
+        c.check(f"{label}: --focus on a root only OLD has lists it as vanished",
+                f is not None and [v["path"] for v in f["vanished"]] == [["main.gGone"]] and
+                f["vanished"][0]["old_bytes"] == want["main.gGone"][0] and f["new"]["total_bytes"] == 0,
+                str(f and f["vanished"]))
     check_pictures(c, ghf, label, tmp, (old_core, core, exe), want)
     for which, cf in (("old", old_core), ("new", core)):
         s, _ = diff(c, ghf, f"{label} {which} vs itself", tmp, cf, cf, exe)

@@ -94,6 +94,24 @@ Test(wdiff, growth_table_vanished_and_paths)
     wtree_free(&n);
 }
 
+Test(wdiff, everything_vanished)
+{
+    wtree o, n;
+    wdiff d;
+    ghf_err err = {0};
+    tree(&o, OLD);
+    tree(&n, "");
+    cr_assert(wdiff_build(&d, &o, &n, &err), "%s", err.msg);
+    wdiff_list l = {0};
+    cr_assert(wdiff_vanished(&d, &l, &err));
+    cr_assert_eq(l.n, 4, "every root frame, though the root ('all') itself weighs 0 now");
+    cr_assert_str_eq(wtree_name(&d.t, l.v[0]), "g.cache");
+    VEC_FREE(&l);
+    wdiff_free(&d);
+    wtree_free(&o);
+    wtree_free(&n);
+}
+
 Test(wdiff, a_tree_against_itself_changes_nothing)
 {
     wtree o;

@@ -22,7 +22,9 @@ runtime.MemStats (HeapAlloc after GC). For each version this checks:
   - a core against itself: every delta 0, nothing vanished, nothing grew;
     the two cores swapped: the changes reversed;
   - --focus on a root only the old core has: that root, listed as vanished;
-  - --old-exe with the same executable gives the same JSON; an executable
+  - --old-exe with the same executable gives the same JSON, and with the
+    oldest version's executable, its first core against the newest version's
+    second core gives each root's bytes of both; an executable
     that does not match the old core fails (exit 3) naming that core.
 """
 import json
@@ -248,6 +250,19 @@ def main():
             c.check("a mismatched old core fails with exit 3 naming it",
                     rc == 3 and os.path.join(a, "core.old") in se, f"rc {rc}: {se.strip()}")
             c.check("no partial output on failure", not os.path.exists(os.path.join(tmp, "x.svg")))
+            # Two builds (two Go versions) of the program: --old-exe names OLD's.
+            ma, mb = seen[0], seen[-1]
+            a, b = (os.path.join(root, f"go{m}", "grow") for m in (ma, mb))
+            j, _ = diff(c, ghf, f"go{ma} -> go{mb}", tmp, os.path.join(a, "core.old"), os.path.join(b, "core"),
+                        os.path.join(b, "exe"), "--old-exe", os.path.join(a, "exe"))
+            if j is not None:
+                wa, wb = design(int(ma.split(".")[1])), design(int(mb.split(".")[1]))
+                roots = roots_of(j)
+                for name in ("main.gCache", "main.gQueue", "main.gStable", "main.gFresh", "main.gGone"):
+                    f = roots.get(name, {})
+                    exp = ((wa[name][0] or 0), (wb[name][1] or 0))
+                    c.check(f"go{ma} -> go{mb} (--old-exe): {name} old and new bytes",
+                            (f.get("old_bytes"), f.get("new_bytes")) == exp, f"{f} != {exp}")
     c.check("fixture grow cores were found", bool(seen), root)
     print(f"versions checked: {' '.join(seen)}")
     print(f"{c.passed} passed, {c.failed} failed")

@@ -92,7 +92,23 @@ typedef struct rank_ctx {
     const wdiff *d;
     bool by_old;        /* rank by OLD's retained bytes, else by the change */
     int sign;           /* the change's sign: larger |change| first */
+    uint32_t *depth;    /* of every node, so that ties cost O(1) however deep the tree */
 } rank_ctx;
+
+static int by_change(const void *a, const void *b, void *vctx);
+
+/* Rank list by c (depths computed here: parents precede children). */
+static bool rank(rank_ctx *c, wdiff_list *list, ghf_err *err)
+{
+    c->depth = ghf_xcalloc(c->d->t.nodes.n, sizeof *c->depth, err);
+    if (c->depth == NULL)
+        return false;
+    for (uint32_t i = 1; i < c->d->t.nodes.n; i++)
+        c->depth[i] = c->depth[c->d->t.nodes.v[i].parent] + 1;
+    qsort_r(list->v, list->n, sizeof *list->v, by_change, c);
+    free(c->depth);
+    return true;
+}
 
 static int by_change(const void *a, const void *b, void *vctx)
 {
@@ -102,7 +118,7 @@ static int by_change(const void *a, const void *b, void *vctx)
     int64_t wy = c->by_old ? (int64_t)c->d->old.v[y].total_bytes : c->sign * wdiff_delta_bytes(c->d, y);
     if (wx != wy)
         return wx > wy ? -1 : 1;
-    uint32_t dx = wtree_depth(&c->d->t, x), dy = wtree_depth(&c->d->t, y);
+    uint32_t dx = c->depth[x], dy = c->depth[y];
     if (dx != dy)
         return dx < dy ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -122,8 +138,9 @@ bool wdiff_top(const wdiff *d, size_t n, enum wdiff_dir dir, wdiff_list *out, gh
         if (!passed_on && !VEC_PUSH(out, i, err))
             return false;
     }
-    rank_ctx c = {d, false, dir == WDIFF_GREW ? 1 : -1};
-    qsort_r(out->v, out->n, sizeof *out->v, by_change, &c);
+    rank_ctx c = {d, false, dir == WDIFF_GREW ? 1 : -1, NULL};
+    if (!rank(&c, out, err))
+        return false;
     if (out->n > n)
         out->n = n;
     return true;
@@ -137,9 +154,8 @@ bool wdiff_vanished(const wdiff *d, wdiff_list *out, ghf_err *err)
             (d->t.nodes.v[i].parent == WTREE_ROOT || !wdiff_vanished_node(d, d->t.nodes.v[i].parent)) &&
             !VEC_PUSH(out, i, err))
             return false;
-    rank_ctx c = {d, true, 1};
-    qsort_r(out->v, out->n, sizeof *out->v, by_change, &c);
-    return true;
+    rank_ctx c = {d, true, 1, NULL};
+    return rank(&c, out, err);
 }
 
 size_t wdiff_path(const wdiff *d, uint32_t node, const char *sep, char *buf, size_t cap)

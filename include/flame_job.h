@@ -28,6 +28,7 @@ typedef struct flame_args {
     const char *old_core;    /*   OLD.core */
     const char *old_exe;     /*   --old-exe: OLD's executable (default: EXE) */
     unsigned top;            /*   --top N rows of the growth table (default 20; 0: none) */
+    bool json;               /*   --json: the table as JSON */
 } flame_args;
 
 /* Parse flame's (diff = false) or diff's (diff = true) command line.

@@ -103,7 +103,8 @@ int cmd_diff(int argc, char **argv)
     if (!ok || !outfile_commit(&of, &err))
         goto fail;
     /* The table goes where the output does not. */
-    if (a.top > 0 && !output_diff_table(&d, strcmp(a.output, "-") == 0 ? stderr : stdout, &dopt, &err))
+    FILE *table = strcmp(a.output, "-") == 0 ? stderr : stdout;
+    if (a.top > 0 && !(a.json ? output_diff_json(&d, table, &dopt, &err) : output_diff_table(&d, table, &dopt, &err)))
         goto fail_done;
     wdiff_free(&d);
     return GHF_EXIT_OK;

@@ -107,6 +107,7 @@ static void diff_usage(FILE *fp)
         "                     the largest retained growth, each with its root path, bytes and\n"
         "                     objects before and after, then the vanished frames. On standard\n"
         "                     output (on standard error when -o - writes there)\n"
+        "  --json             the growth table as JSON (the document -o .json writes)\n"
         "  --old-exe EXE      OLD's executable when the two cores come from different builds\n"
         "                     of the program (default: EXE for both)\n"
         "\n"
@@ -136,7 +137,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
            O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS,
-           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS, O_OLDEXE, O_TOP };
+           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS, O_OLDEXE, O_TOP, O_JSON };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -150,6 +151,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
         {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
         {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
         {"old-exe", required_argument, NULL, O_OLDEXE}, {"top", required_argument, NULL, O_TOP},
+        {"json", no_argument, NULL, O_JSON},
         {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS, {NULL, 0, NULL, 0},
     };
     const char *cmd = diff ? "diff" : "flame";
@@ -247,9 +249,12 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
         }
         case O_OLDEXE:
         case O_TOP:
+        case O_JSON:
             if (!diff)
                 return cli_bad_option(cmd, '?', argv);
-            if (c == O_OLDEXE)
+            if (c == O_JSON)
+                a->json = true;
+            else if (c == O_OLDEXE)
                 a->old_exe = optarg;
             else if (!cli_parse_u64(optarg, &v) || v > 100000)
                 goto bad;

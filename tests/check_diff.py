@@ -201,6 +201,13 @@ def check_version(c, ghf, root, minor, tmp):
                 first.strip().startswith(f'+{want["main.gCache"][1] - want["main.gCache"][0]:,}') and
                 first.endswith("main.gCache > []*main.Entry > main.Entry"), first)
         c.check(f"{label}: text table lists the vanished roots", "main.gGone" in table.split("Vanished")[-1])
+        _, js = diff(c, ghf, label, tmp, old_core, core, exe, "--json", fmt="svg")
+        try:
+            js = json.loads(js)
+        except ValueError:
+            js = {}
+        c.check(f"{label}: --json prints the growth table as JSON",
+                js.get("top") == j["top"] and js.get("vanished") == j["vanished"], str(js)[:200])
         j2, _ = diff(c, ghf, label, tmp, old_core, core, exe, "--old-exe", exe)
         c.check(f"{label}: --old-exe with the same executable gives the same result", j2 == j)
         f, _ = diff(c, ghf, label, tmp, old_core, core, exe, "--focus", "^main\\.gGone$")

@@ -105,7 +105,8 @@ static bool rank(rank_ctx *c, wdiff_list *list, ghf_err *err)
         return false;
     for (uint32_t i = 1; i < c->d->t.nodes.n; i++)
         c->depth[i] = c->depth[c->d->t.nodes.v[i].parent] + 1;
-    qsort_r(list->v, list->n, sizeof *list->v, by_change, c);
+    if (list->n > 1) /* (qsort of an empty, NULL list is undefined) */
+        qsort_r(list->v, list->n, sizeof *list->v, by_change, c);
     free(c->depth);
     return true;
 }

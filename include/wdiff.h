@@ -59,7 +59,8 @@ enum wdiff_dir { WDIFF_GREW = 1, WDIFF_SHRANK = -1 };
  * first (ties: shallower, then lower id). A frame whose change lies
  * entirely in one child (a child with the same delta bytes) is left out
  * for that child, whose path names it, so each row says where the change
- * ends up. */
+ * ends up; and rows never nest: a frame inside a listed frame's subtree is
+ * left out (its change is part of that row's). */
 bool wdiff_top(const wdiff *d, size_t n, enum wdiff_dir dir, wdiff_list *out, ghf_err *err);
 
 /* Every vanished frame whose parent did not vanish (the top of each

@@ -225,6 +225,7 @@ rgb color_diff(double ratio, enum color_theme th)
     double a = ratio < 0 ? -ratio : ratio;
     if (a > 1)
         a = 1;
+    a = 2 * a / (1 + a);                     /* concave: a third of a frame already shows */
     int strength = (int)(20 + 80 * a + 0.5); /* 20..100: a change is never mistaken for none */
     return shade(ratio > 0 ? 0 : 218, 30 + strength / 2, 88 - strength * 36 / 100, 0, 0, 0, th);
 }

@@ -142,8 +142,38 @@ bool wdiff_top(const wdiff *d, size_t n, enum wdiff_dir dir, wdiff_list *out, gh
     rank_ctx c = {d, false, dir == WDIFF_GREW ? 1 : -1, NULL};
     if (!rank(&c, out, err))
         return false;
-    if (out->n > n)
-        out->n = n;
+    /* Rows never nest: a frame inside a listed frame's subtree is part of
+     * that row. Subtrees are preorder intervals [pre, end). */
+    uint32_t *pre = ghf_xcalloc(2 * (size_t)d->t.nodes.n, sizeof *pre, err);
+    if (pre == NULL)
+        return false;
+    uint32_t *end = pre + d->t.nodes.n, next = 0, v = WTREE_ROOT;
+    for (;;) { /* iterative depth-first walk */
+        pre[v] = next++;
+        if (nd[v].first_child != WTREE_NONE) {
+            v = nd[v].first_child;
+            continue;
+        }
+        while (v != WTREE_ROOT && nd[v].next_sibling == WTREE_NONE) {
+            end[v] = next;
+            v = nd[v].parent;
+        }
+        end[v] = next;
+        if (v == WTREE_ROOT)
+            break;
+        v = nd[v].next_sibling;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n && kept < n; i++) {
+        uint32_t x = out->v[i];
+        bool inside = false;
+        for (size_t k = 0; k < kept && !inside; k++)
+            inside = pre[out->v[k]] < pre[x] && pre[x] < end[out->v[k]];
+        if (!inside)
+            out->v[kept++] = x;
+    }
+    out->n = kept;
+    free(pre);
     return true;
 }
 

@@ -25,6 +25,9 @@
 # the first core must not end it): DIR/go1.NN/grow/{core.old,truth.old.json}
 # at its first READY, then SIGUSR1 lets it change its heap, and
 # DIR/go1.NN/grow/{core,truth.json} at its second READY (goheapflame diff).
+# The same way, for the newest supported Go, fixture "example" run with
+# GHF_EXAMPLE_GROW=1 (the leak goes on after the first READY):
+#   DIR/go1.NN/example-grow/{core.old,truth.old.json,core,truth.json}
 #
 # A fixture with a `variants` file (tests/fixtures/cgo/variants) is built once
 # per [NAME] section there, with CGO_ENABLED=1 and that section's VAR=VALUE
@@ -199,13 +202,13 @@ make_gcore() {
   check_core "$dir/core"
 }
 
-# make_gcore_pair DIR: run DIR/exe, gcore it at its first READY (core.old,
-# truth.old.json), send SIGUSR1, gcore it at its second READY (core,
-# truth.json: the third stdout line), then kill it.
+# make_gcore_pair DIR [VAR=VALUE]: run DIR/exe (in that environment), gcore it
+# at its first READY (core.old, truth.old.json), send SIGUSR1, gcore it at its
+# second READY (core, truth.json: the third stdout line), then kill it.
 make_gcore_pair() {
-  local dir=$1 pid rc=0
+  local dir=$1 pid rc=0 envs=("${@:2}")
   rm -f "$dir"/core "$dir"/core.[0-9]* "$dir"/core.old
-  (cd "$dir" && exec ./exe >stdout 2>stderr) &
+  (cd "$dir" && exec env "${envs[@]}" ./exe >stdout 2>stderr) &
   pid=$!
   wait_ready "$dir" "$pid" 1 && save_truth "$dir" && mv "$dir/truth.json" "$dir/truth.old.json" || rc=1
   if [ $rc = 0 ]; then
@@ -235,6 +238,7 @@ make_gcore_pair() {
 fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
   case $3 in
     gcore) echo "$out/go1.$1-gcore/$2" ;;
+    pair-grow) echo "$out/go1.$1/$2-grow" ;;
     running-*) echo "$out/go1.$1/$2-${3#running-}" ;;
     *) echo "$out/go1.$1/$2" ;;
   esac
@@ -344,12 +348,13 @@ gen_version() {
     [ ! -f "$SRC/$f/variants" ] || continue # built by gen_variants
     local fx_flavours=("${flavours[@]}")
     [ "$f" != grow ] || fx_flavours=(pair) # two gcores of one process
+    [ "$f" != example ] || [ "$minor" != "$gcore_minor" ] || fx_flavours+=(pair-grow)
     for flavour in "${fx_flavours[@]}" $(running_flavours "$f"); do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
       if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
          [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ] &&
-         { [ "$flavour" != pair ] || [ -s "$dir/core.old" ]; }; then
+         { [ "${flavour%-grow}" != pair ] || [ -s "$dir/core.old" ]; }; then
         echo "${dir#$out/} cached" >> "$status"
       else
         todo+=("$f:$flavour")
@@ -386,6 +391,7 @@ gen_version() {
       running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
       running:running-gcore|running:gcore) make_running_gcore "$dir" >&2 && ok=1 ;;
       *:pair) make_gcore_pair "$dir" >&2 && ok=1 ;;
+      example:pair-grow) make_gcore_pair "$dir" GHF_EXAMPLE_GROW=1 >&2 && ok=1 ;;
       *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
       *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac

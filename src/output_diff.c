@@ -154,7 +154,7 @@ bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_
                 o->new_name ? o->new_name : "NEW", delta, db < 0 ? "-" : db > 0 ? "+" : "", dh);
         const char *head = "  %14s %11s  %14s    %-14s %10s    %-10s %s\n";
         if (top.n > 0) {
-            fprintf(fp, "\nLargest growth (retained bytes; a frame whose growth is all in one child is shown as that child):\n");
+            fprintf(fp, "\nLargest growth (retained bytes; each row is the deepest frame that holds all of one growth):\n");
             fprintf(fp, head, "delta bytes", "", "old bytes", "new bytes", "old objs", "new objs", "root path");
             for (size_t i = 0; i < top.n; i++)
                 table_row(d, top.v[i], fp);

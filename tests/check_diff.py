@@ -19,6 +19,9 @@ runtime.MemStats (HeapAlloc after GC). For each version this checks:
   - the text table on stdout, the two-column folded output (its columns sum
     to the two totals), the SVG (tooltips, colours, the vanished list) and
     the PNG;
+  - the README's example cored twice (go1.NN/example-grow, newest Go): each
+    root's delta against the change the program measured, the stuck
+    worker's batch unchanged, the top entry;
   - a core against itself: every delta 0, nothing vanished, nothing grew;
     the two cores swapped: the changes reversed;
   - --focus on a root only the old core has: that root, listed as vanished;
@@ -234,6 +237,53 @@ def check_version(c, ghf, root, minor, tmp):
     return True
 
 
+def check_example(c, ghf, root, tmp):
+    """The README's example: fixture example cored twice (newest Go only)."""
+    for minor in reversed(VERSIONS):
+        d = os.path.join(root, f"go{minor}", "example-grow")
+        if os.path.exists(os.path.join(d, "core.old")):
+            break
+    else:
+        newest = VERSIONS[-1]
+        if os.environ.get("CI") == "true" or os.path.exists(f"/usr/lib/go-{newest}/bin/go"):
+            c.check(f"go{newest}/example-grow: both cores exist", False, root)
+        return
+    label = f"go{minor}/example-grow"
+    m = int(minor.split(".")[1])
+    with open(os.path.join(d, "truth.old.json")) as f:
+        old = json.load(f)
+    with open(os.path.join(d, "truth.json")) as f:
+        new = json.load(f)
+    slack = new.get("measure_slack", 1024)
+    # the example's design: Session 56 + ID 16 + history 4096; Request 40 + body 6144
+    want = {"main.sessionCache": 1000 * (obj_size(m, 56, True) + obj_size(m, 16, False) + obj_size(m, 4096, False)),
+            "main.requestQueue": 200 * (obj_size(m, 40, True) + obj_size(m, 6144, False))}
+    changes = {ch["root"]: ch for ch in new.get("changes", [])}
+    for name, b in want.items():
+        ch = changes.get(name, {})
+        c.check(f"{label}: truth change of {name} is the design's", ch.get("bytes") == b, f"{ch} != {b}")
+    j, _ = diff(c, ghf, label, tmp, os.path.join(d, "core.old"), os.path.join(d, "core"), os.path.join(d, "exe"))
+    if j is None:
+        return
+    roots = roots_of(j)
+    for name, ch in changes.items():
+        f = roots.get(name, {})
+        # MemStats measured the change, map table growth included
+        c.check(f"{label}: {name} delta against the measured change",
+                abs(f.get("delta_bytes", 1 << 40) - ch["measured"]) <= slack and f["delta_bytes"] >= ch["bytes"],
+                f'{f.get("delta_bytes")} vs measured {ch["measured"]}, deliberate {ch["bytes"]}')
+    batch = roots.get("main.stuckWorker.batch", {})
+    c.check(f"{label}: the stuck worker's batch did not change",
+            batch.get("delta_bytes") == 0 and batch.get("old_bytes", 0) > 0, str(batch))
+    top = j["top"]
+    c.check(f"{label}: growth table's top entry is main.sessionCache's growth",
+            bool(top) and top[0]["path"][0] == "main.sessionCache" and
+            abs(top[0]["delta_bytes"] - changes["main.sessionCache"]["measured"]) <= slack, str(top[:1]))
+    heap_delta = new["memstats"]["HeapAlloc"] - old["memstats"]["HeapAlloc"]
+    c.check(f"{label}: total change against MemStats HeapAlloc",
+            abs(j["delta_bytes"] - heap_delta) <= TOTAL_SLACK, f'{j["delta_bytes"]} vs {heap_delta}')
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -270,6 +320,7 @@ def main():
                     exp = ((wa[name][0] or 0), (wb[name][1] or 0))
                     c.check(f"go{ma} -> go{mb} (--old-exe): {name} old and new bytes",
                             (f.get("old_bytes"), f.get("new_bytes")) == exp, f"{f} != {exp}")
+        check_example(c, ghf, root, tmp)
     c.check("fixture grow cores were found", bool(seen), root)
     print(f"versions checked: {' '.join(seen)}")
     print(f"{c.passed} passed, {c.failed} failed")

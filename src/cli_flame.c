@@ -39,11 +39,13 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
-        "                     extended); exits 2 when nothing matches. Active filters and\n" \
-        "                     the share shown are named in the subtitle\n" \
+        "                     extended); exits 2 when nothing matches (diff: in either\n" \
+        "                     core). Active filters and the share shown are named in the\n" \
+        "                     subtitle\n" \
         "\n" \
         "Picture (svg, png):\n" \
-        "  --title TEXT       title\n" \
+        "  --title TEXT       title (default \"Memory reference flame graph\"; diff: \"What\n" \
+        "                     grew: differential reference flame graph\")\n" \
         "  --width PX         image width (default 1200); text scales with it\n" \
         "  --fontsize PX      label size (default 12 at 1200 px, proportional to --width)\n" \
         "  --minwidth PX      merge frames narrower than PX into \"(N more)\" (default 0.1)\n" \

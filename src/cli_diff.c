@@ -21,8 +21,12 @@ static bool one_tree(const flame_args *a, const char *core, const char *exe, wtr
     session s;
     cli_source src = {.core = core, .exe = exe};
     bool ok = flame_build(a, &src, &s, w, sum, err);
-    if (ok)
+    if (ok) {
+        /* say which core the warnings that follow are about */
+        if (session_partial(&s, NULL, 0) || strncmp(core_exe_match(s.core), "MISMATCH", 8) == 0)
+            fprintf(stderr, "goheapflame: %s:\n", core);
         session_warn_partial(&s);
+    }
     else if (err->msg[0] && strstr(err->msg, core) == NULL) {
         /* say which of the two cores failed */
         char msg[sizeof err->msg];

@@ -59,6 +59,11 @@ const char *color_category_label(enum color_cat c);
 /* Fill colour of a frame. */
 rgb color_frame(const char *name, uint32_t kind, uint32_t type_kind, int is_root, enum color_scheme s,
                 enum color_theme th);
+/* Fill colour of a frame of a differential graph: ratio in [-1, 1] is
+ * its change relative to the frame (wdiff_ratio()); 0 is grey, > 0 red,
+ * < 0 blue, stronger the larger |ratio| (any change at least a pale tint). */
+rgb color_diff(double ratio, enum color_theme th);
+
 /* Representative colour of a category (for the legend). */
 rgb color_category_base(enum color_cat c, enum color_scheme s, enum color_theme th);
 

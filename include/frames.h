@@ -30,6 +30,8 @@ typedef struct frames_opts {
     uint64_t min_bytes;    /* objects retaining fewer bytes fold into their parent frame; default 0 */
     const char *focus;     /* POSIX extended regex: keep only subtrees whose frame (name, without
                               counts) matches; NULL = all. Matching nothing fails (GHF_EXIT_USAGE) */
+    bool focus_may_match_nothing; /* matching nothing leaves an empty tree instead (diff: the frame
+                                     may be in one of the two cores only) */
     bool no_collapse;      /* keep runs of the same type as separate frames (default: collapse) */
     bool fields;           /* append the field path through which the parent holds the object:
                               "[]uint8 .buf", "main.Node .next" (default off) */

@@ -28,6 +28,7 @@
 
 #include <stdio.h>
 #include "ghf_error.h"
+#include "wdiff.h"
 #include "wtree.h"
 
 /* Which weight the one-number formats (folded, stap) write per stack. */
@@ -42,10 +43,14 @@ typedef struct output_opts {
     enum output_weight weight;  /* folded and stap only; default OUTPUT_WEIGHT_BYTES */
     const char *binary;         /* pprof mapping: the executable's path; default NULL: none */
     const char *build_id;       /* pprof mapping: its build ID; default NULL: none */
+    const wdiff_side *old;      /* folded only: a differential tree's OLD figures (wdiff.old,
+                                   indexed by node): each line then carries two weights,
+                                   `frame;frame OLD NEW`, as difffolded.pl writes them */
 } output_opts;
 
 /* `frame;frame;... N` per node with nonzero weight, root frame first; the
- * numbers sum to the tree's total. */
+ * numbers sum to the tree's total. With o->old, `frame;... OLD NEW` per
+ * node with either weight nonzero. */
 bool output_folded(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
 /* SystemTap-style backtraces, the format the seed tool wrote: per node with
@@ -72,6 +77,32 @@ bool output_pprof(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
  * bytes become U+FFFD. */
 bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err);
 
+/* A differential tree (goheapflame diff) as JSON:
+ *   {"title", "unit":"bytes", "old":{"name","total_bytes","total_objects"}, "new":{...},
+ *    "delta_bytes", "delta_objects",
+ *    "top":[ROW..]       the growth table (wdiff_top(WDIFF_GREW), up to `top` rows),
+ *    "shrunk":[ROW..]    the frames that shrank most (wdiff_top(WDIFF_SHRANK), up to `top`),
+ *    "vanished":[ROW..]  every vanished subtree's top frame (wdiff_vanished()),
+ *    "frames":[FRAME..]} every frame in node order (a parent before its children),
+ * ROW = {"path":[names from the root frame], "old_bytes","new_bytes","delta_bytes",
+ *        "old_objects","new_objects","delta_objects"} (retained figures),
+ * FRAME = {"id","parent" (-1: a root frame),"name","kind",["type_kind"],"status"
+ *          ("both", "new" only in NEW, "vanished" only in OLD),"old_bytes","new_bytes",
+ *          "delta_bytes","old_objects","new_objects","delta_objects","old_self_bytes",
+ *          "new_self_bytes"}. */
+typedef struct output_diff_opts {
+    const char *title;
+    const char *old_name, *new_name; /* what OLD and NEW are (file names) */
+    unsigned top;                    /* rows of the growth table */
+} output_diff_opts;
+bool output_diff_json(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err);
+
+/* The growth table as text: the totals, up to o->top rows of growth
+ * (retained bytes and objects before and after, the root path), up to
+ * o->top of shrinkage, then up to o->top vanished frames (with how many
+ * more there are). */
+bool output_diff_table(const wdiff *d, FILE *fp, const output_diff_opts *o, ghf_err *err);
+
 /* --- helpers shared by the writers (src/output_common.c) --- */
 
 /* Escape a frame name into out, which must hold 2 * strlen(name) + 1 bytes:
@@ -85,6 +116,13 @@ size_t output_escape_frame(const char *name, char *out, bool stap);
  * returns false when visit does. */
 typedef bool (*output_visit_fn)(const wtree *t, uint32_t node, uint32_t depth, bool enter, void *ctx);
 bool output_walk(const wtree *t, output_visit_fn visit, void *ctx);
+
+/* s as a JSON string (quoted; invalid UTF-8 becomes U+FFFD). */
+void output_json_string(FILE *fp, const char *s);
+
+/* "json kind name" of a wtree kind / type kind (NULL: none). */
+const char *output_kind_name(uint32_t kind);
+const char *output_type_kind_name(uint32_t type_kind);
 
 /* Fail with GHF_EXIT_OUTPUT if fp has seen a write error (after fflush). */
 bool output_check(FILE *fp, ghf_err *err);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "color.h"
 #include "layout.h"
+#include "wdiff.h"
 #include "wtree.h"
 
 enum render_format { RENDER_SVG = 0, RENDER_PNG };
@@ -32,6 +33,14 @@ typedef struct render_opts {
     int frame_height;          /* px per row: 16 */
     double font_size;          /* px: 12 */
     int png_height;            /* 0: as tall as needed; else the PNG is this tall (cropped/padded) */
+    const wdiff *diff;         /* non-NULL: a differential graph of diff->t (the tree passed in):
+                                  widths are NEW's, colours the change (red grew, blue shrank,
+                                  grey unchanged; stronger = larger change relative to the
+                                  frame), tooltips OLD/NEW/delta bytes and objects, a legend
+                                  of those colours, and the vanished frames (weight 0 in NEW)
+                                  listed under the graph, largest first */
+    const char *old_name, *new_name; /* with diff: what OLD and NEW are, in the vanished
+                                        list's heading ("OLD", "NEW" when NULL) */
 } render_opts;
 
 #define RENDER_DEFAULT_WIDTH 1200

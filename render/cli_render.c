@@ -13,10 +13,16 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
         "Usage: goheapflame render [OPTIONS] IN.folded -o OUT.svg|OUT.png\n"
+        "       goheapflame render [OPTIONS] --diff OLD.folded NEW.folded -o OUT.svg|OUT.png\n"
         "\n"
         "Draw any folded-stack file (\"a;b;c 123\" per line: goheapflame's own folded\n"
         "output, or stackcollapse-* CPU profiles) as a flame graph. IN may be '-' for\n"
         "standard input. In frames, \"\\;\" is a literal ';' and \"\\\\\" a literal '\\'.\n"
+        "With --diff, a differential flame graph of two folded files: NEW's graph\n"
+        "(widths), each frame red where it grew, blue where it shrank, grey where\n"
+        "unchanged, stronger the larger the change relative to the frame; frames only\n"
+        "OLD has are listed under the graph as vanished; tooltips give OLD, NEW and\n"
+        "the change (frames are matched by their path of names).\n"
         "\n"
         "Options (defaults in brackets):\n"
         "  -o, --output FILE     output file, '-' for standard output (required)\n"
@@ -40,6 +46,7 @@ static void usage(FILE *fp)
         "      --colors type|package|mono  colour by type category, by package, or grey [type]\n"
         "      --theme light|dark  [light]\n"
         "      --no-legend       leave out the colour legend\n"
+        "      --diff            two inputs, OLD and NEW: draw what changed\n"
         "  -h, --help            show this help\n",
         RENDER_DEFAULT_WIDTH, RENDER_DEFAULT_FRAME_HEIGHT, RENDER_DEFAULT_FONT_SIZE,
         LAYOUT_DEFAULT_MIN_WIDTH_PX, LAYOUT_DEFAULT_MAX_RECTS);
@@ -48,7 +55,7 @@ static void usage(FILE *fp)
 enum {
     OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_PNG_HEIGHT, OPT_FONTSIZE,
     OPT_MINWIDTH, OPT_MAXRECTS, OPT_FLAME, OPT_ICICLE, OPT_REVERSE, OPT_SORT, OPT_COUNTNAME,
-    OPT_COLORS, OPT_THEME, OPT_NOLEGEND,
+    OPT_COLORS, OPT_THEME, OPT_NOLEGEND, OPT_DIFF,
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -106,6 +113,7 @@ int cmd_render(int argc, char **argv)
         {"colors", required_argument, NULL, OPT_COLORS},
         {"theme", required_argument, NULL, OPT_THEME},
         {"no-legend", no_argument, NULL, OPT_NOLEGEND},
+        {"diff", no_argument, NULL, OPT_DIFF},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -113,6 +121,7 @@ int cmd_render(int argc, char **argv)
     render_opts_default(&ro);
     folded_opts fo = {0};
     const char *out = NULL, *format = NULL;
+    bool diff = false;
     int c;
     optind = 1;
     opterr = 0;
@@ -180,16 +189,18 @@ int cmd_render(int argc, char **argv)
                 return usage_error("--theme wants light or dark, not '%s'", optarg);
             break;
         case OPT_NOLEGEND: ro.legend = false; break;
+        case OPT_DIFF: diff = true; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         case ':': return usage_error("option %s needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
+    if (diff && optind != argc - 2)
+        return usage_error("%s", "--diff expects two input files, OLD and NEW");
+    if (!diff && optind != argc - 1)
         return usage_error("%s", optind >= argc ? "expected one input file" : "expected exactly one input file");
     if (out == NULL)
         return usage_error("%s", "-o OUT.svg|OUT.png is required");
-    const char *in = argv[optind];
     enum render_format fmt = RENDER_SVG;
     if (format != NULL) {
         if (strcmp(format, "svg") == 0)
@@ -206,25 +217,37 @@ int cmd_render(int argc, char **argv)
     ro.show_objects = false; /* folded files carry one weight per stack, no object count */
 
     ghf_err err = {0};
-    wtree t;
-    if (!wtree_init(&t, &err))
-        return cli_report(&err);
-    if (!folded_load(&t, in, &fo, &err)) {
-        wtree_free(&t);
-        return cli_report(&err);
+    wtree trees[2];
+    memset(trees, 0, sizeof trees);
+    wdiff d = {0};
+    bool have_d = false;
+    outfile of = {0};
+    int ntrees = diff ? 2 : 1;
+    for (int k = 0; k < ntrees; k++)
+        if (!wtree_init(&trees[k], &err) || !folded_load(&trees[k], argv[optind + k], &fo, &err))
+            goto fail;
+    const wtree *draw = &trees[0];
+    if (diff) {
+        if (!wdiff_build(&d, &trees[0], &trees[1], &err))
+            goto fail;
+        have_d = true;
+        ro.diff = &d;
+        ro.old_name = argv[optind];
+        ro.new_name = argv[optind + 1];
+        draw = &d.t;
     }
-    outfile of;
-    if (!outfile_open(&of, out, &err)) {
-        wtree_free(&t);
-        return cli_report(&err);
-    }
-    if (!render_tree(&t, fmt, &ro, of.fp, &err)) {
-        outfile_abort(&of);
-        wtree_free(&t);
-        return cli_report(&err);
-    }
-    wtree_free(&t);
-    if (!outfile_commit(&of, &err))
-        return cli_report(&err);
+    if (!outfile_open(&of, out, &err) || !render_tree(draw, fmt, &ro, of.fp, &err) || !outfile_commit(&of, &err))
+        goto fail;
+    for (int k = 0; k < ntrees; k++)
+        wtree_free(&trees[k]);
+    if (have_d)
+        wdiff_free(&d);
     return GHF_EXIT_OK;
+fail:
+    outfile_abort(&of);
+    for (int k = 0; k < ntrees; k++)
+        wtree_free(&trees[k]);
+    if (have_d)
+        wdiff_free(&d);
+    return cli_report(&err);
 }

@@ -218,6 +218,18 @@ rgb color_frame(const char *name, uint32_t kind, uint32_t type_kind, int is_root
     return shade(base[c].h, base[c].s, base[c].l, hash, sh, c == CAT_ALL || c == CAT_MORE ? 0 : 8, th);
 }
 
+rgb color_diff(double ratio, enum color_theme th)
+{
+    if (ratio == 0)
+        return shade(0, 0, 82, 0, 0, 0, th);
+    double a = ratio < 0 ? -ratio : ratio;
+    if (a > 1)
+        a = 1;
+    a = 2 * a / (1 + a);                     /* concave: a third of a frame already shows */
+    int strength = (int)(20 + 80 * a + 0.5); /* 20..100: a change is never mistaken for none */
+    return shade(ratio > 0 ? 0 : 218, 30 + strength / 2, 88 - strength * 36 / 100, 0, 0, 0, th);
+}
+
 rgb color_category_base(enum color_cat c, enum color_scheme s, enum color_theme th)
 {
     if (c >= CAT__COUNT)

@@ -1,10 +1,14 @@
 /* geom.c — page geometry shared by svg.c and png.c. */
 #include "geom.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
 {
+    if (o->diff)
+        return color_diff(r->node == WTREE_NONE ? 0 : wdiff_ratio(o->diff, r->node), o->theme);
     return color_frame(l->labels.v + r->name, r->kind, r->type_kind, r->parent == UINT32_MAX, o->colors, o->theme);
 }
 
@@ -34,15 +38,91 @@ bool geom_fit_label(const char *name, size_t n, double width_px, double font, te
     return true;
 }
 
-double geom_legend_item_width(enum color_cat c, double font)
+double geom_legend_item_width(const char *label, double font)
 {
-    const char *s = color_category_label(c);
-    return GEOM_LEGEND_SWATCH + 4 + text_width(s, strlen(s), font) + 16;
+    return GEOM_LEGEND_SWATCH + 4 + text_width(label, strlen(label), font) + 16;
+}
+
+/* "1,234 bytes (1.2 KiB)": an exact figure, and its human form for bytes. */
+static void figure(uint64_t v, const char *sign, const char *unit, char *buf, size_t cap)
+{
+    char digits[32], human[32];
+    wtree_group_digits(v, digits, sizeof digits);
+    if (strcmp(unit, "bytes") == 0) {
+        render_human_bytes(v, human, sizeof human);
+        snprintf(buf, cap, "%s%s bytes (%s%s)", sign, digits, sign, human);
+    } else {
+        snprintf(buf, cap, "%s%s %s", sign, digits, unit);
+    }
+}
+
+void geom_diff_tooltip(const wdiff *d, uint32_t node, const char *unit, char *buf, size_t cap)
+{
+    const wtree_node *n = &d->t.nodes.v[node];
+    const wdiff_side *o = &d->old.v[node];
+    const char *minus = "\xe2\x88\x92"; /* U+2212 */
+    char ob[96], nb[96], db[96], oc[32], nc[32], dc[32];
+    int64_t delta = wdiff_delta_bytes(d, node), dcount = wdiff_delta_count(d, node);
+    figure(o->total_bytes, "", unit, ob, sizeof ob);
+    figure(n->total_bytes, "", unit, nb, sizeof nb);
+    figure(delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta, delta > 0 ? "+" : delta < 0 ? minus : "",
+           unit, db, sizeof db);
+    char pct[48] = "";
+    if (o->total_bytes > 0 && delta != 0)
+        snprintf(pct, sizeof pct, ", %+.1f%%", 100.0 * (double)delta / (double)o->total_bytes);
+    else if (o->total_bytes == 0 && n->total_bytes > 0)
+        snprintf(pct, sizeof pct, ", new");
+    else if (n->total_bytes == 0 && o->total_bytes > 0)
+        snprintf(pct, sizeof pct, ", vanished");
+    if (!d->t.objects) { /* folded input: a count is lines, not objects */
+        snprintf(buf, cap, "old: %s\nnew: %s\ndelta: %s%s", ob, nb, db, pct);
+        return;
+    }
+    wtree_group_digits(o->total_count, oc, sizeof oc);
+    wtree_group_digits(n->total_count, nc, sizeof nc);
+    wtree_group_digits(dcount < 0 ? (uint64_t)0 - (uint64_t)dcount : (uint64_t)dcount, dc, sizeof dc);
+    snprintf(buf, cap, "old: %s, %s objects\nnew: %s, %s objects\ndelta: %s%s, %s%s objects", ob, oc, nb, nc, db, pct,
+             dcount > 0 ? "+" : dcount < 0 ? minus : "", dc);
+}
+
+void geom_vanished_line(const geom *g, const render_opts *o, int i, char *buf, size_t cap, uint32_t *node)
+{
+    *node = WTREE_NONE;
+    const char *oldn = o->old_name ? o->old_name : "OLD", *newn = o->new_name ? o->new_name : "NEW";
+    size_t n = g->vanished.n;
+    if (i == 0) {
+        snprintf(buf, cap, "Vanished: %zu frame%s retained bytes in %s and none in %s (not drawn above), largest first:",
+                 n, n == 1 ? "" : "s", oldn, newn);
+        return;
+    }
+    size_t k = (size_t)i - 1;
+    if (i == g->vanished_lines && n > (size_t)g->vanished_lines) {
+        snprintf(buf, cap, "\xe2\x80\xa6 and %zu more (goheapflame diff --json lists them all)",
+                 n - (size_t)g->vanished_lines + 1);
+        return;
+    }
+    *node = g->vanished.v[k];
+    const wdiff_side *s = &o->diff->old.v[*node];
+    char human[64], count[48] = "", path[1024];
+    const char *unit = o->count_name ? o->count_name : "bytes";
+    if (strcmp(unit, "bytes") == 0)
+        render_human_bytes(s->total_bytes, human, sizeof human);
+    else
+        snprintf(human, sizeof human, "%" PRIu64 " %s", s->total_bytes, unit);
+    if (o->diff->t.objects) {
+        char digits[32];
+        wtree_group_digits(s->total_count, digits, sizeof digits);
+        snprintf(count, sizeof count, "  (%s objects)", digits);
+    }
+    wdiff_path(o->diff, *node, " \xe2\x96\xb8 ", path, sizeof path); /* U+25B8 */
+    snprintf(buf, cap, "\xe2\x88\x92%s  %s%s", human, path, count);
 }
 
 void geom_compute(const layout *l, const render_opts *o, geom *g)
 {
+    wdiff_list vanished = g->vanished; /* computed by geom_prepare */
     memset(g, 0, sizeof *g);
+    g->vanished = vanished;
     g->width = o->width;
     g->font = o->font_size;
     g->frame_h = o->frame_height;
@@ -59,7 +139,18 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
     double frames_bottom = g->frames_top + (double)(l->max_depth + 1) * g->frame_h;
     g->details_y = frames_bottom + o->font_size + 6;
     y = g->details_y;
-    if (o->legend && o->colors == COLOR_TYPE) {
+    if (o->diff && g->vanished.n > 0) {
+        g->vanished_lines = g->vanished.n > GEOM_VANISHED_ROWS ? GEOM_VANISHED_ROWS : (int)g->vanished.n;
+        g->vanished_y = y + o->font_size + 8;
+        y = g->vanished_y + g->vanished_lines * (o->font_size + 4);
+    }
+    if (o->legend && o->diff) {
+        static const struct { const char *label; double ratio; } keys[] = {
+            {"grew a lot, or new", 1}, {"grew a little", 0.1}, {"unchanged", 0},
+            {"shrank a little", -0.1}, {"shrank a lot", -1}};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            g->legend[g->nlegend++] = (struct geom_legend_item){keys[k].label, color_diff(keys[k].ratio, o->theme)};
+    } else if (o->legend && o->colors == COLOR_TYPE) {
         bool seen[CAT__COUNT] = {0};
         for (size_t i = 0; i < l->rects.n; i++) {
             const layout_rect *r = &l->rects.v[i];
@@ -67,22 +158,22 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
         }
         for (int c = 0; c < CAT__COUNT; c++)
             if (seen[c] && c != CAT_ALL)
-                g->cats[g->ncats++] = (enum color_cat)c;
-        if (g->ncats > 0) {
-            /* Rows of legend items, wrapping at the page width. */
-            double x = GEOM_XPAD;
-            int rows = 1;
-            for (int i = 0; i < g->ncats; i++) {
-                double w = geom_legend_item_width(g->cats[i], o->font_size);
-                if (x + w > g->width - GEOM_XPAD && x > GEOM_XPAD) {
-                    rows++;
-                    x = GEOM_XPAD;
-                }
-                x += w;
+                g->legend[g->nlegend++] = (struct geom_legend_item){
+                    color_category_label((enum color_cat)c), color_category_base((enum color_cat)c, o->colors, o->theme)};
+    }
+    if (g->nlegend > 0) { /* rows of legend items, wrapping at the page width */
+        double x = GEOM_XPAD;
+        int rows = 1;
+        for (int i = 0; i < g->nlegend; i++) {
+            double w = geom_legend_item_width(g->legend[i].label, o->font_size);
+            if (x + w > g->width - GEOM_XPAD && x > GEOM_XPAD) {
+                rows++;
+                x = GEOM_XPAD;
             }
-            g->legend_y = y + 10;
-            y = g->legend_y + rows * (GEOM_LEGEND_SWATCH + 8);
+            x += w;
         }
+        g->legend_y = y + 10;
+        y = g->legend_y + rows * (GEOM_LEGEND_SWATCH + 8);
     }
     g->height = y + 10;
 }
@@ -94,8 +185,18 @@ bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout 
     if (ro->count_name == NULL)
         ro->count_name = "bytes";
     ro->layout.count_name = ro->count_name;
+    memset(g, 0, sizeof *g);
     if (!layout_build(t, &ro->layout, l, err))
         return false;
+    if (ro->diff && !wdiff_vanished(ro->diff, &g->vanished, err)) {
+        layout_free(l);
+        return false;
+    }
     geom_compute(l, ro, g);
     return true;
+}
+
+void geom_free(geom *g)
+{
+    VEC_FREE(&g->vanished);
 }

@@ -19,17 +19,33 @@ typedef struct geom {
     double title_y, subtitle_y, controls_y, details_y, legend_y;
     double title_size;      /* GEOM_TITLE_SIZE, grown with a font larger than the default */
     double font;
-    int ncats;
-    enum color_cat cats[CAT__COUNT]; /* legend entries, in category order */
+    int nlegend;            /* legend entries: colour categories in order, or a diff's colours */
+    struct geom_legend_item {
+        const char *label;
+        rgb color;
+    } legend[CAT__COUNT];
+    /* A differential graph (render_opts.diff): its vanished frames, listed
+     * under the graph in GEOM_VANISHED_ROWS lines at most after a heading
+     * (the last line says how many more there are). */
+    wdiff_list vanished;
+    double vanished_y;      /* baseline of the heading */
+    int vanished_lines;     /* lines after the heading */
 } geom;
 
-/* Geometry for a finished layout. */
+#define GEOM_VANISHED_ROWS 8
+
+/* Geometry for a finished layout (the vanished list already in g). */
 void geom_compute(const layout *l, const render_opts *o, geom *g);
 
 /* What both back ends do first: complete the options (drawable width, unit)
  * into *ro, lay the tree out into *l and compute *g. On success the caller
- * frees *l with layout_free(). */
+ * frees *l with layout_free() and *g with geom_free(). */
 bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout *l, geom *g, ghf_err *err);
+void geom_free(geom *g);
+
+/* Text of the vanished list's line i (0 = the heading) into buf; *node is
+ * the frame it names (WTREE_NONE for the heading and "... N more"). */
+void geom_vanished_line(const geom *g, const render_opts *o, int i, char *buf, size_t cap, uint32_t *node);
 
 static inline double geom_x(const geom *g, uint64_t x) { return GEOM_XPAD + (double)x * g->scale; }
 static inline double geom_y(const geom *g, const layout *l, const layout_rect *r)
@@ -46,6 +62,12 @@ rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
 bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err);
 
 /* Legend entry width in px. */
-double geom_legend_item_width(enum color_cat c, double font);
+double geom_legend_item_width(const char *label, double font);
+
+/* Tooltip lines of a differential graph's frame (after its name), unit
+ * the weights' (render_opts.count_name):
+ * "old: N bytes (H), N objects\nnew: ...\ndelta: +N bytes (+H), +P%, +N objects"
+ * (objects only for trees of heap objects). */
+void geom_diff_tooltip(const wdiff *d, uint32_t node, const char *unit, char *buf, size_t cap);
 
 #endif

@@ -55,6 +55,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     int height = ro.png_height > 0 ? ro.png_height : (int)(g.height + 0.5);
     if (ro.width <= 0 || ro.width > 32767 || height <= 0 || height > 32767) {
         layout_free(&l);
+        geom_free(&g);
         return ghf_fail(err, GHF_EXIT_USAGE, "PNG would be %dx%d pixels; cairo allows at most 32767 "
                         "(lower --height, raise --minwidth, or use SVG)", ro.width, height);
     }
@@ -117,8 +118,16 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
             render_human_bytes(r->width, hb, sizeof hb);
         else
             snprintf(hb, sizeof hb, "%llu %s", (unsigned long long)r->width, ro.count_name);
-        int nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
+        int nn;
+        if (ro.diff && r->node != WTREE_NONE) { /* the change, not the share */
+            int64_t delta = wdiff_delta_bytes(ro.diff, r->node);
+            uint64_t a = delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta;
+            render_human_bytes(a, hb, sizeof hb);
+            nn = snprintf(num, sizeof num, " \xc2\xb7 %s%s", delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "\xc2\xb1", hb);
+        } else {
+            nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
                           l.total ? 100.0 * (double)r->width / (double)l.total : 0.0);
+        }
         if (r->parent != UINT32_MAX && nn > 0 &&
             text_width(buf.v, buf.n, g.font) + text_width(num, (size_t)nn, g.font) <= w - 6.0) {
             if (!(ok = VEC_RESERVE(&buf, buf.n + (size_t)nn, err)))
@@ -138,19 +147,30 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         cairo_restore(cr);
     }
 
+    /* A differential graph's vanished frames, as in svg.c. */
+    for (int i = 0; ok && i <= g.vanished_lines && g.vanished_lines > 0; i++) {
+        char line[1536];
+        uint32_t node;
+        geom_vanished_line(&g, &ro, i, line, sizeof line, &node);
+        if (!(ok = sanitized(line, &buf, err)))
+            break;
+        set_rgb(cr, i == 0 ? pal.subtle : pal.text);
+        draw_text(cr, buf.v, GEOM_XPAD, g.vanished_y + i * (ro.font_size + 4), 0);
+    }
+
     /* Legend, laid out exactly as in svg.c. */
     double lx = GEOM_XPAD, ly = g.legend_y;
-    for (int i = 0; ok && i < g.ncats; i++) {
-        double w = geom_legend_item_width(g.cats[i], ro.font_size);
+    for (int i = 0; ok && i < g.nlegend; i++) {
+        double w = geom_legend_item_width(g.legend[i].label, ro.font_size);
         if (lx + w > g.width - GEOM_XPAD && lx > GEOM_XPAD) {
             lx = GEOM_XPAD;
             ly += GEOM_LEGEND_SWATCH + 8;
         }
-        set_rgb(cr, color_category_base(g.cats[i], ro.colors, ro.theme));
+        set_rgb(cr, g.legend[i].color);
         cairo_rectangle(cr, lx, ly, GEOM_LEGEND_SWATCH, GEOM_LEGEND_SWATCH);
         cairo_fill(cr);
         set_rgb(cr, pal.text);
-        draw_text(cr, color_category_label(g.cats[i]), lx + GEOM_LEGEND_SWATCH + 4, ly + GEOM_LEGEND_SWATCH - 1, 0);
+        draw_text(cr, g.legend[i].label, lx + GEOM_LEGEND_SWATCH + 4, ly + GEOM_LEGEND_SWATCH - 1, 0);
         lx += w;
     }
 
@@ -166,5 +186,6 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     VEC_FREE(&buf);
     VEC_FREE(&fit);
     layout_free(&l);
+    geom_free(&g);
     return ok;
 }

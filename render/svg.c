@@ -107,8 +107,16 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
                 "\" data-s=\"%" PRIu64 "\" data-c=\"%" PRIu64 "\"%s><title>",
             r->x, r->width, r->depth, r->self, r->count, r->kind == WTREE_KIND_MORE ? " data-more=\"1\"" : "");
     xml_escape(fp, name->v, name->n);
-    /* Tooltip: full name, retained (total) and shallow weight, share, count. */
-    if (bytes)
+    /* Tooltip: full name, retained (total) and shallow weight, share, count;
+     * in a differential graph OLD, NEW and the change. */
+    if (o->diff && r->node != WTREE_NONE) {
+        char tip[512];
+        geom_diff_tooltip(o->diff, r->node, unit, tip, sizeof tip);
+        fputs("\n", fp);
+        xml_escape(fp, tip, strlen(tip));
+        fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
+                g->frame_h - 1, hex);
+    } else if (bytes)
         fprintf(fp, "\nretained: %" PRIu64 " bytes (%s), %.2f%%\nshallow: %" PRIu64 " bytes (%s)",
                 r->width, tb, share, r->self, sb);
     else {
@@ -116,7 +124,8 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
         xml_escape(fp, unitbuf->v, unitbuf->n);
         fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
     }
-    fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
+    if (!o->diff || r->node == WTREE_NONE)
+        fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
             o->show_objects ? "retained objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
     text_buf fit = {0};
     if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
@@ -128,25 +137,54 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
     return !ferror(fp) || ghf_fail(err, GHF_EXIT_OUTPUT, "cannot write the SVG: %s", strerror(errno ? errno : EIO));
 }
 
+/* A differential graph's vanished frames, each line's tooltip its figures. */
+static bool write_vanished(FILE *fp, const geom *g, const render_opts *o, text_buf *buf, ghf_err *err)
+{
+    if (g->vanished_lines == 0)
+        return true;
+    fputs("<g id=\"vanished\">\n", fp);
+    for (int i = 0; i <= g->vanished_lines; i++) {
+        char line[1536], tip[512] = "";
+        uint32_t node;
+        geom_vanished_line(g, o, i, line, sizeof line, &node);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\"%s>", GEOM_XPAD, g->vanished_y + i * (o->font_size + 4),
+                i == 0 ? " style=\"fill:var(--sub)\"" : "");
+        if (!xml_text(fp, line, buf, err))
+            return false;
+        if (node != WTREE_NONE) {
+            geom_diff_tooltip(o->diff, node, o->count_name, tip, sizeof tip);
+            fputs("<title>", fp);
+            if (!xml_text(fp, line, buf, err))
+                return false;
+            fputs("\n", fp);
+            xml_escape(fp, tip, strlen(tip));
+            fputs("</title>", fp);
+        }
+        fputs("</text>\n", fp);
+    }
+    fputs("</g>\n", fp);
+    return true;
+}
+
 static void write_legend(FILE *fp, const geom *g, const render_opts *o)
 {
-    if (g->ncats == 0)
+    if (g->nlegend == 0)
         return;
     fputs("<g id=\"legend\">\n", fp);
     double x = GEOM_XPAD, y = g->legend_y;
-    for (int i = 0; i < g->ncats; i++) {
-        double w = geom_legend_item_width(g->cats[i], o->font_size);
+    for (int i = 0; i < g->nlegend; i++) {
+        double w = geom_legend_item_width(g->legend[i].label, o->font_size);
         if (x + w > g->width - GEOM_XPAD && x > GEOM_XPAD) {
             x = GEOM_XPAD;
             y += GEOM_LEGEND_SWATCH + 8;
         }
         char hex[8];
-        color_hex(color_category_base(g->cats[i], o->colors, o->theme), hex);
+        color_hex(g->legend[i].color, hex);
         fprintf(fp, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" fill=\"%s\"/>"
                     "<text x=\"%.2f\" y=\"%.1f\">",
                 x, y, GEOM_LEGEND_SWATCH, GEOM_LEGEND_SWATCH, hex, x + GEOM_LEGEND_SWATCH + 4,
                 y + GEOM_LEGEND_SWATCH - 1);
-        const char *s = color_category_label(g->cats[i]);
+        const char *s = g->legend[i].label;
         xml_escape(fp, s, strlen(s));
         fputs("</text>\n", fp);
         x += w;
@@ -201,6 +239,7 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     for (size_t i = 0; ok && i < l.rects.n; i++)
         ok = write_frame(fp, &l, &l.rects.v[i], &g, &ro, &unitbuf, &buf, err);
     fputs("</g>\n", fp);
+    ok = ok && write_vanished(fp, &g, &ro, &buf, err);
     write_legend(fp, &g, &ro);
     fputs("</svg>\n", fp);
     if (ok && ferror(fp))
@@ -208,5 +247,6 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     VEC_FREE(&buf);
     VEC_FREE(&unitbuf);
     layout_free(&l);
+    geom_free(&g);
     return ok;
 }

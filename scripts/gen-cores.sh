@@ -21,6 +21,14 @@
 # (each signal core is retaken until the runtime's crash dump shows the
 # goroutine running, each gcore until gdb sees its thread in main.*).
 #
+# Fixture "grow" is cored at two moments of one process (gcore each time:
+# the first core must not end it): DIR/go1.NN/grow/{core.old,truth.old.json}
+# at its first READY, then SIGUSR1 lets it change its heap, and
+# DIR/go1.NN/grow/{core,truth.json} at its second READY (goheapflame diff).
+# The same way, for the newest supported Go, fixture "example" run with
+# GHF_EXAMPLE_GROW=1 (the leak goes on after the first READY):
+#   DIR/go1.NN/example-grow/{core.old,truth.old.json,core,truth.json}
+#
 # A fixture with a `variants` file (tests/fixtures/cgo/variants) is built once
 # per [NAME] section there, with CGO_ENABLED=1 and that section's VAR=VALUE
 # lines (CC=clang, CGO_CFLAGS=...), into DIR/go1.NN/NAME (kernel core) and
@@ -134,11 +142,12 @@ core_file() {
   echo "${p//$'\x01'/%}"
 }
 
-# wait_ready DIR PID: wait for READY in DIR/stdout while PID lives.
+# wait_ready DIR PID [N]: wait for the N-th (default first) READY line in
+# DIR/stdout while PID lives.
 wait_ready() {
-  local dir=$1 pid=$2 i
+  local dir=$1 pid=$2 n=${3:-1} i
   for ((i = 0; i < READY_TIMEOUT * 10; i++)); do
-    if grep -qx READY "$dir/stdout" 2>/dev/null; then return 0; fi
+    if [ "$(grep -cx READY "$dir/stdout" 2>/dev/null)" -ge "$n" ]; then return 0; fi
     kill -0 "$pid" 2>/dev/null || { echo "fixture exited before READY; stderr:"; tail -20 "$dir/stderr"; return 1; }
     sleep 0.1
   done
@@ -193,9 +202,43 @@ make_gcore() {
   check_core "$dir/core"
 }
 
+# make_gcore_pair DIR [VAR=VALUE]: run DIR/exe (in that environment), gcore it
+# at its first READY (core.old, truth.old.json), send SIGUSR1, gcore it at its
+# second READY (core, truth.json: the third stdout line), then kill it.
+make_gcore_pair() {
+  local dir=$1 pid rc=0 envs=("${@:2}")
+  rm -f "$dir"/core "$dir"/core.[0-9]* "$dir"/core.old
+  (cd "$dir" && exec env "${envs[@]}" ./exe >stdout 2>stderr) &
+  pid=$!
+  wait_ready "$dir" "$pid" 1 && save_truth "$dir" && mv "$dir/truth.json" "$dir/truth.old.json" || rc=1
+  if [ $rc = 0 ]; then
+    timeout 300 gcore -o "$dir/core" "$pid" >"$dir/gcore.log" 2>&1 && mv "$dir/core.$pid" "$dir/core.old" ||
+      { echo "first gcore failed:"; tail -5 "$dir/gcore.log"; rc=1; }
+  fi
+  if [ $rc = 0 ]; then
+    kill -USR1 "$pid"
+    wait_ready "$dir" "$pid" 2 || rc=1
+  fi
+  if [ $rc = 0 ]; then
+    sed -n 3p "$dir/stdout" > "$dir/truth.json"
+    [ "$(head -c 1 "$dir/truth.json")" = '{' ] || { echo "third stdout line is not JSON"; rc=1; }
+  fi
+  if [ $rc = 0 ]; then
+    timeout 300 gcore -o "$dir/core" "$pid" >>"$dir/gcore.log" 2>&1 && mv "$dir/core.$pid" "$dir/core" ||
+      { echo "second gcore failed:"; tail -5 "$dir/gcore.log"; rc=1; }
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ $rc = 0 ] || return 1
+  fallocate --dig-holes "$dir/core.old"
+  fallocate --dig-holes "$dir/core"
+  check_core "$dir/core.old" && check_core "$dir/core"
+}
+
 fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
   case $3 in
     gcore) echo "$out/go1.$1-gcore/$2" ;;
+    pair-grow) echo "$out/go1.$1/$2-grow" ;;
     running-*) echo "$out/go1.$1/$2-${3#running-}" ;;
     *) echo "$out/go1.$1/$2" ;;
   esac
@@ -303,11 +346,15 @@ gen_version() {
   local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
     [ ! -f "$SRC/$f/variants" ] || continue # built by gen_variants
-    for flavour in "${flavours[@]}" $(running_flavours "$f"); do
+    local fx_flavours=("${flavours[@]}")
+    [ "$f" != grow ] || fx_flavours=(pair) # two gcores of one process
+    [ "$f" != example ] || [ "$minor" != "$gcore_minor" ] || fx_flavours+=(pair-grow)
+    for flavour in "${fx_flavours[@]}" $(running_flavours "$f"); do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
       if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
-         [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ]; then
+         [ -s "$dir/core" ] && [ -x "$dir/exe" ] && [ -s "$dir/truth.json" ] &&
+         { [ "${flavour%-grow}" != pair ] || [ -s "$dir/core.old" ]; }; then
         echo "${dir#$out/} cached" >> "$status"
       else
         todo+=("$f:$flavour")
@@ -343,6 +390,8 @@ gen_version() {
       running:running-quit) make_running_core "$dir" quit >&2 && ok=1 ;;
       running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
       running:running-gcore|running:gcore) make_running_gcore "$dir" >&2 && ok=1 ;;
+      *:pair) make_gcore_pair "$dir" >&2 && ok=1 ;;
+      example:pair-grow) make_gcore_pair "$dir" GHF_EXAMPLE_GROW=1 >&2 && ok=1 ;;
       *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
       *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac

@@ -12,22 +12,54 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "domtree.h"
-#include "frames.h"
+#include "flame_job.h"
 #include "graph.h"
 #include "outfile.h"
 #include "output.h"
-#include "render.h"
-#include "session.h"
-
-enum out_format { FMT_NONE, FMT_SVG, FMT_PNG, FMT_FOLDED, FMT_STAP, FMT_PPROF, FMT_JSON };
 
 static const struct { const char *name, *ext; enum out_format f; } formats[] = {
     {"svg", ".svg", FMT_SVG},       {"png", ".png", FMT_PNG},     {"folded", ".folded", FMT_FOLDED},
     {"folded", ".txt", FMT_FOLDED}, {"stap", ".bt", FMT_STAP},    {"pprof", ".pb.gz", FMT_PPROF},
     {"pprof", ".pprof", FMT_PPROF}, {"json", ".json", FMT_JSON},
 };
+
+/* The options flame and diff share: how the tree is built, the picture. */
+#define FLAME_TREE_HELP \
+        "Retention:\n" \
+        "  --tree MODE        dominator (default): a frame's width is what would be freed\n" \
+        "                     without it; objects held by several roots appear once under\n" \
+        "                     \"[shared] root + root\". first-path: each object is credited to\n" \
+        "                     the first root that reaches it, breadth-first in root order\n" \
+        "  --goroutines       one root per goroutine (\"goroutine 7: main.worker.buf\") instead\n" \
+        "                     of merging goroutines that hold the same variable\n" \
+        "  --no-registers     do not use thread registers as (conservative) roots\n" \
+        "  --no-collapse      keep chains of same-typed objects as separate frames\n" \
+        "  --fields           add the field path through which the parent holds each object:\n" \
+        "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n" \
+        "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
+        "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
+        "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
+        "                     extended); exits 2 when nothing matches (diff: in either\n" \
+        "                     core). Active filters and the share shown are named in the\n" \
+        "                     subtitle\n" \
+        "\n" \
+        "Picture (svg, png):\n" \
+        "  --title TEXT       title (default \"Memory reference flame graph\"; diff: \"What\n" \
+        "                     grew: differential reference flame graph\")\n" \
+        "  --width PX         image width (default 1200); text scales with it\n" \
+        "  --fontsize PX      label size (default 12 at 1200 px, proportional to --width)\n" \
+        "  --minwidth PX      merge frames narrower than PX into \"(N more)\" (default 0.1)\n" \
+        "  --icicle           roots at the top instead of the bottom\n" \
+        "  --sort name|size   sibling order (default name: towers keep their place)\n" \
+        "  --colors type|package|mono   colouring (default type; diff colours by change)\n" \
+        "  --theme light|dark (default light)\n" \
+        "\n" \
+        "Other:\n" \
+        "  --force            accept an executable whose build ID differs from the core's,\n" \
+        "                     and Go versions outside 1.19-1.27\n" \
+        "  --progress         report stages and timings on stderr (default when stderr is\n" \
+        "                     a terminal); --no-progress or --quiet turns it off\n" \
+        "  -h, --help         this text\n"
 
 static void flame_usage(FILE *fp)
 {
@@ -46,42 +78,44 @@ static void flame_usage(FILE *fp)
         "                     '-' writes to standard output (format: --format, default folded)\n"
         "  --format NAME      svg, png, folded, stap, pprof or json\n"
         "\n"
-        "Retention:\n"
-        "  --tree MODE        dominator (default): a frame's width is what would be freed\n"
-        "                     without it; objects held by several roots appear once under\n"
-        "                     \"[shared] root + root\". first-path: each object is credited to\n"
-        "                     the first root that reaches it, breadth-first in root order\n"
-        "  --goroutines       one root per goroutine (\"goroutine 7: main.worker.buf\") instead\n"
-        "                     of merging goroutines that hold the same variable\n"
-        "  --no-registers     do not use thread registers as (conservative) roots\n"
-        "  --no-collapse      keep chains of same-typed objects as separate frames\n"
-        "  --fields           add the field path through which the parent holds each object:\n"
-        "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n"
-        "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
-        "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
-        "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n"
-        "                     extended); exits 2 when nothing matches. Active filters and\n"
-        "                     the share shown are named in the subtitle\n"
-        "\n"
-        "Picture (svg, png):\n"
-        "  --title TEXT       title (default \"Memory reference flame graph\")\n"
-        "  --width PX         image width (default 1200); text scales with it\n"
-        "  --fontsize PX      label size (default 12 at 1200 px, proportional to --width)\n"
-        "  --minwidth PX      merge frames narrower than PX into \"(N more)\" (default 0.1)\n"
-        "  --icicle           roots at the top instead of the bottom\n"
-        "  --sort name|size   sibling order (default name: towers keep their place)\n"
-        "  --colors type|package|mono   colouring (default type)\n"
-        "  --theme light|dark (default light)\n"
-        "\n"
-        "Other:\n"
-        "  --force            accept an executable whose build ID differs from the core's,\n"
-        "                     and Go versions outside 1.19-1.27\n"
-        "  --progress         report stages and timings on stderr (default when stderr is\n"
-        "                     a terminal); --no-progress or --quiet turns it off\n"
-        "  -h, --help         this text\n"
+        FLAME_TREE_HELP
         "\n"
         "A running process instead of a core:\n"
         CLI_SOURCE_HELP);
+}
+
+static void diff_usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: goheapflame diff [OPTIONS] OLD.core NEW.core EXE -o OUTPUT\n"
+        "\n"
+        "What grew between two cores of the same program, and who holds the growth: both\n"
+        "cores go through the flame pipeline and their frames are matched by identity\n"
+        "(root name, then type path; never by counts). The picture is NEW's reference flame\n"
+        "graph (width = bytes retained in NEW), each frame coloured by its change: red grew,\n"
+        "blue shrank, grey unchanged, stronger the larger the change relative to the frame\n"
+        "(a frame only NEW has is the darkest red). Frames that retained bytes in OLD and\n"
+        "none in NEW are listed under the graph as \"vanished\". Tooltips give OLD, NEW and\n"
+        "the change in bytes and objects. A growth table goes to standard output.\n"
+        "\n"
+        "Output (format from the extension of -o, or --format):\n"
+        "  -o, --output F     .svg (interactive), .png, .json (every frame's OLD, NEW and\n"
+        "                     change, the growth table and the vanished frames), .folded\n"
+        "                     (\"frame;frame OLD NEW\" per stack: shallow bytes, the two-column\n"
+        "                     format flamegraph.pl's difffolded.pl writes); '-' writes to\n"
+        "                     standard output (format: --format, default folded)\n"
+        "  --format NAME      svg, png, folded or json\n"
+        "  --top N            rows of the growth table (default 20, 0: none): the frames with\n"
+        "                     the largest retained growth, each with its root path, bytes and\n"
+        "                     objects before and after (each row the deepest frame that holds\n"
+        "                     all of one growth; rows never nest), then the largest shrinkage\n"
+        "                     and the vanished frames. On standard output (on standard error\n"
+        "                     when -o - writes there)\n"
+        "  --json             the growth table as JSON (the document -o .json writes)\n"
+        "  --old-exe EXE      OLD's executable when the two cores come from different builds\n"
+        "                     of the program (default: EXE for both)\n"
+        "\n"
+        FLAME_TREE_HELP);
 }
 
 static enum out_format format_by_name(const char *n)
@@ -103,22 +137,11 @@ static enum out_format format_by_path(const char *p)
     return FMT_NONE;
 }
 
-typedef struct flame_args {
-    cli_source src;
-    const char *output, *focus, *title;
-    enum out_format format;
-    enum dom_mode tree;
-    roots_opts roots;
-    frames_opts frames;
-    render_opts render;
-    bool force, progress;
-} flame_args;
-
-static int parse(int argc, char **argv, flame_args *a)
+int flame_parse(int argc, char **argv, flame_args *a, bool diff)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
            O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS,
-           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS };
+           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS, O_OLDEXE, O_TOP, O_JSON };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -131,13 +154,18 @@ static int parse(int argc, char **argv, flame_args *a)
         {"progress", no_argument, NULL, O_PROGRESS}, {"quiet", no_argument, NULL, O_QUIET},
         {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
         {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
+        {"old-exe", required_argument, NULL, O_OLDEXE}, {"top", required_argument, NULL, O_TOP},
+        {"json", no_argument, NULL, O_JSON},
         {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS, {NULL, 0, NULL, 0},
     };
+    const char *cmd = diff ? "diff" : "flame";
     memset(a, 0, sizeof *a);
+    a->diff = diff;
+    a->top = 20;
     a->roots.registers = true;
     a->progress = isatty(STDERR_FILENO);
     render_opts_default(&a->render);
-    a->title = "Memory reference flame graph";
+    a->title = diff ? "What grew: differential reference flame graph" : "Memory reference flame graph";
     unsigned long long v;
     double fontsize = 0;
     int c, li = 0;
@@ -223,12 +251,28 @@ static int parse(int argc, char **argv, flame_args *a)
                 a->render.layout.min_width_px = d;
             break;
         }
-        case 'h': flame_usage(stdout); return GHF_EXIT_OK;
+        case O_OLDEXE:
+        case O_TOP:
+        case O_JSON:
+            if (!diff)
+                return cli_bad_option(cmd, '?', argv);
+            if (c == O_JSON)
+                a->json = true;
+            else if (c == O_OLDEXE)
+                a->old_exe = optarg;
+            else if (!cli_parse_u64(optarg, &v) || v > 100000)
+                goto bad;
+            else
+                a->top = (unsigned)v;
+            break;
+        case 'h': (diff ? diff_usage : flame_usage)(stdout); return GHF_EXIT_OK;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
+            if (diff)
+                return cli_bad_option(cmd, '?', argv);
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;
-        default: return cli_bad_option("flame", c, argv);
+        default: return cli_bad_option(cmd, c, argv);
         }
     }
     /* Text grows with the picture unless --fontsize says otherwise: a 2400 px
@@ -236,17 +280,35 @@ static int parse(int argc, char **argv, flame_args *a)
     a->render.font_size = fontsize > 0 ? fontsize : RENDER_DEFAULT_FONT_SIZE * a->render.width / RENDER_DEFAULT_WIDTH;
     if (a->render.font_size + 4 > a->render.frame_height)
         a->render.frame_height = (int)(a->render.font_size + 4.5);
-    int src_rc = cli_source_args(&a->src, "flame", argc, argv, optind);
-    if (src_rc >= 0)
-        return src_rc;
+    if (diff) {
+        if (argc - optind != 3) {
+            fprintf(stderr, "goheapflame: diff needs OLD.core NEW.core EXE (see goheapflame diff --help)\n");
+            return GHF_EXIT_USAGE;
+        }
+        a->old_core = argv[optind];
+        a->src.core = argv[optind + 1];
+        a->src.exe = argv[optind + 2];
+        if (a->old_exe == NULL)
+            a->old_exe = a->src.exe;
+    } else {
+        int src_rc = cli_source_args(&a->src, "flame", argc, argv, optind);
+        if (src_rc >= 0)
+            return src_rc;
+    }
     if (a->output == NULL) {
-        fprintf(stderr, "goheapflame: no output: give -o FILE (.svg, .png, .folded, .bt, .pb.gz, .json) or -o -\n");
+        fprintf(stderr, "goheapflame: no output: give -o FILE (%s) or -o -\n",
+                diff ? ".svg, .png, .folded, .json" : ".svg, .png, .folded, .bt, .pb.gz, .json");
         return GHF_EXIT_USAGE;
     }
     if (a->format == FMT_NONE)
         a->format = strcmp(a->output, "-") == 0 ? FMT_FOLDED : format_by_path(a->output);
     if (a->format == FMT_NONE) {
         fprintf(stderr, "goheapflame: cannot tell the format of '%s' from its extension: use --format\n", a->output);
+        return GHF_EXIT_USAGE;
+    }
+    if (diff && (a->format == FMT_STAP || a->format == FMT_PPROF)) {
+        fprintf(stderr, "goheapflame: diff writes svg, png, folded or json, not %s\n",
+                a->format == FMT_STAP ? "SystemTap backtraces" : "pprof");
         return GHF_EXIT_USAGE;
     }
     return -1;
@@ -256,7 +318,7 @@ bad:
 }
 
 /* Every active filter, named, and the share of the heap the picture shows. */
-static void filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
+void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = '\0';
@@ -291,37 +353,60 @@ static bool write_output(const flame_args *a, const session *s, const wtree *w, 
     }
 }
 
+const char *flame_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *w, flame_summary *sum,
+                 ghf_err *err)
+{
+    session_opts so = {.force = a->force, .progress = a->progress, .field_paths = a->frames.fields};
+    ghf_graph g = {0};
+    domtree d = {0};
+    bool ok = false;
+    memset(w, 0, sizeof *w);
+    if (!cli_open_session(src, s, &so, err))
+        return false;
+    if (!session_load_roots(s, &a->roots, err) || !session_load_types(s, err) ||
+        !graph_build(s->heap, &s->roots, &g, err))
+        goto out;
+    if (!a->frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
+        heap_drop_edges(s->heap);
+    session_progress(s, "built the reference graph");
+    if (!domtree_build(&d, &g, a->tree, err))
+        goto out;
+    session_progress(s, a->tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
+    if (!frames_build(&d, &g, s->heap, &s->roots, &s->types, &a->frames, w, err))
+        goto out;
+    snprintf(sum->go_version, sizeof sum->go_version, "%s", s->rt->version);
+    sum->reachable = d.total;
+    sum->unreachable = s->heap->alloc_bytes > d.total ? s->heap->alloc_bytes - d.total : 0;
+    sum->objects = d.nreach - g.nroots;
+    ok = true;
+out:
+    domtree_free(&d);
+    graph_free(&g);
+    return ok;
+}
+
 int cmd_flame(int argc, char **argv)
 {
     flame_args a;
-    int rc = parse(argc, argv, &a);
+    int rc = flame_parse(argc, argv, &a, false);
     if (rc >= 0)
         return rc;
     ghf_err err = {0};
     session s;
-    session_opts so = {.force = a.force, .progress = a.progress, .field_paths = a.frames.fields};
-    ghf_graph g = {0};
-    domtree d = {0};
     wtree w = {0};
-    bool have_w = false;
+    flame_summary sum = {0};
     outfile of = {0};
-    if (!cli_open_session(&a.src, &s, &so, &err))
-        return cli_report(&err);
-    if (!session_load_roots(&s, &a.roots, &err) || !session_load_types(&s, &err) ||
-        !graph_build(s.heap, &s.roots, &g, &err))
+    if (!flame_build(&a, &a.src, &s, &w, &sum, &err))
         goto fail;
-    if (!a.frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
-        heap_drop_edges(s.heap);
-    session_progress(&s, "built the reference graph");
-    if (!domtree_build(&d, &g, a.tree, &err))
-        goto fail;
-    session_progress(&s, a.tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
-    if (!frames_build(&d, &g, s.heap, &s.roots, &s.types, &a.frames, &w, &err))
-        goto fail;
-    have_w = true;
     char human[32], human2[32], subtitle[2048];
-    render_human_bytes(d.total, human, sizeof human);
-    render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
+    render_human_bytes(sum.reachable, human, sizeof human);
+    render_human_bytes(sum.unreachable, human2, sizeof human2);
     char pidname[32], exelink[4096];
     snprintf(pidname, sizeof pidname, "process %d", a.src.pid);
     const char *core = a.src.pid ? pidname : a.src.core, *exe = a.src.exe;
@@ -332,13 +417,12 @@ int cmd_flame(int argc, char **argv)
         exelink[n > 0 ? n : 0] = '\0';
         exe = n > 0 ? exelink : "its executable";
     }
-    const char *base = strrchr(core, '/') ? strrchr(core, '/') + 1 : core;
-    const char *ebase = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
     int sn = snprintf(subtitle, sizeof subtitle,
                       "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-                      base, ebase, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
-                      d.nreach - g.nroots, human2);
-    filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, d.total, subtitle + sn, sizeof subtitle - (size_t)sn);
+                      flame_basename(core), flame_basename(exe), sum.go_version,
+                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, sum.objects, human2);
+    flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, sum.reachable, subtitle + sn,
+                           sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;
@@ -349,16 +433,11 @@ int cmd_flame(int argc, char **argv)
     session_progress(&s, "wrote the output");
     session_warn_partial(&s);
     wtree_free(&w);
-    domtree_free(&d);
-    graph_free(&g);
     session_close(&s);
     return GHF_EXIT_OK;
 fail:
     outfile_abort(&of);
-    if (have_w)
-        wtree_free(&w);
-    domtree_free(&d);
-    graph_free(&g);
+    wtree_free(&w);
     session_close(&s);
     return cli_report(&err);
 }

@@ -135,7 +135,7 @@ static bool census_add(type_census *c, wtree *w, uint32_t node, uint32_t label, 
 }
 
 /* Keep only subtrees whose frame matches re, plus the paths down to them. */
-static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
+static bool focus_tree(wtree *w, const char *pattern, bool may_match_nothing, ghf_err *err)
 {
     regex_t re;
     if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
@@ -154,7 +154,7 @@ static bool focus_tree(wtree *w, const char *pattern, ghf_err *err)
             matched += keep[p] != 1;
         }
     }
-    if (matched == 0) {
+    if (matched == 0 && !may_match_nothing) {
         regfree(&re);
         free(keep);
         return ghf_fail(err, GHF_EXIT_USAGE, "--focus '%s' matches no frame: nothing to draw", pattern);
@@ -354,7 +354,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     VEC_FREE(&depth);
     VEC_FREE(&name_of);
     if (ok && o->focus)
-        ok = focus_tree(w, o->focus, err);
+        ok = focus_tree(w, o->focus, o->focus_may_match_nothing, err);
     if (!ok) {
         wtree_free(w);
         return false;

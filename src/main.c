@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "flame_job.h"
 #include "version.h"
 
 static const struct {
@@ -12,6 +13,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"flame", cmd_flame, "the main job (also without a command): core -> reference flame graph"},
+    {"diff", cmd_diff, "what grew between two cores: differential flame graph and growth table"},
     {"render", cmd_render, "draw any folded-stack file as SVG or PNG"},
     {"info", cmd_info, "summarise a core: Go version, threads, goroutines, heap"},
     {"objects", cmd_objects, "list heap objects: address, size, pointers, type"},

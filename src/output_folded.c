@@ -30,7 +30,14 @@ static bool folded_visit(const wtree *t, uint32_t node, uint32_t depth, bool ent
         c->path.v[c->path.n++] = ';';
     c->path.n += output_escape_frame(name, c->path.v + c->path.n, false);
     uint64_t w = output_self_weight(t, node, c->o);
-    if (w != 0) {
+    if (c->o != NULL && c->o->old != NULL) { /* differential: OLD NEW */
+        const wdiff_side *old = &c->o->old[node];
+        uint64_t ow = c->o->weight == OUTPUT_WEIGHT_COUNT ? old->self_count : old->self_bytes;
+        if (ow != 0 || w != 0) {
+            fwrite(c->path.v, 1, c->path.n, c->fp);
+            fprintf(c->fp, " %" PRIu64 " %" PRIu64 "\n", ow, w);
+        }
+    } else if (w != 0) {
         fwrite(c->path.v, 1, c->path.n, c->fp);
         fprintf(c->fp, " %" PRIu64 "\n", w);
     }

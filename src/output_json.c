@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-static const char *kind_name(uint32_t kind)
+const char *output_kind_name(uint32_t kind)
 {
     switch (kind) {
     case WTREE_KIND_FRAME: return "frame";
@@ -17,7 +17,7 @@ static const char *kind_name(uint32_t kind)
     }
 }
 
-static const char *type_kind_name(uint32_t k)
+const char *output_type_kind_name(uint32_t k)
 {
     static const char *const names[WTYPE__COUNT] = {
         [WTYPE_NONE] = NULL, [WTYPE_STRUCT] = "struct", [WTYPE_POINTER] = "pointer",
@@ -79,7 +79,7 @@ static void json_chars(FILE *fp, const char *s)
     }
 }
 
-static void json_string(FILE *fp, const char *s)
+void output_json_string(FILE *fp, const char *s)
 {
     fputc('"', fp);
     json_chars(fp, s);
@@ -111,7 +111,7 @@ static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter
     if (node != WTREE_ROOT && t->nodes.v[nd->parent].first_child != node)
         fputc(',', fp);
     fputs("\n{\"name\":", fp);
-    json_string(fp, node == WTREE_ROOT ? "all" : wtree_name(t, node));
+    output_json_string(fp, node == WTREE_ROOT ? "all" : wtree_name(t, node));
     if (node != WTREE_ROOT) {
         char suffix[96];
         if (wtree_label_suffix(t, node, suffix, sizeof suffix) > 0) {
@@ -119,7 +119,7 @@ static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter
             fputs(",\"label\":", fp);
             json_string_parts(fp, wtree_name(t, node), suffix);
         }
-        const char *tk = type_kind_name(nd->type_kind);
+        const char *tk = output_type_kind_name(nd->type_kind);
         if (tk != NULL)
             fprintf(fp, ",\"type_kind\":\"%s\"", tk);
         if (nd->ntypes > 0)
@@ -127,7 +127,7 @@ static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter
     }
     fprintf(fp, ",\"kind\":\"%s\",\"self_bytes\":%" PRIu64 ",\"total_bytes\":%" PRIu64
                 ",\"self_count\":%" PRIu64 ",\"total_count\":%" PRIu64 ",\"children\":[",
-            node == WTREE_ROOT ? "all" : kind_name(nd->kind), nd->self_bytes, nd->total_bytes,
+            node == WTREE_ROOT ? "all" : output_kind_name(nd->kind), nd->self_bytes, nd->total_bytes,
             nd->self_count, nd->total_count);
     return true;
 }
@@ -137,7 +137,7 @@ bool output_json(const wtree *t, FILE *fp, const output_opts *o, ghf_err *err)
     json_ctx c = {.fp = fp, .err = err};
     fputs("{\"title\":", fp);
     if (o != NULL && o->title != NULL)
-        json_string(fp, o->title);
+        output_json_string(fp, o->title);
     else
         fputs("null", fp);
     fputs(",\"unit\":\"bytes\",\"tree\":", fp);

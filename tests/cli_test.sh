@@ -17,6 +17,20 @@ grep -Eq '^goheapflame [0-9]+\.[0-9]+\.[0-9]+$' /tmp/ghf_cli_out.$$ || { echo "F
 check no-args 2 "$bin"
 check unknown 2 "$bin" frobnicate
 grep -q "^goheapflame: unknown command or missing file 'frobnicate'" /tmp/ghf_cli_err.$$ || { echo "FAIL unknown msg"; fail=$((fail+1)); }
+# diff (issue 14): usage errors before any core is read
+check diff-help 0 "$bin" diff --help
+grep -q -- '--old-exe EXE' /tmp/ghf_cli_out.$$ && grep -q -- '--top N' /tmp/ghf_cli_out.$$ ||
+  { echo "FAIL diff help lacks --old-exe/--top"; fail=$((fail+1)); }
+"$bin" --help | grep -q '^  diff ' || { echo "FAIL main help lacks diff"; fail=$((fail+1)); }
+check diff-two-args 2 "$bin" diff a.core b.core -o x.svg
+grep -q 'diff needs OLD.core NEW.core EXE' /tmp/ghf_cli_err.$$ || { echo "FAIL diff args msg"; fail=$((fail+1)); }
+check diff-no-output 2 "$bin" diff a.core b.core exe
+check diff-pprof 2 "$bin" diff a.core b.core exe -o x.pb.gz
+check diff-bad-top 2 "$bin" diff --top lots a.core b.core exe -o x.svg
+check diff-no-pid 2 "$bin" diff --pid 1 a.core b.core exe -o x.svg
+check flame-no-old-exe 2 "$bin" flame --old-exe x a.core exe -o x.svg
+check diff-missing-core 3 "$bin" diff /nonexistent/old.core /nonexistent/new.core /nonexistent/exe -o /tmp/ghf_cli_x.$$.svg
+[ ! -e /tmp/ghf_cli_x.$$.svg ] || { echo "FAIL diff left an output"; fail=$((fail+1)); }
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

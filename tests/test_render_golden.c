@@ -13,11 +13,13 @@
 
 #include "folded.h"
 #include "render.h"
+#include "wdiff.h"
 
 typedef struct golden_case {
     const char *name;   /* golden/NAME.svg, golden/NAME.png */
     const char *input;  /* tests/render/INPUT.folded */
     void (*tweak)(render_opts *o);
+    const char *old_input; /* non-NULL: a differential graph, OLD_INPUT -> INPUT */
 } golden_case;
 
 static void t_small(render_opts *o) { o->subtitle = "small.folded: a few Go types"; }
@@ -35,16 +37,25 @@ static void t_cpu(render_opts *o)
     o->colors = COLOR_PACKAGE;
 }
 
+static void t_diff(render_opts *o)
+{
+    o->title = "What grew: render --diff";
+    o->subtitle = "diff_old.folded \xe2\x86\x92 diff_new.folded";
+}
+static void t_diff_dark(render_opts *o) { t_diff(o); o->theme = THEME_DARK; }
+
 static const golden_case cases[] = {
-    {"small", "small", t_small},
-    {"small_dark", "small", t_dark},
-    {"small_icicle", "small", t_icicle},
-    {"deep", "deep", t_deep},
-    {"wide", "wide", t_wide},
-    {"escape", "escape", t_escape},
-    {"pruning", "pruning", t_pruning},
-    {"capped", "wide", t_capped},
-    {"cpu", "cpu", t_cpu},
+    {"small", "small", t_small, NULL},
+    {"small_dark", "small", t_dark, NULL},
+    {"small_icicle", "small", t_icicle, NULL},
+    {"deep", "deep", t_deep, NULL},
+    {"wide", "wide", t_wide, NULL},
+    {"escape", "escape", t_escape, NULL},
+    {"pruning", "pruning", t_pruning, NULL},
+    {"capped", "wide", t_capped, NULL},
+    {"cpu", "cpu", t_cpu, NULL},
+    {"diff", "diff_new", t_diff, "diff_old"},
+    {"diff_dark", "diff_new", t_diff_dark, "diff_old"},
 };
 
 static const char *env_dir(const char *var)
@@ -54,21 +65,41 @@ static const char *env_dir(const char *var)
     return d;
 }
 
-static void render_case(const golden_case *c, enum render_format f, char **data, size_t *len)
+static void load(const char *name, wtree *t)
 {
     char in[4096];
-    snprintf(in, sizeof in, "%s/tests/render/%s.folded", env_dir("GHF_SOURCE_DIR"), c->input);
-    wtree t;
+    snprintf(in, sizeof in, "%s/tests/render/%s.folded", env_dir("GHF_SOURCE_DIR"), name);
     ghf_err err = {0};
-    cr_assert(wtree_init(&t, &err));
-    cr_assert(folded_load(&t, in, NULL, &err), "%s", err.msg);
+    cr_assert(wtree_init(t, &err));
+    cr_assert(folded_load(t, in, NULL, &err), "%s", err.msg);
+}
+
+static void render_case(const golden_case *c, enum render_format f, char **data, size_t *len)
+{
+    wtree t, old;
+    wdiff d;
+    ghf_err err = {0};
+    load(c->input, &t);
     render_opts o;
     render_opts_default(&o);
     c->tweak(&o);
+    const wtree *draw = &t;
+    if (c->old_input) {
+        load(c->old_input, &old);
+        cr_assert(wdiff_build(&d, &old, &t, &err), "%s", err.msg);
+        o.diff = &d;
+        o.old_name = "diff_old.folded";
+        o.new_name = "diff_new.folded";
+        draw = &d.t;
+    }
     FILE *fp = open_memstream(data, len);
     cr_assert_not_null(fp);
-    cr_assert(render_tree(&t, f, &o, fp, &err), "%s", err.msg);
+    cr_assert(render_tree(draw, f, &o, fp, &err), "%s", err.msg);
     cr_assert_eq(fclose(fp), 0);
+    if (c->old_input) {
+        wdiff_free(&d);
+        wtree_free(&old);
+    }
     wtree_free(&t);
 }
 
@@ -215,8 +246,10 @@ GOLDEN(escape, 5)
 GOLDEN(pruning, 6)
 GOLDEN(capped, 7)
 GOLDEN(cpu, 8)
+GOLDEN(diff, 9)
+GOLDEN(diff_dark, 10)
 
 Test(golden, every_case_has_a_test)
 {
-    cr_assert_eq(sizeof cases / sizeof cases[0], 9, "add a GOLDEN(i) line for each new case");
+    cr_assert_eq(sizeof cases / sizeof cases[0], 11, "add a GOLDEN(i) line for each new case");
 }

@@ -244,6 +244,30 @@ def main():
         if r["m"] != 3 or not r["ic"]:
             failures.append(f"ignore-case search from the URL not applied: {r}")
 
+        # A differential graph (render --diff, issue 14) runs the same script:
+        # frames, the vanished list under them, a click still zooms.
+        old = os.path.join(work, "chromium_old.folded")
+        with open(old, "w") as f:
+            f.write(FOLDED.replace("main.Entry 50000", "main.Entry 20000") + "globals;main.gone 7000\n")
+        dsvg = os.path.join(work, "chromium_diff.svg")
+        subprocess.run([exe_ghf, "render", "--diff", old, folded, "-o", dsvg, "--width", "500"], check=True)
+        load("about:blank")
+        load("file://" + os.path.abspath(dsvg))
+        d = ev("""(function(){var fs=[...document.querySelectorAll('#frames g.f')];
+            var g=fs.find(g=>g.querySelector('title').textContent.split('\\n')[0]==='main.cache');
+            g.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+            return {n: fs.length, vanished: [...document.querySelectorAll('#vanished text')].map(t=>t.textContent),
+                    w: g.querySelector('rect').getAttribute('width'),
+                    tip: g.querySelector('title').textContent};})()""")
+        if d["n"] < 8:
+            failures.append(f"diff: expected frames in the DOM, found {d['n']}")
+        if len(d["vanished"]) != 2 or "globals \u25b8 main.gone" not in d["vanished"][1]:
+            failures.append(f"diff: vanished list {d['vanished']}")
+        if d["w"] != f"{fw:.2f}":
+            failures.append(f"diff: click did not zoom: main.cache width {d['w']}, want {fw:.2f}")
+        if "delta: +30,000 bytes" not in d["tip"]:
+            failures.append(f"diff: tooltip of main.cache {d['tip']!r}")
+
         errors = [e for e in b.events if e.get("method") == "Runtime.exceptionThrown"
                   or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
                   or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")]

@@ -47,6 +47,17 @@ status 3 "missing input" "$ghf" render "$work/none.folded" -o "$work/x.svg"
 printf 'a;b 1\nbroken line\n' > "$work/bad.folded"
 status 3 "malformed input" "$ghf" render "$work/bad.folded" -o "$work/x.svg"
 check "error names the line" grep -q 'bad.folded:2:' "$work/err"
+# --diff: two folded files, OLD and NEW (issue 14)
+check "diff svg" "$ghf" render --diff "$src/diff_old.folded" "$src/diff_new.folded" -o "$work/d.svg"
+check "diff tooltip gives old, new and the change" grep -q 'delta: +2,112,000 bytes' "$work/d.svg"
+check "diff lists the vanished frames" bash -c "grep -A20 '<g id=\"vanished\">' '$work/d.svg' | grep -q main.gGone"
+check "diff svg is valid XML" python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$work/d.svg"
+check "diff png" "$ghf" render --diff "$src/diff_old.folded" "$src/diff_new.folded" -o "$work/d.png"
+check "a file against itself: nothing red or blue" bash -c "'$ghf' render --diff '$src/small.folded' '$src/small.folded' -o - |
+  grep -o 'fill=\"#[0-9a-f]*\"' | sort -u | grep -qx 'fill=\"#d1d1d1\"'"
+status 2 "diff needs two inputs" "$ghf" render --diff "$src/diff_old.folded" -o "$work/x.svg"
+status 2 "one input without --diff" "$ghf" render "$src/diff_old.folded" "$src/diff_new.folded" -o "$work/x.svg"
+status 3 "diff: malformed OLD" "$ghf" render --diff "$work/bad.folded" "$src/diff_new.folded" -o "$work/x.svg"
 status 5 "unwritable output" "$ghf" render "$src/small.folded" -o "$work/nodir/x.svg"
 check "no file left after failures" bash -c "! ls '$work' | grep -q -e '^x\.' -e '\.tmp\.'"
 exit $fail

@@ -46,7 +46,12 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err);
 /* Dispatch on format. */
 bool render_tree(const wtree *t, enum render_format f, const render_opts *o, FILE *fp, ghf_err *err);
 
-/* Fill `out` with "12.3 MiB" style text (exact when below 1 KiB). */
+/* Fill `out` with "12.3 MiB" style text (exact when below 1 KiB; one
+ * decimal rounded half up, as flame.js prints it). */
 void render_human_bytes(uint64_t v, char *out, size_t cap);
+
+/* "45.0%": part / whole as a percentage with one decimal, rounded half up
+ * ("0.0%" when whole is 0). */
+void render_share(uint64_t part, uint64_t whole, char *out, size_t cap);
 
 #endif

@@ -1,6 +1,7 @@
 /* geom.c — page geometry shared by svg.c and png.c. */
 #include "geom.h"
 
+#include <stdio.h>
 #include <string.h>
 
 rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
@@ -32,6 +33,28 @@ bool geom_fit_label(const char *name, size_t n, double width_px, double font, te
     }
     out->v[out->n] = '\0';
     return true;
+}
+
+bool geom_frame_text(const layout *l, const layout_rect *r, const char *unit, const char *label, size_t n,
+                     double width_px, double font, text_buf *scratch, text_buf *out, ghf_err *err)
+{
+    char num[96], w[48], share[24];
+    if (strcmp(unit, "bytes") == 0)
+        render_human_bytes(r->width, w, sizeof w);
+    else
+        snprintf(w, sizeof w, "%llu %s", (unsigned long long)r->width, unit);
+    render_share(r->width, l->total, share, sizeof share);
+    int nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %s", w, share);
+    if (r->parent == UINT32_MAX || nn <= 0 || (size_t)nn >= sizeof num ||
+        text_width(label, n, font) + text_width(num, (size_t)nn, font) > width_px - 6.0)
+        return geom_fit_label(label, n, width_px, font, out, err);
+    scratch->n = 0;
+    if (!VEC_RESERVE(scratch, n + (size_t)nn, err))
+        return false;
+    memcpy(scratch->v, label, n);
+    memcpy(scratch->v + n, num, (size_t)nn);
+    scratch->n = n + (size_t)nn;
+    return geom_fit_label(scratch->v, scratch->n, width_px, font, out, err);
 }
 
 double geom_legend_item_width(enum color_cat c, double font)

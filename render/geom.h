@@ -45,6 +45,15 @@ rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
  * sanitized UTF-8. */
 bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err);
 
+/* What a frame shows (into out, NUL-terminated, out->n excluding it):
+ * its label, with " · 12.3 MiB, 45.0%" (weight, share of the whole graph)
+ * after it when the whole label and the numbers fit in width_px, fitted
+ * with geom_fit_label(). The root shows no numbers. `label` must be
+ * sanitized UTF-8; `scratch` is a work buffer. flame.js (frameText) does
+ * the same. */
+bool geom_frame_text(const layout *l, const layout_rect *r, const char *unit, const char *label, size_t n,
+                     double width_px, double font, text_buf *scratch, text_buf *out, ghf_err *err);
+
 /* Legend entry width in px. */
 double geom_legend_item_width(enum color_cat c, double font);
 

@@ -47,10 +47,11 @@ static bool sanitized(const char *s, text_buf *buf, ghf_err *err)
 
 bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro;
+    render_opts ro, po = *o;
     layout l;
     geom g;
-    if (!geom_prepare(t, o, &ro, &l, &g, err))
+    po.layout.max_hidden = 0; /* a picture cannot expand merged frames */
+    if (!geom_prepare(t, &po, &ro, &l, &g, err))
         return false;
     int height = ro.png_height > 0 ? ro.png_height : (int)(g.height + 0.5);
     if (ro.width <= 0 || ro.width > 32767 || height <= 0 || height > 32767) {
@@ -61,7 +62,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ro.width, height);
     cairo_t *cr = cairo_create(surf);
     color_palette pal = color_theme_palette(ro.theme);
-    text_buf buf = {0}, fit = {0};
+    text_buf buf = {0}, fit = {0}, num = {0};
     bool ok = true;
 
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, height);
@@ -112,21 +113,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
             break;
         /* A ticket's picture needs the numbers: bytes and share on every
          * frame wide enough to show them after its whole label. */
-        char num[64], hb[32];
-        if (strcmp(ro.count_name, "bytes") == 0)
-            render_human_bytes(r->width, hb, sizeof hb);
-        else
-            snprintf(hb, sizeof hb, "%llu %s", (unsigned long long)r->width, ro.count_name);
-        int nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
-                          l.total ? 100.0 * (double)r->width / (double)l.total : 0.0);
-        if (r->parent != UINT32_MAX && nn > 0 &&
-            text_width(buf.v, buf.n, g.font) + text_width(num, (size_t)nn, g.font) <= w - 6.0) {
-            if (!(ok = VEC_RESERVE(&buf, buf.n + (size_t)nn, err)))
-                break;
-            memcpy(buf.v + buf.n, num, (size_t)nn);
-            buf.n += (size_t)nn;
-        }
-        if (!(ok = geom_fit_label(buf.v, buf.n, w, g.font, &fit, err)))
+        if (!(ok = geom_frame_text(&l, r, ro.count_name, buf.v, buf.n, w, g.font, &num, &fit, err)))
             break;
         if (fit.n == 0)
             continue;
@@ -165,6 +152,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_destroy(surf);
     VEC_FREE(&buf);
     VEC_FREE(&fit);
+    VEC_FREE(&num);
     layout_free(&l);
     return ok;
 }

@@ -103,24 +103,59 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
     bool bytes = strcmp(unit, "bytes") == 0;
     double share = l->total ? 100.0 * (double)r->width / (double)l->total : 0;
 
-    fprintf(fp, "<g class=\"f\" data-x=\"%" PRIu64 "\" data-w=\"%" PRIu64 "\" data-d=\"%" PRIu32
-                "\" data-s=\"%" PRIu64 "\" data-c=\"%" PRIu64 "\"%s><title>",
-            r->x, r->width, r->depth, r->self, r->count, r->kind == WTREE_KIND_MORE ? " data-more=\"1\"" : "");
+    /* Collapsed frames (after nshown) start hidden; data-r names the merged
+     * frame whose expansion shows them (frames are written in layout order,
+     * so it is that frame's index among the g.f elements). */
+    bool collapsed = r->reveal != LAYOUT_SHOWN;
+    fprintf(fp, "<g class=\"f%s\" data-x=\"%" PRIu64 "\" data-w=\"%" PRIu64 "\" data-d=\"%" PRIu32
+                "\" data-s=\"%" PRIu64 "\" data-c=\"%" PRIu64 "\"",
+            collapsed ? " hide" : "", r->x, r->width, r->depth, r->self, r->count);
+    if (o->show_objects)
+        fprintf(fp, " data-o=\"%" PRIu64 "\"", r->self_count);
+    if (r->parent != UINT32_MAX)
+        fprintf(fp, " data-p=\"%" PRIu32 "\"", r->parent);
+    if (collapsed)
+        fprintf(fp, " data-r=\"%" PRIu32 "\"", r->reveal);
+    if (r->kind == WTREE_KIND_MORE)
+        fprintf(fp, " data-more=\"%d\"", r->expanded ? 2 : 1);
+    fputs("><title>", fp);
     xml_escape(fp, name->v, name->n);
-    /* Tooltip: full name, retained (total) and shallow weight, share, count. */
+    /* Tooltip: full name; retained (total) weight with its share of the
+     * heap and of the parent; shallow weight; the frame's own count (its
+     * "×N") apart from the count retained under it. */
+    const layout_rect *parent = r->parent != UINT32_MAX ? &l->rects.v[r->parent] : NULL;
+    char of_parent[48] = "";
+    if (parent != NULL && parent->width > 0)
+        snprintf(of_parent, sizeof of_parent, ", %.2f%% of parent", 100.0 * (double)r->width / (double)parent->width);
+    char tg[32], sg[32], cg[32], og[32];
+    wtree_group_digits(r->width, tg, sizeof tg);
+    wtree_group_digits(r->self, sg, sizeof sg);
+    wtree_group_digits(r->count, cg, sizeof cg);
+    wtree_group_digits(r->self_count, og, sizeof og);
     if (bytes)
-        fprintf(fp, "\nretained: %" PRIu64 " bytes (%s), %.2f%%\nshallow: %" PRIu64 " bytes (%s)",
-                r->width, tb, share, r->self, sb);
+        fprintf(fp, "\nretained: %s bytes (%s), %.2f%% of all%s\nshallow: %s bytes (%s)", tg, tb, share,
+                of_parent, sg, sb);
     else {
         fputs("\n", fp);
         xml_escape(fp, unitbuf->v, unitbuf->n);
-        fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
+        fprintf(fp, ": %s total, %.2f%% of all%s; %s self", tg, share, of_parent, sg);
     }
-    fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
-            o->show_objects ? "retained objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
-    text_buf fit = {0};
-    if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
+    if (o->show_objects)
+        fprintf(fp, "\nown objects: %s; retained objects: %s", og, cg);
+    else
+        fprintf(fp, "\nstacks: %s", cg);
+    if (r->kind == WTREE_KIND_MORE)
+        fprintf(fp, "\n%" PRIu32 " frames merged%s", r->merged,
+                r->expanded ? "; click to expand" : "; not kept (over the limit of collapsed frames)");
+    fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
+            g->frame_h - 1, hex);
+    text_buf fit = {0}, scratch = {0};
+    bool ok = geom_frame_text(l, r, unit, name->v, name->n, w, g->font, &scratch, &fit, err);
+    VEC_FREE(&scratch);
+    if (!ok) {
+        VEC_FREE(&fit);
         return false;
+    }
     fprintf(fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + g->frame_h - 4.5);
     xml_escape(fp, fit.v, fit.n);
     VEC_FREE(&fit);
@@ -194,6 +229,11 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
                 "<text id=\"matched\" x=\"%.1f\" y=\"%.1f\"> </text>\n",
             GEOM_XPAD, g.controls_y, ro.width - GEOM_XPAD - 110, g.controls_y, ro.width - GEOM_XPAD - 16,
             g.controls_y, GEOM_XPAD, g.details_y, ro.width - GEOM_XPAD, g.details_y);
+    /* The search box (Ctrl-F or Search): searches as one types. */
+    fprintf(fp, "<foreignObject id=\"searchbox\" class=\"hide\" x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.0f\">"
+                "<input xmlns=\"http://www.w3.org/1999/xhtml\" id=\"q\" type=\"text\" spellcheck=\"false\" "
+                "placeholder=\"regular expression\" aria-label=\"Search (regular expression)\"/></foreignObject>\n",
+            ro.width - GEOM_XPAD - 330, g.controls_y - ro.font_size - 4, 210, ro.font_size + 8);
     if (l.capped)
         fprintf(fp, "<text id=\"capped\" x=\"%.1f\" y=\"%.1f\">(some frames omitted: more than %zu rectangles)</text>\n",
                 ro.width / 2.0, g.controls_y, ro.layout.max_rects);

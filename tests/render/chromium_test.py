@@ -26,6 +26,30 @@ globals;main.Item 5000
 """
 
 
+NMERGED, T_WEIGHT = 300, 37
+
+
+def tenths(v, d):
+    """v / d to one decimal, rounded half up (as render.c and flame.js)."""
+    return (v * 10 + d // 2) // d
+
+
+def human(v):
+    if v < 1024:
+        return f"{v} B"
+    d, u = 1024, 0
+    while u < 5 and v // d >= 1024:
+        d, u = d * 1024, u + 1
+    t = tenths(v, d)
+    return f"{t // 10}.{t % 10} {['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'][u]}"
+
+
+def numbers(w, total):
+    """What a wide frame shows after its label: weight and share of the graph."""
+    t = tenths(w * 100, total)
+    return f" \u00b7 {human(w)}, {t // 10}.{t % 10}%"
+
+
 class Browser:
     def __init__(self, exe, profile):
         r_cmd, w_cmd = os.pipe()   # we write commands, chromium reads fd 3
@@ -121,6 +145,21 @@ def main():
                    check=True)
     fw = 480  # drawable width: 500 - 2 * 10
     total = sum(int(l.rsplit(" ", 1)[1]) for l in FOLDED.splitlines())
+    # 300 narrow siblings under main.pool (merged at this width) and
+    # one wide frame; every tenth has a []uint8 of its own.
+    merged_folded = os.path.join(work, "merged.folded")
+    merged_svg = os.path.join(work, "merged.svg")
+    with open(merged_folded, "w") as f:
+        f.write("main.big 10000000\n")
+        for k in range(NMERGED):
+            w = T_WEIGHT - (4 if k % 10 == 0 else 0)
+            f.write(f"main.pool;main.T{k:03d} {w}\n")
+            if k % 10 == 0:
+                f.write(f"main.pool;main.T{k:03d};[]uint8 4\n")
+        f.write("main.pool;main.wide 2000000\n")
+    subprocess.run([exe_ghf, "render", merged_folded, "-o", merged_svg, "--width", "500"], check=True)
+    pool_total = NMERGED * T_WEIGHT + 2000000
+    merged_total = pool_total + 10000000
     # main\.Item$ matches three frames: []*main.Item, main.Item inside it, and
     # globals;main.Item; non-overlapping share = (80000+40000) + 5000.
     want_matched = 125000
@@ -159,8 +198,18 @@ def main():
         # boundary (the type's last element and count stay), or the head of
         # the last element + "…"; never the bare tail of a word ("..tch").
         pairs = ev("[...document.querySelectorAll('#frames g.f')].map(g=>"
-                   "[g.querySelector('title').textContent.split('\\n')[0], g.querySelector('text').textContent])")
-        for name, shown in pairs:
+                   "[g.querySelector('title').textContent.split('\\n')[0], g.querySelector('text').textContent,"
+                   " Number(g.getAttribute('data-w'))])")
+        # Issue 17 item 6: a frame wide enough shows its bytes and share of
+        # the graph after its whole label, as the PNG does.
+        with_numbers = 0
+        for name, shown, w in pairs:
+            if name != "all" and shown == name + numbers(w, total):
+                with_numbers += 1
+                continue
+            if "\u00b7" in shown:
+                failures.append(f"label {shown!r} of {name!r}: numbers differ from {numbers(w, total)!r}")
+                break
             if shown.startswith("\u2026"):
                 rest = shown[1:]
                 ok = name.endswith(rest) and name[len(name) - len(rest) - 1] in "./"
@@ -171,6 +220,8 @@ def main():
             if not ok:
                 failures.append(f"label {shown!r} of {name!r} is not cut at a path element")
                 break
+        if with_numbers < 3:
+            failures.append(f"only {with_numbers} frames show bytes and share; want the wide ones (>= 3)")
 
         # A real click on the centre of the "main.cache" frame.
         box = ev("""(function(){var g=[...document.querySelectorAll('#frames g.f')].find(
@@ -209,14 +260,35 @@ def main():
         if labels_after != labels_before:
             diff = [(a, b) for a, b in zip(labels_before, labels_after) if a != b][:5]
             failures.append(f"labels after reset differ from the generated ones: {diff}")
-        # The key event's reply comes only after the prompt is answered.
+        # Ctrl-F opens the search box (no window.prompt) and focuses it;
+        # typing searches at every keystroke; Enter closes the box.
         key = b.post("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "f", "code": "KeyF",
                                                 "windowsVirtualKeyCode": 70, "modifiers": 2}, session=sid)
-        b.wait_event("Page.javascriptDialogOpening", timeout=10)
-        b.send("Page.handleJavaScriptDialog", {"accept": True, "promptText": "main\\.Item$"}, session=sid)
-        b.reply(key)
+        try:
+            b.reply(key, timeout=5)
+        except TimeoutError:  # the old window.prompt blocks the key event
+            b.wait_event("Page.javascriptDialogOpening", timeout=5)
+            failures.append("Ctrl-F opened a window.prompt dialog instead of the search box")
+            b.send("Page.handleJavaScriptDialog", {"accept": False}, session=sid)
+            b.reply(key)
         b.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "f", "code": "KeyF",
                                           "windowsVirtualKeyCode": 70, "modifiers": 2}, session=sid)
+        opened = ev("""(function(){var bx=document.getElementById('searchbox');
+            return {shown: !!bx && !bx.classList.contains('hide') && bx.getBoundingClientRect().width > 0,
+                    focused: document.activeElement && document.activeElement.id};})()""")
+        if not opened["shown"] or opened["focused"] != "q":
+            failures.append(f"Ctrl-F did not open and focus the search box: {opened}")
+        b.send("Input.insertText", {"text": "main\\.E"}, session=sid)
+        partial = ev("document.querySelectorAll('#frames g.m').length")
+        if partial != 2:  # map[string]*main.Entry and main.Entry
+            failures.append(f"typing 'main\\.E' should highlight 2 frames at once, highlighted {partial}")
+        ev("document.getElementById('q') && document.getElementById('q').select()")
+        b.send("Input.insertText", {"text": "main\\.Item$"}, session=sid)
+        for t in ("rawKeyDown", "keyUp"):
+            b.send("Input.dispatchKeyEvent", {"type": t, "key": "Enter", "code": "Enter",
+                                              "windowsVirtualKeyCode": 13}, session=sid)
+        if not ev("!!document.getElementById('searchbox') && document.getElementById('searchbox').classList.contains('hide')"):
+            failures.append("Enter did not close the search box")
         s = ev("""(function(){return {n: document.querySelectorAll('#frames g.m').length,
             matched: document.getElementById('matched').textContent,
             sum: document.getElementById('matched').getAttribute('data-matched'),
@@ -244,11 +316,99 @@ def main():
         if r["m"] != 3 or not r["ic"]:
             failures.append(f"ignore-case search from the URL not applied: {r}")
 
+        # Issue 17 item 4: a merged "(N more)" frame keeps its members in
+        # the file; a click expands it in place, reset collapses it again.
+        load("file://" + os.path.abspath(merged_svg))
+        m = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
+            var i=gs.findIndex(g=>g.getAttribute('data-more')==='2');
+            if(i<0)return null;var g=gs[i],r=g.querySelector('rect').getBoundingClientRect();
+            return {i:i,title:g.querySelector('title').textContent,x:r.x+r.width/2,y:r.y+r.height/2,
+                    x0:Number(g.getAttribute('data-x')),d:Number(g.getAttribute('data-d')),w:Number(g.getAttribute('data-w')),
+                    shownMembers:gs.filter(h=>h.getAttribute('data-r')===String(i)&&!h.classList.contains('hide')).length};})()""")
+        if m is None:
+            failures.append("no expandable merged frame in an SVG with 300 narrow siblings")
+        else:
+            if f"{NMERGED} frames merged; click to expand" not in m["title"]:
+                failures.append(f"merged frame tooltip does not offer expansion: {m['title']!r}")
+            if m["shownMembers"] != 0:
+                failures.append(f"{m['shownMembers']} members of the merged frame shown before it is expanded")
+            for t in ("mousePressed", "mouseReleased"):
+                b.send("Input.dispatchMouseEvent", {"type": t, "x": m["x"], "y": m["y"], "button": "left",
+                                                    "clickCount": 1}, session=sid)
+            st = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
+                function vis(g){return !g.classList.contains('hide')&&g.getBoundingClientRect().width>0;}
+                function name(g){return g.querySelector('title').textContent.split('\\n')[0];}
+                var M=gs[%d],mem=gs.filter(g=>g.getAttribute('data-r')==='%d');
+                var shown=mem.filter(vis);
+                return {mergedVisible: vis(M), members: mem.length, shown: shown.length,
+                        names: shown.filter(g=>g.getAttribute('data-d')===M.getAttribute('data-d')).map(name),
+                        width: shown.filter(g=>g.getAttribute('data-d')===M.getAttribute('data-d'))
+                                    .reduce((a,g)=>a+Number(g.querySelector('rect').getAttribute('width')),0),
+                        labelled: shown.filter(g=>g.querySelector('text').textContent.length>0).length,
+                        hash: location.hash};})()""" % (m["i"], m["i"]))
+            want_names = sorted(f"main.T{k:03d}" for k in range(NMERGED))
+            if st["mergedVisible"]:
+                failures.append("the merged frame stays drawn after its expansion")
+            if sorted(st["names"]) != want_names:
+                failures.append(f"expanded members: {len(st['names'])} shown, want the {NMERGED} merged frames")
+            # Members and the []uint8 under every tenth member.
+            if st["shown"] != NMERGED + NMERGED // 10:
+                failures.append(f"{st['shown']} collapsed frames shown after expansion, want {NMERGED + NMERGED // 10}")
+            if abs(st["width"] - fw) > 0.5:
+                failures.append(f"expanded members span {st['width']:.2f} px, want the zoomed width {fw}")
+            if "&w=" not in st["hash"]:
+                failures.append(f"expansion not kept in the URL: {st['hash']!r}")
+            # Tooltip (details line) of a member: share of all, of its
+            # parent (main.pool) and of the zoomed (expanded) frame.
+            d = ev("""(function(){var g=[...document.querySelectorAll('#frames > g.f')].find(
+                h=>h.querySelector('title').textContent.split('\\n')[0]==='main.T005');
+                g.querySelector('rect').dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+                return document.getElementById('details').textContent;})()""")
+            mw = T_WEIGHT
+            for part in (f"retained {mw} B", f"{100 * mw / merged_total:.2f}% of all",
+                         f"{100 * mw / pool_total:.2f}% of parent", f"{100 * mw / (NMERGED * T_WEIGHT):.2f}% of zoomed frame"):
+                if part not in d:
+                    failures.append(f"details line {d!r} lacks {part!r}")
+            # Zooming further, on a member, keeps its merged frame open.
+            z = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
+                var g=gs.find(h=>h.querySelector('title').textContent.split('\\n')[0]==='main.T010');
+                window.ghf.zoom(Number(g.getAttribute('data-x')),Number(g.getAttribute('data-d')),Number(g.getAttribute('data-w')));
+                var c=gs.find(h=>h.getAttribute('data-p')===String(gs.indexOf(g)));
+                return {w: g.querySelector('rect').getAttribute('width'), label: g.querySelector('text').textContent,
+                        child: c && !c.classList.contains('hide') ? c.querySelector('text').textContent : null,
+                        merged: gs[%d].classList.contains('hide')};})()""" % m["i"])
+            if z["w"] != f"{fw:.2f}" or not z["label"].startswith("main.T010") or not z["merged"]:
+                failures.append(f"zoom on an expanded member: {z}")
+            if z["child"] is None or not z["child"].startswith("[]uint8"):
+                failures.append(f"the []uint8 under an expanded member is not drawn when zoomed: {z}")
+            ev("window.ghf.zoom(%s, %s, %s)" % (m["x0"], m["d"], m["w"]))
+            hash_ = st["hash"]
+            load("about:blank")
+            load("file://" + os.path.abspath(merged_svg) + hash_)
+            again = ev("""[...document.querySelectorAll('#frames > g.f')].filter(g=>g.getAttribute('data-r')==='%d'
+                && !g.classList.contains('hide')).length""" % m["i"])
+            if again != st["shown"]:
+                failures.append(f"expansion from the URL shows {again} frames, want {st['shown']}")
+            # Reset collapses; a search still finds a collapsed member and
+            # marks the merged frame that holds it.
+            ev("window.ghf.reset()")
+            r2 = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
+                var shown=gs.filter(g=>g.getAttribute('data-r')==='%d'&&!g.classList.contains('hide')).length;
+                window.ghf.search('^main\\\\.T123$');
+                return {shown: shown, mergedMarked: gs[%d].classList.contains('m'),
+                        matched: document.getElementById('matched').getAttribute('data-matched')};})()""" % (m["i"], m["i"]))
+            if r2["shown"] != 0:
+                failures.append(f"{r2['shown']} members still shown after Reset Zoom")
+            if not r2["mergedMarked"] or r2["matched"] != str(T_WEIGHT):
+                failures.append(f"search for a collapsed member: {r2}, want the merged frame marked and {T_WEIGHT} matched")
+
         errors = [e for e in b.events if e.get("method") == "Runtime.exceptionThrown"
                   or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
                   or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")]
         for e in errors:
             failures.append("script error: " + json.dumps(e["params"])[:300])
+    except Exception as e:  # keep what failed before, say where it stopped
+        failures.append(f"test stopped: {type(e).__name__}: {str(e)[-300:]}")
     finally:
         b.close()
         shutil.rmtree(profile, ignore_errors=True)

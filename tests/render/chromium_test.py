@@ -8,6 +8,7 @@ Chromium is driven over the DevTools protocol on a pipe
 (--remote-debugging-pipe: JSON messages separated by NUL on fds 3/4), so
 no websocket library or npm package is needed."""
 import json
+import xml.etree.ElementTree as ET
 import select
 import os
 import shutil
@@ -27,6 +28,7 @@ globals;main.Item 5000
 
 
 NMERGED, T_WEIGHT = 300, 37
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def tenths(v, d):
@@ -129,11 +131,27 @@ class Browser:
             self.proc.kill()
 
 
-def main():
-    exe_ghf, work = sys.argv[1], sys.argv[2]
+def find_chromium():
+    """Debian's chromium, or None after saying how to install it."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         print("chromium not found: install Debian's 'chromium' (scripts/install-deps.sh)", file=sys.stderr)
+    return chromium
+
+
+def open_page(b, domains=("Page.enable", "Runtime.enable", "Log.enable")):
+    """A new tab attached to b; returns its session id."""
+    tid = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    sid = b.send("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
+    for m in domains:
+        b.send(m, session=sid)
+    return sid
+
+
+def main():
+    exe_ghf, work = sys.argv[1], sys.argv[2]
+    chromium = find_chromium()
+    if chromium is None:
         return 1
     os.makedirs(work, exist_ok=True)
     folded = os.path.join(work, "chromium.folded")
@@ -168,10 +186,7 @@ def main():
     b = Browser(chromium, profile)
     failures = []
     try:
-        tid = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        sid = b.send("Target.attachToTarget", {"targetId": tid, "flatten": True})["sessionId"]
-        for m in ("Page.enable", "Runtime.enable", "Log.enable"):
-            b.send(m, session=sid)
+        sid = open_page(b)
 
         def ev(expr):
             r = b.send("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session=sid)
@@ -193,6 +208,13 @@ def main():
         labels_before = ev(labels_js)
         if not any("\u2026" in l for l in labels_before):
             failures.append("expected some truncated labels at this width")
+        # The script draws the first view itself: it must show what the C
+        # writer drew for viewers without script, label for label.
+        static = [g.find(SVG + "text").text or "" for g in
+                  ET.parse(svg).getroot().find(f".//{SVG}g[@id='frames']").findall(SVG + "g")]
+        if static != labels_before:
+            diff = [(a, b) for a, b in zip(static, labels_before) if a != b][:5]
+            failures.append(f"script's labels differ from the writer's ({len(labels_before)} vs {len(static)}): {diff}")
         # Issue 17 item 2: truncation elides the package path from the start,
         # so a cut label is "…" + the end of the name from a '.' or '/'
         # boundary (the type's last element and count stay), or the head of
@@ -235,7 +257,7 @@ def main():
             function f(n){return fs.find(g=>g.querySelector('title').textContent.split('\\n')[0]===n);}
             return {w: f('main.cache').querySelector('rect').getAttribute('width'),
                     parentDim: f('main.main').classList.contains('p'),
-                    otherHidden: f('globals').classList.contains('hide'),
+                    otherHidden: !f('globals'),
                     childW: Number(f('map[string]*main.Entry').querySelector('rect').getAttribute('width')),
                     unzoom: !document.getElementById('unzoom').classList.contains('hide'),
                     hash: location.hash};})()""")
@@ -308,23 +330,31 @@ def main():
         # or Chromium treats a new hash as a same-document navigation).
         load("about:blank")
         load(url + f"#x={box[2]}&d={box[3]}&s=MAIN%5C.ITEM&i=1")
-        r = ev("""(function(){return {hidden: document.querySelectorAll('#frames g.hide').length,
-            m: document.querySelectorAll('#frames g.m').length,
+        r = ev("""(function(){return {hidden: ![...document.querySelectorAll('#frames g.f title')].some(
+                t=>t.textContent.split('\\n')[0]==='globals'),
+            m: document.getElementById('matched').getAttribute('data-matched'),
             ic: document.getElementById('ignorecase').classList.contains('on')};})()""")
         if r["hidden"] == 0:
             failures.append("zoom from the URL not applied")
-        if r["m"] != 3 or not r["ic"]:
+        if r["m"] != str(want_matched) or not r["ic"]:
             failures.append(f"ignore-case search from the URL not applied: {r}")
 
         # Issue 17 item 4: a merged "(N more)" frame keeps its members in
         # the file; a click expands it in place, reset collapses it again.
+        # Frames are drawn by the script: g.f elements carry data-i (the
+        # frame's index), data-r (collapsed: its merged frame's index).
         load("file://" + os.path.abspath(merged_svg))
-        m = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
-            var i=gs.findIndex(g=>g.getAttribute('data-more')==='2');
-            if(i<0)return null;var g=gs[i],r=g.querySelector('rect').getBoundingClientRect();
-            return {i:i,title:g.querySelector('title').textContent,x:r.x+r.width/2,y:r.y+r.height/2,
+        H = ("function F(){return [...document.querySelectorAll('#frames > g.f')];}"
+             "function byI(i){return F().find(g=>g.getAttribute('data-i')===String(i));}"
+             "function byName(n){return F().find(g=>g.querySelector('title').textContent.split('\\n')[0]===n);}"
+             "function members(i){return F().filter(g=>g.getAttribute('data-r')===String(i));}")
+        m = ev(H + """(function(){var g=F().find(g=>g.getAttribute('data-more')==='2');
+            if(!g)return null;var r=g.querySelector('rect').getBoundingClientRect();
+            g.querySelector('rect').dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+            return {i:Number(g.getAttribute('data-i')),title:g.querySelector('title').textContent,
+                    x:r.x+r.width/2,y:r.y+r.height/2,
                     x0:Number(g.getAttribute('data-x')),d:Number(g.getAttribute('data-d')),w:Number(g.getAttribute('data-w')),
-                    shownMembers:gs.filter(h=>h.getAttribute('data-r')===String(i)&&!h.classList.contains('hide')).length};})()""")
+                    shownMembers:members(g.getAttribute('data-i')).length};})()""")
         if m is None:
             failures.append("no expandable merged frame in an SVG with 300 narrow siblings")
         else:
@@ -335,19 +365,15 @@ def main():
             for t in ("mousePressed", "mouseReleased"):
                 b.send("Input.dispatchMouseEvent", {"type": t, "x": m["x"], "y": m["y"], "button": "left",
                                                     "clickCount": 1}, session=sid)
-            st = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
-                function vis(g){return !g.classList.contains('hide')&&g.getBoundingClientRect().width>0;}
+            st = ev(H + """(function(){
                 function name(g){return g.querySelector('title').textContent.split('\\n')[0];}
-                var M=gs[%d],mem=gs.filter(g=>g.getAttribute('data-r')==='%d');
-                var shown=mem.filter(vis);
-                return {mergedVisible: vis(M), members: mem.length, shown: shown.length,
-                        names: shown.filter(g=>g.getAttribute('data-d')===M.getAttribute('data-d')).map(name),
-                        width: shown.filter(g=>g.getAttribute('data-d')===M.getAttribute('data-d'))
-                                    .reduce((a,g)=>a+Number(g.querySelector('rect').getAttribute('width')),0),
-                        labelled: shown.filter(g=>g.querySelector('text').textContent.length>0).length,
-                        hash: location.hash};})()""" % (m["i"], m["i"]))
+                var shown=members(%d).filter(g=>g.getBoundingClientRect().width>0);
+                var top=shown.filter(g=>g.getAttribute('data-d')==='%d');
+                return {mergedDrawn: !!byI(%d), shown: shown.length, names: top.map(name),
+                        width: top.reduce((a,g)=>a+Number(g.querySelector('rect').getAttribute('width')),0),
+                        hash: location.hash};})()""" % (m["i"], m["d"], m["i"]))
             want_names = sorted(f"main.T{k:03d}" for k in range(NMERGED))
-            if st["mergedVisible"]:
+            if st["mergedDrawn"]:
                 failures.append("the merged frame stays drawn after its expansion")
             if sorted(st["names"]) != want_names:
                 failures.append(f"expanded members: {len(st['names'])} shown, want the {NMERGED} merged frames")
@@ -358,44 +384,43 @@ def main():
                 failures.append(f"expanded members span {st['width']:.2f} px, want the zoomed width {fw}")
             if "&w=" not in st["hash"]:
                 failures.append(f"expansion not kept in the URL: {st['hash']!r}")
-            # Tooltip (details line) of a member: share of all, of its
-            # parent (main.pool) and of the zoomed (expanded) frame.
-            d = ev("""(function(){var g=[...document.querySelectorAll('#frames > g.f')].find(
-                h=>h.querySelector('title').textContent.split('\\n')[0]==='main.T005');
+            # Issue 17 item 8: the details line of a member gives its share
+            # of all, of its parent (main.pool) and of the zoomed (expanded)
+            # frame; the tooltip names own and retained counts.
+            d = ev(H + """(function(){var g=byName('main.T005');
                 g.querySelector('rect').dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
-                return document.getElementById('details').textContent;})()""")
+                return [document.getElementById('details').textContent, g.querySelector('title').textContent];})()""")
             mw = T_WEIGHT
             for part in (f"retained {mw} B", f"{100 * mw / merged_total:.2f}% of all",
                          f"{100 * mw / pool_total:.2f}% of parent", f"{100 * mw / (NMERGED * T_WEIGHT):.2f}% of zoomed frame"):
-                if part not in d:
-                    failures.append(f"details line {d!r} lacks {part!r}")
+                if part not in d[0]:
+                    failures.append(f"details line {d[0]!r} lacks {part!r}")
+            want_title = (f"main.T005\nretained: {mw} bytes ({mw} B), {100 * mw / merged_total:.2f}% of all, "
+                          f"{100 * mw / pool_total:.2f}% of parent\nshallow: {mw} bytes ({mw} B)\nstacks: 1")
+            if d[1] != want_title:
+                failures.append(f"tooltip {d[1]!r}, want {want_title!r}")
             # Zooming further, on a member, keeps its merged frame open.
-            z = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
-                var g=gs.find(h=>h.querySelector('title').textContent.split('\\n')[0]==='main.T010');
+            z = ev(H + """(function(){var g=byName('main.T010');
                 window.ghf.zoom(Number(g.getAttribute('data-x')),Number(g.getAttribute('data-d')),Number(g.getAttribute('data-w')));
-                var c=gs.find(h=>h.getAttribute('data-p')===String(gs.indexOf(g)));
+                g=byName('main.T010');var c=byName('[]uint8');
                 return {w: g.querySelector('rect').getAttribute('width'), label: g.querySelector('text').textContent,
-                        child: c && !c.classList.contains('hide') ? c.querySelector('text').textContent : null,
-                        merged: gs[%d].classList.contains('hide')};})()""" % m["i"])
-            if z["w"] != f"{fw:.2f}" or not z["label"].startswith("main.T010") or not z["merged"]:
+                        child: c ? c.querySelector('text').textContent : null, merged: !!byI(%d)};})()""" % m["i"])
+            if z["w"] != f"{fw:.2f}" or not z["label"].startswith("main.T010") or z["merged"]:
                 failures.append(f"zoom on an expanded member: {z}")
             if z["child"] is None or not z["child"].startswith("[]uint8"):
                 failures.append(f"the []uint8 under an expanded member is not drawn when zoomed: {z}")
-            ev("window.ghf.zoom(%s, %s, %s)" % (m["x0"], m["d"], m["w"]))
             hash_ = st["hash"]
             load("about:blank")
             load("file://" + os.path.abspath(merged_svg) + hash_)
-            again = ev("""[...document.querySelectorAll('#frames > g.f')].filter(g=>g.getAttribute('data-r')==='%d'
-                && !g.classList.contains('hide')).length""" % m["i"])
+            again = ev(H + "members(%d).length" % m["i"])
             if again != st["shown"]:
                 failures.append(f"expansion from the URL shows {again} frames, want {st['shown']}")
             # Reset collapses; a search still finds a collapsed member and
             # marks the merged frame that holds it.
             ev("window.ghf.reset()")
-            r2 = ev("""(function(){var gs=[...document.querySelectorAll('#frames > g.f')];
-                var shown=gs.filter(g=>g.getAttribute('data-r')==='%d'&&!g.classList.contains('hide')).length;
+            r2 = ev(H + """(function(){var shown=members(%d).length;
                 window.ghf.search('^main\\\\.T123$');
-                return {shown: shown, mergedMarked: gs[%d].classList.contains('m'),
+                return {shown: shown, mergedMarked: byI(%d).classList.contains('m'),
                         matched: document.getElementById('matched').getAttribute('data-matched')};})()""" % (m["i"], m["i"]))
             if r2["shown"] != 0:
                 failures.append(f"{r2['shown']} members still shown after Reset Zoom")

@@ -32,6 +32,9 @@ typedef struct render_opts {
     int frame_height;          /* px per row: 16 */
     double font_size;          /* px: 12 */
     int png_height;            /* 0: as tall as needed; else the PNG is this tall (cropped/padded) */
+    int top_rows;              /* PNG only: under the graph, a table of the top_rows largest
+                                  frames at the base (weight, share, count); 0: none */
+    const char *top_title;     /* its heading: "Largest frames at the base" */
 } render_opts;
 
 #define RENDER_DEFAULT_WIDTH 1200

@@ -63,7 +63,31 @@ double geom_legend_item_width(enum color_cat c, double font)
     return GEOM_LEGEND_SWATCH + 4 + text_width(s, strlen(s), font) + 16;
 }
 
-void geom_compute(const layout *l, const render_opts *o, geom *g)
+/* The n largest children of the root (by total, ties by name), largest
+ * first, into out; returns how many. */
+static int top_children(const wtree *t, int n, uint32_t *out)
+{
+    int k = 0;
+    for (uint32_t c = t->nodes.v[WTREE_ROOT].first_child; c != WTREE_NONE; c = t->nodes.v[c].next_sibling) {
+        uint64_t w = t->nodes.v[c].total_bytes;
+        if (w == 0)
+            continue;
+        int at = k < n ? k++ : n; /* insertion into the sorted prefix */
+        while (at > 0) {
+            const wtree_node *p = &t->nodes.v[out[at - 1]];
+            if (p->total_bytes > w || (p->total_bytes == w && strcmp(wtree_name(t, out[at - 1]), wtree_name(t, c)) < 0))
+                break;
+            if (at < n)
+                out[at] = out[at - 1];
+            at--;
+        }
+        if (at < n)
+            out[at] = c;
+    }
+    return k;
+}
+
+void geom_compute(const wtree *t, const layout *l, const render_opts *o, geom *g)
 {
     memset(g, 0, sizeof *g);
     g->width = o->width;
@@ -107,6 +131,14 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
             y = g->legend_y + rows * (GEOM_LEGEND_SWATCH + 8);
         }
     }
+    if (o->top_rows > 0) {
+        int n = o->top_rows < GEOM_TABLE_MAX ? o->top_rows : GEOM_TABLE_MAX;
+        g->table_rows = top_children(t, n, g->table);
+        if (g->table_rows > 0) {
+            g->table_y = y + 10 + o->font_size;
+            y = g->table_y + g->table_rows * (o->font_size + 6) + 4;
+        }
+    }
     g->height = y + 10;
 }
 
@@ -119,6 +151,6 @@ bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout 
     ro->layout.count_name = ro->count_name;
     if (!layout_build(t, &ro->layout, l, err))
         return false;
-    geom_compute(l, ro, g);
+    geom_compute(t, l, ro, g);
     return true;
 }

@@ -10,6 +10,7 @@
 #define GEOM_XPAD 10.0
 #define GEOM_TITLE_SIZE 17.0
 #define GEOM_LEGEND_SWATCH 12.0
+#define GEOM_TABLE_MAX 20
 
 typedef struct geom {
     double width, height;
@@ -17,14 +18,17 @@ typedef struct geom {
     double frame_h;
     double scale;           /* px per weight unit */
     double title_y, subtitle_y, controls_y, details_y, legend_y;
+    double table_y;         /* heading baseline of the top table; rows follow */
+    int table_rows;         /* rows of the top table (0: none) */
+    uint32_t table[GEOM_TABLE_MAX]; /* its frames: wtree nodes, largest first */
     double title_size;      /* GEOM_TITLE_SIZE, grown with a font larger than the default */
     double font;
     int ncats;
     enum color_cat cats[CAT__COUNT]; /* legend entries, in category order */
 } geom;
 
-/* Geometry for a finished layout. */
-void geom_compute(const layout *l, const render_opts *o, geom *g);
+/* Geometry for a finished layout of tree t. */
+void geom_compute(const wtree *t, const layout *l, const render_opts *o, geom *g);
 
 /* What both back ends do first: complete the options (drawable width, unit)
  * into *ro, lay the tree out into *l and compute *g. On success the caller

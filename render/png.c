@@ -45,6 +45,58 @@ static bool sanitized(const char *s, text_buf *buf, ghf_err *err)
     return text_sanitize(s, strlen(s), buf, err) && VEC_PUSH(buf, '\0', err);
 }
 
+/* The table under the graph: the largest frames at the base with their
+ * weight, share of the graph and count, for a picture pasted in a ticket.
+ * Columns are right-aligned, as wide as their widest cell. */
+static bool draw_table(cairo_t *cr, const wtree *t, const layout *l, const geom *g, const render_opts *o,
+                       const color_palette *pal, text_buf *buf, text_buf *fit, ghf_err *err)
+{
+    double f = o->font_size;
+    bool bytes = strcmp(o->count_name, "bytes") == 0;
+    char cell[GEOM_TABLE_MAX][3][48];
+    double colw[3] = {0, 0, 0};
+    for (int i = 0; i < g->table_rows; i++) {
+        const wtree_node *n = &t->nodes.v[g->table[i]];
+        if (bytes)
+            render_human_bytes(n->total_bytes, cell[i][0], sizeof cell[i][0]);
+        else
+            wtree_group_digits(n->total_bytes, cell[i][0], sizeof cell[i][0]);
+        render_share(n->total_bytes, l->total, cell[i][1], sizeof cell[i][1]);
+        wtree_group_digits(n->total_count, cell[i][2], sizeof cell[i][2]);
+        size_t cl = strlen(cell[i][2]);
+        snprintf(cell[i][2] + cl, sizeof cell[i][2] - cl, " %s", o->show_objects ? "objects" : "stacks");
+        for (int c = 0; c < 3; c++) {
+            double w = text_width(cell[i][c], strlen(cell[i][c]), f);
+            colw[c] = w > colw[c] ? w : colw[c];
+        }
+    }
+    double right[3];
+    right[2] = g->width - GEOM_XPAD;
+    right[1] = right[2] - colw[2] - 2 * f;
+    right[0] = right[1] - colw[1] - 2 * f;
+    double name_x = GEOM_XPAD + 2.5 * f, name_w = right[0] - colw[0] - 2 * f - name_x;
+    set_rgb(cr, pal->text);
+    if (!sanitized(o->top_title ? o->top_title : "Largest frames at the base", buf, err))
+        return false;
+    draw_text(cr, buf->v, GEOM_XPAD, g->table_y, 0);
+    for (int i = 0; i < g->table_rows; i++) {
+        double y = g->table_y + (i + 1) * (f + 6);
+        char rank[16], label[512];
+        snprintf(rank, sizeof rank, "%d.", i + 1);
+        wtree_label(t, g->table[i], label, sizeof label);
+        buf->n = 0;
+        if (!text_sanitize(label, strlen(label), buf, err) || !geom_fit_label(buf->v, buf->n, name_w + 6, f, fit, err))
+            return false;
+        set_rgb(cr, pal->subtle);
+        draw_text(cr, rank, GEOM_XPAD + 2 * f, y, 2);
+        set_rgb(cr, pal->text);
+        draw_text(cr, fit->v, name_x, y, 0);
+        for (int c = 0; c < 3; c++)
+            draw_text(cr, cell[i][c], right[c], y, 2);
+    }
+    return true;
+}
+
 bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
     render_opts ro, po = *o;
@@ -140,6 +192,9 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         draw_text(cr, color_category_label(g.cats[i]), lx + GEOM_LEGEND_SWATCH + 4, ly + GEOM_LEGEND_SWATCH - 1, 0);
         lx += w;
     }
+
+    if (ok && g.table_rows > 0)
+        ok = draw_table(cr, t, &l, &g, &ro, &pal, &buf, &fit, err);
 
     cairo_destroy(cr);
     if (ok) {

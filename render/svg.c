@@ -294,10 +294,11 @@ static void write_legend(FILE *fp, const geom *g, const render_opts *o)
 
 bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro;
+    render_opts ro, so = *o;
     layout l;
     geom g;
-    if (!geom_prepare(t, o, &ro, &l, &g, err))
+    so.top_rows = 0; /* the table is for the PNG; the SVG has its tooltips */
+    if (!geom_prepare(t, &so, &ro, &l, &g, err))
         return false;
     text_buf buf = {0}, unitbuf = {0};
     bool ok = text_sanitize(ro.count_name, strlen(ro.count_name), &unitbuf, err);

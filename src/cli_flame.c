@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -334,16 +336,29 @@ int cmd_flame(int argc, char **argv)
     }
     const char *base = strrchr(core, '/') ? strrchr(core, '/') + 1 : core;
     const char *ebase = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+    char nobj[32];
+    wtree_group_digits(d.nreach - g.nroots, nobj, sizeof nobj);
+    /* When the heap was taken: the core file's time (the kernel and gcore
+     * write it at dump time; a copy that kept its time says the same), or
+     * now for a live process. */
+    char when[64] = "";
+    struct stat st;
+    time_t at = a.src.pid ? time(NULL) : stat(a.src.core, &st) == 0 ? st.st_mtime : (time_t)-1;
+    struct tm tm;
+    if (at != (time_t)-1 && gmtime_r(&at, &tm) != NULL)
+        strftime(when, sizeof when, a.src.pid ? " \xc2\xb7 read %Y-%m-%d %H:%M:%S UTC" : " \xc2\xb7 written %Y-%m-%d %H:%M:%S UTC", &tm);
     int sn = snprintf(subtitle, sizeof subtitle,
-                      "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-                      base, ebase, s.rt->version, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
-                      d.nreach - g.nroots, human2);
+                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects \xc2\xb7 %s unreachable",
+                      base, ebase, s.rt->version, when, a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human,
+                      nobj, human2);
     filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, d.total, subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;
     ro.count_name = "bytes";
     ro.show_objects = true;
+    ro.top_rows = 5; /* the PNG's table: the roots that retain the most */
+    ro.top_title = "Largest roots by retained bytes";
     if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");

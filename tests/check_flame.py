@@ -45,6 +45,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import DESIGN, CoreMem  # noqa: E402
@@ -293,6 +294,9 @@ def check_focus(c, ghf, label, core, exe, truth):
         m = re.search(r'<text id="subtitle"[^>]*>([^<]*)<', svg)
         sub = m.group(1) if m else ""
         total = re.search(r'data-total="(\d+)"', svg)
+        # issue 17 item 6: the subtitle says when the core was written (its file time, UTC)
+        when = time.strftime("written %Y-%m-%d %H:%M:%S UTC", time.gmtime(os.stat(core).st_mtime))
+        c.check(f"{label}: subtitle gives the core's time", when in sub, f"{sub!r} lacks {when!r}")
         c.check(f"{label}: --focus {pat} named in the subtitle with the share shown",
                 "--focus" in sub and "showing" in sub and total is not None and int(total.group(1)) == r["bytes"],
                 f"rc {rc} {err.strip()} subtitle {sub!r} total {total and total.group(1)} want {r['bytes']}")

@@ -21,6 +21,12 @@ typedef struct golden_case {
 } golden_case;
 
 static void t_small(render_opts *o) { o->subtitle = "small.folded: a few Go types"; }
+static void t_table(render_opts *o)
+{
+    t_small(o);
+    o->top_rows = 5;
+    o->top_title = "Largest roots by retained bytes";
+}
 static void t_dark(render_opts *o) { t_small(o); o->theme = THEME_DARK; }
 static void t_icicle(render_opts *o) { t_small(o); o->layout.orient = LAYOUT_ICICLE; }
 static void t_deep(render_opts *o) { o->title = "deep: 80 frames"; }
@@ -45,6 +51,7 @@ static const golden_case cases[] = {
     {"pruning", "pruning", t_pruning},
     {"capped", "wide", t_capped},
     {"cpu", "cpu", t_cpu},
+    {"small_table", "small", t_table},
 };
 
 static const char *env_dir(const char *var)
@@ -215,8 +222,9 @@ GOLDEN(escape, 5)
 GOLDEN(pruning, 6)
 GOLDEN(capped, 7)
 GOLDEN(cpu, 8)
+GOLDEN(small_table, 9)
 
 Test(golden, every_case_has_a_test)
 {
-    cr_assert_eq(sizeof cases / sizeof cases[0], 9, "add a GOLDEN(i) line for each new case");
+    cr_assert_eq(sizeof cases / sizeof cases[0], 10, "add a GOLDEN(i) line for each new case");
 }

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "folded.h"
 #include "outfile.h"
+#include "progress.h"
 #include "render.h"
 
 static void usage(FILE *fp)
@@ -40,6 +42,8 @@ static void usage(FILE *fp)
         "      --colors type|package|mono  colour by type category, by package, or grey [type]\n"
         "      --theme light|dark  [light]\n"
         "      --no-legend       leave out the colour legend\n"
+        "      --progress        report stages, their times and the file written on stderr\n"
+        "                        [when stderr is a terminal]; --no-progress turns it off\n"
         "  -h, --help            show this help\n",
         RENDER_DEFAULT_WIDTH, RENDER_DEFAULT_FRAME_HEIGHT, RENDER_DEFAULT_FONT_SIZE,
         LAYOUT_DEFAULT_MIN_WIDTH_PX, LAYOUT_DEFAULT_MAX_RECTS);
@@ -48,7 +52,7 @@ static void usage(FILE *fp)
 enum {
     OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_PNG_HEIGHT, OPT_FONTSIZE,
     OPT_MINWIDTH, OPT_MAXRECTS, OPT_FLAME, OPT_ICICLE, OPT_REVERSE, OPT_SORT, OPT_COUNTNAME,
-    OPT_COLORS, OPT_THEME, OPT_NOLEGEND,
+    OPT_COLORS, OPT_THEME, OPT_NOLEGEND, OPT_PROGRESS, OPT_NOPROGRESS,
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -106,6 +110,7 @@ int cmd_render(int argc, char **argv)
         {"colors", required_argument, NULL, OPT_COLORS},
         {"theme", required_argument, NULL, OPT_THEME},
         {"no-legend", no_argument, NULL, OPT_NOLEGEND},
+        {"progress", no_argument, NULL, OPT_PROGRESS}, {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -113,6 +118,7 @@ int cmd_render(int argc, char **argv)
     render_opts_default(&ro);
     folded_opts fo = {0};
     const char *out = NULL, *format = NULL;
+    bool show_progress = isatty(STDERR_FILENO);
     int c;
     optind = 1;
     opterr = 0;
@@ -180,6 +186,8 @@ int cmd_render(int argc, char **argv)
                 return usage_error("--theme wants light or dark, not '%s'", optarg);
             break;
         case OPT_NOLEGEND: ro.legend = false; break;
+        case OPT_PROGRESS: show_progress = true; break;
+        case OPT_NOPROGRESS: show_progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         case ':': return usage_error("option %s needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -206,13 +214,18 @@ int cmd_render(int argc, char **argv)
     ro.show_objects = false; /* folded files carry one weight per stack, no object count */
 
     ghf_err err = {0};
+    progress prog;
+    progress_init(&prog, show_progress);
     wtree t;
     if (!wtree_init(&t, &err))
         return cli_report(&err);
+    progress_begin(&prog, "reading the folded input");
     if (!folded_load(&t, in, &fo, &err)) {
         wtree_free(&t);
         return cli_report(&err);
     }
+    progress_done(&prog, "read the folded input");
+    progress_begin(&prog, "drawing");
     outfile of;
     if (!outfile_open(&of, out, &err)) {
         wtree_free(&t);
@@ -226,5 +239,7 @@ int cmd_render(int argc, char **argv)
     wtree_free(&t);
     if (!outfile_commit(&of, &err))
         return cli_report(&err);
+    progress_done(&prog, "drew the graph");
+    progress_wrote(&prog, out);
     return GHF_EXIT_OK;
 }

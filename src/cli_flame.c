@@ -78,8 +78,10 @@ static void flame_usage(FILE *fp)
         "Other:\n"
         "  --force            accept an executable whose build ID differs from the core's,\n"
         "                     and Go versions outside 1.19-1.27\n"
-        "  --progress         report stages and timings on stderr (default when stderr is\n"
-        "                     a terminal); --no-progress or --quiet turns it off\n"
+        "  --progress         report each stage with its time and the total, and the file\n"
+        "                     written with its size, on stderr (default when stderr is a\n"
+        "                     terminal, which also shows the stage running); --no-progress\n"
+        "                     or --quiet turns it off\n"
         "  -h, --help         this text\n"
         "\n"
         "A running process instead of a core:\n"
@@ -310,17 +312,20 @@ int cmd_flame(int argc, char **argv)
     if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     if (!session_load_roots(&s, &a.roots, &err) || !session_load_types(&s, &err) ||
-        !graph_build(s.heap, &s.roots, &g, &err))
+        (session_stage(&s, "building the reference graph"), !graph_build(s.heap, &s.roots, &g, &err)))
         goto fail;
     if (!a.frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
         heap_drop_edges(s.heap);
     session_progress(&s, "built the reference graph");
+    session_stage(&s, a.tree == DOM_MODE_DOMINATOR ? "computing dominators" : "computing first paths");
     if (!domtree_build(&d, &g, a.tree, &err))
         goto fail;
     session_progress(&s, a.tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
+    session_stage(&s, "building frames");
     if (!frames_build(&d, &g, s.heap, &s.roots, &s.types, &a.frames, &w, &err))
         goto fail;
     have_w = true;
+    session_progress(&s, "built frames");
     char human[32], human2[32], subtitle[2048];
     render_human_bytes(d.total, human, sizeof human);
     render_human_bytes(s.heap->alloc_bytes > d.total ? s.heap->alloc_bytes - d.total : 0, human2, sizeof human2);
@@ -359,9 +364,11 @@ int cmd_flame(int argc, char **argv)
     ro.show_objects = true;
     ro.top_rows = 5; /* the PNG's table: the roots that retain the most */
     ro.top_title = "Largest roots by retained bytes";
+    session_stage(&s, "writing the output");
     if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");
+    progress_wrote(&s.prog, a.output);
     session_warn_partial(&s);
     wtree_free(&w);
     domtree_free(&d);

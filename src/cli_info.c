@@ -30,7 +30,7 @@ static void info_usage(FILE *fp)
         "                  and Go versions outside 1.19-1.27\n"
         "  --no-heap       skip reading heap objects (faster)\n"
         "  -h, --help      this text\n"
-        CLI_SOURCE_HELP);
+        CLI_SOURCE_HELP CLI_PROGRESS_HELP);
 }
 
 typedef struct info_data {
@@ -315,7 +315,7 @@ int cmd_info(int argc, char **argv)
     session s;
     info_data d = {0};
     outfile of = {0};
-    session_opts so = {.force = a.force};
+    session_opts so = {.force = a.force, .progress = a.progress};
     if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     /* roots too: the stack-walk counters are reported here (needs the edges: slower than objects alone) */
@@ -330,6 +330,7 @@ int cmd_info(int argc, char **argv)
         write_text(of.fp, &s, &d);
     if (!outfile_commit(&of, &err))
         goto fail;
+    progress_wrote(&s.prog, a.output);
     session_warn_partial(&s);
     free(d.gs);
     free(d.c_tids);

@@ -49,6 +49,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'}, {"no-heap", no_argument, NULL, 'n'},
         {"edges", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS,
+        {"progress", no_argument, NULL, 'P'}, {"no-progress", no_argument, NULL, 'Q'},
         {NULL, 0, NULL, 0},
     };
     *a = (cli_core_args){.output = "-"};
@@ -62,6 +63,8 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'f': a->force = true; break;
         case 'n': a->no_heap = true; break;
         case 'e': a->edges = true; break;
+        case 'P': a->progress = true; break;
+        case 'Q': a->progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
             if (!cli_source_option(&a->src, c, optarg))

@@ -76,5 +76,9 @@ int cli_report(const ghf_err *err);
 
 /* Parse a non-negative decimal/hex number option; false on junk. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
+/* A byte count: decimal digits and an optional unit, B, K/KiB, M/MiB,
+ * G/GiB, T/TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000), as in
+ * "10MiB" or "512K". False on anything else or overflow. */
+bool cli_parse_size(const char *s, unsigned long long *out);
 
 #endif

@@ -61,6 +61,7 @@ static void flame_usage(FILE *fp)
         "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n"
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n"
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n"
+        "                     (N may end in K/KiB, M/MiB, G/GiB, or KB, MB, GB: 10MiB)\n"
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n"
         "                     extended); exits 2 when nothing matches. Active filters and\n"
         "                     the share shown are named in the subtitle\n"
@@ -172,7 +173,7 @@ static int parse(int argc, char **argv, flame_args *a)
             a->frames.max_depth = (uint32_t)v;
             break;
         case O_MINBYTES:
-            if (!cli_parse_u64(optarg, &v))
+            if (!cli_parse_size(optarg, &v))
                 goto bad;
             a->frames.min_bytes = v;
             break;

@@ -292,6 +292,11 @@ def check_progress(c, ghf, label, core, exe):
                     ok and lines[-1].startswith(want_last), f"rc {rc}: {err.strip()[-400:]}")
             rc, _, err = run(ghf, *cmd, "-o", out, "--no-progress")
             c.check(f"{label}: {name} --no-progress: quiet", rc == 0 and err == "", f"rc {rc}: {err.strip()}")
+        # --min-bytes with a unit is that many bytes (64KiB = 65536)
+        outs = [run(ghf, core, exe, "-o", "-", "--quiet", "--min-bytes", v) for v in ("64KiB", "65536", "64")]
+        c.check(f"{label}: --min-bytes 64KiB prunes as 65536 (not as 64)",
+                all(o[0] == 0 for o in outs) and outs[0][1] == outs[1][1] and outs[2][1] != outs[0][1],
+                f"rcs {[o[0] for o in outs]}")
         # On a terminal the running stage is shown while it runs, then
         # replaced by its finished line (progress is on by default there).
         master, slave = pty.openpty()

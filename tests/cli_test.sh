@@ -17,6 +17,14 @@ grep -Eq '^goheapflame [0-9]+\.[0-9]+\.[0-9]+$' /tmp/ghf_cli_out.$$ || { echo "F
 check no-args 2 "$bin"
 check unknown 2 "$bin" frobnicate
 grep -q "^goheapflame: unknown command or missing file 'frobnicate'" /tmp/ghf_cli_err.$$ || { echo "FAIL unknown msg"; fail=$((fail+1)); }
+# --min-bytes takes size suffixes (issue 17): a bad one is a usage error naming
+# the option; a good one gets past option parsing (to the next problem: this
+# "core" is not a core, exit 3).
+check min-bytes-bad-suffix 2 "$bin" "$bin" "$bin" --min-bytes 10XB -o /tmp/ghf_cli_x.$$.svg
+grep -q "invalid value '10XB' for --min-bytes" /tmp/ghf_cli_err.$$ || { echo "FAIL min-bytes message"; fail=$((fail+1)); }
+for v in 10MiB 512K 1MB 4096 2GiB; do
+  check "min-bytes-$v" 3 "$bin" "$bin" "$bin" --min-bytes "$v" -o /tmp/ghf_cli_x.$$.svg
+done
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

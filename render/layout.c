@@ -82,7 +82,8 @@ static bool sorted_children(const wtree *t, const layout_opts *o, const layout *
             kids->v[(*wide)++] = kids->v[i];
         }
     }
-    memcpy(kids->v + *wide, narrow->v, narrow->n * sizeof *narrow->v);
+    if (narrow->n > 0) /* (memcpy from a NULL vector is undefined even for 0 bytes) */
+        memcpy(kids->v + *wide, narrow->v, narrow->n * sizeof *narrow->v);
     return true;
 }
 

@@ -45,6 +45,10 @@ int cli_source_args(cli_source *src, const char *cmd, int argc, char **argv, int
     "  --exe EXE            with --pid: the executable (default /proc/PID/exe)\n"                          \
     "  --save-core FILE     with --pid: also write the copy as an ELF core file (gdb reads it too)\n"
 
+/* --progress for the commands that print their answer (off by default). */
+#define CLI_PROGRESS_HELP                                                                                    \
+    "  --progress           report stages and their times on stderr; --no-progress: not [default]\n"
+
 struct session;
 struct session_opts;
 /* session_open or session_open_pid, as src says. */
@@ -56,6 +60,7 @@ typedef struct cli_core_args {
     const char *output;      /* "-" = stdout */
     bool json, force, no_heap;
     bool edges;              /* objects: list each object's pointer targets */
+    bool progress;           /* --progress (default off: these commands print their answer) */
 } cli_core_args;
 
 /* Parse "[--json] [-o F] [--force] [extra] CORE EXE". Returns -1 to go on,
@@ -71,5 +76,9 @@ int cli_report(const ghf_err *err);
 
 /* Parse a non-negative decimal/hex number option; false on junk. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
+/* A byte count: decimal digits and an optional unit, B, K/KiB, M/MiB,
+ * G/GiB, T/TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000), as in
+ * "10MiB" or "512K". False on anything else or overflow. */
+bool cli_parse_size(const char *s, unsigned long long *out);
 
 #endif

@@ -90,10 +90,17 @@ typedef struct gstack_summary {
     int frames;
     bool complete;          /* the walk reached the goroutine's base */
     char top[64], base[64]; /* innermost function, and the base (or the last frame reached) */
+    char user[64];          /* innermost function outside the runtime (gstack_runtime_func),
+                               "" if every frame walked is the runtime's */
     char why[160];          /* not complete: why */
 } gstack_summary;
 
 void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary *out);
+
+/* Is `name` the runtime's: package runtime or internal/runtime/..., or a
+ * runtime hook linked into another package (sync.runtime_Semacquire,
+ * internal/poll.runtime_pollWait)? */
+bool gstack_runtime_func(const char *name);
 
 /* Should g's stack be walked at all (it has one, and it is alive)? */
 bool gstack_live(const rt_goroutine *g);

@@ -41,6 +41,9 @@ typedef struct render_opts {
                                   listed under the graph, largest first */
     const char *old_name, *new_name; /* with diff: what OLD and NEW are, in the vanished
                                         list's heading ("OLD", "NEW" when NULL) */
+    int top_rows;              /* PNG only: under the graph, a table of the top_rows largest
+                                  frames at the base (weight, share, count); 0: none */
+    const char *top_title;     /* its heading: "Largest frames at the base" */
 } render_opts;
 
 #define RENDER_DEFAULT_WIDTH 1200
@@ -55,7 +58,12 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err);
 /* Dispatch on format. */
 bool render_tree(const wtree *t, enum render_format f, const render_opts *o, FILE *fp, ghf_err *err);
 
-/* Fill `out` with "12.3 MiB" style text (exact when below 1 KiB). */
+/* Fill `out` with "12.3 MiB" style text (exact when below 1 KiB; one
+ * decimal rounded half up, as flame.js prints it). */
 void render_human_bytes(uint64_t v, char *out, size_t cap);
+
+/* "45.0%": part / whole as a percentage with one decimal, rounded half up
+ * ("0.0%" when whole is 0). */
+void render_share(uint64_t part, uint64_t whole, char *out, size_t cap);
 
 #endif

@@ -10,6 +10,7 @@
 #include "goruntime.h"
 #include "gstack.h"
 #include "heap.h"
+#include "progress.h"
 #include "roots.h"
 #include "types.h"
 
@@ -30,7 +31,7 @@ typedef struct session {
     gstack_summary *stacks;   /* after session_survey_stacks: one per goroutine given */
     size_t nstacks;
     session_opts opts;
-    double t0;       /* start time, for progress lines */
+    progress prog;   /* stage lines on stderr (opts.progress) */
 } session;
 
 bool session_open(session *s, const char *core_path, const char *exe_path, const session_opts *opts, ghf_err *err);
@@ -44,7 +45,9 @@ bool session_load_heap(session *s, ghf_err *err);
 /* Each loads what it needs before it (heap before roots before types). */
 bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
 bool session_load_types(session *s, ghf_err *err);
-void session_progress(const session *s, const char *what);
+/* Progress lines (progress.h): a stage starting, a stage done. */
+void session_stage(session *s, const char *doing);
+void session_progress(session *s, const char *done);
 /* Walk every goroutine's stack (without scanning it) for `info`: stacks[i]
  * summarises gs[i] (zeroed for goroutines that have no live stack). */
 bool session_survey_stacks(session *s, const rt_goroutine *gs, size_t ngs, ghf_err *err);

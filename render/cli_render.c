@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "folded.h"
 #include "outfile.h"
+#include "progress.h"
 #include "render.h"
 
 static void usage(FILE *fp)
@@ -47,6 +49,8 @@ static void usage(FILE *fp)
         "      --theme light|dark  [light]\n"
         "      --no-legend       leave out the colour legend\n"
         "      --diff            two inputs, OLD and NEW: draw what changed\n"
+        "      --progress        report stages, their times and the file written on stderr\n"
+        "                        [when stderr is a terminal]; --no-progress turns it off\n"
         "  -h, --help            show this help\n",
         RENDER_DEFAULT_WIDTH, RENDER_DEFAULT_FRAME_HEIGHT, RENDER_DEFAULT_FONT_SIZE,
         LAYOUT_DEFAULT_MIN_WIDTH_PX, LAYOUT_DEFAULT_MAX_RECTS);
@@ -55,7 +59,7 @@ static void usage(FILE *fp)
 enum {
     OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_PNG_HEIGHT, OPT_FONTSIZE,
     OPT_MINWIDTH, OPT_MAXRECTS, OPT_FLAME, OPT_ICICLE, OPT_REVERSE, OPT_SORT, OPT_COUNTNAME,
-    OPT_COLORS, OPT_THEME, OPT_NOLEGEND, OPT_DIFF,
+    OPT_COLORS, OPT_THEME, OPT_NOLEGEND, OPT_DIFF, OPT_PROGRESS, OPT_NOPROGRESS,
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -114,6 +118,7 @@ int cmd_render(int argc, char **argv)
         {"theme", required_argument, NULL, OPT_THEME},
         {"no-legend", no_argument, NULL, OPT_NOLEGEND},
         {"diff", no_argument, NULL, OPT_DIFF},
+        {"progress", no_argument, NULL, OPT_PROGRESS}, {"no-progress", no_argument, NULL, OPT_NOPROGRESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -122,6 +127,7 @@ int cmd_render(int argc, char **argv)
     folded_opts fo = {0};
     const char *out = NULL, *format = NULL;
     bool diff = false;
+    bool show_progress = isatty(STDERR_FILENO);
     int c;
     optind = 1;
     opterr = 0;
@@ -190,6 +196,8 @@ int cmd_render(int argc, char **argv)
             break;
         case OPT_NOLEGEND: ro.legend = false; break;
         case OPT_DIFF: diff = true; break;
+        case OPT_PROGRESS: show_progress = true; break;
+        case OPT_NOPROGRESS: show_progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         case ':': return usage_error("option %s needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -217,12 +225,15 @@ int cmd_render(int argc, char **argv)
     ro.show_objects = false; /* folded files carry one weight per stack, no object count */
 
     ghf_err err = {0};
+    progress prog;
+    progress_init(&prog, show_progress);
     wtree trees[2];
     memset(trees, 0, sizeof trees);
     wdiff d = {0};
     bool have_d = false;
     outfile of = {0};
     int ntrees = diff ? 2 : 1;
+    progress_begin(&prog, diff ? "reading the folded inputs" : "reading the folded input");
     for (int k = 0; k < ntrees; k++)
         if (!wtree_init(&trees[k], &err) || !folded_load(&trees[k], argv[optind + k], &fo, &err))
             goto fail;
@@ -236,12 +247,16 @@ int cmd_render(int argc, char **argv)
         ro.new_name = argv[optind + 1];
         draw = &d.t;
     }
+    progress_done(&prog, diff ? "read the folded inputs" : "read the folded input");
+    progress_begin(&prog, "drawing");
     if (!outfile_open(&of, out, &err) || !render_tree(draw, fmt, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     for (int k = 0; k < ntrees; k++)
         wtree_free(&trees[k]);
     if (have_d)
         wdiff_free(&d);
+    progress_done(&prog, "drew the graph");
+    progress_wrote(&prog, out);
     return GHF_EXIT_OK;
 fail:
     outfile_abort(&of);

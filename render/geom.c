@@ -38,6 +38,35 @@ bool geom_fit_label(const char *name, size_t n, double width_px, double font, te
     return true;
 }
 
+bool geom_frame_text(const layout *l, const layout_rect *r, const wdiff *diff, const char *unit, const char *label,
+                     size_t n, double width_px, double font, text_buf *scratch, text_buf *out, ghf_err *err)
+{
+    char num[96], w[48], share[24];
+    int nn;
+    if (diff && r->node != WTREE_NONE) { /* the change, not the share */
+        int64_t delta = wdiff_delta_bytes(diff, r->node);
+        render_human_bytes(delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta, w, sizeof w);
+        nn = snprintf(num, sizeof num, " \xc2\xb7 %s%s", delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "\xc2\xb1", w);
+    } else {
+        if (strcmp(unit, "bytes") == 0)
+            render_human_bytes(r->width, w, sizeof w);
+        else
+            snprintf(w, sizeof w, "%llu %s", (unsigned long long)r->width, unit);
+        render_share(r->width, l->total, share, sizeof share);
+        nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %s", w, share);
+    }
+    if (r->parent == UINT32_MAX || nn <= 0 || (size_t)nn >= sizeof num ||
+        text_width(label, n, font) + text_width(num, (size_t)nn, font) > width_px - 6.0)
+        return geom_fit_label(label, n, width_px, font, out, err);
+    scratch->n = 0;
+    if (!VEC_RESERVE(scratch, n + (size_t)nn, err))
+        return false;
+    memcpy(scratch->v, label, n);
+    memcpy(scratch->v + n, num, (size_t)nn);
+    scratch->n = n + (size_t)nn;
+    return geom_fit_label(scratch->v, scratch->n, width_px, font, out, err);
+}
+
 double geom_legend_item_width(const char *label, double font)
 {
     return GEOM_LEGEND_SWATCH + 4 + text_width(label, strlen(label), font) + 16;
@@ -118,7 +147,31 @@ void geom_vanished_line(const geom *g, const render_opts *o, int i, char *buf, s
     snprintf(buf, cap, "\xe2\x88\x92%s  %s%s", human, path, count);
 }
 
-void geom_compute(const layout *l, const render_opts *o, geom *g)
+/* The n largest children of the root (by total, ties by name), largest
+ * first, into out; returns how many. */
+static int top_children(const wtree *t, int n, uint32_t *out)
+{
+    int k = 0;
+    for (uint32_t c = t->nodes.v[WTREE_ROOT].first_child; c != WTREE_NONE; c = t->nodes.v[c].next_sibling) {
+        uint64_t w = t->nodes.v[c].total_bytes;
+        if (w == 0)
+            continue;
+        int at = k < n ? k++ : n; /* insertion into the sorted prefix */
+        while (at > 0) {
+            const wtree_node *p = &t->nodes.v[out[at - 1]];
+            if (p->total_bytes > w || (p->total_bytes == w && strcmp(wtree_name(t, out[at - 1]), wtree_name(t, c)) < 0))
+                break;
+            if (at < n)
+                out[at] = out[at - 1];
+            at--;
+        }
+        if (at < n)
+            out[at] = c;
+    }
+    return k;
+}
+
+void geom_compute(const wtree *t, const layout *l, const render_opts *o, geom *g)
 {
     wdiff_list vanished = g->vanished; /* computed by geom_prepare */
     memset(g, 0, sizeof *g);
@@ -175,6 +228,14 @@ void geom_compute(const layout *l, const render_opts *o, geom *g)
         g->legend_y = y + 10;
         y = g->legend_y + rows * (GEOM_LEGEND_SWATCH + 8);
     }
+    if (o->top_rows > 0) {
+        int n = o->top_rows < GEOM_TABLE_MAX ? o->top_rows : GEOM_TABLE_MAX;
+        g->table_rows = top_children(t, n, g->table);
+        if (g->table_rows > 0) {
+            g->table_y = y + 10 + o->font_size;
+            y = g->table_y + g->table_rows * (o->font_size + 6) + 4;
+        }
+    }
     g->height = y + 10;
 }
 
@@ -192,7 +253,7 @@ bool geom_prepare(const wtree *t, const render_opts *o, render_opts *ro, layout 
         layout_free(l);
         return false;
     }
-    geom_compute(l, ro, g);
+    geom_compute(t, l, ro, g);
     return true;
 }
 

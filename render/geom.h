@@ -10,6 +10,7 @@
 #define GEOM_XPAD 10.0
 #define GEOM_TITLE_SIZE 17.0
 #define GEOM_LEGEND_SWATCH 12.0
+#define GEOM_TABLE_MAX 20
 
 typedef struct geom {
     double width, height;
@@ -17,6 +18,9 @@ typedef struct geom {
     double frame_h;
     double scale;           /* px per weight unit */
     double title_y, subtitle_y, controls_y, details_y, legend_y;
+    double table_y;         /* heading baseline of the top table; rows follow */
+    int table_rows;         /* rows of the top table (0: none) */
+    uint32_t table[GEOM_TABLE_MAX]; /* its frames: wtree nodes, largest first */
     double title_size;      /* GEOM_TITLE_SIZE, grown with a font larger than the default */
     double font;
     int nlegend;            /* legend entries: colour categories in order, or a diff's colours */
@@ -34,8 +38,8 @@ typedef struct geom {
 
 #define GEOM_VANISHED_ROWS 8
 
-/* Geometry for a finished layout (the vanished list already in g). */
-void geom_compute(const layout *l, const render_opts *o, geom *g);
+/* Geometry for a finished layout of tree t (the vanished list already in g). */
+void geom_compute(const wtree *t, const layout *l, const render_opts *o, geom *g);
 
 /* What both back ends do first: complete the options (drawable width, unit)
  * into *ro, lay the tree out into *l and compute *g. On success the caller
@@ -60,6 +64,16 @@ rgb geom_rect_color(const layout *l, const layout_rect *r, const render_opts *o)
  * (out->n excludes the NUL); empty when nothing fits. `name` must be
  * sanitized UTF-8. */
 bool geom_fit_label(const char *name, size_t n, double width_px, double font, text_buf *out, ghf_err *err);
+
+/* What a frame shows (into out, NUL-terminated, out->n excluding it):
+ * its label, with " · 12.3 MiB, 45.0%" (weight, share of the whole graph;
+ * in a differential graph, diff non-NULL, the change: " · +1.2 MiB")
+ * after it when the whole label and the numbers fit in width_px, fitted
+ * with geom_fit_label(). The root shows no numbers. `label` must be
+ * sanitized UTF-8; `scratch` is a work buffer. flame.js (frameText) does
+ * the same. */
+bool geom_frame_text(const layout *l, const layout_rect *r, const wdiff *diff, const char *unit, const char *label,
+                     size_t n, double width_px, double font, text_buf *scratch, text_buf *out, ghf_err *err);
 
 /* Legend entry width in px. */
 double geom_legend_item_width(const char *label, double font);

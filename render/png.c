@@ -45,12 +45,65 @@ static bool sanitized(const char *s, text_buf *buf, ghf_err *err)
     return text_sanitize(s, strlen(s), buf, err) && VEC_PUSH(buf, '\0', err);
 }
 
+/* The table under the graph: the largest frames at the base with their
+ * weight, share of the graph and count, for a picture pasted in a ticket.
+ * Columns are right-aligned, as wide as their widest cell. */
+static bool draw_table(cairo_t *cr, const wtree *t, const layout *l, const geom *g, const render_opts *o,
+                       const color_palette *pal, text_buf *buf, text_buf *fit, ghf_err *err)
+{
+    double f = o->font_size;
+    bool bytes = strcmp(o->count_name, "bytes") == 0;
+    char cell[GEOM_TABLE_MAX][3][48];
+    double colw[3] = {0, 0, 0};
+    for (int i = 0; i < g->table_rows; i++) {
+        const wtree_node *n = &t->nodes.v[g->table[i]];
+        if (bytes)
+            render_human_bytes(n->total_bytes, cell[i][0], sizeof cell[i][0]);
+        else
+            wtree_group_digits(n->total_bytes, cell[i][0], sizeof cell[i][0]);
+        render_share(n->total_bytes, l->total, cell[i][1], sizeof cell[i][1]);
+        wtree_group_digits(n->total_count, cell[i][2], sizeof cell[i][2]);
+        size_t cl = strlen(cell[i][2]);
+        snprintf(cell[i][2] + cl, sizeof cell[i][2] - cl, " %s", o->show_objects ? "objects" : "stacks");
+        for (int c = 0; c < 3; c++) {
+            double w = text_width(cell[i][c], strlen(cell[i][c]), f);
+            colw[c] = w > colw[c] ? w : colw[c];
+        }
+    }
+    double right[3];
+    right[2] = g->width - GEOM_XPAD;
+    right[1] = right[2] - colw[2] - 2 * f;
+    right[0] = right[1] - colw[1] - 2 * f;
+    double name_x = GEOM_XPAD + 2.5 * f, name_w = right[0] - colw[0] - 2 * f - name_x;
+    set_rgb(cr, pal->text);
+    if (!sanitized(o->top_title ? o->top_title : "Largest frames at the base", buf, err))
+        return false;
+    draw_text(cr, buf->v, GEOM_XPAD, g->table_y, 0);
+    for (int i = 0; i < g->table_rows; i++) {
+        double y = g->table_y + (i + 1) * (f + 6);
+        char rank[16], label[512];
+        snprintf(rank, sizeof rank, "%d.", i + 1);
+        wtree_label(t, g->table[i], label, sizeof label);
+        buf->n = 0;
+        if (!text_sanitize(label, strlen(label), buf, err) || !geom_fit_label(buf->v, buf->n, name_w + 6, f, fit, err))
+            return false;
+        set_rgb(cr, pal->subtle);
+        draw_text(cr, rank, GEOM_XPAD + 2 * f, y, 2);
+        set_rgb(cr, pal->text);
+        draw_text(cr, fit->v, name_x, y, 0);
+        for (int c = 0; c < 3; c++)
+            draw_text(cr, cell[i][c], right[c], y, 2);
+    }
+    return true;
+}
+
 bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro;
+    render_opts ro, po = *o;
     layout l;
     geom g;
-    if (!geom_prepare(t, o, &ro, &l, &g, err))
+    po.layout.max_hidden = 0; /* a picture cannot expand merged frames */
+    if (!geom_prepare(t, &po, &ro, &l, &g, err))
         return false;
     int height = ro.png_height > 0 ? ro.png_height : (int)(g.height + 0.5);
     if (ro.width <= 0 || ro.width > 32767 || height <= 0 || height > 32767) {
@@ -62,7 +115,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ro.width, height);
     cairo_t *cr = cairo_create(surf);
     color_palette pal = color_theme_palette(ro.theme);
-    text_buf buf = {0}, fit = {0};
+    text_buf buf = {0}, fit = {0}, num = {0};
     bool ok = true;
 
     cairo_pattern_t *bg = cairo_pattern_create_linear(0, 0, 0, height);
@@ -113,29 +166,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
             break;
         /* A ticket's picture needs the numbers: bytes and share on every
          * frame wide enough to show them after its whole label. */
-        char num[64], hb[32];
-        if (strcmp(ro.count_name, "bytes") == 0)
-            render_human_bytes(r->width, hb, sizeof hb);
-        else
-            snprintf(hb, sizeof hb, "%llu %s", (unsigned long long)r->width, ro.count_name);
-        int nn;
-        if (ro.diff && r->node != WTREE_NONE) { /* the change, not the share */
-            int64_t delta = wdiff_delta_bytes(ro.diff, r->node);
-            uint64_t a = delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta;
-            render_human_bytes(a, hb, sizeof hb);
-            nn = snprintf(num, sizeof num, " \xc2\xb7 %s%s", delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "\xc2\xb1", hb);
-        } else {
-            nn = snprintf(num, sizeof num, " \xc2\xb7 %s, %.1f%%", hb,
-                          l.total ? 100.0 * (double)r->width / (double)l.total : 0.0);
-        }
-        if (r->parent != UINT32_MAX && nn > 0 &&
-            text_width(buf.v, buf.n, g.font) + text_width(num, (size_t)nn, g.font) <= w - 6.0) {
-            if (!(ok = VEC_RESERVE(&buf, buf.n + (size_t)nn, err)))
-                break;
-            memcpy(buf.v + buf.n, num, (size_t)nn);
-            buf.n += (size_t)nn;
-        }
-        if (!(ok = geom_fit_label(buf.v, buf.n, w, g.font, &fit, err)))
+        if (!(ok = geom_frame_text(&l, r, ro.diff, ro.count_name, buf.v, buf.n, w, g.font, &num, &fit, err)))
             break;
         if (fit.n == 0)
             continue;
@@ -174,6 +205,9 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
         lx += w;
     }
 
+    if (ok && g.table_rows > 0)
+        ok = draw_table(cr, t, &l, &g, &ro, &pal, &buf, &fit, err);
+
     cairo_destroy(cr);
     if (ok) {
         cairo_surface_flush(surf);
@@ -185,6 +219,7 @@ bool render_png(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     cairo_surface_destroy(surf);
     VEC_FREE(&buf);
     VEC_FREE(&fit);
+    VEC_FREE(&num);
     layout_free(&l);
     geom_free(&g);
     return ok;

@@ -5,6 +5,13 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* v / d to one decimal, rounded half up, in integers so that flame.js
+ * (human(), pct()) prints the very same digits. */
+static uint64_t tenths(uint64_t v, uint64_t d)
+{
+    return (uint64_t)(((unsigned __int128)v * 10 + d / 2) / d);
+}
+
 void render_human_bytes(uint64_t v, char *out, size_t cap)
 {
     static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -12,13 +19,20 @@ void render_human_bytes(uint64_t v, char *out, size_t cap)
         snprintf(out, cap, "%" PRIu64 " B", v);
         return;
     }
-    double d = (double)v;
-    int u = -1;
-    while (d >= 1024 && u < 5) {
-        d /= 1024;
+    int u = 0;
+    uint64_t d = 1024;
+    while (u < 5 && v / d >= 1024) {
+        d *= 1024;
         u++;
     }
-    snprintf(out, cap, "%.1f %s", d, units[u]);
+    uint64_t t = tenths(v, d);
+    snprintf(out, cap, "%" PRIu64 ".%" PRIu64 " %s", t / 10, t % 10, units[u]);
+}
+
+void render_share(uint64_t part, uint64_t whole, char *out, size_t cap)
+{
+    uint64_t t = whole ? (uint64_t)(((unsigned __int128)part * 1000 + whole / 2) / whole) : 0;
+    snprintf(out, cap, "%" PRIu64 ".%" PRIu64 "%%", t / 10, t % 10);
 }
 
 bool render_tree(const wtree *t, enum render_format f, const render_opts *o, FILE *fp, ghf_err *err)

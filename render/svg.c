@@ -9,10 +9,16 @@
 #include "render.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geom.h"
 #include "render/flame_assets.h"
+
+/* Frames drawn as SVG elements, by the writer and by flame.js: Chromium
+ * takes about a second per 4,000 frames to load (a 200,000-frame file
+ * took a minute). */
+#define SVG_STATIC_MAX 4000
 
 static void xml_escape(FILE *fp, const char *s, size_t n)
 {
@@ -57,7 +63,8 @@ static void write_header(FILE *fp, const layout *l, const geom *g, const render_
             l->orient == LAYOUT_FLAME ? "flame" : "icicle");
     for (int i = 0; i < 95; i++)
         fprintf(fp, "%s%u", i ? "," : "", text_ascii_widths[i]);
-    fprintf(fp, "\" data-cwo=\"%d\">\n", TEXT_OTHER_WIDTH);
+    fprintf(fp, "\" data-cwo=\"%d\" data-ft=\"%.1f\" data-fh=\"%.1f\" data-md=\"%" PRIu32 "\" data-max=\"%d\">\n",
+            TEXT_OTHER_WIDTH, g->frames_top, g->frame_h, l->max_depth, SVG_STATIC_MAX);
 }
 
 static bool write_unit_attr(FILE *fp, const render_opts *o, text_buf *buf, ghf_err *err)
@@ -103,33 +110,52 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
     bool bytes = strcmp(unit, "bytes") == 0;
     double share = l->total ? 100.0 * (double)r->width / (double)l->total : 0;
 
-    fprintf(fp, "<g class=\"f\" data-x=\"%" PRIu64 "\" data-w=\"%" PRIu64 "\" data-d=\"%" PRIu32
-                "\" data-s=\"%" PRIu64 "\" data-c=\"%" PRIu64 "\"%s><title>",
-            r->x, r->width, r->depth, r->self, r->count, r->kind == WTREE_KIND_MORE ? " data-more=\"1\"" : "");
+    fputs("<g class=\"f\"", fp);
+    fputs("><title>", fp);
     xml_escape(fp, name->v, name->n);
-    /* Tooltip: full name, retained (total) and shallow weight, share, count;
-     * in a differential graph OLD, NEW and the change. */
-    if (o->diff && r->node != WTREE_NONE) {
+    /* Tooltip: full name; retained (total) weight with its share of the
+     * heap and of the parent; shallow weight; the frame's own count (its
+     * "×N") apart from the count retained under it. A differential graph's
+     * frame gives OLD, NEW and the change instead. */
+    const layout_rect *parent = r->parent != UINT32_MAX ? &l->rects.v[r->parent] : NULL;
+    char of_parent[48] = "";
+    if (parent != NULL && parent->width > 0)
+        snprintf(of_parent, sizeof of_parent, ", %.2f%% of parent", 100.0 * (double)r->width / (double)parent->width);
+    char tg[32], sg[32], cg[32], og[32];
+    wtree_group_digits(r->width, tg, sizeof tg);
+    wtree_group_digits(r->self, sg, sizeof sg);
+    wtree_group_digits(r->count, cg, sizeof cg);
+    wtree_group_digits(r->self_count, og, sizeof og);
+    bool diff = o->diff && r->node != WTREE_NONE;
+    if (diff) {
         char tip[512];
         geom_diff_tooltip(o->diff, r->node, unit, tip, sizeof tip);
         fputs("\n", fp);
         xml_escape(fp, tip, strlen(tip));
-        fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
-                g->frame_h - 1, hex);
     } else if (bytes)
-        fprintf(fp, "\nretained: %" PRIu64 " bytes (%s), %.2f%%\nshallow: %" PRIu64 " bytes (%s)",
-                r->width, tb, share, r->self, sb);
+        fprintf(fp, "\nretained: %s bytes (%s), %.2f%% of all%s\nshallow: %s bytes (%s)", tg, tb, share,
+                of_parent, sg, sb);
     else {
         fputs("\n", fp);
         xml_escape(fp, unitbuf->v, unitbuf->n);
-        fprintf(fp, ": %" PRIu64 " total, %.2f%%; %" PRIu64 " self", r->width, share, r->self);
+        fprintf(fp, ": %s total, %.2f%% of all%s; %s self", tg, share, of_parent, sg);
     }
-    if (!o->diff || r->node == WTREE_NONE)
-        fprintf(fp, "\n%s: %" PRIu64 "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>",
-            o->show_objects ? "retained objects" : "stacks", r->count, x, y, w, g->frame_h - 1, hex);
-    text_buf fit = {0};
-    if (!geom_fit_label(name->v, name->n, w, g->font, &fit, err))
+    if (!diff && o->show_objects)
+        fprintf(fp, "\nown objects: %s; retained objects: %s", og, cg);
+    else if (!diff)
+        fprintf(fp, "\nstacks: %s", cg);
+    if (r->kind == WTREE_KIND_MORE)
+        fprintf(fp, "\n%" PRIu32 " frames merged%s", r->merged,
+                r->expanded ? "; click to expand" : "; not kept (over the limit of collapsed frames)");
+    fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
+            g->frame_h - 1, hex);
+    text_buf fit = {0}, scratch = {0};
+    bool ok = geom_frame_text(l, r, o->diff, unit, name->v, name->n, w, g->font, &scratch, &fit, err);
+    VEC_FREE(&scratch);
+    if (!ok) {
+        VEC_FREE(&fit);
         return false;
+    }
     fprintf(fp, "<text x=\"%.2f\" y=\"%.1f\">", x + 3, y + g->frame_h - 4.5);
     xml_escape(fp, fit.v, fit.n);
     VEC_FREE(&fit);
@@ -166,6 +192,132 @@ static bool write_vanished(FILE *fp, const geom *g, const render_opts *o, text_b
     return true;
 }
 
+/* JSON string body of sanitized UTF-8 s: '<', '>' and '&' as \u escapes,
+ * so the text is also inert inside the CDATA section that holds it. */
+static void json_str(FILE *fp, const char *s, size_t n)
+{
+    putc('"', fp);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(fp, "\\%c", c);
+        else if (c == '<' || c == '>' || c == '&' || c < 0x20)
+            fprintf(fp, "\\u%04x", c);
+        else
+            putc(c, fp);
+    }
+    putc('"', fp);
+}
+
+/* Field `k` of rectangle r as the data block carries it. */
+static uint64_t data_field(const layout_rect *r, int k)
+{
+    switch (k) {
+    case 'x': return r->x;
+    case 'w': return r->width;
+    case 'd': return r->depth;
+    case 's': return r->self;
+    case 'c': return r->count;
+    case 'o': return r->self_count;
+    case 'p': return r->parent == UINT32_MAX ? 0 : (uint64_t)r->parent + 1; /* 0: none */
+    case 'r': return r->reveal == LAYOUT_SHOWN ? 0 : (uint64_t)r->reveal + 1;
+    case 'm': return r->kind == WTREE_KIND_MORE ? (r->expanded ? 2 : 1) : 0;
+    case 'n': return r->merged;
+    default: return 0;
+    }
+}
+
+/* Every rectangle, shown and collapsed, as columns of one JSON object that
+ * flame.js draws from (only what is visible at the current zoom becomes
+ * DOM, so a graph of 200,000 rectangles stays quick). Dense columns hold a
+ * value per rectangle; the mostly-zero ones (r, m, n) list "index, value"
+ * pairs of the others; colours are indices into the palette K. */
+static bool write_data(FILE *fp, const layout *l, const render_opts *o, text_buf *buf, ghf_err *err)
+{
+    const char *dense = o->show_objects ? "xwdscop" : "xwdscp";
+    fputs("<script type=\"application/json\" id=\"ghf-data\"><![CDATA[{", fp);
+    for (const char *k = dense; *k; k++) {
+        fprintf(fp, "%s\"%c\":[", k != dense ? "," : "", *k);
+        for (size_t i = 0; i < l->rects.n; i++)
+            fprintf(fp, i ? ",%" PRIu64 : "%" PRIu64, data_field(&l->rects.v[i], *k));
+        putc(']', fp);
+    }
+    for (const char *k = "rmn"; *k; k++) {
+        fprintf(fp, ",\"%c\":[", *k);
+        bool first = true;
+        for (size_t i = 0; i < l->rects.n; i++) {
+            uint64_t v = data_field(&l->rects.v[i], *k);
+            if (v == 0)
+                continue;
+            fprintf(fp, "%s%zu,%" PRIu64, first ? "" : ",", i, v);
+            first = false;
+        }
+        putc(']', fp);
+    }
+    /* Palette: colour -> index + 1 in an open-addressing table. */
+    size_t cap = 64;
+    while (cap < 2 * l->rects.n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    uint32_t *index = malloc(l->rects.n * sizeof *index);
+    VEC(uint32_t) pal = {0};
+    bool ok = slot != NULL && index != NULL;
+    if (!ok)
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the SVG palette");
+    for (size_t i = 0; ok && i < l->rects.n; i++) {
+        rgb c = geom_rect_color(l, &l->rects.v[i], o);
+        uint32_t key = (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+        size_t h = (key * 2654435761u) & (cap - 1);
+        while (slot[h] != 0 && pal.v[slot[h] - 1] != key)
+            h = (h + 1) & (cap - 1);
+        if (slot[h] == 0) {
+            ok = VEC_PUSH(&pal, key, err);
+            slot[h] = (uint32_t)pal.n;
+        }
+        index[i] = slot[h] - 1;
+    }
+    if (ok) {
+        fputs(",\"K\":[", fp);
+        for (size_t j = 0; j < pal.n; j++)
+            fprintf(fp, "%s\"#%06x\"", j ? "," : "", pal.v[j]);
+        fputs("],\"k\":[", fp);
+        for (size_t i = 0; i < l->rects.n; i++)
+            fprintf(fp, i ? ",%u" : "%u", index[i]);
+        fputs("],\"t\":[", fp);
+    }
+    free(slot);
+    free(index);
+    VEC_FREE(&pal);
+    for (size_t i = 0; ok && i < l->rects.n; i++) {
+        const char *label = layout_label(l, &l->rects.v[i]);
+        buf->n = 0;
+        if (!text_sanitize(label, strlen(label), buf, err))
+            return false;
+        if (i)
+            putc(',', fp);
+        json_str(fp, buf->v, buf->n);
+    }
+    if (ok && o->diff) { /* a differential graph: each frame's OLD/NEW/delta tooltip lines ("": none) */
+        fputs("],\"T\":[", fp);
+        for (size_t i = 0; i < l->rects.n; i++) {
+            char tip[512] = "";
+            if (l->rects.v[i].node != WTREE_NONE)
+                geom_diff_tooltip(o->diff, l->rects.v[i].node, o->count_name, tip, sizeof tip);
+            if (i)
+                putc(',', fp);
+            json_str(fp, tip, strlen(tip));
+        }
+        fputs("],\"D\":[", fp); /* and the change in bytes, for the numbers on frames */
+        for (size_t i = 0; i < l->rects.n; i++) {
+            uint32_t node = l->rects.v[i].node;
+            fprintf(fp, i ? ",%" PRId64 : "%" PRId64, node != WTREE_NONE ? wdiff_delta_bytes(o->diff, node) : 0);
+        }
+    }
+    if (ok)
+        fputs("]}]]></script>\n", fp);
+    return ok;
+}
+
 static void write_legend(FILE *fp, const geom *g, const render_opts *o)
 {
     if (g->nlegend == 0)
@@ -194,10 +346,11 @@ static void write_legend(FILE *fp, const geom *g, const render_opts *o)
 
 bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
 {
-    render_opts ro;
+    render_opts ro, so = *o;
     layout l;
     geom g;
-    if (!geom_prepare(t, o, &ro, &l, &g, err))
+    so.top_rows = 0; /* the table is for the PNG; the SVG has its tooltips */
+    if (!geom_prepare(t, &so, &ro, &l, &g, err))
         return false;
     text_buf buf = {0}, unitbuf = {0};
     bool ok = text_sanitize(ro.count_name, strlen(ro.count_name), &unitbuf, err);
@@ -232,14 +385,32 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
                 "<text id=\"matched\" x=\"%.1f\" y=\"%.1f\"> </text>\n",
             GEOM_XPAD, g.controls_y, ro.width - GEOM_XPAD - 110, g.controls_y, ro.width - GEOM_XPAD - 16,
             g.controls_y, GEOM_XPAD, g.details_y, ro.width - GEOM_XPAD, g.details_y);
+    /* The search box (Ctrl-F or Search): searches as one types. */
+    fprintf(fp, "<foreignObject id=\"searchbox\" class=\"hide\" x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.0f\">"
+                "<input xmlns=\"http://www.w3.org/1999/xhtml\" id=\"q\" type=\"text\" spellcheck=\"false\" "
+                "placeholder=\"regular expression\" aria-label=\"Search (regular expression)\"/></foreignObject>\n",
+            ro.width - GEOM_XPAD - 330, g.controls_y - ro.font_size - 4, 210, ro.font_size + 8);
+    /* The note under the title: frames the layout left out (capped), and
+     * frames flame.js does not draw in the current view (too many). */
+    fprintf(fp, "<text id=\"capped\" x=\"%.1f\" y=\"%.1f\">", ro.width / 2.0, g.controls_y);
     if (l.capped)
-        fprintf(fp, "<text id=\"capped\" x=\"%.1f\" y=\"%.1f\">(some frames omitted: more than %zu rectangles)</text>\n",
-                ro.width / 2.0, g.controls_y, ro.layout.max_rects);
+        fprintf(fp, "(some frames omitted: more than %zu rectangles)", ro.layout.max_rects);
+    fputs("<tspan id=\"narrow\"> </tspan></text>\n", fp);
+    /* The picture without script (an <img>, a viewer): the shown frames,
+     * all of them when there are few, else the first SVG_STATIC_MAX at
+     * least 1 px wide (breadth first, so a frame's parent is drawn too).
+     * flame.js replaces them with its own drawing of the same view. */
     fputs("<g id=\"frames\">\n", fp);
-    for (size_t i = 0; ok && i < l.rects.n; i++)
+    double static_min = l.nshown > SVG_STATIC_MAX ? 1.0 : 0.0;
+    for (size_t i = 0, nstatic = 0; ok && i < l.nshown && nstatic < SVG_STATIC_MAX; i++) {
+        if ((double)l.rects.v[i].width * g.scale < static_min)
+            continue;
         ok = write_frame(fp, &l, &l.rects.v[i], &g, &ro, &unitbuf, &buf, err);
+        nstatic++;
+    }
     fputs("</g>\n", fp);
     ok = ok && write_vanished(fp, &g, &ro, &buf, err);
+    ok = ok && write_data(fp, &l, &ro, &buf, err);
     write_legend(fp, &g, &ro);
     fputs("</svg>\n", fp);
     if (ok && ferror(fp))

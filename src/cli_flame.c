@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "flame_job.h"
@@ -38,6 +40,7 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "                     \"[]uint8 .buf\", \"main.Node .next\" (\"[]\" stands for any element)\n" \
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
+        "                     (N may end in K/KiB, M/MiB, G/GiB, or KB, MB, GB: 10MiB)\n" \
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
         "                     extended); exits 2 when nothing matches (diff: in either\n" \
         "                     core). Active filters and the share shown are named in the\n" \
@@ -57,8 +60,10 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "Other:\n" \
         "  --force            accept an executable whose build ID differs from the core's,\n" \
         "                     and Go versions outside 1.19-1.27\n" \
-        "  --progress         report stages and timings on stderr (default when stderr is\n" \
-        "                     a terminal); --no-progress or --quiet turns it off\n" \
+        "  --progress         report each stage with its time and the total, and the file\n" \
+        "                     written with its size, on stderr (default when stderr is a\n" \
+        "                     terminal, which also shows the stage running); --no-progress\n" \
+        "                     or --quiet turns it off\n" \
         "  -h, --help         this text\n"
 
 static void flame_usage(FILE *fp)
@@ -196,7 +201,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
             a->frames.max_depth = (uint32_t)v;
             break;
         case O_MINBYTES:
-            if (!cli_parse_u64(optarg, &v))
+            if (!cli_parse_size(optarg, &v))
                 goto bad;
             a->frames.min_bytes = v;
             break;
@@ -370,16 +375,19 @@ bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *
     if (!cli_open_session(src, s, &so, err))
         return false;
     if (!session_load_roots(s, &a->roots, err) || !session_load_types(s, err) ||
-        !graph_build(s->heap, &s->roots, &g, err))
+        (session_stage(s, "building the reference graph"), !graph_build(s->heap, &s->roots, &g, err)))
         goto out;
     if (!a->frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
         heap_drop_edges(s->heap);
     session_progress(s, "built the reference graph");
+    session_stage(s, a->tree == DOM_MODE_DOMINATOR ? "computing dominators" : "computing first paths");
     if (!domtree_build(&d, &g, a->tree, err))
         goto out;
     session_progress(s, a->tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
+    session_stage(s, "building frames");
     if (!frames_build(&d, &g, s->heap, &s->roots, &s->types, &a->frames, w, err))
         goto out;
+    session_progress(s, "built frames");
     snprintf(sum->go_version, sizeof sum->go_version, "%s", s->rt->version);
     sum->reachable = d.total;
     sum->unreachable = s->heap->alloc_bytes > d.total ? s->heap->alloc_bytes - d.total : 0;
@@ -417,10 +425,21 @@ int cmd_flame(int argc, char **argv)
         exelink[n > 0 ? n : 0] = '\0';
         exe = n > 0 ? exelink : "its executable";
     }
+    char nobj[32];
+    wtree_group_digits(sum.objects, nobj, sizeof nobj);
+    /* When the heap was taken: the core file's time (the kernel and gcore
+     * write it at dump time; a copy that kept its time says the same), or
+     * now for a live process. */
+    char when[64] = "";
+    struct stat st;
+    time_t at = a.src.pid ? time(NULL) : stat(a.src.core, &st) == 0 ? st.st_mtime : (time_t)-1;
+    struct tm tm;
+    if (at != (time_t)-1 && gmtime_r(&at, &tm) != NULL)
+        strftime(when, sizeof when, a.src.pid ? " \xc2\xb7 read %Y-%m-%d %H:%M:%S UTC" : " \xc2\xb7 written %Y-%m-%d %H:%M:%S UTC", &tm);
     int sn = snprintf(subtitle, sizeof subtitle,
-                      "%s of %s \xc2\xb7 %s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %u objects \xc2\xb7 %s unreachable",
-                      flame_basename(core), flame_basename(exe), sum.go_version,
-                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, sum.objects, human2);
+                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects \xc2\xb7 %s unreachable",
+                      flame_basename(core), flame_basename(exe), sum.go_version, when,
+                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, nobj, human2);
     flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, sum.reachable, subtitle + sn,
                            sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
@@ -428,9 +447,13 @@ int cmd_flame(int argc, char **argv)
     ro.subtitle = subtitle;
     ro.count_name = "bytes";
     ro.show_objects = true;
+    ro.top_rows = 5; /* the PNG's table: the roots that retain the most */
+    ro.top_title = "Largest roots by retained bytes";
+    session_stage(&s, "writing the output");
     if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))
         goto fail;
     session_progress(&s, "wrote the output");
+    progress_wrote(&s.prog, a.output);
     session_warn_partial(&s);
     wtree_free(&w);
     session_close(&s);

@@ -17,7 +17,7 @@ static void common_options(FILE *fp)
         "  --force         accept an executable whose build ID differs from the core's,\n"
         "                  and Go versions outside 1.19-1.27\n"
         "  -h, --help      this text\n"
-        CLI_SOURCE_HELP);
+        CLI_SOURCE_HELP CLI_PROGRESS_HELP);
 }
 
 static void objects_usage(FILE *fp)
@@ -60,7 +60,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
     ghf_err err = {0};
     session s;
     outfile of = {0};
-    session_opts so = {.force = a.force};
+    session_opts so = {.force = a.force, .progress = a.progress};
     if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     if (!session_load_types(&s, &err) || !outfile_open(&of, a.output, &err))
@@ -68,6 +68,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
     write(of.fp, &s, &a);
     if (!outfile_commit(&of, &err))
         goto fail;
+    progress_wrote(&s.prog, a.output);
     session_warn_partial(&s);
     session_close(&s);
     return GHF_EXIT_OK;

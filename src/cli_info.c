@@ -15,7 +15,10 @@ static void info_usage(FILE *fp)
         "\n"
         "Summarise a Go core: Go version, threads (and the C threads the runtime does\n"
         "not know, in a cgo program), whether it uses cgo (its C heap is not in the\n"
-        "graph), goroutines by status, heap spans, objects and bytes in use. Running\n"
+        "graph), goroutines (user ones, as runtime.NumGoroutine counts, and the\n"
+        "runtime's) by status, heap spans, objects and bytes in use. Each user goroutine\n"
+        "is listed with the first function outside the runtime on its stack and its wait\n"
+        "reason (up to 50; --json lists all). Running\n"
         "goroutines are listed with their thread and where their stack walk starts and\n"
         "ends; so is any goroutine whose stack cannot be walked to its base (the\n"
         "result is then partial).\n"
@@ -27,7 +30,7 @@ static void info_usage(FILE *fp)
         "                  and Go versions outside 1.19-1.27\n"
         "  --no-heap       skip reading heap objects (faster)\n"
         "  -h, --help      this text\n"
-        CLI_SOURCE_HELP);
+        CLI_SOURCE_HELP CLI_PROGRESS_HELP);
 }
 
 typedef struct info_data {
@@ -83,6 +86,32 @@ static const char *top_function(const session *s, const rt_goroutine *g)
     return "?";
 }
 
+/* A goroutine the runtime started for itself, which runtime.NumGoroutine
+ * does not count (runtime/traceback.go isSystemGoroutine: started in a
+ * runtime.* function other than runtime.main, corostart and
+ * handleAsyncEvent; the finalizer and cleanup goroutines count as the
+ * runtime's unless they are running user code, which the core does not
+ * say cheaply). */
+static bool runtime_goroutine(const session *s, const rt_goroutine *g)
+{
+    pcln_func f;
+    if (!g->startpc || !pcln_find(s->rt->pcln, g->startpc, &f))
+        return false;
+    return strncmp(f.name, "runtime.", 8) == 0 && strcmp(f.name, "runtime.main") != 0 &&
+           strcmp(f.name, "runtime.corostart") != 0 && strcmp(f.name, "runtime.handleAsyncEvent") != 0;
+}
+
+static bool live_goroutine(const rt_goroutine *g)
+{
+    return g->status != G_DEAD && g->status != G_IDLE && g->status != G_DEADEXTRA;
+}
+
+/* The first function outside the runtime on g's stack ("" if none). */
+static const char *user_function(const session *s, size_t i)
+{
+    return i < s->nstacks ? s->stacks[i].user : "";
+}
+
 /* "stack":{...}: where the goroutine's walk starts and how it ends. */
 static void json_stack(FILE *fp, const gstack_summary *st)
 {
@@ -117,6 +146,33 @@ static void text_stacks(FILE *fp, const session *s)
     }
 }
 
+/* The user goroutines, one line each: where they are in the program
+ * (the first function outside the runtime: a goroutine stuck in a channel
+ * receive shows the function that receives, not runtime.gopark), their
+ * status and wait reason. At most INFO_MAX_LISTED; --json lists all. */
+#define INFO_MAX_LISTED 50
+static void text_user_goroutines(FILE *fp, const session *s, const info_data *d, size_t user)
+{
+    if (user == 0)
+        return;
+    fprintf(fp, "User goroutines (where in the program, status):\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < d->ngs && shown < INFO_MAX_LISTED; i++) {
+        const rt_goroutine *g = &d->gs[i];
+        if (!live_goroutine(g) || runtime_goroutine(s, g))
+            continue;
+        const char *fn = user_function(s, i);
+        char wr[128] = "";
+        if (g->status == G_WAITING)
+            rt_wait_reason(s->rt, g->waitreason, wr, sizeof wr);
+        fprintf(fp, "  goroutine %-6llu %-40s %s%s%s\n", (unsigned long long)g->goid, fn[0] ? fn : "(only runtime frames)",
+                rt_status_name(g->status), wr[0] ? ": " : "", wr);
+        shown++;
+    }
+    if (user > shown)
+        fprintf(fp, "  ... and %zu more (info --json lists every goroutine)\n", user - shown);
+}
+
 static void write_json(FILE *fp, session *s, const info_data *d)
 {
     const heap *h = s->heap;
@@ -124,6 +180,14 @@ static void write_json(FILE *fp, session *s, const info_data *d)
     json_write_string(fp, s->rt->version);
     fprintf(fp, ",\"arch\":\"amd64\",\"pie_bias\":%llu,\"threads\":%zu,\"goroutines\":%lld",
             (unsigned long long)s->rt->bias, core_thread_count(s->core), (long long)d->goroutines);
+    size_t live = 0, user = 0;
+    for (size_t i = 0; i < d->ngs; i++)
+        if (live_goroutine(&d->gs[i])) {
+            live++;
+            user += !runtime_goroutine(s, &d->gs[i]);
+        }
+    fprintf(fp, ",\"goroutines_live\":%zu,\"goroutines_user\":%zu,\"goroutines_runtime\":%zu", live, user,
+            live - user);
     fprintf(fp, ",\"cgo\":%s", d->cgo ? "true" : "false");
     if (d->have_thread_ids) {
         fprintf(fp, ",\"threads_without_m\":[");
@@ -161,15 +225,17 @@ static void write_json(FILE *fp, session *s, const info_data *d)
     int first = 1;
     for (size_t i = 0; i < d->ngs; i++) {
         const rt_goroutine *g = &d->gs[i];
-        if (g->status == G_DEAD || g->status == G_IDLE || g->status == G_DEADEXTRA)
+        if (!live_goroutine(g))
             continue;
         char wr[128];
         rt_wait_reason(s->rt, g->waitreason, wr, sizeof wr);
         fprintf(fp, "%s{\"id\":%llu,\"status\":\"%s\",\"wait_reason\":", first ? "" : ",",
                 (unsigned long long)g->goid, rt_status_name(g->status));
         json_write_string(fp, g->status == G_WAITING ? wr : "");
-        fprintf(fp, ",\"top_function\":");
+        fprintf(fp, ",\"user\":%s,\"top_function\":", runtime_goroutine(s, g) ? "false" : "true");
         json_write_string(fp, i < s->nstacks && s->stacks[i].top[0] ? s->stacks[i].top : top_function(s, g));
+        fprintf(fp, ",\"function\":");
+        json_write_string(fp, user_function(s, i));
         if (i < s->nstacks)
             json_stack(fp, &s->stacks[i]);
         fputc('}', fp);
@@ -201,14 +267,27 @@ static void write_text(FILE *fp, session *s, const info_data *d)
     }
     if (d->cgo)
         fprintf(fp, "cgo:          yes (runtime/cgo linked): C-heap (malloc) memory is not in the graph\n");
-    fprintf(fp, "Goroutines:   %lld (as runtime.NumGoroutine counts)\n", (long long)d->goroutines);
-    size_t by_status[16] = {0};
-    for (size_t i = 0; i < d->ngs; i++)
-        if (d->gs[i].status < 16)
-            by_status[d->gs[i].status]++;
+    /* One count of live goroutines, split as runtime.NumGoroutine splits
+     * them (user) from the runtime's own, and per status. */
+    size_t live = 0, user = 0, by_status[16][2] = {{0}};
+    for (size_t i = 0; i < d->ngs; i++) {
+        const rt_goroutine *g = &d->gs[i];
+        if (!live_goroutine(g) || g->status >= 16)
+            continue;
+        bool u = !runtime_goroutine(s, g);
+        live++;
+        user += u;
+        by_status[g->status][u]++;
+    }
+    fprintf(fp, "Goroutines:   %zu: %zu user, %zu of the runtime\n", live, user, live - user);
+    if ((int64_t)user != d->goroutines)
+        fprintf(fp, "  (runtime.NumGoroutine says %lld: a finalizer or cleanup goroutine running user code counts "
+                    "there as a user goroutine)\n", (long long)d->goroutines);
     for (uint32_t st = 0; st < 16; st++)
-        if (by_status[st] && st != G_DEAD && st != G_IDLE)
-            fprintf(fp, "  %-12s %zu\n", rt_status_name(st), by_status[st]);
+        if (by_status[st][0] + by_status[st][1])
+            fprintf(fp, "  %-12s %zu (%zu user, %zu runtime)\n", rt_status_name(st), by_status[st][0] + by_status[st][1],
+                    by_status[st][1], by_status[st][0]);
+    text_user_goroutines(fp, s, d, user);
     text_stacks(fp, s);
     if (h) {
         fprintf(fp, "Heap spans:   %u in use, %llu bytes\n", h->nspans, (unsigned long long)h->inuse_bytes);
@@ -236,7 +315,7 @@ int cmd_info(int argc, char **argv)
     session s;
     info_data d = {0};
     outfile of = {0};
-    session_opts so = {.force = a.force};
+    session_opts so = {.force = a.force, .progress = a.progress};
     if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
     /* roots too: the stack-walk counters are reported here (needs the edges: slower than objects alone) */
@@ -251,6 +330,7 @@ int cmd_info(int argc, char **argv)
         write_text(of.fp, &s, &d);
     if (!outfile_commit(&of, &err))
         goto fail;
+    progress_wrote(&s.prog, a.output);
     session_warn_partial(&s);
     free(d.gs);
     free(d.c_tids);

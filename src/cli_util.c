@@ -1,5 +1,6 @@
 /* cli_util.c — helpers shared by the subcommands. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,32 @@ bool cli_parse_u64(const char *s, unsigned long long *out)
     return true;
 }
 
+bool cli_parse_size(const char *s, unsigned long long *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return false;
+    static const struct { const char *suffix; unsigned long long mult; } units[] = {
+        {"", 1}, {"B", 1},
+        {"K", 1ull << 10}, {"KiB", 1ull << 10}, {"KB", 1000ull},
+        {"M", 1ull << 20}, {"MiB", 1ull << 20}, {"MB", 1000000ull},
+        {"G", 1ull << 30}, {"GiB", 1ull << 30}, {"GB", 1000000000ull},
+        {"T", 1ull << 40}, {"TiB", 1ull << 40}, {"TB", 1000000000000ull},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(end, units[i].suffix) == 0) {
+            if (v > ULLONG_MAX / units[i].mult)
+                return false;
+            *out = v * units[i].mult;
+            return true;
+        }
+    return false;
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
     /* getopt_long with opterr = 0 and a leading ':' in the option string:
@@ -49,6 +76,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'}, {"no-heap", no_argument, NULL, 'n'},
         {"edges", no_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS,
+        {"progress", no_argument, NULL, 'P'}, {"no-progress", no_argument, NULL, 'Q'},
         {NULL, 0, NULL, 0},
     };
     *a = (cli_core_args){.output = "-"};
@@ -62,6 +90,8 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'f': a->force = true; break;
         case 'n': a->no_heap = true; break;
         case 'e': a->edges = true; break;
+        case 'P': a->progress = true; break;
+        case 'Q': a->progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
             if (!cli_source_option(&a->src, c, optarg))

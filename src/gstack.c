@@ -318,6 +318,12 @@ bool gstack_live(const rt_goroutine *g)
     return g->stack_hi > g->stack_lo && g->stack_hi - g->stack_lo <= (1ull << 32);
 }
 
+bool gstack_runtime_func(const char *name)
+{
+    return strncmp(name, "runtime.", 8) == 0 || strncmp(name, "internal/runtime/", 17) == 0 ||
+           strstr(name, ".runtime_") != NULL;
+}
+
 void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary *out)
 {
     memset(out, 0, sizeof *out);
@@ -331,9 +337,12 @@ void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary
     gstack_walk w;
     gstack_frame f;
     gstack_walk_begin(&w, c, out->start.pc, out->start.sp, g->stack_lo, g->stack_hi);
-    while (gstack_next(&w, &f))
+    while (gstack_next(&w, &f)) {
         if (out->frames++ == 0)
             snprintf(out->top, sizeof out->top, "%s", f.fn.name);
+        if (out->user[0] == '\0' && !gstack_runtime_func(f.fn.name))
+            snprintf(out->user, sizeof out->user, "%s", f.fn.name);
+    }
     out->complete = w.end == GSTACK_BASE;
     snprintf(out->base, sizeof out->base, "%s", out->complete ? w.base : w.last);
     if (!out->complete)

@@ -8,40 +8,14 @@
 
 #include "live.h"
 
-static double now(void)
+void session_stage(session *s, const char *doing)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    progress_begin(&s->prog, doing);
 }
 
-/* Resident memory in MiB from /proc/self/status: anonymous (our arrays) and
- * file-backed (the mmapped core and executable), for the progress lines. */
-static void rss_mib(double *anon, double *file)
+void session_progress(session *s, const char *done)
 {
-    *anon = *file = 0;
-    FILE *fp = fopen("/proc/self/status", "r");
-    if (fp == NULL)
-        return;
-    char line[256];
-    unsigned long kb;
-    while (fgets(line, sizeof line, fp)) {
-        if (sscanf(line, "RssAnon: %lu", &kb) == 1)
-            *anon = kb / 1024.0;
-        else if (sscanf(line, "RssFile: %lu", &kb) == 1)
-            *file = kb / 1024.0;
-    }
-    fclose(fp);
-}
-
-void session_progress(const session *s, const char *what)
-{
-    if (!s->opts.progress)
-        return;
-    double anon, file;
-    rss_mib(&anon, &file);
-    fprintf(stderr, "goheapflame: %-34s %6.2fs  rss %5.0f MiB (anon %.0f, file %.0f)\n", what, now() - s->t0,
-            anon + file, anon, file);
+    progress_done(&s->prog, done);
 }
 
 static void human(uint64_t v, char *buf, size_t cap)
@@ -206,12 +180,14 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
                  "goheapflame reads cores of Go programs only", exe_path);
         goto fail;
     }
+    session_stage(s, "indexing DWARF");
     if (!dwx_open(exe_path, &s->dw, err))
         goto fail;
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */
     for (size_t i = 0; i < dwx_warning_count(s->dw); i++)
         fprintf(stderr, "goheapflame: warning: %s\n", dwx_warning(s->dw, i));
     session_progress(s, "indexed DWARF");
+    session_stage(s, "finding Go runtime state");
     rt_open_opts ro = {.force = s->opts.force};
     if (!rt_open(s->core, s->dw, &ro, &s->rt, err))
         goto fail;
@@ -228,7 +204,8 @@ bool session_open(session *s, const char *core_path, const char *exe_path, const
     memset(s, 0, sizeof *s);
     if (opts)
         s->opts = *opts;
-    s->t0 = now();
+    progress_init(&s->prog, s->opts.progress);
+    session_stage(s, "reading core and executable");
     core_open_opts co = {.force = s->opts.force};
     return core_open(core_path, exe_path, &co, &s->core, err) && open_go(s, exe_path, err);
 }
@@ -239,7 +216,8 @@ bool session_open_pid(session *s, int pid, const char *exe_path, const char *sav
     memset(s, 0, sizeof *s);
     if (opts)
         s->opts = *opts;
-    s->t0 = now();
+    progress_init(&s->prog, s->opts.progress);
+    session_stage(s, "pausing and copying the process");
     char exe_buf[64], name[64], copied[32];
     if (exe_path == NULL) {
         snprintf(exe_buf, sizeof exe_buf, "/proc/%d/exe", pid);
@@ -267,9 +245,10 @@ bool session_load_heap(session *s, ghf_err *err)
 {
     if (s->heap != NULL)
         return true;
+    session_stage(s, "reading heap objects");
     if (!heap_build(s->rt, &s->heap, err))
         return fail_noted(s, err);
-    session_progress(s, "read heap objects and pointers");
+    session_progress(s, "read heap objects");
     return true;
 }
 
@@ -277,12 +256,15 @@ bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
 {
     if (s->have_roots)
         return true;
-    if (!session_load_heap(s, err) || !heap_build_edges(s->heap, err))
+    if (!session_load_heap(s, err))
+        return false;
+    session_stage(s, "reading pointers and finding roots");
+    if (!heap_build_edges(s->heap, err))
         return false;
     if (!roots_collect(s->heap, opts, &s->roots, err))
         return fail_noted(s, err);
     s->have_roots = true;
-    session_progress(s, "found roots");
+    session_progress(s, "read pointers, found roots");
     return true;
 }
 
@@ -292,6 +274,7 @@ bool session_load_types(session *s, ghf_err *err)
         return true;
     if (!session_load_roots(s, NULL, err))
         return false;
+    session_stage(s, "inferring types");
     if (!types_infer(s->heap, &s->roots, s->opts.field_paths, &s->types, err))
         return fail_noted(s, err);
     s->have_types = true;

@@ -42,14 +42,18 @@ import gzip
 import json
 import re
 import os
+import pty
 import subprocess
 import sys
 import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "render"))
+from chromium_test import human  # noqa: E402  render.c's sizes, as flame.js prints them
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import DESIGN, CoreMem  # noqa: E402
 from fixture_cores import VERSIONS, main as run_all, run  # noqa: E402
-
 
 
 def split_frames(stack):
@@ -263,6 +267,64 @@ def check_pruning(c, ghf, label, core, exe, truth, names):
                         f"{node['total_count']}")
 
 
+def check_progress(c, ghf, label, core, exe):
+    """Issue 17 item 9: every command takes --progress and --no-progress;
+    with --progress each stage line gives its own time and the total so far
+    (the stage times add up to the totals), and a command that wrote a file
+    ends with "wrote FILE (SIZE)", SIZE being the file's size on disk."""
+    line = re.compile(r"^goheapflame: (.+?)\s+(\d+\.\d\d) s  \(total\s+(\d+\.\d\d) s\)  rss ")
+    with tempfile.TemporaryDirectory() as tmp:
+        folded = os.path.join(tmp, "in.folded")
+        with open(folded, "w") as f:
+            f.write("main.main;main.a 100\nmain.main;main.b 50\n")
+        for cmd, ext in (([core, exe], "svg"), ([core, exe], "png"), (["info", core, exe], "txt"),
+                         (["roots", core, exe], "txt"), (["histogram", core, exe], "txt"),
+                         (["objects", core, exe], "txt"), (["render", folded], "svg")):
+            name = cmd[0] if cmd[0] in ("info", "roots", "histogram", "objects", "render") else "flame " + ext
+            out = os.path.join(tmp, "out." + ext)
+            rc, _, err = run(ghf, *cmd, "-o", out, "--progress")
+            lines = err.splitlines()
+            stages = [line.match(l) for l in lines[:-1]]
+            ok = rc == 0 and len(lines) >= 3 and all(stages)
+            if ok:
+                times = [float(m.group(2)) for m in stages]
+                totals = [float(m.group(3)) for m in stages]
+                # each total is the previous plus the stage (0.01 s rounding per line)
+                ok = all(abs(totals[i] - (totals[i - 1] if i else 0) - times[i]) <= 0.011 for i in range(len(times)))
+            want_last = f"goheapflame: wrote {out} ({human(os.stat(out).st_size)}) in " if rc == 0 else "?"
+            c.check(f"{label}: {name} --progress: per-stage and total times, then what was written",
+                    ok and lines[-1].startswith(want_last), f"rc {rc}: {err.strip()[-400:]}")
+            rc, _, err = run(ghf, *cmd, "-o", out, "--no-progress")
+            c.check(f"{label}: {name} --no-progress: quiet", rc == 0 and err == "", f"rc {rc}: {err.strip()}")
+        # --min-bytes with a unit is that many bytes (64KiB = 65536)
+        outs = [run(ghf, core, exe, "-o", "-", "--quiet", "--min-bytes", v) for v in ("64KiB", "65536", "64")]
+        c.check(f"{label}: --min-bytes 64KiB prunes as 65536 (not as 64)",
+                all(o[0] == 0 for o in outs) and outs[0][1] == outs[1][1] and outs[2][1] != outs[0][1],
+                f"rcs {[o[0] for o in outs]}")
+        # On a terminal the running stage is shown while it runs, then
+        # replaced by its finished line (progress is on by default there).
+        master, slave = pty.openpty()
+        p = subprocess.Popen([ghf, core, exe, "-o", os.path.join(tmp, "tty.svg")], stdout=subprocess.DEVNULL,
+                             stderr=slave)
+        os.close(slave)
+        tty = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            tty += chunk
+        os.close(master)
+        rc = p.wait(timeout=300)
+        tty = tty.decode("utf-8", "replace")
+        c.check(f"{label}: flame on a terminal shows each running stage, then replaces it",
+                rc == 0 and "goheapflame: reading heap objects ...\r\x1b[K" in tty and
+                "goheapflame: computing dominators ...\r\x1b[K" in tty and "goheapflame: wrote " in tty,
+                repr(tty[-300:]))
+
+
 def check_focus(c, ghf, label, core, exe, truth):
     """Issue 17 item 5: a --focus that matches nothing fails with a clear
     message and no file; a matching one is named in the subtitle with the
@@ -297,6 +359,9 @@ def check_focus(c, ghf, label, core, exe, truth):
         m = re.search(r'<text id="subtitle"[^>]*>([^<]*)<', svg)
         sub = m.group(1) if m else ""
         total = re.search(r'data-total="(\d+)"', svg)
+        # issue 17 item 6: the subtitle says when the core was written (its file time, UTC)
+        when = time.strftime("written %Y-%m-%d %H:%M:%S UTC", time.gmtime(os.stat(core).st_mtime))
+        c.check(f"{label}: subtitle gives the core's time", when in sub, f"{sub!r} lacks {when!r}")
         c.check(f"{label}: --focus {pat} named in the subtitle with the share shown",
                 "--focus" in sub and "showing" in sub and total is not None and int(total.group(1)) == r["bytes"],
                 f"rc {rc} {err.strip()} subtitle {sub!r} total {total and total.group(1)} want {r['bytes']}")
@@ -305,6 +370,8 @@ def check_focus(c, ghf, label, core, exe, truth):
 def check_version_fixture(c, ghf, label, d, truth, minor):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
     check_focus(c, ghf, label, core, exe, truth)
+    if truth["fixture"] == "example":
+        check_progress(c, ghf, label, core, exe)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
     c.check(f"{label}: roots exits 0", rc == 0, err.strip())

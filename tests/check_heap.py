@@ -15,6 +15,7 @@ Usage: check_heap.py GOHEAPFLAME
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -128,7 +129,46 @@ def check_one(c, ghf, label, d, truth, minor):
             f"{info['heap_alloc_bytes']} vs {final['HeapAlloc']}")
     c.check(f"{label}: no unreadable heap metadata", not any(info["heap_warnings"].values()),
             str(info["heap_warnings"]))
+    check_goroutines(c, label, d, info, truth)
     check_edges(c, ghf, label, core, exe, truth, truth["fixture"])
+
+
+def runtime_func(name):
+    """The runtime's own: package runtime, internal/runtime/..., or a hook
+    linked into another package (sync.runtime_Semacquire)."""
+    return name.startswith(("runtime.", "internal/runtime/")) or ".runtime_" in name
+
+
+def check_goroutines(c, label, d, info, truth):
+    """Issue 17 item 10: info counts live goroutines once, split into user
+    (what runtime.NumGoroutine counts, from the fixture's truth) and the
+    runtime's, and gives each waiting goroutine the wait reason and the first
+    function outside the runtime that the runtime's own GOTRACEBACK=crash
+    dump shows (kernel flavour; the dump lists physical frames with "+0x",
+    inlined ones without, and the walk sees physical frames)."""
+    gs = {g["id"]: g for g in info["goroutine_list"]}
+    c.check(f"{label}: info: live = user + runtime goroutines, listed",
+            info["goroutines_live"] == info["goroutines_user"] + info["goroutines_runtime"] == len(gs),
+            f"{info['goroutines_live']} vs {info['goroutines_user']} + {info['goroutines_runtime']}, {len(gs)} listed")
+    c.check(f"{label}: info: user goroutines = NumGoroutine", info["goroutines_user"] == truth["num_goroutine"],
+            f"{info['goroutines_user']} vs {truth['num_goroutine']}")
+    path = os.path.join(d, "stderr")
+    text = open(path, errors="replace").read() if os.path.isfile(path) else ""
+    parts = re.split(r"^goroutine (\d+) (?:gp=\S+ )?(?:m=\S+ )?(?:mp=\S+ )?\[([^\]]*)\]:\n", text, flags=re.M)
+    compared = 0
+    for goid, head, body in zip(parts[1::3], parts[2::3], parts[3::3]):
+        g = gs.get(int(goid))
+        if g is None or g["status"] != "waiting":
+            continue
+        reason = head.split(",")[0]
+        frames = re.findall(r"^(\S+)\(.*\)\n\t\S+:\d+ \+0x", body.split("\n\n")[0], flags=re.M)
+        want = next((f for f in frames if not runtime_func(f)), "")
+        c.check(f"{label}: info: goroutine {goid} waits for {reason!r} in {want or '(runtime only)'}",
+                g["wait_reason"] == reason and g["function"] == want,
+                f"info says {g['wait_reason']!r} in {g['function']!r}")
+        compared += 1
+    if text:
+        c.check(f"{label}: info: waiting goroutines compared with the runtime's dump", compared > 0, "none")
 
 
 def check_mismatch(c, ghf, root):

@@ -31,6 +31,14 @@ check diff-no-pid 2 "$bin" diff --pid 1 a.core b.core exe -o x.svg
 check flame-no-old-exe 2 "$bin" flame --old-exe x a.core exe -o x.svg
 check diff-missing-core 3 "$bin" diff /nonexistent/old.core /nonexistent/new.core /nonexistent/exe -o /tmp/ghf_cli_x.$$.svg
 [ ! -e /tmp/ghf_cli_x.$$.svg ] || { echo "FAIL diff left an output"; fail=$((fail+1)); }
+# --min-bytes takes size suffixes (issue 17): a bad one is a usage error naming
+# the option; a good one gets past option parsing (to the next problem: this
+# "core" is not a core, exit 3).
+check min-bytes-bad-suffix 2 "$bin" "$bin" "$bin" --min-bytes 10XB -o /tmp/ghf_cli_x.$$.svg
+grep -q "invalid value '10XB' for --min-bytes" /tmp/ghf_cli_err.$$ || { echo "FAIL min-bytes message"; fail=$((fail+1)); }
+for v in 10MiB 512K 1MB 4096 2GiB; do
+  check "min-bytes-$v" 3 "$bin" "$bin" "$bin" --min-bytes "$v" -o /tmp/ghf_cli_x.$$.svg
+done
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -205,12 +205,12 @@ Test(folded, write_frame_round_trips)
 
 static void check_widths_add_up(const layout *l)
 {
-    /* For every rectangle: its children (rects with parent == it) sit
-     * side by side from its left edge and add up to width - self. */
-    for (size_t i = 0; i < l->rects.n; i++) {
+    /* For every shown rectangle: its shown children (rects with parent ==
+     * it) sit side by side from its left edge and add up to width - self. */
+    for (size_t i = 0; i < l->nshown; i++) {
         uint64_t sum = 0, x = l->rects.v[i].x;
         bool any = false;
-        for (size_t j = 0; j < l->rects.n; j++) {
+        for (size_t j = 0; j < l->nshown; j++) {
             if (l->rects.v[j].parent != i)
                 continue;
             any = true;
@@ -310,6 +310,77 @@ Test(layout, pruning_merges_per_parent)
         }
     }
     cr_assert_eq(more, 2);
+    layout_free(&l);
+    wtree_free(&t);
+}
+
+/* Issue 17 item 4: what a merged frame hides stays in the layout,
+ * collapsed: its members side by side over its range at its depth, their
+ * children laid out at the scale of a view zoomed on it. */
+Test(layout, merged_frames_keep_their_members)
+{
+    wtree t;
+    parse(&t, "p;big 900\np;s1 10\np;s2 15\np;s3 5\np;s2;deep 4\nq;t1 19\nq;t2 51\n");
+    layout_opts o;
+    layout_opts_default(&o);
+    o.width_px = 100;
+    o.min_width_px = 2;
+    layout l;
+    ghf_err err = {0};
+    cr_assert(layout_build(&t, &o, &l, &err));
+    cr_assert_lt(l.nshown, l.rects.n);
+    for (size_t i = 0; i < l.nshown; i++)
+        cr_assert_eq(l.rects.v[i].reveal, LAYOUT_SHOWN);
+    int expanded = 0;
+    for (size_t m = 0; m < l.nshown; m++) {
+        const layout_rect *M = &l.rects.v[m];
+        if (M->kind != WTREE_KIND_MORE)
+            continue;
+        cr_assert(M->expanded, "merged frame %s not expanded", layout_label(&l, M));
+        expanded++;
+        uint64_t x = M->x, count = 0;
+        const char *want_p[] = {"s1", "s2", "s3"}, *want_q[] = {"t1"};
+        const char **want = strcmp(layout_label(&l, &l.rects.v[M->parent]), "p") == 0 ? want_p : want_q;
+        for (size_t j = l.nshown; j < l.rects.n; j++) {
+            const layout_rect *r = &l.rects.v[j];
+            if (r->reveal != m || r->depth != M->depth)
+                continue;
+            cr_assert_eq(r->parent, M->parent, "a member is a child of the merged frame's parent");
+            cr_assert_eq(r->x, x, "members sit side by side over the merged frame");
+            cr_assert_str_eq(layout_label(&l, r), want[count], "member %llu", (unsigned long long)count);
+            x += r->width;
+            count++;
+        }
+        cr_assert_eq(count, M->merged);
+        cr_assert_eq(x, M->x + M->width, "members fill the merged frame exactly");
+    }
+    cr_assert_eq(expanded, 2);
+    /* s2's child, 4 of the merged 30 units at 100 px: 13 px, kept. */
+    bool deep = false;
+    for (size_t j = l.nshown; j < l.rects.n; j++)
+        if (strcmp(layout_label(&l, &l.rects.v[j]), "deep") == 0) {
+            deep = true;
+            const layout_rect *s2 = &l.rects.v[l.rects.v[j].parent];
+            cr_assert_str_eq(layout_label(&l, s2), "s2");
+            cr_assert_eq(l.rects.v[j].reveal, s2->reveal, "descendants are revealed with their member");
+            cr_assert_eq(l.rects.v[j].x, s2->x);
+        }
+    cr_assert(deep);
+    cr_assert_not(l.hidden_capped);
+    layout_free(&l);
+
+    /* Budget: 2 collapsed rectangles keep q's one member, not p's three. */
+    o.max_hidden = 2;
+    cr_assert(layout_build(&t, &o, &l, &err));
+    cr_assert(l.hidden_capped);
+    cr_assert_leq(l.rects.n - l.nshown, 2);
+    for (size_t m = 0; m < l.nshown; m++)
+        if (l.rects.v[m].kind == WTREE_KIND_MORE)
+            cr_assert_eq(l.rects.v[m].expanded, l.rects.v[m].merged == 1);
+    layout_free(&l);
+    o.max_hidden = 0;
+    cr_assert(layout_build(&t, &o, &l, &err));
+    cr_assert_eq(l.nshown, l.rects.n);
     layout_free(&l);
     wtree_free(&t);
 }

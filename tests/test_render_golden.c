@@ -23,6 +23,12 @@ typedef struct golden_case {
 } golden_case;
 
 static void t_small(render_opts *o) { o->subtitle = "small.folded: a few Go types"; }
+static void t_table(render_opts *o)
+{
+    t_small(o);
+    o->top_rows = 5;
+    o->top_title = "Largest roots by retained bytes";
+}
 static void t_dark(render_opts *o) { t_small(o); o->theme = THEME_DARK; }
 static void t_icicle(render_opts *o) { t_small(o); o->layout.orient = LAYOUT_ICICLE; }
 static void t_deep(render_opts *o) { o->title = "deep: 80 frames"; }
@@ -56,6 +62,7 @@ static const golden_case cases[] = {
     {"cpu", "cpu", t_cpu, NULL},
     {"diff", "diff_new", t_diff, "diff_old"},
     {"diff_dark", "diff_new", t_diff_dark, "diff_old"},
+    {"small_table", "small", t_table, NULL},
 };
 
 static const char *env_dir(const char *var)
@@ -248,8 +255,9 @@ GOLDEN(capped, 7)
 GOLDEN(cpu, 8)
 GOLDEN(diff, 9)
 GOLDEN(diff_dark, 10)
+GOLDEN(small_table, 11)
 
 Test(golden, every_case_has_a_test)
 {
-    cr_assert_eq(sizeof cases / sizeof cases[0], 11, "add a GOLDEN(i) line for each new case");
+    cr_assert_eq(sizeof cases / sizeof cases[0], 12, "add a GOLDEN(i) line for each new case");
 }

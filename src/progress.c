@@ -1,0 +1,86 @@
+/* progress.c — stage lines on stderr (progress.h). */
+#include "progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "render.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Resident memory in MiB from /proc/self/status: anonymous (our arrays) and
+ * file-backed (the mmapped core and executable). */
+static void rss_mib(double *anon, double *file)
+{
+    *anon = *file = 0;
+    FILE *fp = fopen("/proc/self/status", "r");
+    if (fp == NULL)
+        return;
+    char line[256];
+    unsigned long kb;
+    while (fgets(line, sizeof line, fp)) {
+        if (sscanf(line, "RssAnon: %lu", &kb) == 1)
+            *anon = kb / 1024.0;
+        else if (sscanf(line, "RssFile: %lu", &kb) == 1)
+            *file = kb / 1024.0;
+    }
+    fclose(fp);
+}
+
+void progress_init(progress *p, bool on)
+{
+    memset(p, 0, sizeof *p);
+    p->on = on;
+    p->tty = on && isatty(STDERR_FILENO);
+    p->t0 = p->tlast = now();
+}
+
+/* Take the unfinished running-stage line off the terminal. */
+static void clear_pending(progress *p)
+{
+    if (p->pending)
+        fputs("\r\033[K", stderr);
+    p->pending = false;
+}
+
+void progress_begin(progress *p, const char *doing)
+{
+    if (!p->tty)
+        return;
+    clear_pending(p);
+    fprintf(stderr, "goheapflame: %s ...", doing);
+    fflush(stderr);
+    p->pending = true;
+}
+
+void progress_done(progress *p, const char *done)
+{
+    if (!p->on)
+        return;
+    clear_pending(p);
+    double t = now(), anon, file;
+    rss_mib(&anon, &file);
+    fprintf(stderr, "goheapflame: %-34s %6.2f s  (total %6.2f s)  rss %5.0f MiB (anon %.0f, file %.0f)\n", done,
+            t - p->tlast, t - p->t0, anon + file, anon, file);
+    p->tlast = t;
+}
+
+void progress_wrote(progress *p, const char *path)
+{
+    if (!p->on || strcmp(path, "-") == 0)
+        return;
+    clear_pending(p);
+    struct stat st;
+    char size[32] = "?";
+    if (stat(path, &st) == 0)
+        render_human_bytes((uint64_t)st.st_size, size, sizeof size);
+    fprintf(stderr, "goheapflame: wrote %s (%s) in %.2f s\n", path, size, now() - p->t0);
+}

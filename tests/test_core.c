@@ -195,9 +195,9 @@ Test(core, threads_pid_and_bias)
         cr_expect_eq(core_thread_count(c), want, "%s: %zu threads, /proc had %zu", n, core_thread_count(c), want);
         for (size_t t = 0; t < core_thread_count(c); t++) {
             const core_thread *th = &core_threads(c)[t];
-            cr_expect(core_mapped(c, th->regs[CORE_REG_RSP]), "%s: tid %u rsp %#" PRIx64 " unmapped", n, th->tid,
-                      th->regs[CORE_REG_RSP]);
-            cr_expect(core_mapped(c, th->regs[CORE_REG_RIP]), "%s: tid %u rip unmapped", n, th->tid);
+            cr_expect(core_mapped(c, th->regs[core_arch(c)->pr_sp]), "%s: tid %u rsp %#" PRIx64 " unmapped", n, th->tid,
+                      th->regs[core_arch(c)->pr_sp]);
+            cr_expect(core_mapped(c, th->regs[core_arch(c)->pr_pc]), "%s: tid %u rip unmapped", n, th->tid);
         }
         uint64_t bias = truth_u64(n, "func_addr") - truth_u64(n, "nm_markerFunc");
         if (!fixtures[i].pie)
@@ -629,7 +629,7 @@ Test(core_bad, damaged_headers_and_notes_never_crash)
                 core_view(c, reg.start, 16);
             }
             for (size_t th = 0; th < core_thread_count(c); th++)
-                core_read_u64(c, core_threads(c)[th].regs[CORE_REG_RSP], &v);
+                core_read_u64(c, core_threads(c)[th].regs[core_arch(c)->pr_sp], &v);
             core_close(c);
         } else {
             failed++;

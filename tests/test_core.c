@@ -405,9 +405,19 @@ Test(core_bad, other_architecture_and_class)
     eh.e_ehsize = sizeof eh;
     const char *arm = tmp_file("arm64-core");
     write_file(arm, &eh, sizeof eh);
+    /* an aarch64 core is read, but not with an x86-64 executable */
     ghf_err e = open_paths(arm, exe, false, NULL);
+    cr_expect_eq(e.code, GHF_EXIT_INPUT, "%d %s", e.code, e.msg);
+    cr_expect(strstr(e.msg, "does not match the core") != NULL && strstr(e.msg, "x86-64") != NULL &&
+              strstr(e.msg, "aarch64") != NULL, "%s", e.msg);
+
+    eh.e_machine = EM_RISCV; /* described by no arch.h entry */
+    const char *riscv = tmp_file("riscv-core");
+    write_file(riscv, &eh, sizeof eh);
+    e = open_paths(riscv, exe, false, NULL);
     cr_expect_eq(e.code, GHF_EXIT_UNSUPPORTED, "%d %s", e.code, e.msg);
-    cr_expect(strstr(e.msg, "x86-64") != NULL, "%s", e.msg);
+    cr_expect(strstr(e.msg, "x86-64") != NULL && strstr(e.msg, "aarch64") != NULL, "%s", e.msg);
+    eh.e_machine = EM_AARCH64;
 
     eh.e_ident[EI_CLASS] = ELFCLASS32;
     const char *c32 = tmp_file("elf32-core");

@@ -743,9 +743,10 @@ def main():
                         ('go1.27 basic', (bcore, bexe)), ('go1.27-gcore basic', (gcore, gexe)),
                         ('go1.27-arm64 stacks', (acore, aexe))]:
         if 'arm64' in tag:  # gdb here reads no aarch64 core: the symbol table and truth.json say where
-            a_mheap = elf_symbols(e, {'runtime.mheap_'})['runtime.mheap_']
-            truth = json.load(open(os.path.join(os.path.dirname(c), 'truth.json')))
-            pts, claimed = cut_points(c, next(r['target'] for r in truth['roots'] if r['name'] == 'stackHeldPtrs'))
+            syms = elf_symbols(e, {'runtime.mheap_', 'runtime.allgs'})
+            a_mheap = syms['runtime.mheap_']
+            allgs = struct.unpack('<Q', read_at(c, file_off(c, syms['runtime.allgs']), 8))[0]
+            pts, claimed = cut_points(c, struct.unpack('<Q', read_at(c, file_off(c, allgs), 8))[0])  # allgs[0]
         else:
             ga = gdb_addrs(tag.replace(' ', '-'), c, e)
             a_mheap = ga['allspans']

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "arch.h"
 #include "ghf_error.h"
 
 typedef struct ghf_core ghf_core;
@@ -24,13 +25,11 @@ typedef struct core_open_opts {
     bool force;  /* accept an executable whose build ID differs from the core's */
 } core_open_opts;
 
-/* One thread from NT_PRSTATUS. regs are amd64 pr_reg order:
- * r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs
- * eflags rsp ss fs_base gs_base ds es fs gs. */
-enum { CORE_REG_R14 = 1, CORE_REG_RBP = 4, CORE_REG_RIP = 16, CORE_REG_RSP = 19, CORE_NREGS = 27 };
+/* One thread from NT_PRSTATUS: regs[0..core_arch()->pr_nregs) in its
+ * pr_reg order (arch.h names the PC, SP, FP and LR among them). */
 typedef struct core_thread {
     uint32_t tid;
-    uint64_t regs[CORE_NREGS];
+    uint64_t regs[ARCH_MAX_PR_REGS];
 } core_thread;
 
 /* One NT_FILE entry. */
@@ -42,7 +41,9 @@ typedef struct core_file_map {
 /* Open and validate. Errors: GHF_EXIT_INPUT for unreadable/empty/not ELF/
  * not a core/swapped arguments/truncated notes/exe mismatch (build IDs read
  * from the core's own copy of the executable's first page; see core.c);
- * GHF_EXIT_UNSUPPORTED for another architecture or ELF class. A core whose
+ * GHF_EXIT_UNSUPPORTED for an architecture arch.h does not describe or
+ * another ELF class; GHF_EXIT_INPUT for an executable of another
+ * architecture than the core's. A core whose
  * PT_LOADs run past the end of the file opens, with core_truncated() set. */
 bool core_open(const char *core_path, const char *exe_path, const core_open_opts *opts,
                ghf_core **out, ghf_err *err);
@@ -103,6 +104,8 @@ uint64_t core_missing_bytes(const ghf_core *c);
 uint64_t core_file_size(const ghf_core *c);
 
 /* ---- process facts from the notes ---- */
+/* The core's architecture (its e_machine; the executable's is the same). */
+const arch_desc *core_arch(const ghf_core *c);
 size_t core_thread_count(const ghf_core *c);
 const core_thread *core_threads(const ghf_core *c);
 size_t core_file_map_count(const ghf_core *c);

@@ -53,7 +53,7 @@ typedef struct go_runtime {
              state, elemsize, limit, large_type, specials; } mspan;
     struct { rt_field allspans, arenas; } mheap_f;
     struct { rt_field bitmap; } arena;     /* 1.19-1.21 heap bitmap (1.22 noallocheaders too) */
-    struct { rt_field stack_lo, stack_hi, sched_sp, sched_pc, sched_bp,
+    struct { rt_field stack_lo, stack_hi, sched_sp, sched_pc, sched_bp, sched_lr,
              syscallsp, syscallpc, syscallbp, status, goid, waitreason, startpc; } g;
     struct { rt_field text, data, edata, bss, ebss, types, rodata, gofunc, gcdatamask_n,
              gcdatamask_bytes, gcbssmask_n, gcbssmask_bytes, next, pcheader, pclntable; } md;
@@ -92,6 +92,8 @@ typedef struct rt_goroutine {
     uint32_t status;         /* without the _Gscan bit */
     uint8_t waitreason;
     uint64_t pc, sp, bp;     /* where its stack walk starts (sched, or syscall) */
+    uint64_t lr;             /* link-register machines: sched.lr (0 in a syscall, as
+                                the runtime's traceback takes it) */
     uint64_t stack_lo, stack_hi;
     uint64_t startpc;
 } rt_goroutine;

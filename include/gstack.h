@@ -30,7 +30,7 @@
 #include "arch.h"
 #include "goruntime.h"
 
-#define GSTACK_MAX_REGS 32
+#define GSTACK_MAX_REGS ARCH_MAX_REGS
 
 /* Layout facts and symbols, looked up once per core. */
 typedef struct gstack_ctx {
@@ -45,6 +45,7 @@ void gstack_ctx_init(gstack_ctx *c, const go_runtime *rt);
 
 typedef struct gstack_start {
     uint64_t pc, sp;
+    uint64_t lr;            /* link-register machines: the innermost frame's LR, 0 if unknown */
     bool interrupted;       /* innermost frame stopped at an arbitrary pc */
     uint32_t tid;           /* running: its thread (0 if not found) */
     const char *source;     /* "g.sched", "g.syscallsp", "thread registers",
@@ -69,6 +70,7 @@ enum gstack_end { GSTACK_WALKING, GSTACK_BASE, GSTACK_LOST };
 typedef struct gstack_walk {
     const gstack_ctx *c;
     uint64_t pc, sp, lo, hi;
+    uint64_t lr;            /* the next frame's LR when it is not on the stack, else 0 */
     int n;                  /* frames returned so far */
     enum gstack_end end;
     char why[160];          /* GSTACK_LOST: the reason */
@@ -76,10 +78,11 @@ typedef struct gstack_walk {
     char last[64];          /* the last frame's function, "" before the first */
 } gstack_walk;
 
-/* Walk the stack [lo, hi) from (pc, sp). gstack_next gives the next frame
+/* Walk the stack [lo, hi) from (pc, sp; lr: see gstack_start). gstack_next gives the next frame
  * (innermost first), or false at the end, with w->end saying how it ended
  * and w->sp where (the lowest address not yet accounted for). */
-void gstack_walk_begin(gstack_walk *w, const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lo, uint64_t hi);
+void gstack_walk_begin(gstack_walk *w, const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, uint64_t lo,
+                       uint64_t hi);
 bool gstack_next(gstack_walk *w, gstack_frame *f);
 
 /* A goroutine's stack at a glance, for `info`: its start and how its walk ends. */

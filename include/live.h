@@ -31,12 +31,13 @@ typedef struct live_stats {
 } live_stats;
 
 /* Snapshot process pid. exe_path is the executable used for the analysis
- * (checked to be a 64-bit x86-64 Go program before the process is
+ * (checked to be a 64-bit Go program of goheapflame's own architecture,
+ * arch_host(), before the process is
  * stopped). On success *image (mmapped, *size bytes) holds the core image;
  * hand it to core_open_image, which owns it from then on. Errors, with the process left running:
  * GHF_EXIT_INPUT for no such process, no permission (ptrace_scope, another
  * tracer), a process that exits while attached; GHF_EXIT_UNSUPPORTED for a
- * 32-bit, non-x86-64 or non-Go process. */
+ * 32-bit, other-architecture or non-Go process. */
 bool live_snapshot(int pid, const char *exe_path, uint8_t **image, size_t *size, live_stats *st, ghf_err *err);
 
 /* Write a core image to path as a sparse file (zero pages as holes), all

@@ -84,11 +84,15 @@ typedef struct pcln_func {
  * runtime.text plus the PIE bias); pass 0 to use pcHeader.textStart, which
  * only 1.19-1.25 write and which is a link-time address (wrong for a PIE
  * unless the bias is 0). Fails with GHF_EXIT_INPUT on a corrupt table,
- * GHF_EXIT_UNSUPPORTED on another magic, pointer size or instruction size. */
+ * GHF_EXIT_UNSUPPORTED on another magic or pointer size. The instruction
+ * size is the table's own (pcln_pc_quantum); the caller checks it against
+ * the architecture (arch.h). */
 bool pcln_open(const uint8_t *tab, size_t len, uint64_t text_start, pcln **out, ghf_err *err);
 void pcln_close(pcln *p);
 
 uint32_t pcln_nfunc(const pcln *p);
+/* The table's PC quantum (pcHeader.minLC: 1 on amd64, 4 on arm64). */
+uint32_t pcln_pc_quantum(const pcln *p);
 uint64_t pcln_text_start(const pcln *p);
 /* Layout generation, read from the table itself: 18 (magic 0xfffffff0,
  * Go 1.18-1.19), 20 (1.20-1.21), 22 (1.22-1.25: FuncIDs renumbered),
@@ -107,8 +111,8 @@ bool pcln_by_name(const pcln *p, const char *name, pcln_func *out);
  * returns false when there is no value: table absent, pc not covered, or
  * the table is corrupt (decoding never reads outside the table). */
 
-/* Stack pointer delta at pc: bytes the frame has pushed below the return
- * address (amd64: the caller's sp is sp + spdelta + 8). */
+/* Stack pointer delta at pc: bytes the frame has pushed below its entry SP
+ * (the caller's sp is sp + spdelta + arch.h ret_size). */
 bool pcln_spdelta(const pcln *p, const pcln_func *f, uint64_t pc, int32_t *out);
 /* Largest spdelta anywhere in f (the frame size after the prologue). */
 bool pcln_max_spdelta(const pcln *p, const pcln_func *f, int32_t *out);

@@ -2,7 +2,8 @@
 # Build every fixture under tests/fixtures with every installed supported Go
 # toolchain, run it, and on its READY line take a core.
 #
-#   scripts/gen-cores.sh [--out DIR] [--go 1.NN ...] [--fixture NAME ...] [--jobs N (default 4)]
+#   scripts/gen-cores.sh [--out DIR] [--go 1.NN ...] [--fixture NAME ...] [--arch amd64|arm64 ...]
+#                        [--jobs N (default 4)]
 #
 # Output, per version × fixture:  DIR/go1.NN/<fixture>/{core,exe,truth.json}
 #   core        kernel core (ulimit -c, GOTRACEBACK=crash, SIGABRT) when
@@ -34,11 +35,21 @@
 # lines (CC=clang, CGO_CFLAGS=...), into DIR/go1.NN/NAME (kernel core) and
 # DIR/go1.NN-gcore/NAME (gcore) for every version.
 #
+# --arch arm64 (with amd64, the default when qemu-aarch64-static is installed)
+# also builds every fixture with GOARCH=arm64 and runs it under qemu-user
+# (qemu-aarch64-static, Debian's qemu-user-static): SIGABRT on READY under
+# GOTRACEBACK=crash makes qemu write the guest's aarch64 core, kept as
+#   DIR/go1.NN-arm64/<fixture>/{core,exe,truth.json}
+# ("running": the SIGABRT goes by tgkill to its thread, as on amd64; no gcore
+# and no cgo variants on arm64: gdb cannot attach to a qemu guest, and cgo
+# would need a cross C toolchain).
+#
 # DIR defaults to $GHF_FIXTURES, else ~/.cache/goheapflame/fixtures.
 # A version × fixture is skipped when its stamp (hash of the fixture sources,
 # this script and `go version`) is unchanged. Toolchains are looked up at
 # /usr/lib/go-1.NN/bin/go. CI=true makes a missing supported toolchain an
-# error; otherwise it is a notice on stderr. GHF_FORCE_GCORE=1 takes gcore
+# error (so is a missing qemu-aarch64-static when arm64 is not asked for
+# explicitly); otherwise it is a notice on stderr. GHF_FORCE_GCORE=1 takes gcore
 # cores even where kernel cores work. Exits non-zero on any failure.
 set -euo pipefail
 
@@ -53,13 +64,14 @@ die() { echo "gen-cores: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"; }
 
 out=${GHF_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/goheapflame/fixtures}
-want_go=() want_fx=()
+want_go=() want_fx=() want_arch=()
 jobs=4 # versions at a time: much of the work waits on disk, gdb and sleeps
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
     --go) [ $# -ge 2 ] || die "--go needs a version like 1.22"; want_go+=("${2#go}"); shift 2 ;;
     --fixture) [ $# -ge 2 ] || die "--fixture needs a name"; want_fx+=("$2"); shift 2 ;;
+    --arch) [ $# -ge 2 ] || die "--arch needs amd64 or arm64"; want_arch+=("$2"); shift 2 ;;
     --jobs) [ $# -ge 2 ] || die "--jobs needs a number"; jobs=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -78,6 +90,26 @@ done
 if [ ${#want_fx[@]} -eq 0 ]; then want_fx=("${all_fx[@]}"); fi
 for f in "${want_fx[@]}"; do
   [ -f "$SRC/$f/main.go" ] && [ "$f" != internal ] || die "unknown fixture: $f (have: ${all_fx[*]})"
+done
+
+# Architectures: amd64 natively, arm64 under qemu-user.
+QEMU_ARM64=qemu-aarch64-static
+if [ ${#want_arch[@]} -eq 0 ]; then
+  want_arch=(amd64)
+  if command -v $QEMU_ARM64 >/dev/null; then
+    want_arch+=(arm64)
+  elif [ "${CI:-}" = true ]; then
+    die "$QEMU_ARM64 is missing for the arm64 cores: run scripts/install-deps.sh"
+  else
+    echo "gen-cores: notice: $QEMU_ARM64 not installed (apt-get install qemu-user-static), no arm64 cores" >&2
+  fi
+fi
+for a in "${want_arch[@]}"; do
+  case $a in
+    amd64) ;;
+    arm64) command -v $QEMU_ARM64 >/dev/null || die "--arch arm64 needs $QEMU_ARM64 (apt-get install qemu-user-static)" ;;
+    *) die "unknown architecture $a (have: amd64 arm64)" ;;
+  esac
 done
 
 # Versions: the requested ones (or all supported) that are installed.
@@ -165,17 +197,34 @@ save_truth() { # save_truth DIR
   [ "$(head -c 1 "$1/truth.json")" = '{' ] || { echo "first stdout line is not JSON"; return 1; }
 }
 
-# make_kernel_core DIR: run DIR/exe in DIR, SIGABRT it on READY, keep DIR/core.
+# qemu_core DIR PID: move the guest core qemu-user wrote for PID
+# (DIR/qemu_exe_<date>-<time>_PID.core) to DIR/core, and drop the kernel's
+# core of qemu itself, if the kernel wrote one there too.
+qemu_core() {
+  local dir=$1 pid=$2 qf kf
+  qf=$(ls -t "$dir"/qemu_exe_*_"$pid".core 2>/dev/null | head -1)
+  kf=$(core_file "$dir" "$pid")
+  [ -z "$kf" ] || [ "$kf" = "$qf" ] || [ ! -f "$kf" ] || rm -f "$kf"
+  [ -n "$qf" ] && [ -f "$qf" ] || { echo "qemu wrote no core (looked for $dir/qemu_exe_*_$pid.core)"; return 1; }
+  mv "$qf" "$dir/core"
+}
+
+# run_exe: how to run a fixture of the job's architecture ($arch).
+run_exe() { if [ "$arch" = arm64 ]; then exec $QEMU_ARM64 ./exe; else exec ./exe; fi; }
+
+# make_kernel_core DIR: run DIR/exe in DIR, SIGABRT it on READY, keep DIR/core
+# (arm64: the core qemu-user writes).
 make_kernel_core() {
   local dir=$1 pid st cf
-  rm -f "$dir"/core "$dir"/core.[0-9]*
-  (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash exec ./exe >stdout 2>stderr) &
+  rm -f "$dir"/core "$dir"/core.[0-9]* "$dir"/qemu_*.core
+  (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash run_exe >stdout 2>stderr) &
   pid=$!
   wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
   save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
   kill -ABRT "$pid"
   st=0; wait "$pid" || st=$?
   [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st after SIGABRT"
+  if [ "$arch" = arm64 ]; then qemu_core "$dir" "$pid" && fallocate --dig-holes "$dir/core" && check_core "$dir/core"; return; fi
   cf=$(core_file "$dir" "$pid")
   [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
   [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
@@ -237,6 +286,7 @@ make_gcore_pair() {
 
 fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
   case $3 in
+    qemu) echo "$out/go1.$1-arm64/$2" ;;
     gcore) echo "$out/go1.$1-gcore/$2" ;;
     pair-grow) echo "$out/go1.$1/$2-grow" ;;
     running-*) echo "$out/go1.$1/$2-${3#running-}" ;;
@@ -248,7 +298,7 @@ fx_dir() { # fx_dir MINOR FIXTURE FLAVOUR
 
 # running_flavours FIXTURE: the extra flavours a fixture is made in.
 running_flavours() {
-  [ "$1" = running ] && [ $kernel_ok = 1 ] || return 0
+  [ "$1" = running ] && [ $kernel_ok = 1 ] && [ "$arch" = amd64 ] || return 0
   echo running-quit running-panic running-gcore
 }
 
@@ -284,8 +334,8 @@ make_running_core() {
   local dir=$1 how=$2 pid tid goid st cf panic=0 try
   [ "$how" = panic ] && panic=1
   for try in 1 2 3 4 5; do
-    rm -f "$dir"/core "$dir"/core.[0-9]*
-    (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic exec ./exe >stdout 2>stderr) &
+    rm -f "$dir"/core "$dir"/core.[0-9]* "$dir"/qemu_*.core
+    (cd "$dir" && ulimit -c unlimited && GOTRACEBACK=crash GHF_RUNNING_PANIC=$panic run_exe >stdout 2>stderr) &
     pid=$!
     wait_ready "$dir" "$pid" || { wait "$pid" 2>/dev/null; return 1; }
     save_truth "$dir" || { kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 1; }
@@ -298,9 +348,13 @@ make_running_core() {
     esac
     st=0; wait "$pid" || st=$?
     [ $st = 134 ] || [ $st = 2 ] || echo "note: fixture exited with status $st ($how)"
-    cf=$(core_file "$dir" "$pid")
-    [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
-    [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+    if [ "$arch" = arm64 ]; then
+      qemu_core "$dir" "$pid" || return 1
+    else
+      cf=$(core_file "$dir" "$pid")
+      [ -n "$cf" ] && [ -f "$cf" ] || { echo "kernel wrote no core (pattern '$pattern', looked for '$cf')"; return 1; }
+      [ "$cf" = "$dir/core" ] || mv "$cf" "$dir/core"
+    fi
     [ "$how" = panic ] && break
     grep -m1 '^goroutine [0-9]' "$dir/stderr" | grep -q "^goroutine $goid .*\[running" && break
     echo "try $try: goroutine $goid was not running when the signal came: $(grep -m1 '^goroutine [0-9]' "$dir/stderr")"
@@ -334,21 +388,25 @@ make_running_gcore() {
   check_core "$dir/core"
 }
 
-# gen_version MINOR: every fixture for Go 1.MINOR; results in $out/.logs/go1.MINOR.status
+# gen_version MINOR: every fixture for Go 1.MINOR and GOARCH=$arch; results in
+# $out/.logs/go1.MINOR[-arm64].status
 gen_version() {
-  local minor=$1 gobin=/usr/lib/go-1.$1/bin/go gover f flavour dir stamp status=$out/.logs/go1.$1.status
+  local minor=$1 gobin=/usr/lib/go-1.$1/bin/go gover f flavour dir stamp tag=go1.$1${arch_suffix}
+  local status=$out/.logs/$tag.status
   : > "$status"
-  gover=$("$gobin" version) || { echo "go1.$minor - FAIL cannot run $gobin" >> "$status"; return 1; }
+  gover=$("$gobin" version) || { echo "$tag - FAIL cannot run $gobin" >> "$status"; return 1; }
   local flavours=(kernel)
   [ $kernel_ok = 1 ] || flavours=(gcore-as-main)
   [ "$minor" != "$gcore_minor" ] || flavours+=(gcore)
+  [ "$arch" = amd64 ] || flavours=(qemu)
   # Which fixture × flavour cores are stale?
   local todo=() need_build=() f_last=
   for f in "${want_fx[@]}"; do
     [ ! -f "$SRC/$f/variants" ] || continue # built by gen_variants
     local fx_flavours=("${flavours[@]}")
-    [ "$f" != grow ] || fx_flavours=(pair) # two gcores of one process
-    [ "$f" != example ] || [ "$minor" != "$gcore_minor" ] || fx_flavours+=(pair-grow)
+    # two gcores of one process (amd64 only: gdb cannot attach to a qemu guest)
+    if [ "$f" = grow ]; then if [ "$arch" = amd64 ]; then fx_flavours=(pair); else fx_flavours=(); fi; fi
+    [ "$f" != example ] || [ "$minor" != "$gcore_minor" ] || [ "$arch" != amd64 ] || fx_flavours+=(pair-grow)
     for flavour in "${fx_flavours[@]}" $(running_flavours "$f"); do
       dir=$(fx_dir "$minor" "$f" "$flavour")
       stamp="fx=${fx_hash[$f]} script=$script_hash go=$gover flavour=$flavour"
@@ -366,15 +424,15 @@ gen_version() {
   [ ${#todo[@]} -gt 0 ] || return 0
 
   # One go build for all stale fixtures (the go command parallelises it).
-  local bin=$out/.build/go1.$minor t0=$SECONDS
+  local bin=$out/.build/$tag t0=$SECONDS
   rm -rf "$bin"; mkdir -p "$bin"
-  echo "== go1.$minor: build ${need_build[*]}" >&2
+  echo "== $tag: build ${need_build[*]}" >&2
   if ! (cd "$SRC" && env GOTOOLCHAIN=local GOCACHE="$out/.gocache/go1.$minor" GOFLAGS=-mod=mod \
-          GOPROXY=off GOENV=off CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOWORK=off \
+          GOPROXY=off GOENV=off CGO_ENABLED=0 GOOS=linux GOARCH=$arch GOWORK=off \
           "$gobin" build -o "$bin/" "${need_build[@]}") >&2; then
-    echo "go1.$minor FAIL go build (log: .logs/go1.$minor.log)" >> "$status"; return 1
+    echo "$tag FAIL go build (log: .logs/$tag.log)" >> "$status"; return 1
   fi
-  echo "== go1.$minor: built in $((SECONDS - t0))s" >&2
+  echo "== $tag: built in $((SECONDS - t0))s" >&2
 
   local item ok
   for item in "${todo[@]}"; do
@@ -386,20 +444,20 @@ gen_version() {
     echo "== ${dir#$out/}: run + core ($flavour)" >&2
     t0=$SECONDS ok=0
     case $f:$flavour in
-      running:kernel) make_running_core "$dir" abrt >&2 && ok=1 ;;
+      running:kernel|running:qemu) make_running_core "$dir" abrt >&2 && ok=1 ;;
       running:running-quit) make_running_core "$dir" quit >&2 && ok=1 ;;
       running:running-panic) make_running_core "$dir" panic >&2 && ok=1 ;;
       running:running-gcore|running:gcore) make_running_gcore "$dir" >&2 && ok=1 ;;
       *:pair) make_gcore_pair "$dir" >&2 && ok=1 ;;
       example:pair-grow) make_gcore_pair "$dir" GHF_EXAMPLE_GROW=1 >&2 && ok=1 ;;
-      *:kernel) make_kernel_core "$dir" >&2 && ok=1 ;;
+      *:kernel|*:qemu) make_kernel_core "$dir" >&2 && ok=1 ;;
       *:gcore|*:gcore-as-main) make_gcore "$dir" >&2 && ok=1 ;;
     esac
     if [ $ok = 1 ]; then
       echo "$stamp" > "$dir/stamp"
       echo "${dir#$out/} made $flavour core in $((SECONDS - t0))s: $(du -h --apparent-size "$dir/core" | cut -f1) apparent, $(du -h "$dir/core" | cut -f1) on disk" >> "$status"
     else
-      echo "${dir#$out/} FAIL $flavour core (log: .logs/go1.$minor.log)" >> "$status"
+      echo "${dir#$out/} FAIL $flavour core (log: .logs/$tag.log)" >> "$status"
     fi
   done
 }
@@ -469,23 +527,30 @@ gen_variants() {
 }
 
 start=$(date +%s)
-pids=()
-for v in "${versions[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-  { gen_version "$v"; gen_variants "$v"; } > "$out/.logs/go1.$v.log" 2>&1 &
-  pids+=($!)
+pids=() tags=()
+for arch in "${want_arch[@]}"; do
+  arch_suffix=; [ "$arch" = amd64 ] || arch_suffix=-$arch
+  for v in "${versions[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    if [ "$arch" = amd64 ]; then
+      { gen_version "$v"; gen_variants "$v"; } > "$out/.logs/go1.$v.log" 2>&1 &
+    else
+      gen_version "$v" > "$out/.logs/go1.$v$arch_suffix.log" 2>&1 &
+    fi
+    pids+=($!) tags+=("go1.$v$arch_suffix")
+  done
 done
 for p in "${pids[@]}"; do wait "$p" || true; done
 
 fail=0
-for v in "${versions[@]}"; do
-  st=$out/.logs/go1.$v.status
-  [ -s "$st" ] || { echo "go1.$v FAIL no result (log: $out/.logs/go1.$v.log)"; fail=1; continue; }
+for t in "${tags[@]}"; do
+  st=$out/.logs/$t.status
+  [ -s "$st" ] || { echo "$t FAIL no result (log: $out/.logs/$t.log)"; fail=1; continue; }
   cat "$st"
   if grep -q FAIL "$st"; then
     fail=1
-    echo "---- $out/.logs/go1.$v.log (tail)" >&2; tail -25 "$out/.logs/go1.$v.log" >&2
+    echo "---- $out/.logs/$t.log (tail)" >&2; tail -25 "$out/.logs/$t.log" >&2
   fi
 done
-echo "gen-cores: ${#versions[@]} Go version(s) × ${#want_fx[@]} fixture(s) in $out, $(($(date +%s) - start))s"
+echo "gen-cores: ${#versions[@]} Go version(s) × ${#want_fx[@]} fixture(s) × ${want_arch[*]} in $out, $(($(date +%s) - start))s"
 [ $fail = 0 ] || die "some fixture cores could not be made (see above)"

@@ -178,8 +178,8 @@ static void write_json(FILE *fp, session *s, const info_data *d)
     const heap *h = s->heap;
     fprintf(fp, "{\"go_version\":");
     json_write_string(fp, s->rt->version);
-    fprintf(fp, ",\"arch\":\"amd64\",\"pie_bias\":%llu,\"threads\":%zu,\"goroutines\":%lld",
-            (unsigned long long)s->rt->bias, core_thread_count(s->core), (long long)d->goroutines);
+    fprintf(fp, ",\"arch\":\"%s\",\"pie_bias\":%llu,\"threads\":%zu,\"goroutines\":%lld",
+            core_arch(s->core)->name, (unsigned long long)s->rt->bias, core_thread_count(s->core), (long long)d->goroutines);
     size_t live = 0, user = 0;
     for (size_t i = 0; i < d->ngs; i++)
         if (live_goroutine(&d->gs[i])) {
@@ -250,7 +250,7 @@ static void write_text(FILE *fp, session *s, const info_data *d)
     char why[256];
     if (session_partial(s, why, sizeof why))
         fprintf(fp, "Partial:      yes: %s\n", why);
-    fprintf(fp, "Go version:   %s (amd64)\n", s->rt->version);
+    fprintf(fp, "Go version:   %s (%s)\n", s->rt->version, core_arch(s->core)->name);
     fprintf(fp, "PIE bias:     0x%llx\n", (unsigned long long)s->rt->bias);
     fprintf(fp, "Threads:      %zu\n", core_thread_count(s->core));
     if (d->n_c_tids > 0) {

@@ -79,6 +79,7 @@ struct ghf_core {
     _Atomic size_t last_hit; /* lookup cache: index into pieces */
     piece_vec core_only;  /* core file bytes only (for the build-ID check), sorted */
 
+    const arch_desc *arch; /* by the core's e_machine */
     VEC(core_thread) threads;
     VEC(core_file_map) files;
     bool have_nt_file;
@@ -532,11 +533,12 @@ static bool parse_core_notes(ghf_core *c, const uint8_t *blob, size_t n, ghf_err
         if (!note_named(&nt, "CORE") && !note_named(&nt, "LINUX"))
             continue; /* e.g. gdb's "GDB" target description */
         if (nt.type == NT_PRSTATUS && note_named(&nt, "CORE")) {
-            if (nt.descsz < 112 + CORE_NREGS * 8)
-                return ghf_fail(err, GHF_EXIT_INPUT, "core %s: NT_PRSTATUS note is %u bytes, too short",
-                                c->core_path, nt.descsz);
-            core_thread t = {.tid = rd32(nt.desc + 32)};
-            memcpy(t.regs, nt.desc + 112, sizeof t.regs);
+            const arch_desc *a = c->arch;
+            if (nt.descsz < a->prstatus_regs + (uint32_t)a->pr_nregs * 8)
+                return ghf_fail(err, GHF_EXIT_INPUT, "core %s: NT_PRSTATUS note is %u bytes, too short for %s",
+                                c->core_path, nt.descsz, a->elf_name);
+            core_thread t = {.tid = rd32(nt.desc + a->prstatus_tid)};
+            memcpy(t.regs, nt.desc + a->prstatus_regs, (size_t)a->pr_nregs * 8);
             if (!VEC_PUSH(&c->threads, t, err))
                 return false;
         } else if (nt.type == NT_PRPSINFO && nt.descsz >= 28) {
@@ -1085,17 +1087,24 @@ static bool check_kinds(ghf_core *c, ghf_err *err)
     if (ck != K_CORE)
         return ghf_fail(err, ck == K_OTHER_CLASS ? GHF_EXIT_UNSUPPORTED : GHF_EXIT_INPUT, "core %s is %s",
                         c->core_path, kind_name(ck));
-    if (cm != EM_X86_64)
-        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "core %s is for ELF machine %u; only x86-64 is supported",
-                        c->core_path, cm);
+    c->arch = arch_by_elf_machine(cm);
+    if (c->arch == NULL)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "core %s is for ELF machine %u; only %s are supported",
+                        c->core_path, cm, arch_supported());
     if (ek == K_CORE)
         return ghf_fail(err, GHF_EXIT_INPUT, "%s is a core file, not an executable", c->exe_path);
     if (ek != K_EXEC)
         return ghf_fail(err, ek == K_OTHER_CLASS ? GHF_EXIT_UNSUPPORTED : GHF_EXIT_INPUT, "executable %s is %s",
                         c->exe_path, kind_name(ek));
-    if (em != EM_X86_64)
-        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "executable %s is for ELF machine %u; only x86-64 is supported",
-                        c->exe_path, em);
+    const arch_desc *ea = arch_by_elf_machine(em);
+    if (ea == NULL)
+        return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "executable %s is for ELF machine %u; only %s are supported",
+                        c->exe_path, em, arch_supported());
+    if (ea != c->arch)
+        return ghf_fail(err, GHF_EXIT_INPUT,
+                        "executable %s does not match the core: it is an %s (%s) program and core %s is of an %s "
+                        "(%s) process", c->exe_path, ea->elf_name, ea->name, c->core_path, c->arch->elf_name,
+                        c->arch->name);
     return true;
 }
 
@@ -1251,6 +1260,7 @@ void core_close(ghf_core *c)
 bool core_truncated(const ghf_core *c) { return c->truncated; }
 uint64_t core_missing_bytes(const ghf_core *c) { return c->missing; }
 uint64_t core_file_size(const ghf_core *c) { return c->core_size; }
+const arch_desc *core_arch(const ghf_core *c) { return c->arch; }
 size_t core_thread_count(const ghf_core *c) { return c->threads.n; }
 const core_thread *core_threads(const ghf_core *c) { return c->threads.v; }
 size_t core_file_map_count(const ghf_core *c) { return c->files.n; }

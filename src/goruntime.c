@@ -192,8 +192,7 @@ static void load_layouts(go_runtime *rt)
     rt->page_size = (uint64_t)CONST(dw, 8192, "runtime._PageSize", "runtime.pageSize");
     rt->arena_bytes = (uint64_t)CONST(dw, 64 << 20, "runtime.heapArenaBytes");
     rt->pages_per_arena = rt->arena_bytes / rt->page_size;
-    /* amd64: arenaBaseOffset = 0xffff800000000000 (runtime/malloc.go) */
-    rt->arena_base_offset = (uint64_t)CONST(dw, (int64_t)0xffff800000000000ull,
+    rt->arena_base_offset = (uint64_t)CONST(dw, (int64_t)core_arch(rt->core)->arena_base_offset,
                                             "runtime.arenaBaseOffsetUintptr", "runtime.arenaBaseOffset");
     rt->arena_l1_bits = (uint32_t)CONST(dw, 0, "runtime.arenaL1Bits");
     rt->arena_l2_bits = (uint32_t)CONST(dw, 22, "runtime.arenaL2Bits");
@@ -227,6 +226,7 @@ static void load_layouts(go_runtime *rt)
     rt->g.sched_sp = FIELD(dw, G, "sched.sp");
     rt->g.sched_pc = FIELD(dw, G, "sched.pc");
     rt->g.sched_bp = FIELD(dw, G, "sched.bp");
+    rt->g.sched_lr = FIELD(dw, G, "sched.lr");
     rt->g.syscallsp = FIELD(dw, G, "syscallsp");
     rt->g.syscallpc = FIELD(dw, G, "syscallpc");
     rt->g.syscallbp = FIELD(dw, G, "syscallbp");
@@ -305,18 +305,26 @@ static bool open_pcln(go_runtime *rt, ghf_err *err)
         if (tab == NULL)
             return ghf_fail(err, GHF_EXIT_INPUT, "the pclntab at 0x%llx is not readable", (unsigned long long)hdr);
     }
-    return pcln_open(tab, len, text, &rt->pcln, err);
+    if (!pcln_open(tab, len, text, &rt->pcln, err))
+        return false;
+    const arch_desc *a = core_arch(rt->core);
+    if (pcln_pc_quantum(rt->pcln) != a->pc_quantum)
+        return ghf_fail(err, GHF_EXIT_INPUT, "the pclntab counts pc in units of %u bytes, not %s's %u",
+                        pcln_pc_quantum(rt->pcln), a->name, a->pc_quantum);
+    return true;
 }
 
-/* A process's memory ends at 2^47 on amd64 (the vsyscall page aside): a
- * core segment claiming more is a damaged program header. Its zero fill
- * reads as memory, so say so rather than trust what lies in it. */
+/* A process's memory ends at 2^user_va_bits (arch.h; amd64's vsyscall page
+ * aside): a core segment claiming more is a damaged program header. Its
+ * zero fill reads as memory, so say so rather than trust what lies in it. */
 static void check_address_space(go_runtime *rt)
 {
+    const arch_desc *a = core_arch(rt->core);
     size_t n = core_region_count(rt->core);
     for (size_t i = 0; i < n; i++) {
         core_region r;
-        if (core_region_at(rt->core, i, &r) && r.end > (1ull << 47) && r.start < 0xffffffffff600000ull) {
+        if (core_region_at(rt->core, i, &r) && r.end > (1ull << a->user_va_bits) &&
+            (a->vsyscall == 0 || r.start < a->vsyscall)) {
             damage_note(rt->damage, "a core segment claims memory 0x%llx-0x%llx, beyond a process's address space",
                         (unsigned long long)r.start, (unsigned long long)r.end);
             return;
@@ -486,6 +494,7 @@ bool rt_goroutines(const go_runtime *rt, rt_goroutine **out, size_t *n, ghf_err 
             rt_read_field(rt, gp, rt->g.sched_pc, &g->pc);
             rt_read_field(rt, gp, rt->g.sched_sp, &g->sp);
             rt_read_field(rt, gp, rt->g.sched_bp, &g->bp);
+            rt_read_field(rt, gp, rt->g.sched_lr, &g->lr);
         }
         /* a live g has a stack (runtime/stack.go: at most 1 GB by default) */
         if (g->status != G_DEAD && g->status != G_DEADEXTRA &&

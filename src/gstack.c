@@ -12,7 +12,7 @@ void gstack_ctx_init(gstack_ctx *c, const go_runtime *rt)
 {
     memset(c, 0, sizeof *c);
     c->rt = rt;
-    c->arch = arch_current();
+    c->arch = core_arch(rt->core);
     c->g_m = rt_field_lookup(rt->dw, "runtime.g", "m");
     c->m_procid = rt_field_lookup(rt->dw, "runtime.m", "procid");
     c->m_gsignal = rt_field_lookup(rt->dw, "runtime.m", "gsignal");
@@ -80,18 +80,43 @@ static bool frame_at(const gstack_ctx *c, uint64_t pc, uint64_t sp, gstack_frame
     f->varp = f->fp - a->ret_size;
     if (f->varp > f->sp)
         f->varp -= a->saved_fp_size;   /* the caller's saved frame pointer */
-    f->argp = f->fp;
+    f->argp = f->fp + a->min_frame_size;
     return true;
+}
+
+/* Where f returns to (runtime/traceback.go resolveInternal, "Derive link
+ * register"): the word the call pushed below fp, or on a link-register
+ * machine the LR saved at 0(SP), except that a frame which has not made
+ * room for one (sp == fp: a frameless function, or one stopped in its
+ * prologue) still has it in the register, lr (0 when unknown). */
+static bool frame_return(const gstack_ctx *c, const gstack_frame *f, uint64_t lr, uint64_t *ret)
+{
+    const arch_desc *a = c->arch;
+    if (!a->lr_machine)
+        return core_read_u64(c->rt->core, f->fp - a->ret_size, ret);
+    if (lr != 0 && f->sp == f->fp) {
+        *ret = lr;
+        return true;
+    }
+    return core_read_u64(c->rt->core, f->sp, ret);
+}
+
+/* runtime/traceback.go isInjectedCall: calls the signal handler fakes. */
+static bool injected_call(const pcln_func *f)
+{
+    return f->kind == PCLN_FID_ASYNCPREEMPT || f->kind == PCLN_FID_SIGPANIC || f->kind == PCLN_FID_DEBUGCALLV2;
 }
 
 /* ---- the walk ---- */
 
-void gstack_walk_begin(gstack_walk *w, const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lo, uint64_t hi)
+void gstack_walk_begin(gstack_walk *w, const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, uint64_t lo,
+                       uint64_t hi)
 {
     memset(w, 0, sizeof *w);
     w->c = c;
     w->pc = pc;
     w->sp = sp;
+    w->lr = lr;
     w->lo = lo;
     w->hi = hi;
 }
@@ -133,13 +158,28 @@ bool gstack_next(gstack_walk *w, gstack_frame *f)
         return lost(w);
     }
     /* This frame is good; whether its caller can be found is the next call's business. */
+    const arch_desc *a = w->c->arch;
     uint64_t ret = 0;
-    if (!core_read_u64(w->c->rt->core, f->fp - w->c->arch->ret_size, &ret))
+    if (!frame_return(w->c, f, w->lr, &ret))
         snprintf(w->why, sizeof w->why, "the return address of %s is unreadable", f->fn.name);
     else if (f->fn.flag & PCLN_FLAG_SPWRITE)
         snprintf(w->why, sizeof w->why, "%s writes its stack pointer: no unwinding past it", f->fn.name);
     w->pc = ret;
     w->sp = f->fp;
+    w->lr = 0;
+    if (a->injected_call_pad && injected_call(&f->fn) && !w->why[0]) {
+        /* the handler saved the interrupted LR at the caller's SP and moved
+         * SP below it (sigctxt.pushCall); a frameless caller still needed it */
+        uint64_t saved = 0;
+        pcln_func caller;
+        int32_t delta;
+        if (!core_read_u64(w->c->rt->core, w->sp, &saved))
+            snprintf(w->why, sizeof w->why, "the LR saved by %s's injected call is unreadable", f->fn.name);
+        w->sp += a->injected_call_pad;
+        if (pcln_find(w->c->rt->pcln, w->pc, &caller) && pcln_spdelta(w->c->rt->pcln, &caller, w->pc, &delta) &&
+            delta == 0)
+            w->lr = saved;
+    }
     w->n++;
     snprintf(w->last, sizeof w->last, "%s", f->fn.name);
     return true;
@@ -172,20 +212,20 @@ static bool read_mcontext(const gstack_ctx *c, uint64_t uc, uint64_t *gregs)
            core_read(c->rt->core, uc + a->uc_mcontext, gregs, (size_t)a->mc_ngregs * 8);
 }
 
-/* The ucontext of the signal being handled by a thread at (pc, sp) on the
- * signal stack [lo, hi): unwind the handler back to the function the kernel
- * entered it at; the kernel's frame starts at that function's entry SP. */
-static bool sigframe_by_unwind(const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lo, uint64_t hi,
-                               uint64_t *uc)
+/* The ucontext of the signal being handled by a thread at (pc, sp, lr) on
+ * the signal stack [lo, hi): unwind the handler back to the function the
+ * kernel entered it at; the kernel's frame starts at that function's entry SP. */
+static bool sigframe_by_unwind(const gstack_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, uint64_t lo,
+                               uint64_t hi, uint64_t *uc)
 {
     const arch_desc *a = c->arch;
     char why[160];
-    for (int n = 0; n < MAX_HANDLER_FRAMES && in(sp, lo, hi); n++) {
+    for (int n = 0; n < MAX_HANDLER_FRAMES && in(sp, lo, hi); n++, lr = 0) {
         gstack_frame f;
         if (!frame_at(c, pc, sp, &f, why, sizeof why) || f.fp > hi)
             return false;
         uint64_t entry_sp = f.fp - a->ret_size, ret;
-        if (!core_read_u64(c->rt->core, entry_sp, &ret))
+        if (!frame_return(c, &f, lr, &ret))
             return false;
         if (is_sigtramp(a, f.fn.name) || is_restorer(c, ret)) {
             *uc = entry_sp + a->sigframe_uc;
@@ -235,6 +275,7 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
     memset(s, 0, sizeof *s);
     s->pc = g->pc;
     s->sp = g->sp;
+    s->lr = g->lr;
     s->source = g->status == G_SYSCALL ? "g.syscallsp" : "g.sched";
     if (g->status != G_RUNNING)
         return;
@@ -253,7 +294,7 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
         return;
     }
     s->tid = th->tid;
-    uint64_t pc = th->regs[a->pr_pc], sp = th->regs[a->pr_sp];
+    uint64_t pc = th->regs[a->pr_pc], sp = th->regs[a->pr_sp], lr = a->pr_lr >= 0 ? th->regs[a->pr_lr] : 0;
     set_regs(s, th->regs, a->pr_ngp);
 
     uint64_t sig_lo, sig_hi, g0_lo, g0_hi;
@@ -263,7 +304,7 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
     bool from_signal = false;
     for (int depth = 0; depth < MAX_NESTED_SIGNALS && in(sp, sig_lo, sig_hi); depth++) {
         uint64_t uc, gregs[GSTACK_MAX_REGS];
-        if (!sigframe_by_unwind(c, pc, sp, sig_lo, sig_hi, &uc) &&
+        if (!sigframe_by_unwind(c, pc, sp, lr, sig_lo, sig_hi, &uc) &&
             !sigframe_by_restorer(c, sig_lo, sig_hi, goroutine_stacks, &uc)) {
             snprintf(s->problem, sizeof s->problem,
                      "thread %u is in a signal handler, but no signal frame with its context was found "
@@ -277,12 +318,14 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
         }
         pc = gregs[a->mc_pc];
         sp = gregs[a->mc_sp];
+        lr = a->mc_lr >= 0 ? gregs[a->mc_lr] : 0;
         set_regs(s, gregs, a->mc_ngp);
         from_signal = true;
     }
     if (in(sp, g->stack_lo, g->stack_hi)) {
         s->pc = pc;
         s->sp = sp;
+        s->lr = lr;
         s->interrupted = true;
         s->source = from_signal ? "signal frame" : "thread registers";
         return;
@@ -296,6 +339,7 @@ void gstack_find_start(const gstack_ctx *c, const rt_goroutine *g, gstack_start 
             rt_read_field(rt, m, c->m_vdso_pc, &vpc)) {
             s->pc = vpc;
             s->sp = vsp;
+            s->lr = 0;
             s->source = "m.vdsoSP";
             return;
         }
@@ -336,7 +380,7 @@ void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary
     }
     gstack_walk w;
     gstack_frame f;
-    gstack_walk_begin(&w, c, out->start.pc, out->start.sp, g->stack_lo, g->stack_hi);
+    gstack_walk_begin(&w, c, out->start.pc, out->start.sp, out->start.lr, g->stack_lo, g->stack_hi);
     while (gstack_next(&w, &f)) {
         if (out->frames++ == 0)
             snprintf(out->top, sizeof out->top, "%s", f.fn.name);

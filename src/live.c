@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "outfile.h"
 #include "vec.h"
 
@@ -72,7 +73,7 @@ static bool check_exe(int pid, const char *exe_path, ghf_err *err)
         goto out;
     }
     if (ident[EI_CLASS] != ELFCLASS64) {
-        ghf_fail(err, GHF_EXIT_UNSUPPORTED, "process %d is a 32-bit process; only 64-bit x86-64 Go programs are supported",
+        ghf_fail(err, GHF_EXIT_UNSUPPORTED, "process %d is a 32-bit process; only 64-bit Go programs are supported",
                  pid);
         goto out;
     }
@@ -83,9 +84,11 @@ static bool check_exe(int pid, const char *exe_path, ghf_err *err)
         ghf_fail(err, GHF_EXIT_INPUT, "process %d: its executable %s: %s", pid, exe_path, elf_errmsg(-1));
         goto out;
     }
-    if (eh.e_machine != EM_X86_64) {
-        ghf_fail(err, GHF_EXIT_UNSUPPORTED, "process %d runs on ELF machine %u; only x86-64 is supported", pid,
-                 (unsigned)eh.e_machine);
+    const arch_desc *host = arch_host();
+    if (host == NULL || eh.e_machine != host->elf_machine) {
+        ghf_fail(err, GHF_EXIT_UNSUPPORTED,
+                 "process %d runs on ELF machine %u; goheapflame reads live processes of its own machine (%s) only",
+                 pid, (unsigned)eh.e_machine, host ? host->elf_name : "not described in arch.h");
         goto out;
     }
     size_t shstrndx;
@@ -329,11 +332,16 @@ static bool note(notebuf *b, const char *name, uint32_t type, const void *desc, 
            nb_put(b, NULL, descpad - descsz, err);
 }
 
-/* struct elf_prstatus on x86-64 (336 bytes): pr_pid at +32, pr_reg (27
- * words in user_regs_struct order) at +112. */
+/* struct elf_prstatus of the host (arch.h): pr_pid and pr_reg, which is
+ * struct user_regs_struct, where the host's description puts them. */
 static bool prstatus(notebuf *b, const tracee *t, ghf_err *err)
 {
-    uint8_t d[336] = {0};
+    const arch_desc *host = arch_host();
+    uint8_t d[512] = {0};
+    _Static_assert(sizeof(struct user_regs_struct) <= ARCH_MAX_PR_REGS * 8, "user_regs_struct is pr_reg");
+    if (host == NULL || host->prstatus_size > sizeof d ||
+        host->prstatus_regs + sizeof t->regs > host->prstatus_size || (size_t)host->pr_nregs * 8 != sizeof t->regs)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "NT_PRSTATUS of this machine is not described (arch.h)");
     uint32_t tid = (uint32_t)t->tid;
     if (t->pending_sig) {
         int32_t sig = t->pending_sig;
@@ -341,13 +349,12 @@ static bool prstatus(notebuf *b, const tracee *t, ghf_err *err)
         int16_t cur = (int16_t)sig;
         memcpy(d + 12, &cur, 2);    /* pr_cursig */
     }
-    memcpy(d + 32, &tid, 4);
-    _Static_assert(sizeof(struct user_regs_struct) == 27 * 8, "x86-64 user_regs_struct is pr_reg");
-    memcpy(d + 112, &t->regs, sizeof t->regs);
-    return note(b, "CORE", NT_PRSTATUS, d, sizeof d, err);
+    memcpy(d + host->prstatus_tid, &tid, 4);
+    memcpy(d + host->prstatus_regs, &t->regs, sizeof t->regs);
+    return note(b, "CORE", NT_PRSTATUS, d, host->prstatus_size, err);
 }
 
-/* struct elf_prpsinfo on x86-64 (136 bytes): pr_pid at +24, pr_fname at +40. */
+/* struct elf_prpsinfo on 64-bit Linux (136 bytes): pr_pid at +24, pr_fname at +40. */
 static bool prpsinfo(notebuf *b, int pid, ghf_err *err)
 {
     uint8_t d[136] = {0};
@@ -592,7 +599,7 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
     eh.e_type = ET_CORE;
-    eh.e_machine = EM_X86_64;
+    eh.e_machine = arch_host()->elf_machine; /* check_exe made sure there is one */
     eh.e_version = EV_CURRENT;
     eh.e_phoff = sizeof(Elf64_Ehdr);
     eh.e_ehsize = sizeof(Elf64_Ehdr);

@@ -27,6 +27,7 @@ struct pcln {
     uint32_t nfunc;
     uint64_t text_start;
     int go_minor;
+    uint32_t quantum;                   /* minLC: pc-value deltas count in these */
     size_t off[R_COUNT], size[R_COUNT]; /* each region's place in tab */
     const uint8_t *ftab;                /* tab + off[R_PCLN] */
     /* _func field offsets for this layout */
@@ -170,15 +171,17 @@ bool pcln_open(const uint8_t *tab, size_t len, uint64_t text_start, pcln **out, 
                         "pclntab magic %#x is not Go 1.18+ (0xfffffff0) or 1.20+ (0xfffffff1)", magic);
     if (tab[4] != 0 || tab[5] != 0)
         return ghf_fail(err, GHF_EXIT_INPUT, "corrupt pclntab header: padding bytes are %u,%u", tab[4], tab[5]);
-    if (tab[6] != 1 || tab[7] != 8)
+    /* minLC is Go's PCQuantum: 1 (x86), 2 (s390x) or 4 (every other GOARCH) */
+    if ((tab[6] != 1 && tab[6] != 2 && tab[6] != 4) || tab[7] != 8)
         return ghf_fail(err, GHF_EXIT_UNSUPPORTED,
-                        "pclntab for minLC %u, pointer size %u: only amd64 (1, 8) is supported", tab[6], tab[7]);
+                        "pclntab for minLC %u, pointer size %u: only 64-bit tables are supported", tab[6], tab[7]);
 
     pcln *p = ghf_xcalloc(1, sizeof *p, err);
     if (p == NULL)
         return false;
     p->tab = tab;
     p->len = len;
+    p->quantum = tab[6];
     uint64_t nfunc = rd64(tab + 8);
     uint64_t hdr_text = rd64(tab + 24);
     uint64_t hoff[R_COUNT];
@@ -239,6 +242,7 @@ fail:
 
 void pcln_close(pcln *p) { free(p); }
 uint32_t pcln_nfunc(const pcln *p) { return p->nfunc; }
+uint32_t pcln_pc_quantum(const pcln *p) { return p->quantum; }
 uint64_t pcln_text_start(const pcln *p) { return p->text_start; }
 int pcln_go_minor(const pcln *p) { return p->go_minor; }
 
@@ -350,7 +354,7 @@ static pv_result pcvalue(const pcln *p, const pcln_func *f, uint32_t off, uint64
         val += (uint32_t)(-(int32_t)(uvdelta & 1)) ^ (uvdelta >> 1);
         if (!read_uvarint(&q, end, &pcdelta))
             return PV_CORRUPT;
-        pc += pcdelta; /* PCQuantum is 1 on amd64 */
+        pc += (uint64_t)pcdelta * p->quantum;
         if (targetpc < pc) {
             *out = (int32_t)val;
             return PV_VALUE;
@@ -386,7 +390,7 @@ bool pcln_max_spdelta(const pcln *p, const pcln_func *f, int32_t *out)
         val += (uint32_t)(-(int32_t)(uvdelta & 1)) ^ (uvdelta >> 1);
         if (!read_uvarint(&q, end, &pcdelta))
             return false;
-        pc += pcdelta;
+        pc += (uint64_t)pcdelta * p->quantum;
         if ((int32_t)val > most)
             most = (int32_t)val;
     }

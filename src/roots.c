@@ -167,7 +167,7 @@ static bool frame_local(walker *w, const frame *f, uint64_t slot, char *buf, siz
     uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
     if (df == NULL)
         return false;
-    /* On amd64 the CFA is the caller's SP, i.e. our fp. */
+    /* Go's DWARF CFA is the caller's SP, i.e. our fp (amd64 and arm64). */
     uint64_t value_off = 0;
     const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
     if (l == NULL)
@@ -303,7 +303,7 @@ static bool frame_stack_objects(walker *w, const frame *f)
         uint64_t base = (int32_t)o < 0 ? f->varp + (int64_t)(int32_t)o : f->argp + o;
         if (base < f->sp || (int32_t)ptrbytes <= 0)
             continue; /* not in this frame yet, or a GC program (1.19 <0): skip */
-        if (ptrbytes > sz || base + sz > f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0))
+        if (ptrbytes > sz || base + sz > f->argp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0))
             continue; /* corrupt: a stack object lies inside its frame */
         stack_obj so = {.base = base, .size = sz, .ptrbytes = ptrbytes, .gcoff = gcoff};
         if (!frame_id(w, f, &so.frame) || !VEC_PUSH(&w->sobjs, so, w->err))
@@ -322,7 +322,7 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     if (!conservative && !frame_stack_objects(w, f))
         return false;
     if (conservative)
-        return scan_conservative(w, f, f->sp, f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
+        return scan_conservative(w, f, f->sp, f->argp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
     uint64_t target = f->pc;
     int32_t idx = -1;
     if (target != f->fn.entry) {
@@ -359,7 +359,7 @@ static bool walk_stack(walker *w, const gstack_start *st, uint64_t lo, uint64_t 
 {
     bool conservative_next = st->interrupted;
     gstack_frame f;
-    gstack_walk_begin(walk, &w->gs, st->pc, st->sp, lo, hi);
+    gstack_walk_begin(walk, &w->gs, st->pc, st->sp, st->lr, lo, hi);
     while (gstack_next(walk, &f)) {
         bool preempt = name_is(&f.fn, "runtime.asyncPreempt") || name_is(&f.fn, "runtime.debugCallV2");
         w->r->frames++;

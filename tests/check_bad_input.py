@@ -12,7 +12,10 @@ signal, no sanitizer report: the test also runs in the ASan/UBSan build).
 Inputs come from the fixture cores ($GHF_FIXTURES, default
 ~/.cache/goheapflame/fixtures, made by scripts/gen-cores.sh): cut (sparse
 copies), patched at addresses gdb gives for the core (ground truth, not our
-own reading), paired with the wrong executable. What is slow to make (a
+own reading), paired with the wrong executable (of another version, or of
+the other architecture: an arm64 core with an amd64 executable and back);
+the go1.27-arm64 core (qemu-user) is cut like the amd64 ones, at points the
+symbol table and truth.json give (gdb here reads no aarch64 core). What is slow to make (a
 non-Go core, a rebuild without DWARF, gdb's answers) is cached in WORKDIR.
 
 A truncated core must end in a clean error (exit 3, the message saying the
@@ -30,6 +33,9 @@ import signal
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_fixtures import elf_symbols  # noqa: E402
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -642,6 +648,11 @@ def main():
     # is "not a Go program", not a mismatch with --force as the remedy
     check('Go core with a non-Go executable', ['info', core, nexe, '-o', out_txt], 4,
           r'^(?!.*--force).*not a Go program', out_txt)
+    acore_, aexe_ = fixture('go1.27-arm64', 'stacks')
+    check('arm64 core with an amd64 executable', ['flame', acore_, exe, '-o', out_svg], 3,
+          r'does not match the core: it is an x86-64 \(amd64\) program and core .* is of an aarch64', out_svg)
+    check('amd64 core with an arm64 executable', ['flame', core, aexe_, '-o', out_svg], 3,
+          r'does not match the core: it is an aarch64 \(arm64\) program', out_svg)
     check('go1.19 core with go1.27 executable', ['flame', core19, exe, '-o', out_svg], 3, r'does not match',
           out_svg)
 
@@ -727,11 +738,19 @@ def main():
                                        ['info', '--json', cc, e])
         os.unlink(cc)
 
+    acore, aexe = fixture('go1.27-arm64', 'stacks')
     for tag, (c, e) in [('go1.27 stacks', (core, exe)), ('go1.19 stacks', (core19, exe19)),
-                        ('go1.27 basic', (bcore, bexe)), ('go1.27-gcore basic', (gcore, gexe))]:
-        ga = gdb_addrs(tag.replace(' ', '-'), c, e)
-        a_mheap = ga['allspans']
-        pts, claimed = cut_points(c, ga['g0'])
+                        ('go1.27 basic', (bcore, bexe)), ('go1.27-gcore basic', (gcore, gexe)),
+                        ('go1.27-arm64 stacks', (acore, aexe))]:
+        if 'arm64' in tag:  # gdb here reads no aarch64 core: the symbol table and truth.json say where
+            syms = elf_symbols(e, {'runtime.mheap_', 'runtime.allgs'})
+            a_mheap = syms['runtime.mheap_']
+            allgs = struct.unpack('<Q', read_at(c, file_off(c, syms['runtime.allgs']), 8))[0]
+            pts, claimed = cut_points(c, struct.unpack('<Q', read_at(c, file_off(c, allgs), 8))[0])  # allgs[0]
+        else:
+            ga = gdb_addrs(tag.replace(' ', '-'), c, e)
+            a_mheap = ga['allspans']
+            pts, claimed = cut_points(c, ga['g0'])
         for where, at in sorted(pts.items(), key=lambda kv: kv[1]):
             args = (tag, c, e, where, at, claimed, job_dir())
             jobs.append(lambda args=args: cut_job(*args))

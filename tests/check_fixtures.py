@@ -3,11 +3,13 @@
 
     check_fixtures.py FIXTURE_SRC_DIR        (reads $GHF_FIXTURES)
 
-For every version directory $GHF_FIXTURES/go1.NN[-gcore]/ and every fixture
-under FIXTURE_SRC_DIR:
-  * core is an ELF64 x86-64 core (e_type ET_CORE), made of the process whose
-    pid truth.json reports (NT_PRPSINFO), and that process mapped this very
-    exe (NT_FILE);
+For every version directory $GHF_FIXTURES/go1.NN[-gcore|-arm64]/ and every
+fixture under FIXTURE_SRC_DIR:
+  * core is an ELF64 core (e_type ET_CORE) of the directory's architecture
+    (x86-64; aarch64 for -arm64, made by qemu-user), made of the process
+    whose pid truth.json reports (NT_PRPSINFO), and that process mapped this
+    very exe (NT_FILE; qemu writes no NT_FILE, so there the core's copy of
+    the exe's .go.buildinfo must equal the exe's);
   * exe is an ELF executable whose Go build info says it was built by the
     version of the directory, from package ghffixtures/<fixture>;
   * truth.json matches the fixture's design, written out again below
@@ -32,7 +34,8 @@ import sys
 
 SUPPORTED = [19, 21, 22, 23, 24, 26, 27]
 NEWEST = 27
-ET_CORE, EM_X86_64, PT_NOTE = 4, 62, 4
+ET_CORE, PT_NOTE = 4, 4
+EM = {"amd64": 62, "arm64": 183}  # e_machine: EM_X86_64, EM_AARCH64
 NT_PRPSINFO, NT_FILE = 3, 0x46494C45
 
 # ---------------------------------------------------------------- allocator
@@ -98,13 +101,16 @@ DESIGN = {
           go_func="main.work", block_func="main.crunch", frames_above=1, overhead_max=16384),
     ], counts=dict(chunks=64, depth=3000)),
     # stackobj: named_from is the first Go version whose DWARF describes the
-    # variable (Go 1.19-1.23 emit none for `held`, whose pointer the compiler
-    # recomputes from SP; no version emits one for `box`); without one the
-    # root is "main.stackObjHolder stack object +0xOFF (N B)".
+    # variable (Go 1.19-1.23 emit none for `held` on amd64, whose pointer the
+    # compiler recomputes from SP; no version emits one for `box`), and
+    # named_from_arm64 the same for GOARCH=arm64 where it differs (1.21+
+    # describe `held` there); without one the root is
+    # "main.stackObjHolder stack object +0xOFF (N B)".
     "stackobj": dict(goroutines=2, roots=[
         R("held", "[]*main.heldItem", [(4096, 512, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, overhead_max=4096,
-          stack_object="[512]*main.heldItem", stack_object_size=4096, named_from=24, held_type="main.heldItem"),
+          stack_object="[512]*main.heldItem", stack_object_size=4096, named_from=24, named_from_arm64=21,
+          held_type="main.heldItem"),
         R("box", "*main.ptrBox", [(1024, 32, False)], kind="stack", func="main.stackObjHolder",
           go_func="main.stackObjHolder", block_func="main.litDown", frames_above=1, measured_with="held",
           stack_object="main.ptrBox", stack_object_size=264, named_from=None, held_type="main.boxItem"),
@@ -202,15 +208,15 @@ def read_elf_header(data, what):
     return e_type, e_machine, e_phoff, e_phentsize, e_phnum
 
 
-def core_notes(path):
+def core_notes(path, arch="amd64"):
     """Yield (type, desc) of every note in the core's PT_NOTE segments."""
     with open(path, "rb") as f:
         head = f.read(64)
         e_type, e_machine, phoff, phentsize, phnum = read_elf_header(head, path)
         if e_type != ET_CORE:
             raise Bad(f"{path}: e_type {e_type}, not ET_CORE")
-        if e_machine != EM_X86_64:
-            raise Bad(f"{path}: e_machine {e_machine}, not x86-64")
+        if e_machine != EM[arch]:
+            raise Bad(f"{path}: e_machine {e_machine}, not {arch}'s {EM[arch]}")
         f.seek(phoff)
         phdrs = f.read(phentsize * phnum)
         for i in range(phnum):
@@ -337,6 +343,21 @@ def elf_symbols(path, names):
     return out
 
 
+def elf_section(path, name):
+    """(sh_addr, bytes) of the exe's section `name`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    shoff, = struct.unpack_from("<Q", data, 40)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 58)
+    secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    names = secs[shstrndx][4]
+    for sh in secs:
+        end = data.index(b"\0", names + sh[0])
+        if data[names + sh[0]:end].decode() == name:
+            return sh[3], data[sh[4]:sh[4] + sh[5]]
+    raise Bad(f"{path}: no {name} section")
+
+
 def go_buildinfo(path):
     """(go version, main package path) from the exe's .go.buildinfo (Go 1.18+ layout)."""
     with open(path, "rb") as f:
@@ -390,7 +411,7 @@ def toolchain_version(minor):
     return out.stdout.strip() or None
 
 
-def check_fixture(c, vdir, minor, fx, flavour):
+def check_fixture(c, vdir, minor, fx, flavour, arch="amd64"):
     label = f"{os.path.basename(vdir)}/{fx}"
     d = os.path.join(vdir, fx)
     core, exe, tpath = (os.path.join(d, n) for n in ("core", "exe", "truth.json"))
@@ -428,24 +449,34 @@ def check_fixture(c, vdir, minor, fx, flavour):
     # core: ELF core of the process that printed truth.json, which mapped exe.
     try:
         pids, files = [], []
-        for ntype, desc in core_notes(core):
+        for ntype, desc in core_notes(core, arch):
             if ntype == NT_PRPSINFO and len(desc) >= 28:
                 pids.append(struct.unpack_from("<i", desc, 24)[0])
             elif ntype == NT_FILE:
                 files += nt_file_paths(desc)
-        c.check(f"{label}: core is an ELF x86-64 core", True)
+        c.check(f"{label}: core is an ELF {arch} core", True)
         c.check(f"{label}: core pid = truth pid", truth.get("pid") in pids,
                 f"NT_PRPSINFO pids {pids}, truth {truth.get('pid')}")
-        want = os.path.realpath(exe)
-        tail = os.sep.join(want.split(os.sep)[-3:])
-        c.check(f"{label}: core maps this exe", any(p == want or p.endswith(os.sep + tail) for p in files),
-                f"no NT_FILE entry for {want}")
+        if flavour == "qemu":
+            addr, mine = elf_section(exe, ".go.buildinfo")
+            mem = CoreMem(core)
+            try:
+                theirs = mem.read(addr, len(mine))
+            finally:
+                mem.close()
+            c.check(f"{label}: core holds this exe's .go.buildinfo", theirs == mine,
+                     f"{len(mine)} bytes at {addr:#x} differ")
+        else:
+            want = os.path.realpath(exe)
+            tail = os.sep.join(want.split(os.sep)[-3:])
+            c.check(f"{label}: core maps this exe", any(p == want or p.endswith(os.sep + tail) for p in files),
+                    f"no NT_FILE entry for {want}")
     except Bad as e:
-        c.check(f"{label}: core is an ELF x86-64 core", False, str(e))
+        c.check(f"{label}: core is an ELF {arch} core", False, str(e))
 
-    check_truth(c, label, truth, minor, fx)
+    check_truth(c, label, truth, minor, fx, arch)
     check_core_memory(c, label, core, truth, fx)
-    if flavour == "main" and os.path.isfile(os.path.join(d, "stderr")) and \
+    if flavour in ("main", "qemu") and os.path.isfile(os.path.join(d, "stderr")) and \
             not os.path.isfile(os.path.join(d, "gcore.log")):
         check_traceback(c, label, os.path.join(d, "stderr"), truth, fx)
 
@@ -480,11 +511,11 @@ def check_traceback(c, label, path, truth, fx):
                 len(found) == 1, f"matching goroutines: {len(found)}")
 
 
-def check_truth(c, label, t, minor, fx):
+def check_truth(c, label, t, minor, fx, arch="amd64"):
     des = DESIGN[fx]
     c.check(f"{label}: schema", t.get("schema") == 1, t.get("schema"))
     c.check(f"{label}: fixture name", t.get("fixture") == fx, t.get("fixture"))
-    c.check(f"{label}: goarch", t.get("goarch") == "amd64", t.get("goarch"))
+    c.check(f"{label}: goarch", t.get("goarch") == arch, t.get("goarch"))
     c.check(f"{label}: goroutines as designed", t.get("num_goroutine") == des["goroutines"] ==
             t.get("goroutines_designed"),
             f"num_goroutine {t.get('num_goroutine')}, designed {des['goroutines']}")
@@ -606,10 +637,22 @@ def main():
     dirs = [(os.path.join(root, f"go1.{m}"), m, "main") for m in present]
     if os.path.isdir(gdir):
         dirs.append((gdir, newest, "gcore"))
+    # arm64 cores (qemu-user) of every version that has amd64 ones
+    qemu = shutil.which("qemu-aarch64-static") is not None
+    for m in present:
+        adir = os.path.join(root, f"go1.{m}-arm64")
+        if os.path.isdir(adir):
+            dirs.append((adir, m, "qemu"))
+        elif ci or qemu:
+            c.check(f"go1.{m}-arm64 fixture cores present", False,
+                    f"missing {adir}: run scripts/gen-cores.sh (qemu-aarch64-static is "
+                    f"{'installed' if qemu else 'needed in CI'})")
     for vdir, minor, flavour in dirs:
         for fx in fixtures:
+            if flavour == "qemu" and os.path.isfile(os.path.join(src, fx, "variants")):
+                continue  # cgo variants: no arm64 build (gen-cores.sh: no cross C toolchain)
             if fx in DESIGN:
-                check_fixture(c, vdir, minor, fx, flavour)
+                check_fixture(c, vdir, minor, fx, flavour, "arm64" if flavour == "qemu" else "amd64")
     print(f"{c.passed} passed, {c.failed} failed")
     return 0 if c.failed == 0 and c.passed > 0 else 1
 

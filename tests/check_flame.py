@@ -132,12 +132,16 @@ KNOWN_GAPS = {
     # reflect.StructOf/MapOf) is reached only through unsafe.Pointer; in the
     # ifaces fixture's small heap (75-115 KB) that is 0.7-1.1 % unknown.N.
     **{(f"go{v}/ifaces", "unknown"): "reflect internals behind unsafe.Pointer"
-       for v in ("1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27", "1.27-gcore")},
+       for v in ("1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27", "1.27-gcore",
+                 "1.19-arm64", "1.21-arm64", "1.22-arm64", "1.23-arm64", "1.24-arm64", "1.26-arm64",
+                 "1.27-arm64")},
     # Go 1.19/1.21 describe the `any` local as discontiguous DWARF pieces
     # (type word at CFA-24, data at CFA-32); roots.c assumes a contiguous
     # variable, so the interface's type word is read from the wrong slot.
     ("go1.19/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
     ("go1.21/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
+    ("go1.19-arm64/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
+    ("go1.21-arm64/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
 }
 
 
@@ -178,16 +182,25 @@ def root_name(r):
 WORD_ROOT = re.compile(r"^(\S+)\+0x[0-9a-f]+$")  # "pkg.func+0xOFF": one pointer word, no variable
 
 
-def stack_object_root(c, label, r, minor, roots_json):
-    """The one root of the stack object truth root r reaches: named after
-    its variable where the DWARF has one (design `named_from`), else after
-    its frame, offset and size. Returns its name, or None."""
+def stack_object_name(label, r, minor):
+    """(named, pattern) of the root of the stack object truth root r
+    reaches: its variable's name where the DWARF has one (design
+    `named_from`, or `named_from_arm64` for the arm64 cores), else its
+    frame, offset and size."""
     design = next(x for x in DESIGN[r_fixture(label)]["roots"] if x["name"] == r["name"])
-    named = design["named_from"] is not None and int(minor.split(".")[1]) >= design["named_from"]
+    first = design["named_from"]
+    if label.split("/")[0].endswith("-arm64"):
+        first = design.get("named_from_arm64", first)
+    named = first is not None and int(minor.split(".")[1]) >= first
     if named:
-        want = re.compile(re.escape(root_name(r)) + "$")
-    else:
-        want = re.compile(re.escape(r["func"]) + r" stack object \+0x[0-9a-f]+ \(%d B\)$" % r["stack_object_size"])
+        return True, re.compile(re.escape(root_name(r)) + "$")
+    return False, re.compile(re.escape(r["func"]) + r" stack object \+0x[0-9a-f]+ \(%d B\)$" % r["stack_object_size"])
+
+
+def stack_object_root(c, label, r, minor, roots_json):
+    """The one root of the stack object truth root r reaches (see
+    stack_object_name). Returns its name, or None."""
+    named, want = stack_object_name(label, r, minor)
     got = [x for x in roots_json if want.match(x["name"])]
     c.check(f"{label}: stack object {r['name']} is exactly one root {want.pattern}", len(got) == 1,
             f"{[x['name'] for x in got]}")

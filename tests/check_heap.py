@@ -10,7 +10,10 @@ For every Go version and core flavour under $GHF_FIXTURES:
          list, the mid-size [100]*T, the large []*T, the stack-held []*T) is an
          edge: expected targets are read from the core by this script;
   match  a core paired with another version's executable is refused (exit 3,
-         both build IDs named).
+         both build IDs named); an arm64 core with an amd64 executable too
+         (both architectures named), and an arm64 core with another
+         version's arm64 executable.
+The arm64 cores (go1.NN-arm64, qemu-user) are checked like the others.
 Usage: check_heap.py GOHEAPFLAME
 """
 import json
@@ -180,6 +183,22 @@ def check_mismatch(c, ghf, root):
         c.check("mismatched executable refused with exit 3", rc == 3, f"exit {rc}: {err.strip()}")
         c.check("mismatch message is one line naming build IDs",
                 err.count("\n") == 1 and err.startswith("goheapflame: ") and "build ID" in err, err.strip())
+    arm = os.path.join(root, "go1.27-arm64", "basic")
+    if os.path.exists(os.path.join(arm, "core")) and os.path.exists(os.path.join(b, "exe")):
+        rc, out, err = run(ghf, "info", os.path.join(arm, "core"), os.path.join(b, "exe"))
+        c.check("arm64 core with an amd64 executable refused with exit 3", rc == 3, f"exit {rc}: {err.strip()}")
+        c.check("architecture mismatch message is one line naming both",
+                err.count("\n") == 1 and err.startswith("goheapflame: ") and "aarch64" in err and "x86-64" in err,
+                err.strip())
+        rc, out, err = run(ghf, "info", os.path.join(b, "core"), os.path.join(arm, "exe"))
+        c.check("amd64 core with an arm64 executable refused with exit 3", rc == 3, f"exit {rc}: {err.strip()}")
+    arm19 = os.path.join(root, "go1.19-arm64", "basic")
+    if os.path.exists(os.path.join(arm19, "core")) and os.path.exists(os.path.join(arm, "exe")):
+        rc, out, err = run(ghf, "info", os.path.join(arm19, "core"), os.path.join(arm, "exe"))
+        c.check("arm64 core with another version's arm64 executable refused with exit 3", rc == 3,
+                f"exit {rc}: {err.strip()}")
+        c.check("arm64 version mismatch message is one line saying so",
+                err.count("\n") == 1 and "does not match the core" in err, err.strip())
 
 
 if __name__ == "__main__":

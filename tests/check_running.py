@@ -8,7 +8,8 @@ For every Go version, on each of its four cores (scripts/gen-cores.sh):
   running-quit   SIGQUIT the same way
   running-panic  a panic in another goroutine while work runs
   running-gcore  gcore of the live process
-and the newest version's go1.NN-gcore/running:
+and the newest version's go1.NN-gcore/running, and every version's arm64
+core go1.NN-arm64/running (qemu-user; SIGABRT by tgkill as on amd64):
   * the flame graph (--goroutines) has >= 99 % of the held bytes, and at
     most bytes + overhead_max, under "goroutine N: main.work.head" (N the
     goroutine truth.json names), and no warning on stderr;
@@ -16,9 +17,10 @@ and the newest version's go1.NN-gcore/running:
     runtime's own crash dump gives it (gcore: running), its stack walked to
     runtime.goexit, innermost frame main.crunch where the runtime's dump
     (or gdb's "info threads", for gcore) shows it.
-And on each version's SIGABRT core with its signal frame damaged (the
-interrupted RIP and RSP in the kernel's ucontext, found by the restorer
-word whose context's PC is the PC the runtime's dump printed):
+And on each version's SIGABRT core (amd64 and arm64) with its signal frame
+damaged (the interrupted PC and SP in the kernel's ucontext, found by the
+restorer word whose context's PC is the PC the runtime's dump printed; on
+arm64, which has no restorer word, by that PC in a sigcontext's pc slot):
   * a warning names goroutine N, `info` says Partial: yes, and >= 99 % of
     the held bytes are under "goroutine N (conservative)".
 Usage: check_running.py GOHEAPFLAME     (reads $GHF_FIXTURES)
@@ -37,8 +39,10 @@ from fixture_cores import VERSIONS, Checker, run  # noqa: E402
 
 KINDS = ["running", "running-quit", "running-panic", "running-gcore"]
 NT_PRSTATUS = 1
-PR_REG, REG_RSP = 112, 19                 # elf_prstatus.pr_reg, its rsp index
-UC_MCONTEXT, MC_RSP, MC_RIP = 40, 15, 16  # ucontext.uc_mcontext, gregs REG_RSP, REG_RIP
+PR_REG = 112                              # elf_prstatus.pr_reg
+REG_SP = {"amd64": 19, "arm64": 31}       # pr_reg index of rsp / sp
+UC_MCONTEXT, MC_RSP, MC_RIP = 40, 15, 16  # amd64: ucontext.uc_mcontext, gregs REG_RSP, REG_RIP
+SC_SP, SC_PC = 31, 32                     # arm64: sigcontext.regs[31] = sp, then pc (after regs[0..30])
 RESTORERS = ("runtime.sigreturn__sigaction.abi0", "runtime.sigreturn.abi0")  # ELF symbols of ABI0 functions
 
 
@@ -121,23 +125,29 @@ def check_core(c, ghf, label, d, truth, gcore, kind):
             c.check(f"{label}: goroutine {goid} innermost frame {want_top}", st.get("top") == want_top, st)
 
 
-def signal_frame(core, exe, tid, pc):
-    """Address of the ucontext of the signal frame on thread tid's signal
-    stack whose interrupted PC is pc: the restorer word the kernel put at
-    the frame's start, searched upwards from the thread's SP."""
+def signal_frame(core, exe, tid, pc, sp, arch):
+    """Address of the interrupted SP, followed by the PC, in the signal
+    frame on thread tid's signal stack whose interrupted PC is pc, searched
+    upwards from the thread's SP: amd64, the ucontext after the restorer
+    word the kernel put at the frame's start; arm64, a sigcontext whose pc
+    and sp slots hold pc and sp (the runtime's dump prints both; the handler
+    keeps copies of the PC alone on the signal stack too)."""
     rsp = None
-    for ntype, desc in core_notes(core):
+    for ntype, desc in core_notes(core, arch):
         if ntype == NT_PRSTATUS and struct.unpack_from("<i", desc, 32)[0] == tid:
-            rsp = struct.unpack_from("<Q", desc, PR_REG + 8 * REG_RSP)[0]
+            rsp = struct.unpack_from("<Q", desc, PR_REG + 8 * REG_SP[arch])[0]
     syms = elf_symbols(exe, set(RESTORERS))
     restorers = {syms[n] for n in RESTORERS if n in syms}
-    if rsp is None or not restorers:
+    if rsp is None or (arch == "amd64" and not restorers):
         return None
     mem = CoreMem(core)
     try:
         for p in range(rsp & ~7, rsp + (256 << 10), 8):
-            if mem.word(p) in restorers and mem.word(p + 8 + UC_MCONTEXT + 8 * MC_RIP) == pc:
-                return p + 8
+            if arch == "arm64":
+                if mem.word(p + 8 * SC_PC) == pc and mem.word(p + 8 * SC_SP) == sp:
+                    return p + 8 * SC_SP
+            elif mem.word(p) in restorers and mem.word(p + 8 + UC_MCONTEXT + 8 * MC_RIP) == pc:
+                return p + 8 + UC_MCONTEXT + 8 * MC_RSP
     except Exception:  # ran off the mapping
         return None
     finally:
@@ -156,19 +166,23 @@ def file_offset(core, addr):
     return None
 
 
-def check_damaged(c, ghf, label, d, truth, tmp):
+def check_damaged(c, ghf, label, d, truth, tmp, arch):
     core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
     goid, tid = truth["running"]["goid"], truth["running"]["tid"]
     head = next(r for r in truth["roots"] if r["name"] == "head")
     m = re.search(r"^PC=(0x[0-9a-f]+) ", open(os.path.join(d, "stderr"), errors="replace").read(), flags=re.M)
-    uc = signal_frame(core, exe, tid, int(m.group(1), 16)) if m else None
-    c.check(f"{label}: signal frame found on thread {tid}'s signal stack", uc is not None)
-    if uc is None:
+    stderr = open(os.path.join(d, "stderr"), errors="replace").read()
+    pc = int(m.group(1), 16) if m else 0
+    m_sp = re.search(rf" sp=(0x[0-9a-f]+) pc={pc:#x}\b", stderr)
+    sp = int(m_sp.group(1), 16) if m_sp else 0
+    sp_slot = signal_frame(core, exe, tid, pc, sp, arch) if m else None
+    c.check(f"{label}: signal frame found on thread {tid}'s signal stack", sp_slot is not None)
+    if sp_slot is None:
         return
     bad = os.path.join(tmp, "core")
     shutil.copyfile(core, bad)
-    off = file_offset(bad, uc + UC_MCONTEXT + 8 * MC_RSP)
-    with open(bad, "r+b") as f:  # interrupted RSP and RIP: garbage
+    off = file_offset(bad, sp_slot)
+    with open(bad, "r+b") as f:  # interrupted SP and PC: garbage
         f.seek(off)
         f.write(struct.pack("<QQ", 0x10, 0xdead0000))
     rc, out, err = run(ghf, bad, exe, "-o", "-", "--goroutines")
@@ -198,14 +212,16 @@ def main():
         return 1
     ci = os.environ.get("CI") == "true"
     c = Checker()
-    dirs = [(v, f"go{v}", k) for v in VERSIONS for k in KINDS] + [(VERSIONS[-1], f"go{VERSIONS[-1]}-gcore", "running")]
+    qemu = shutil.which("qemu-aarch64-static") is not None
+    dirs = [(v, f"go{v}", k) for v in VERSIONS for k in KINDS] + [(VERSIONS[-1], f"go{VERSIONS[-1]}-gcore", "running")] \
+        + [(v, f"go{v}-arm64", "running") for v in VERSIONS]
     seen = 0
     with tempfile.TemporaryDirectory(prefix="ghf-running-") as tmp:
         for minor, vdir, kind in dirs:
             d = os.path.join(root, vdir, kind)
             label = f"{vdir}/{kind}"
             if not os.path.exists(os.path.join(d, "core")):
-                if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
+                if ci or (os.path.exists(f"/usr/lib/go-{minor}/bin/go") and (qemu or not vdir.endswith("-arm64"))):
                     c.check(f"{label}: fixture core exists", False, d)
                 continue
             seen += 1
@@ -213,7 +229,7 @@ def main():
             gcore = os.path.exists(os.path.join(d, "gcore.log"))
             check_core(c, ghf, label, d, truth, gcore, kind)
             if kind == "running" and not gcore:
-                check_damaged(c, ghf, label, d, truth, tmp)
+                check_damaged(c, ghf, label, d, truth, tmp, "arm64" if vdir.endswith("-arm64") else "amd64")
     c.check("fixture cores were found", seen > 0, root)
     print(f"{c.passed} passed, {c.failed} failed")
     return 0 if c.failed == 0 and c.passed > 0 else 1

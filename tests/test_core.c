@@ -195,9 +195,9 @@ Test(core, threads_pid_and_bias)
         cr_expect_eq(core_thread_count(c), want, "%s: %zu threads, /proc had %zu", n, core_thread_count(c), want);
         for (size_t t = 0; t < core_thread_count(c); t++) {
             const core_thread *th = &core_threads(c)[t];
-            cr_expect(core_mapped(c, th->regs[CORE_REG_RSP]), "%s: tid %u rsp %#" PRIx64 " unmapped", n, th->tid,
-                      th->regs[CORE_REG_RSP]);
-            cr_expect(core_mapped(c, th->regs[CORE_REG_RIP]), "%s: tid %u rip unmapped", n, th->tid);
+            cr_expect(core_mapped(c, th->regs[core_arch(c)->pr_sp]), "%s: tid %u rsp %#" PRIx64 " unmapped", n, th->tid,
+                      th->regs[core_arch(c)->pr_sp]);
+            cr_expect(core_mapped(c, th->regs[core_arch(c)->pr_pc]), "%s: tid %u rip unmapped", n, th->tid);
         }
         uint64_t bias = truth_u64(n, "func_addr") - truth_u64(n, "nm_markerFunc");
         if (!fixtures[i].pie)
@@ -405,9 +405,19 @@ Test(core_bad, other_architecture_and_class)
     eh.e_ehsize = sizeof eh;
     const char *arm = tmp_file("arm64-core");
     write_file(arm, &eh, sizeof eh);
+    /* an aarch64 core is read, but not with an x86-64 executable */
     ghf_err e = open_paths(arm, exe, false, NULL);
+    cr_expect_eq(e.code, GHF_EXIT_INPUT, "%d %s", e.code, e.msg);
+    cr_expect(strstr(e.msg, "does not match the core") != NULL && strstr(e.msg, "x86-64") != NULL &&
+              strstr(e.msg, "aarch64") != NULL, "%s", e.msg);
+
+    eh.e_machine = EM_RISCV; /* described by no arch.h entry */
+    const char *riscv = tmp_file("riscv-core");
+    write_file(riscv, &eh, sizeof eh);
+    e = open_paths(riscv, exe, false, NULL);
     cr_expect_eq(e.code, GHF_EXIT_UNSUPPORTED, "%d %s", e.code, e.msg);
-    cr_expect(strstr(e.msg, "x86-64") != NULL, "%s", e.msg);
+    cr_expect(strstr(e.msg, "x86-64") != NULL && strstr(e.msg, "aarch64") != NULL, "%s", e.msg);
+    eh.e_machine = EM_AARCH64;
 
     eh.e_ident[EI_CLASS] = ELFCLASS32;
     const char *c32 = tmp_file("elf32-core");
@@ -629,7 +639,7 @@ Test(core_bad, damaged_headers_and_notes_never_crash)
                 core_view(c, reg.start, 16);
             }
             for (size_t th = 0; th < core_thread_count(c); th++)
-                core_read_u64(c, core_threads(c)[th].regs[CORE_REG_RSP], &v);
+                core_read_u64(c, core_threads(c)[th].regs[core_arch(c)->pr_sp], &v);
             core_close(c);
         } else {
             failed++;

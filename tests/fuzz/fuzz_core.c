@@ -33,7 +33,7 @@ static void poke(const ghf_core *c)
     core_view(c, UINT64_MAX - 3, 8);
     const core_thread *t = core_threads(c);
     for (size_t i = 0; i < core_thread_count(c); i++)
-        core_read_u64(c, t[i].regs[CORE_REG_RSP], &v);
+        core_read_u64(c, t[i].regs[core_arch(c)->pr_sp], &v);
     const core_file_map *fm = core_file_maps(c);
     for (size_t i = 0; i < core_file_map_count(c); i++)
         if (strlen(fm[i].path) > 1 << 20)

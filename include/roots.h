@@ -55,7 +55,13 @@ typedef struct root_edge {
     uint64_t slot;          /* address of the pointer word */
     uint64_t var_addr;      /* start of the variable holding the slot, 0 if unknown */
     dwx_type_id var_type;   /* its DWARF type, 0 if unknown */
+    uint32_t var_image;     /* offset + 1 in roots.images of the variable's value when DWARF
+                               places its pieces apart (not contiguous at var_addr), else 0 */
 } root_edge;
+
+/* The biggest value assembled from DWARF pieces: the compiler splits only
+ * small values (an interface, a string, a slice, a small struct). */
+#define GHF_LOCAL_IMAGE_MAX 64
 
 /* A goroutine whose stack could not be walked to its base (gstack.h): the
  * part not walked was scanned conservatively as "goroutine N (conservative)". */
@@ -74,6 +80,7 @@ typedef struct roots {
     /* what could not be walked precisely (reported, never silent) */
     uint64_t goroutines, frames, conservative_frames, unwind_failures;
     VEC(stack_loss) lost;   /* one per goroutine not walked to its base */
+    VEC(uint8_t) images;    /* values of variables split into DWARF pieces (root_edge.var_image) */
 } roots;
 
 typedef struct roots_opts {

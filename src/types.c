@@ -53,6 +53,10 @@ typedef struct inferer {
     VEC(leaf) leaves;
     VEC(uint32_t) label_of[2];  /* per type: label id + 1 for one value / several */
     uint32_t string_label;      /* id + 1 of "string", 0 until first used */
+    /* while a root variable split into DWARF pieces is walked: its value,
+     * read in place of [image_at, image_at + image_len) */
+    const uint8_t *image;
+    uint64_t image_at, image_len;
 } inferer;
 
 static bool grow_cover(inferer *in, void *vec_, gt_id id)
@@ -291,6 +295,12 @@ static bool walk_value(inferer *in, uint64_t addr, gt_id type, int depth);
 
 static bool rd(const inferer *in, uint64_t addr, uint64_t *v)
 {
+    if (__builtin_expect(in->image_len != 0, 0) && addr - in->image_at < in->image_len) {
+        if (in->image_len - (addr - in->image_at) < 8)
+            return false;
+        memcpy(v, in->image + (addr - in->image_at), 8);
+        return true;
+    }
     return core_read_u64(in->rt->core, addr, v);
 }
 
@@ -522,7 +532,17 @@ static bool seed_roots(inferer *in, const roots *r)
         if (e->var_type == 0 || e->var_addr == 0 || e->var_addr == last)
             continue;
         last = e->var_addr;
-        if (!walk_value(in, e->var_addr, gt_from_dwarf(in->gm, e->var_type), 0))
+        gt_id t = gt_from_dwarf(in->gm, e->var_type);
+        const gt_type *gt = gt_get(in->gm, t);
+        if (e->var_image && gt && gt->size <= GHF_LOCAL_IMAGE_MAX &&
+            e->var_image - 1 <= r->images.n - gt->size) { /* its pieces, where they are */
+            in->image = r->images.v + e->var_image - 1;
+            in->image_at = e->var_addr;
+            in->image_len = gt->size;
+        }
+        bool ok = walk_value(in, e->var_addr, t, 0);
+        in->image_len = 0;
+        if (!ok)
             return false;
     }
     return true;

@@ -48,6 +48,8 @@ enum gt_role {
     GT_ROLE_MAP_DIR,      /* *maps.table: element of a Swiss map's directory */
     GT_ROLE_CHAN_HEADER,  /* runtime.hchan of chan type `owner` */
     GT_ROLE_CLOSURE,      /* a closure object: {fn, captured variables} */
+    GT_ROLE_TYPE_DESC,    /* a type descriptor's common part (abi.Type, reflect.rtype,
+                             runtime._type): the first part of its kind's descriptor */
 };
 
 typedef struct gt_field {
@@ -109,6 +111,12 @@ bool gt_closure(gt_model *m, uint64_t pc, gt_id *out, ghf_err *err);
  * `room` bytes, at least twice base's size, reached through a *base, the
  * largest DWARF struct embedding base at offset 0 that fits; 0 if none. */
 gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room);
+/* The whole descriptor at addr of a type descriptor reached as a `base`
+ * (role GT_ROLE_TYPE_DESC): its kind's descriptor type (abi.StructType,
+ * reflect.mapType, ...) chosen by the Kind read at addr; base when the
+ * kind has none or cannot be read. reflect builds such descriptors on the
+ * heap (StructOf, MapOf, PointerTo, ...). */
+gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr);
 /* A person's name for an object holding one value (or, plural, several
  * values) of type t: "main.T", "[]main.T", "map[K]V (groups)", "chan T". */
 void gt_label(const gt_model *m, gt_id t, bool plural, char *buf, size_t cap);

@@ -17,6 +17,7 @@
 #define FREE_SLOT (UINT32_MAX - 1) /* a slot with no object: never labelled */
 #define MAX_DEPTH 24
 #define PLAN_MAX_LEAVES 4096       /* longer arrays become one L_ARRAY leaf */
+#define TINY_BLOCK 16              /* runtime/malloc.go maxTinySize */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
 typedef struct work {
@@ -128,6 +129,15 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
+/* Is the 16-byte object holding p a tiny block (runtime/malloc.go: the
+ * tiny allocator packs pointer-free values of < 16 bytes into one 16-byte
+ * noscan object; pointers to all but the first are interior)? */
+static bool tiny_block(const inferer *in, uint64_t p)
+{
+    uint32_t obj = heap_find(in->h, p);
+    return obj != HEAP_NONE && in->h->spans[in->h->obj_span[obj]].noscan;
+}
+
 /* A pointer to count values of type elem (a slice's backing array when
  * `slice`): type its target object, if p is where that object's data starts. */
 static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, bool slice)
@@ -140,10 +150,24 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
         return true;
     uint64_t ub = base + user_off;
     const gt_type *et = gt_get(in->gm, elem);
-    if (p != ub || et == NULL)
-        return true; /* interior pointer: the object's own type is still unknown */
+    if (et == NULL)
+        return true;
+    if (p != ub) { /* interior pointer: the object's own type is still unknown, */
+        if (size != TINY_BLOCK || !tiny_block(in, p))
+            return true;
+        uint32_t id; /* unless it is a tiny block: values of up to 15 bytes packed together */
+        return label_of(in, elem, slice, &id) && assign_id(in, slot, base, id, 0, 0, 1);
+    }
     uint64_t esize = et->size, room = base + size - ub;
-    if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
+    if (!slice && et->role == GT_ROLE_TYPE_DESC) { /* a type descriptor reflect made: its kind's whole one */
+        gt_id whole = gt_descriptor_at(in->gm, elem, p);
+        const gt_type *wt = gt_get(in->gm, whole);
+        if (wt != NULL && wt->size <= room) {
+            elem = whole;
+            et = wt;
+            esize = wt->size;
+        }
+    } else if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
         gt_id sub = gt_embedder(in->gm, elem, room);
         if (sub) {
             elem = sub;

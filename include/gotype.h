@@ -81,6 +81,7 @@ typedef struct gt_type {
 typedef struct gt_layout {
     uint32_t ptr_size;
     uint32_t type_size;                      /* sizeof(abi.Type) */
+    uint32_t type_str;                       /* abi.Type.Str / _type.str (an int32 nameOff) */
     uint32_t itab_type;                      /* ITab.Type / itab._type */
     uint32_t hmap_b, hmap_buckets, hmap_oldbuckets;          /* <= 1.23 (and noswiss) */
     uint32_t smap_dir_ptr, smap_dir_len, table_groups_data, table_groups_mask; /* 1.24+ */
@@ -117,6 +118,9 @@ gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room);
  * kind has none or cannot be read. reflect builds such descriptors on the
  * heap (StructOf, MapOf, PointerTo, ...). */
 gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr);
+/* The descriptors' common part (abi.Type, runtime._type before 1.21);
+ * 0 if DWARF lacks it. */
+gt_id gt_descriptor_common(const gt_model *m);
 /* A person's name for an object holding one value (or, plural, several
  * values) of type t: "main.T", "[]main.T", "map[K]V (groups)", "chan T". */
 void gt_label(const gt_model *m, gt_id t, bool plural, char *buf, size_t cap);

@@ -64,6 +64,7 @@ typedef struct walker {
     size_t frame_sobj0;            /* the frame being scanned has sobjs[frame_sobj0..n), sorted */
     gstack_ctx gs;                 /* how goroutine stacks are walked */
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
+    uint64_t g_addr;               /* the g whose stack is being walked */
 } walker;
 
 /* If the word at slot points into an allocated object, record an edge
@@ -155,6 +156,30 @@ static bool scan_globals(walker *w)
 }
 
 /* ---- stacks ---- */
+
+static bool name_is(const pcln_func *f, const char *n)
+{
+    return f->name != NULL && strcmp(f->name, n) == 0;
+}
+
+/* A variable the runtime keeps in a frame with no DWARF variable for it:
+ * Go 1.26+ emit none for gcBgMarkWorker's `node := &new(gcBgMarkWorkerNodePadded).
+ * gcBgMarkWorkerNode` (runtime/mgc.go), which earlier versions name. Known
+ * by what the word points to: the node whose gp is this goroutine. */
+static bool undescribed_local(walker *w, const frame *f, uint64_t v, char *buf, size_t cap, dwx_type_id *type)
+{
+    const dwx *dw = w->rt->dw;
+    if (!name_is(&f->fn, "runtime.gcBgMarkWorker"))
+        return false;
+    dwx_type_id ptr = dwx_type_by_name(dw, "*runtime.gcBgMarkWorkerNode");
+    const dwx_field *gp = dwx_field_by_name(dw, dwx_type_by_name(dw, "runtime.gcBgMarkWorkerNode"), "gp");
+    uint64_t g;
+    if (ptr == 0 || gp == NULL || !core_read_u64(w->rt->core, v + gp->offset, &g) || g != w->g_addr)
+        return false;
+    snprintf(buf, cap, "%s%s.node", w->prefix, f->fn.name);
+    *type = ptr;
+    return true;
+}
 
 /* The DWARF local or argument of frame f whose value covers slot: its name
  * ("pkg.func.var"), type and start (where the value would begin if it were
@@ -277,9 +302,11 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
         return VEC_PUSH(&w->sobj_live, slot, w->err);
     const dwx_local *l = NULL;
     uint32_t image = 0;
-    if (!frame_local(w, f, slot, name, sizeof name, &type, &var_addr, &l))
-        snprintf(name, sizeof name, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
-    else if (!local_image(w, f, l, var_addr, &image))
+    if (!frame_local(w, f, slot, name, sizeof name, &type, &var_addr, &l)) {
+        var_addr = slot;
+        if (!undescribed_local(w, f, v, name, sizeof name, &type))
+            snprintf(name, sizeof name, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+    } else if (!local_image(w, f, l, var_addr, &image))
         return false;
     return slot_edge(w, slot, name, ROOT_STACK, type, var_addr, image);
 }
@@ -387,11 +414,6 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
         if (!scan_bitvector(w, f, f->argp, nbit <= f->fn.args / 8 ? nbit : f->fn.args / 8, bits))
             return false;
     return true;
-}
-
-static bool name_is(const pcln_func *f, const char *n)
-{
-    return f->name != NULL && strcmp(f->name, n) == 0;
 }
 
 /* Unwind one goroutine from its start within its stack (gstack.h). The
@@ -781,6 +803,7 @@ static bool scan_stacks(walker *w)
         gstack_find_start(&w->gs, g, &st);
         for (int k = 0; ok && k < st.nregs; k++)
             ok = VEC_PUSH(&w->interrupted_regs, st.regs[k], w->err);
+        w->g_addr = g->addr;
         w->stack_lo = g->stack_lo;
         w->stack_hi = g->stack_hi;
         if (st.problem[0]) { /* no trustworthy start: the whole stack, conservatively */

@@ -391,8 +391,9 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     w->frame_sobj0 = w->sobjs.n;
     if (!conservative && !frame_stack_objects(w, f))
         return false;
+    uint64_t frame_end = f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0);
     if (conservative)
-        return scan_conservative(w, f, f->sp, f->fp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
+        return scan_conservative(w, f, f->sp, frame_end);
     uint64_t target = f->pc;
     int32_t idx = -1;
     if (target != f->fn.entry) {
@@ -401,18 +402,27 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     }
     if (idx == -1)
         idx = 0;
+    /* runtime/stkframe.go getStackMap: a frame with locals (args) has a
+     * locals (args) map that covers this pc, or the runtime throws
+     * "missing stackmap". Where this core's cannot be read, the frame is
+     * scanned conservatively and counted (reported, never silent). */
     uint32_t off;
-    int32_t nbit;
-    uint64_t bits;
-    if (f->varp > f->sp && pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
-        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0 &&
-        (uint64_t)nbit <= (f->varp - f->sp) / 8) /* the map covers locals only */
-        if (!scan_bitvector(w, f, f->varp - (uint64_t)nbit * 8, nbit, bits))
-            return false;
-    if (f->fn.args > 0 && pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
-        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
-        if (!scan_bitvector(w, f, f->argp, nbit <= f->fn.args / 8 ? nbit : f->fn.args / 8, bits))
-            return false;
+    int32_t lbits = 0, abits = 0;
+    uint64_t lmap = 0, amap = 0;
+    bool lok = f->varp <= f->sp ||
+               (pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
+                stackmap_bits(rt, w->gofunc + off, idx, &lbits, &lmap) &&
+                (uint64_t)lbits <= (f->varp - f->sp) / 8); /* the map covers locals only */
+    bool aok = f->fn.args <= 0 || (pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
+                                   stackmap_bits(rt, w->gofunc + off, idx, &abits, &amap));
+    if (!lok || !aok) {
+        w->r->frames_without_maps++;
+        return scan_conservative(w, f, f->sp, frame_end);
+    }
+    if (lbits > 0 && !scan_bitvector(w, f, f->varp - (uint64_t)lbits * 8, lbits, lmap))
+        return false;
+    if (abits > 0 && !scan_bitvector(w, f, f->argp, abits <= f->fn.args / 8 ? abits : f->fn.args / 8, amap))
+        return false;
     return true;
 }
 

@@ -755,7 +755,7 @@ static bool seed_reflect_offs(inferer *in)
     for (size_t i = 0; ok && i < es.n; i++) {
         uint32_t slot;
         uint64_t base;
-        if (bsearch(&es.v[i].key, in->reflect_names.v, in->reflect_names.n, sizeof *in->reflect_names.v, cmp_i32) &&
+        if (in->reflect_names.n > 0 && bsearch(&es.v[i].key, in->reflect_names.v, in->reflect_names.n, sizeof *in->reflect_names.v, cmp_i32) &&
             (slot = untyped_object_at(in, es.v[i].value, &base)) != HEAP_NONE)
             ok = assign_id(in, slot, base, name_label, 0, 0, 1);
     }

@@ -67,23 +67,36 @@ typedef struct walker {
     uint64_t g_addr;               /* the g whose stack is being walked */
 } walker;
 
-/* If the word at slot points into an allocated object, record an edge
- * from the root named `name`. */
-static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type,
-                      uint64_t var_addr, uint32_t image)
+/* The allocated object the word at slot points into (its value in *v), or
+ * HEAP_NONE for an unreadable, nil or non-heap word. */
+static uint32_t heap_word(const walker *w, uint64_t slot, uint64_t *v)
 {
-    uint64_t v;
-    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
-        return true;
-    uint32_t obj = heap_find(w->h, v);
-    if (obj == HEAP_NONE)
-        return true;
+    if (!core_read_u64(w->rt->core, slot, v) || *v == 0)
+        return HEAP_NONE;
+    return heap_find(w->h, *v);
+}
+
+/* Record an edge from the root named `name` to obj, which the word at slot
+ * points into. */
+static bool object_edge(walker *w, uint64_t slot, uint32_t obj, const char *name, uint8_t kind, dwx_type_id type,
+                        uint64_t var_addr, uint32_t image)
+{
     uint32_t id;
     if (!root_get(w->r, name, kind, type, slot, &id, w->err))
         return false;
     root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type,
                    .var_image = type ? image : 0};
     return VEC_PUSH(&w->r->edges, e, w->err);
+}
+
+/* If the word at slot points into an allocated object, record an edge
+ * from the root named `name`. */
+static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type,
+                      uint64_t var_addr, uint32_t image)
+{
+    uint64_t v;
+    uint32_t obj = heap_word(w, slot, &v);
+    return obj == HEAP_NONE || object_edge(w, slot, obj, name, kind, type, var_addr, image);
 }
 
 /* ---- globals ---- */
@@ -295,7 +308,8 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
         uint32_t fid;
         return frame_id(w, f, &fid) && stack_ref_add(w, fid, slot, v);
     }
-    if (heap_find(w->h, v) == HEAP_NONE)
+    uint32_t obj = heap_find(w->h, v);
+    if (obj == HEAP_NONE)
         return true;
     /* a word of one of the frame's stack objects: the object is the root */
     if (sobj_find_from(w, w->frame_sobj0, slot) != SOBJ_NONE)
@@ -308,7 +322,7 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
             snprintf(name, sizeof name, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
     } else if (!local_image(w, f, l, var_addr, &image))
         return false;
-    return slot_edge(w, slot, name, ROOT_STACK, type, var_addr, image);
+    return object_edge(w, slot, obj, name, ROOT_STACK, type, var_addr, image); /* word read and found once */
 }
 
 /* Read a stackmap bitvector: stackmap{n, nbit int32; bytedata[]} at addr. */
@@ -679,9 +693,7 @@ static bool sobj_heap_word(walker *w, const stack_obj *so, uint64_t slot, void *
     (void)so;
     const sobj_root *sr = ctx;
     uint64_t v;
-    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
-        return true;
-    uint32_t obj = heap_find(w->h, v);
+    uint32_t obj = heap_word(w, slot, &v);
     if (obj == HEAP_NONE)
         return true;
     uint32_t id;

@@ -48,6 +48,8 @@ enum gt_role {
     GT_ROLE_MAP_DIR,      /* *maps.table: element of a Swiss map's directory */
     GT_ROLE_CHAN_HEADER,  /* runtime.hchan of chan type `owner` */
     GT_ROLE_CLOSURE,      /* a closure object: {fn, captured variables} */
+    GT_ROLE_TYPE_DESC,    /* a type descriptor's common part (abi.Type, reflect.rtype,
+                             runtime._type): the first part of its kind's descriptor */
 };
 
 typedef struct gt_field {
@@ -79,6 +81,7 @@ typedef struct gt_type {
 typedef struct gt_layout {
     uint32_t ptr_size;
     uint32_t type_size;                      /* sizeof(abi.Type) */
+    uint32_t type_str;                       /* abi.Type.Str / _type.str (an int32 nameOff) */
     uint32_t itab_type;                      /* ITab.Type / itab._type */
     uint32_t hmap_b, hmap_buckets, hmap_oldbuckets;          /* <= 1.23 (and noswiss) */
     uint32_t smap_dir_ptr, smap_dir_len, table_groups_data, table_groups_mask; /* 1.24+ */
@@ -109,6 +112,15 @@ bool gt_closure(gt_model *m, uint64_t pc, gt_id *out, ghf_err *err);
  * `room` bytes, at least twice base's size, reached through a *base, the
  * largest DWARF struct embedding base at offset 0 that fits; 0 if none. */
 gt_id gt_embedder(const gt_model *m, gt_id base, uint64_t room);
+/* The whole descriptor at addr of a type descriptor reached as a `base`
+ * (role GT_ROLE_TYPE_DESC): its kind's descriptor type (abi.StructType,
+ * reflect.mapType, ...) chosen by the Kind read at addr; base when the
+ * kind has none or cannot be read. reflect builds such descriptors on the
+ * heap (StructOf, MapOf, PointerTo, ...). */
+gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr);
+/* The descriptors' common part (abi.Type, runtime._type before 1.21);
+ * 0 if DWARF lacks it. */
+gt_id gt_descriptor_common(const gt_model *m);
 /* A person's name for an object holding one value (or, plural, several
  * values) of type t: "main.T", "[]main.T", "map[K]V (groups)", "chan T". */
 void gt_label(const gt_model *m, gt_id t, bool plural, char *buf, size_t cap);

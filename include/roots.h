@@ -16,9 +16,12 @@
  *    "pkg.func stack object +0xOFF (N B)";
  *    asyncPreempt frames and the frame they interrupted are scanned
  *    conservatively, as the runtime does, and so is the frame a signal or
- *    gcore interrupted; a stack that cannot be walked to its base is
- *    scanned conservatively from where the walk was lost as
+ *    gcore interrupted; so is a frame whose pointer maps cannot be read
+ *    (counted in frames_without_maps); a stack that cannot be walked to its
+ *    base is scanned conservatively from where the walk was lost as
  *    "goroutine N (conservative)" and recorded in roots.lost;
+ *    a word no DWARF variable covers is named after the runtime variable
+ *    it is where Go's DWARF omits one (gcBgMarkWorker's node, Go 1.26+);
  *  - finalizer and cleanup specials ("[finalizers]": what a finalized
  *    object points to, and the function; "[cleanups]"), queued finalizers
  *    and (1.26+) queued cleanups;
@@ -55,7 +58,13 @@ typedef struct root_edge {
     uint64_t slot;          /* address of the pointer word */
     uint64_t var_addr;      /* start of the variable holding the slot, 0 if unknown */
     dwx_type_id var_type;   /* its DWARF type, 0 if unknown */
+    uint32_t var_image;     /* offset + 1 in roots.images of the variable's value when DWARF
+                               places its pieces apart (not contiguous at var_addr), else 0 */
 } root_edge;
+
+/* The biggest value assembled from DWARF pieces: the compiler splits only
+ * small values (an interface, a string, a slice, a small struct). */
+#define GHF_LOCAL_IMAGE_MAX 64
 
 /* A goroutine whose stack could not be walked to its base (gstack.h): the
  * part not walked was scanned conservatively as "goroutine N (conservative)". */
@@ -71,9 +80,14 @@ typedef struct roots {
     VEC(root_edge) edges;   /* sorted by root after roots_collect */
     strtab names;           /* root names; root id == name id */
     strtab notes;           /* root.also lists */
-    /* what could not be walked precisely (reported, never silent) */
-    uint64_t goroutines, frames, conservative_frames, unwind_failures;
+    /* what could not be walked precisely (reported, never silent):
+     * conservative_frames counts every frame scanned conservatively, those
+     * the runtime scans so too (an interrupted frame, asyncPreempt) and
+     * those of the two failures: frames_without_maps (a frame whose pointer
+     * maps could not be read) and unwind_failures (== lost.n) */
+    uint64_t goroutines, frames, conservative_frames, unwind_failures, frames_without_maps;
     VEC(stack_loss) lost;   /* one per goroutine not walked to its base */
+    VEC(uint8_t) images;    /* values of variables split into DWARF pieces (root_edge.var_image) */
 } roots;
 
 typedef struct roots_opts {

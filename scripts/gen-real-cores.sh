@@ -33,46 +33,81 @@ SRC="$ROOT/tests/realcores"
 die() { echo "gen-real-cores: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$SCRIPT"; }
 
-# take_core DIR PID HOW: a kernel core (SIGABRT) or a gcore of PID into DIR/core.
+# take_core DIR PID HOW CWD: a kernel core (SIGABRT) or a gcore of the stopped
+# process PID into DIR/core.
 take_core() {
   local dir=$1 pid=$2 how=$3 cwd=$4
   if [ "$how" = kernel ]; then
-    kill -ABRT "$pid" 2>/dev/null || return 1
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    # The SIGABRT stays pending while the process is stopped and is handled
+    # (GOTRACEBACK=crash: dump, then die with a core) as soon as it continues.
+    kill -ABRT "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null || return 1
+    while kill -0 "$pid" 2>/dev/null && [ "$(proc_state "$pid")" != Z ]; do sleep 0.05; done
     local f
     for f in "$cwd/core.$pid" "$cwd/core"; do [ -f "$f" ] && { mv "$f" "$dir/core"; break; }; done
   else
-    timeout 600 gcore -o "$dir/core" "$pid" >"$dir/gcore.log" 2>&1 || return 1
-    mv "$dir/core.$pid" "$dir/core" || return 1
+    timeout 600 gcore -o "$dir/core" "$pid" >"$dir/gcore.log" 2>&1 || { kill -KILL "$pid" 2>/dev/null; return 1; }
     kill -KILL "$pid" 2>/dev/null || true
+    mv "$dir/core.$pid" "$dir/core" || return 1
   fi
   [ -s "$dir/core" ] || return 1
   fallocate --dig-holes "$dir/core"
 }
 
+# proc_state PID: the one-letter state of /proc/PID/stat (R, S, T, Z...), or
+# nothing once the process is gone. A child that has exited but is not yet
+# reaped still answers `kill -0`: only its state (Z) says it is finished.
+proc_state() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  echo "${stat%% *}"
+}
+
+# stop_process PID: SIGSTOP PID and wait until it is stopped (true) or has
+# exited (false); the signal is delivered asynchronously.
+stop_process() {
+  local i st
+  kill -STOP "$1" 2>/dev/null || return 1
+  for i in $(seq 200); do
+    st=$(proc_state "$1")
+    case "$st" in T|t) return 0 ;; Z|'') return 1 ;; esac
+    sleep 0.01
+  done
+  return 1
+}
+
 # run_mid DIR HOW DELAY LABEL PROGRAM ARGS...: run PROGRAM (GOTRACEBACK=crash,
-# in DIR/run), take a core DELAY seconds in; retried with half the delay when
-# the program finished first. Writes DIR/meta.json.
+# in DIR/run), stop it DELAY seconds in and take its core. The machine's speed
+# decides how long a run lasts (an idle machine with a warm cache links
+# cmd/compile in well under a second), so a run that finishes first is
+# retried with the delay set to under half of the time it took. Stopping the
+# process (SIGSTOP) before taking the core closes the race between "still
+# running" and the core being taken. Writes DIR/meta.json.
 run_mid() {
   local dir=$1 how=$2 delay=$3 label=$4; shift 4
-  local try pid t0 at cwd=$dir/run
-  for try in 1 2 3 4; do
+  local try pid t0 now at cwd=$dir/run
+  for try in 1 2 3 4 5 6; do
     rm -rf "$cwd"; mkdir -p "$cwd"
     t0=$(date +%s%N)
     (cd "$cwd" && ulimit -c unlimited && GOTRACEBACK=crash exec "$@" >"$dir/stdout" 2>"$dir/stderr") &
     pid=$!
-    sleep "$delay"
-    if kill -0 "$pid" 2>/dev/null; then
+    # Poll rather than sleep the whole delay, so that an early finish is timed.
+    while now=$(date +%s%N); [ $(( (now - t0) / 1000000 )) -lt "$(awk -v d="$delay" 'BEGIN { printf "%d", d * 1000 }')" ]; do
+      [ "$(proc_state "$pid")" = Z ] && break
+      sleep 0.02
+    done
+    if stop_process "$pid"; then
       at=$(( ($(date +%s%N) - t0) / 10000000 ))
-      take_core "$dir" "$pid" "$how" "$cwd" || { wait "$pid" 2>/dev/null || true; return 1; }
+      take_core "$dir" "$pid" "$how" "$cwd" || { wait "$pid" 2>/dev/null || true; echo "$label: taking the $how core failed" >&2; return 1; }
       wait "$pid" 2>/dev/null || true
       rm -rf "$cwd"
       printf '{"program":"%s","how":"%s","seconds_in":%d.%02d}\n' "$label" "$how" $((at / 100)) $((at % 100)) > "$dir/meta.json"
       return 0
     fi
     wait "$pid" 2>/dev/null || true
-    echo "$label finished within ${delay}s; retrying sooner" >&2
-    delay=$(awk -v d="$delay" 'BEGIN { print d / 2 }')
+    now=$(( ($(date +%s%N) - t0) / 1000000 ))
+    echo "$label finished within ${now} ms (delay ${delay}s); retrying sooner" >&2
+    delay=$(awk -v d="$delay" -v ms="$now" 'BEGIN { n = ms / 1000 * 0.4; if (n > d / 2) n = d / 2; if (n < 0.02) n = 0.02; print n }')
   done
   return 1
 }
@@ -133,9 +168,12 @@ gen_tools() { # gen_tools MINOR: the compiler, linker and go command cores
   echo "== go1.$minor: tools built in $((SECONDS - t0))s" >&2
   local kern=kernel; [ $kernel_ok = 1 ] || kern=gcore
   # The compiler: the toolexec wrapper swaps in the DWARF build for the target
-  # package only and takes the core (tests/realcores/toolexec.sh). A flag of no
-  # effect on the target alone (-C: no columns in error messages; a nonce for
-  # the link) keeps the build cache from answering instead of the tool.
+  # package only and takes the core (tests/realcores/toolexec.sh). Flags of no
+  # effect with a fresh nonce each run (compile: -C, no columns in error
+  # messages, and -D, the directory for local imports, which std has none of;
+  # link: an -X of an unused variable) keep the build cache from answering
+  # instead of the tool: a compile that finished before its core was taken is
+  # cached, output and all, and would be replayed on the next run.
   local name pkg how delay
   for spec in "compile-nethttp net/http $kern 1.5" "compile-ssa cmd/compile/internal/ssa $kern 4" \
               "compile-gotypes go/types gcore 1.5" "link-compile cmd/compile $kern 1"; do
@@ -143,11 +181,14 @@ gen_tools() { # gen_tools MINOR: the compiler, linker and go command cores
     local dir=$base/$name tool=compile
     [[ $name == link-* ]] && tool=link
     rm -rf "$dir"; mkdir -p "$dir"
+    local nonce=$RANDOM$RANDOM
+    local flags=("-gcflags=$pkg=-C -D=/ghf-nonce-$nonce")
+    [ $tool = compile ] || flags=(-o "$dir/out.bin" "-ldflags=-X=main.ghfNonce=$nonce")
     echo "== go1.$minor/$name: $tool of $pkg, $how core" >&2
     (cd "$goroot/src" && GHF_RT_TOOL=$tool GHF_RT_PKG=$pkg GHF_RT_EXE=$bin/$tool GHF_RT_DIR=$dir \
       GHF_RT_HOW=$how GHF_RT_DELAY=$delay GHF_RT_SCRIPT=$SCRIPT \
       "${env[@]}" "$goroot/bin/go" build -toolexec "$SRC/toolexec.sh" \
-        $([ $tool = link ] && echo -o "$dir/out.bin" -ldflags="-X=main.ghfNonce=$RANDOM$RANDOM" || echo "-gcflags=$pkg=-C") \
+        "${flags[@]}" \
         "$pkg") >"$dir/build.log" 2>&1 || true
     rm -f "$dir/out.bin"
     [ -s "$dir/core" ] && [ -s "$dir/meta.json" ] || { echo "go1.$minor/$name: no core (see $dir/build.log)" >&2; tail -5 "$dir/build.log" >&2; return 1; }

@@ -46,6 +46,6 @@ if [ $quick = 0 ]; then
   # records its sanitizer runs by hand.
   # fontconfig keeps its caches for the life of the process (tests/render/lsan.supp)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  LSAN_OPTIONS=suppressions=$PWD/tests/render/lsan.supp \
+  LSAN_OPTIONS=suppressions=$PWD/tests/render/lsan.supp:print_suppressions=0 \
     meson test -C build-asan --print-errorlogs --no-suite real
 fi

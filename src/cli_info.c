@@ -213,9 +213,10 @@ static void write_json(FILE *fp, session *s, const info_data *d)
     if (s->have_roots) {
         const roots *r = &s->roots;
         fprintf(fp, ",\"stacks\":{\"goroutines\":%llu,\"frames\":%llu,\"conservative_frames\":%llu,"
-                    "\"unwind_failures\":%llu}",
+                    "\"unwind_failures\":%llu,\"frames_without_maps\":%llu}",
                 (unsigned long long)r->goroutines, (unsigned long long)r->frames,
-                (unsigned long long)r->conservative_frames, (unsigned long long)r->unwind_failures);
+                (unsigned long long)r->conservative_frames, (unsigned long long)r->unwind_failures,
+                (unsigned long long)r->frames_without_maps);
     }
     char why[256];
     bool partial = session_partial(s, why, sizeof why);
@@ -299,10 +300,11 @@ static void write_text(FILE *fp, session *s, const info_data *d)
                     (unsigned long long)h->spans_without_allocbits, (unsigned long long)h->unscannable_objects);
     }
     if (s->have_roots)
-        fprintf(fp, "Stacks:       %llu goroutines, %llu frames walked (%llu scanned conservatively), "
-                    "%llu unwinds stopped early\n",
+        fprintf(fp, "Stacks:       %llu goroutines, %llu frames walked (%llu scanned conservatively, "
+                    "%llu of them for want of a pointer map), %llu unwinds stopped early\n",
                 (unsigned long long)s->roots.goroutines, (unsigned long long)s->roots.frames,
-                (unsigned long long)s->roots.conservative_frames, (unsigned long long)s->roots.unwind_failures);
+                (unsigned long long)s->roots.conservative_frames, (unsigned long long)s->roots.frames_without_maps,
+                (unsigned long long)s->roots.unwind_failures);
 }
 
 int cmd_info(int argc, char **argv)

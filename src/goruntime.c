@@ -639,5 +639,5 @@ bool rt_extra_thread_ids(const go_runtime *rt, uint64_t **out, size_t *n, ghf_er
 
 bool rt_thread_known(const uint64_t *ids, size_t n, uint64_t tid)
 {
-    return bsearch(&tid, ids, n, sizeof *ids, cmp_u64) != NULL;
+    return n > 0 && bsearch(&tid, ids, n, sizeof *ids, cmp_u64) != NULL; /* bsearch wants a non-NULL base */
 }

@@ -45,6 +45,8 @@ struct gt_model {
     gt_id *vals;
     size_t cap, n;
     uint64_t bad;
+    gt_id kind_desc[GT_UNSAFEPTR + 1]; /* per kind: its descriptor type (GT_ROLE_TYPE_DESC) */
+    gt_id desc_common;        /* abi.Type or runtime._type */
 };
 
 static uint64_t hash_addr(uint64_t a)
@@ -196,6 +198,7 @@ static void layout_init(gt_model *m)
         m->t_kind = (rt_field){2 * P + 7, 1};
     if (!m->t_str.size)
         m->t_str = (rt_field){4 * P + 8, 4};
+    L->type_str = (uint32_t)m->t_str.off;
     rt_read_field(m->rt, m->rt->firstmoduledata, m->rt->md.types, &m->types_base);
 }
 
@@ -795,6 +798,68 @@ void gt_label(const gt_model *m, gt_id id, bool plural, char *buf, size_t cap)
 
 /* ---- open / close ---- */
 
+/* The runtime's type descriptors as DWARF has them: their common part gets
+ * the role GT_ROLE_TYPE_DESC, and each kind its whole descriptor type (the
+ * first of these names the program has: reflect's own, then abi's, then
+ * the runtime's before 1.21). */
+static void descriptor_types(gt_model *m)
+{
+    static const char *const common[] = {"reflect.rtype", "internal/abi.Type", "runtime._type"};
+    static const struct { uint8_t kind; const char *names[5]; } per_kind[] = {
+        {GT_ARRAY, {"reflect.arrayType", "internal/abi.ArrayType", "runtime.arraytype"}},
+        {GT_CHAN, {"reflect.chanType", "internal/abi.ChanType", "runtime.chantype"}},
+        {GT_FUNC, {"reflect.funcType", "internal/abi.FuncType", "runtime.functype"}},
+        {GT_INTERFACE, {"reflect.interfaceType", "internal/abi.InterfaceType", "runtime.interfacetype"}},
+        {GT_MAP, {"reflect.mapType", "internal/abi.SwissMapType", "internal/abi.MapType", "internal/abi.OldMapType",
+                  "runtime.maptype"}},
+        {GT_PTR, {"reflect.ptrType", "internal/abi.PtrType", "runtime.ptrtype"}},
+        {GT_SLICE, {"reflect.sliceType", "internal/abi.SliceType", "runtime.slicetype"}},
+        {GT_STRUCT, {"reflect.structType", "internal/abi.StructType", "runtime.structtype"}},
+    };
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++) {
+        dwx_type_id d = dwx_type_by_name(m->dw, common[i]);
+        if (d != 0) {
+            if (i > 0 && m->desc_common == 0)
+                m->desc_common = gt_from_dwarf(m, d);
+            set_role(m, gt_from_dwarf(m, d), GT_ROLE_TYPE_DESC, 0, 0);
+            set_role(m, (gt_id)dwx_resolve(m->dw, d), GT_ROLE_TYPE_DESC, 0, 0);
+        }
+    }
+
+    for (size_t i = 0; i < sizeof per_kind / sizeof *per_kind; i++)
+        for (size_t k = 0; k < 5 && per_kind[i].names[k]; k++) {
+            gt_id d = gt_from_dwarf(m, dwx_type_by_name(m->dw, per_kind[i].names[k]));
+            const gt_type *t = gt_get(m, d);
+            if (t != NULL && t->kind == GT_STRUCT && t->size >= m->L.type_size) {
+                m->kind_desc[per_kind[i].kind] = d;
+                set_role(m, d, GT_ROLE_TYPE_DESC, 0, 0); /* it starts with the common part too */
+                set_role(m, (gt_id)dwx_resolve(m->dw, d), GT_ROLE_TYPE_DESC, 0, 0);
+                break;
+            }
+        }
+    /* and the typedefs naming them (a pointer's elem may be either DIE) */
+    size_t n = dwx_type_count(m->dw);
+    for (size_t i = 1; i <= n; i++)
+        if (dwx_type_get(m->dw, (dwx_type_id)i)->tag == DW_TAG_typedef &&
+            m->types.v[dwx_resolve(m->dw, (dwx_type_id)i)].role == GT_ROLE_TYPE_DESC)
+            set_role(m, (gt_id)i, GT_ROLE_TYPE_DESC, 0, 0);
+}
+
+gt_id gt_descriptor_common(const gt_model *m)
+{
+    return m->desc_common;
+}
+
+gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr)
+{
+    const gt_type *b = gt_get(m, base);
+    uint64_t kind = 0;
+    if (b == NULL || b->role != GT_ROLE_TYPE_DESC || !rt_read_field(m->rt, addr, m->t_kind, &kind))
+        return base;
+    gt_id whole = m->kind_desc[kind & KIND_MASK];
+    return whole ? whole : base;
+}
+
 bool gt_open(const go_runtime *rt, gt_model **out, ghf_err *err)
 {
     gt_model *m = ghf_xcalloc(1, sizeof *m, err);
@@ -807,6 +872,7 @@ bool gt_open(const go_runtime *rt, gt_model **out, ghf_err *err)
         gt_close(m);
         return false;
     }
+    descriptor_types(m);
     /* Old maps' bucket types have no DWARF link to their descriptor: take it
      * from the map type's own descriptor (MapType.Bucket), so a bucket array
      * known only by its malloc header finds its DWARF type. */

@@ -64,24 +64,39 @@ typedef struct walker {
     size_t frame_sobj0;            /* the frame being scanned has sobjs[frame_sobj0..n), sorted */
     gstack_ctx gs;                 /* how goroutine stacks are walked */
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
+    uint64_t g_addr;               /* the g whose stack is being walked */
 } walker;
+
+/* The allocated object the word at slot points into (its value in *v), or
+ * HEAP_NONE for an unreadable, nil or non-heap word. */
+static uint32_t heap_word(const walker *w, uint64_t slot, uint64_t *v)
+{
+    if (!core_read_u64(w->rt->core, slot, v) || *v == 0)
+        return HEAP_NONE;
+    return heap_find(w->h, *v);
+}
+
+/* Record an edge from the root named `name` to obj, which the word at slot
+ * points into. */
+static bool object_edge(walker *w, uint64_t slot, uint32_t obj, const char *name, uint8_t kind, dwx_type_id type,
+                        uint64_t var_addr, uint32_t image)
+{
+    uint32_t id;
+    if (!root_get(w->r, name, kind, type, slot, &id, w->err))
+        return false;
+    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type,
+                   .var_image = type ? image : 0};
+    return VEC_PUSH(&w->r->edges, e, w->err);
+}
 
 /* If the word at slot points into an allocated object, record an edge
  * from the root named `name`. */
 static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, dwx_type_id type,
-                      uint64_t var_addr)
+                      uint64_t var_addr, uint32_t image)
 {
     uint64_t v;
-    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
-        return true;
-    uint32_t obj = heap_find(w->h, v);
-    if (obj == HEAP_NONE)
-        return true;
-    uint32_t id;
-    if (!root_get(w->r, name, kind, type, slot, &id, w->err))
-        return false;
-    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type};
-    return VEC_PUSH(&w->r->edges, e, w->err);
+    uint32_t obj = heap_word(w, slot, &v);
+    return obj == HEAP_NONE || object_edge(w, slot, obj, name, kind, type, var_addr, image);
 }
 
 /* ---- globals ---- */
@@ -120,7 +135,7 @@ static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits
                 snprintf(name, sizeof name, "%s+0x%llx", start == 0 ? "?" : "global",
                          (unsigned long long)(slot - start));
         }
-        if (!slot_edge(w, slot, name, ROOT_GLOBAL, type, var_addr))
+        if (!slot_edge(w, slot, name, ROOT_GLOBAL, type, var_addr, 0))
             return false;
     }
     return true;
@@ -155,10 +170,35 @@ static bool scan_globals(walker *w)
 
 /* ---- stacks ---- */
 
+static bool name_is(const pcln_func *f, const char *n)
+{
+    return f->name != NULL && strcmp(f->name, n) == 0;
+}
+
+/* A variable the runtime keeps in a frame with no DWARF variable for it:
+ * Go 1.26+ emit none for gcBgMarkWorker's `node := &new(gcBgMarkWorkerNodePadded).
+ * gcBgMarkWorkerNode` (runtime/mgc.go), which earlier versions name. Known
+ * by what the word points to: the node whose gp is this goroutine. */
+static bool undescribed_local(walker *w, const frame *f, uint64_t v, char *buf, size_t cap, dwx_type_id *type)
+{
+    const dwx *dw = w->rt->dw;
+    if (!name_is(&f->fn, "runtime.gcBgMarkWorker"))
+        return false;
+    dwx_type_id ptr = dwx_type_by_name(dw, "*runtime.gcBgMarkWorkerNode");
+    const dwx_field *gp = dwx_field_by_name(dw, dwx_type_by_name(dw, "runtime.gcBgMarkWorkerNode"), "gp");
+    uint64_t g;
+    if (ptr == 0 || gp == NULL || !core_read_u64(w->rt->core, v + gp->offset, &g) || g != w->g_addr)
+        return false;
+    snprintf(buf, cap, "%s%s.node", w->prefix, f->fn.name);
+    *type = ptr;
+    return true;
+}
+
 /* The DWARF local or argument of frame f whose value covers slot: its name
- * ("pkg.func.var"), type and start. False if none does. */
+ * ("pkg.func.var"), type and start (where the value would begin if it were
+ * contiguous). False if none does. *local (may be NULL) receives it. */
 static bool frame_local(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
-                        dwx_type_id *type, uint64_t *var_addr)
+                        dwx_type_id *type, uint64_t *var_addr, const dwx_local **local)
 {
     const go_runtime *rt = w->rt;
     *type = 0;
@@ -175,14 +215,50 @@ static bool frame_local(walker *w, const frame *f, uint64_t slot, char *buf, siz
     snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
     *type = l->type;
     *var_addr = slot - value_off;
+    if (local)
+        *local = l;
     return true;
 }
 
-static void frame_slot_name(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
-                            dwx_type_id *type, uint64_t *var_addr)
+/* A local described by DWARF pieces that do not lie where a contiguous
+ * value starting at var_addr would put them (Go 1.19-1.21 keep an `any`'s
+ * type word at CFA-24 and its data word at CFA-32): its value at f's pc,
+ * assembled from the stack pieces into r->images (pieces in registers or
+ * past the type's size stay zero). *image = its offset + 1, or 0 when the
+ * value lies contiguously at var_addr (or is too big to be a decomposed
+ * value). */
+static bool local_image(walker *w, const frame *f, const dwx_local *l, uint64_t var_addr, uint32_t *image)
 {
-    if (!frame_local(w, f, slot, buf, cap, type, var_addr))
-        snprintf(buf, cap, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+    const go_runtime *rt = w->rt;
+    const dwx_type *t = dwx_type_get(rt->dw, dwx_resolve(rt->dw, l->type));
+    uint64_t pc = (f->pc > f->fn.entry ? f->pc - 1 : f->pc) - rt->bias, size = t ? t->size : 0;
+    const dwx_loc_range *ranges = dwx_loc_ranges(rt->dw) + l->first_range;
+    uint8_t buf[GHF_LOCAL_IMAGE_MAX] = {0};
+    bool split = false;
+    *image = 0;
+    if (size == 0 || size > sizeof buf)
+        return true;
+    for (int pass = 0; pass < 2; pass++) /* is it split? then copy its pieces */
+        for (uint32_t j = 0; j < l->nranges; j++) {
+            const dwx_loc_range *r = &ranges[j];
+            if (pc < r->lo || pc >= r->hi || r->size == 0 || r->value_offset >= size ||
+                r->size > size - r->value_offset)
+                continue;
+            uint64_t at = f->fp + (uint64_t)r->cfa_offset;
+            if (pass == 0)
+                split |= at != var_addr + r->value_offset;
+            else if (!core_read(rt->core, at, buf + r->value_offset, r->size))
+                memset(buf + r->value_offset, 0, r->size);
+        }
+    if (!split)
+        return true;
+    if (w->r->images.n > UINT32_MAX - sizeof buf)
+        return true;
+    *image = (uint32_t)w->r->images.n + 1;
+    for (uint64_t i = 0; i < size; i++)
+        if (!VEC_PUSH(&w->r->images, buf[i], w->err))
+            return false;
+    return true;
 }
 
 /* f's index in w->frames. Frames are scanned one after another, so only
@@ -232,13 +308,21 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
         uint32_t fid;
         return frame_id(w, f, &fid) && stack_ref_add(w, fid, slot, v);
     }
-    if (heap_find(w->h, v) == HEAP_NONE)
+    uint32_t obj = heap_find(w->h, v);
+    if (obj == HEAP_NONE)
         return true;
     /* a word of one of the frame's stack objects: the object is the root */
     if (sobj_find_from(w, w->frame_sobj0, slot) != SOBJ_NONE)
         return VEC_PUSH(&w->sobj_live, slot, w->err);
-    frame_slot_name(w, f, slot, name, sizeof name, &type, &var_addr);
-    return slot_edge(w, slot, name, ROOT_STACK, type, var_addr);
+    const dwx_local *l = NULL;
+    uint32_t image = 0;
+    if (!frame_local(w, f, slot, name, sizeof name, &type, &var_addr, &l)) {
+        var_addr = slot;
+        if (!undescribed_local(w, f, v, name, sizeof name, &type))
+            snprintf(name, sizeof name, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
+    } else if (!local_image(w, f, l, var_addr, &image))
+        return false;
+    return object_edge(w, slot, obj, name, ROOT_STACK, type, var_addr, image); /* word read and found once */
 }
 
 /* Read a stackmap bitvector: stackmap{n, nbit int32; bytedata[]} at addr. */
@@ -321,8 +405,9 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     w->frame_sobj0 = w->sobjs.n;
     if (!conservative && !frame_stack_objects(w, f))
         return false;
+    uint64_t frame_end = f->argp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0);
     if (conservative)
-        return scan_conservative(w, f, f->sp, f->argp + (f->fn.args > 0 ? (uint64_t)f->fn.args : 0));
+        return scan_conservative(w, f, f->sp, frame_end);
     uint64_t target = f->pc;
     int32_t idx = -1;
     if (target != f->fn.entry) {
@@ -331,24 +416,28 @@ static bool scan_frame(walker *w, const frame *f, bool conservative)
     }
     if (idx == -1)
         idx = 0;
+    /* runtime/stkframe.go getStackMap: a frame with locals (args) has a
+     * locals (args) map that covers this pc, or the runtime throws
+     * "missing stackmap". Where this core's cannot be read, the frame is
+     * scanned conservatively and counted (reported, never silent). */
     uint32_t off;
-    int32_t nbit;
-    uint64_t bits;
-    if (f->varp > f->sp && pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
-        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0 &&
-        (uint64_t)nbit <= (f->varp - f->sp) / 8) /* the map covers locals only */
-        if (!scan_bitvector(w, f, f->varp - (uint64_t)nbit * 8, nbit, bits))
-            return false;
-    if (f->fn.args > 0 && pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
-        stackmap_bits(rt, w->gofunc + off, idx, &nbit, &bits) && nbit > 0)
-        if (!scan_bitvector(w, f, f->argp, nbit <= f->fn.args / 8 ? nbit : f->fn.args / 8, bits))
-            return false;
+    int32_t lbits = 0, abits = 0;
+    uint64_t lmap = 0, amap = 0;
+    bool lok = f->varp <= f->sp ||
+               (pcln_funcdata(rt->pcln, &f->fn, 1 /* LocalsPointerMaps */, &off) &&
+                stackmap_bits(rt, w->gofunc + off, idx, &lbits, &lmap) &&
+                (uint64_t)lbits <= (f->varp - f->sp) / 8); /* the map covers locals only */
+    bool aok = f->fn.args <= 0 || (pcln_funcdata(rt->pcln, &f->fn, 0 /* ArgsPointerMaps */, &off) &&
+                                   stackmap_bits(rt, w->gofunc + off, idx, &abits, &amap));
+    if (!lok || !aok) {
+        w->r->frames_without_maps++;
+        return scan_conservative(w, f, f->sp, frame_end);
+    }
+    if (lbits > 0 && !scan_bitvector(w, f, f->varp - (uint64_t)lbits * 8, lbits, lmap))
+        return false;
+    if (abits > 0 && !scan_bitvector(w, f, f->argp, abits <= f->fn.args / 8 ? abits : f->fn.args / 8, amap))
+        return false;
     return true;
-}
-
-static bool name_is(const pcln_func *f, const char *n)
-{
-    return f->name != NULL && strcmp(f->name, n) == 0;
 }
 
 /* Unwind one goroutine from its start within its stack (gstack.h). The
@@ -388,7 +477,7 @@ static bool stack_lost(walker *w, const rt_goroutine *g, uint64_t from, const ch
     for (uint64_t a = from & ~7ull; a + 8 <= g->stack_hi; a += 8) {
         uint64_t v;
         if (core_read_u64(w->rt->core, a, &v) && v != 0 && heap_find(w->h, v) != HEAP_NONE &&
-            !slot_edge(w, a, name, ROOT_STACK, 0, 0))
+            !slot_edge(w, a, name, ROOT_STACK, 0, 0, 0))
             return false;
     }
     return true;
@@ -492,7 +581,7 @@ static void sobj_name_by_vars(walker *w, stack_obj *so, const stack_ref *refs, s
     const dwx *dw = w->rt->dw;
     memset(sr, 0, sizeof *sr);
     uint64_t var_addr;
-    if (frame_local(w, &w->frames.v[so->frame], so->base, sr->name, sizeof sr->name, &sr->type, &var_addr) &&
+    if (frame_local(w, &w->frames.v[so->frame], so->base, sr->name, sizeof sr->name, &sr->type, &var_addr, NULL) &&
         var_addr == so->base) {
         sr->start = so->base; /* an address-taken variable: as declared */
         so->named_by = SOBJ_BY_OWN_VAR;
@@ -506,7 +595,7 @@ static void sobj_name_by_vars(walker *w, stack_obj *so, const stack_ref *refs, s
         dwx_type_id rt, et;
         uint64_t ra;
         const stack_ref *ref = &refs[i];
-        if (!frame_local(w, &w->frames.v[ref->frame], ref->slot, rn, sizeof rn, &rt, &ra))
+        if (!frame_local(w, &w->frames.v[ref->frame], ref->slot, rn, sizeof rn, &rt, &ra, NULL))
             continue; /* a compiler temporary: no name to give */
         if (!typed && dwx_pointer_at(dw, rt, ref->slot - ra, &et))
             typed = sobj_typed_by(w, so, ref->p, et, sr);
@@ -604,9 +693,7 @@ static bool sobj_heap_word(walker *w, const stack_obj *so, uint64_t slot, void *
     (void)so;
     const sobj_root *sr = ctx;
     uint64_t v;
-    if (!core_read_u64(w->rt->core, slot, &v) || v == 0)
-        return true;
-    uint32_t obj = heap_find(w->h, v);
+    uint32_t obj = heap_word(w, slot, &v);
     if (obj == HEAP_NONE)
         return true;
     uint32_t id;
@@ -738,6 +825,7 @@ static bool scan_stacks(walker *w)
         gstack_find_start(&w->gs, g, &st);
         for (int k = 0; ok && k < st.nregs; k++)
             ok = VEC_PUSH(&w->interrupted_regs, st.regs[k], w->err);
+        w->g_addr = g->addr;
         w->stack_lo = g->stack_lo;
         w->stack_hi = g->stack_hi;
         if (st.problem[0]) { /* no trustworthy start: the whole stack, conservatively */
@@ -767,7 +855,7 @@ static bool block_words(walker *w, const char *name, uint64_t addr, uint64_t cou
 {
     for (uint64_t i = 0; i < count; i++)
         for (size_t k = 0; k < noffs; k++)
-            if (!slot_edge(w, addr + i * size + offs[k], name, ROOT_OTHER, 0, 0))
+            if (!slot_edge(w, addr + i * size + offs[k], name, ROOT_OTHER, 0, 0, 0))
                 return false;
     return true;
 }
@@ -837,12 +925,12 @@ static bool scan_specials(walker *w)
                 obj_edge_ctx c = {w, "[finalizers]", true};
                 if (obj != HEAP_NONE && !sp->noscan)
                     heap_object_pointers(h, obj, finalized_ptr, &c);
-                if (!c.ok || (f_fn.size && !slot_edge(w, s + f_fn.off, "[finalizers]", ROOT_OTHER, 0, 0)))
+                if (!c.ok || (f_fn.size && !slot_edge(w, s + f_fn.off, "[finalizers]", ROOT_OTHER, 0, 0, 0)))
                     return false;
             } else if ((int64_t)kind == k_clean && k_clean >= 0) {
                 rt_field fs[] = {c_fn, c_call, c_cfn, c_arg};
                 for (size_t k = 0; k < 4; k++)
-                    if (fs[k].size && !slot_edge(w, s + fs[k].off, "[cleanups]", ROOT_OTHER, 0, 0))
+                    if (fs[k].size && !slot_edge(w, s + fs[k].off, "[cleanups]", ROOT_OTHER, 0, 0, 0))
                         return false;
             }
             s = list_walk_next(&lw, next);
@@ -1034,6 +1122,7 @@ void roots_free(roots *r)
     VEC_FREE(&r->list);
     VEC_FREE(&r->edges);
     VEC_FREE(&r->lost);
+    VEC_FREE(&r->images);
     strtab_free(&r->names);
     strtab_free(&r->notes);
     memset(r, 0, sizeof *r);

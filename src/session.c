@@ -154,14 +154,24 @@ void session_warn_partial(const session *s)
         for (size_t i = 0; i < s->nstacks; i++)
             if (s->stacks[i].why[0])
                 warn_lost(s->stacks[i].goid, s->stacks[i].status, s->stacks[i].why, 0);
-    /* everything else that makes the result less than exact, as one line
-     * (frames scanned conservatively by design, as the runtime does, are
-     * counted in `info`, not warned about) */
+    /* everything else that makes the result less than exact, as one line.
+     * Frames scanned conservatively by design, as the runtime does (the
+     * frame a signal, gcore or asyncPreempt interrupted), are counted in
+     * `info`, not warned about: every crash core has one. Frames scanned so
+     * because their pointer maps could not be read are warned about, and
+     * so are stacks not walked to their base (above, and as partial). */
     char why[256], line[1024] = "";
     size_t n = 0;
     if (s->core && strncmp(core_exe_match(s->core), "MISMATCH", 8) == 0) /* --force took it */
         n += (size_t)snprintf(line + n, sizeof line - n, "%sthe executable does not match the core (%s)",
                               n ? "; " : "", core_exe_match(s->core));
+    uint64_t unmapped = s->have_roots ? s->roots.frames_without_maps : 0;
+    if (unmapped && n < sizeof line)
+        n += (size_t)snprintf(line + n, sizeof line - n,
+                              "%s%llu stack frame%s without a readable pointer map scanned conservatively "
+                              "(a stale word in %s may keep an object alive)",
+                              n ? "; " : "", (unsigned long long)unmapped, unmapped == 1 ? "" : "s",
+                              unmapped == 1 ? "it" : "them");
     if (n < sizeof line && session_partial(s, why, sizeof why))
         n += (size_t)snprintf(line + n, sizeof line - n, "%s%s; the result is partial", n ? "; " : "", why);
     if (n)

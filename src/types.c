@@ -17,6 +17,7 @@
 #define FREE_SLOT (UINT32_MAX - 1) /* a slot with no object: never labelled */
 #define MAX_DEPTH 24
 #define PLAN_MAX_LEAVES 4096       /* longer arrays become one L_ARRAY leaf */
+#define TINY_BLOCK 16              /* runtime/malloc.go maxTinySize */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
 typedef struct work {
@@ -53,6 +54,12 @@ typedef struct inferer {
     VEC(leaf) leaves;
     VEC(uint32_t) label_of[2];  /* per type: label id + 1 for one value / several */
     uint32_t string_label;      /* id + 1 of "string", 0 until first used */
+    gt_id desc_common;          /* abi.Type / runtime._type */
+    /* while a root variable split into DWARF pieces is walked: its value,
+     * read in place of [image_at, image_at + image_len) */
+    const uint8_t *image;
+    uint64_t image_at, image_len;
+    VEC(int32_t) reflect_names; /* Str (negative: runtime.reflectOffs ids) of the heap's type descriptors */
 } inferer;
 
 static bool grow_cover(inferer *in, void *vec_, gt_id id)
@@ -124,6 +131,15 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     return VEC_PUSH(&in->queue, w, in->err);
 }
 
+/* Is the 16-byte object holding p a tiny block (runtime/malloc.go: the
+ * tiny allocator packs pointer-free values of < 16 bytes into one 16-byte
+ * noscan object; pointers to all but the first are interior)? */
+static bool tiny_block(const inferer *in, uint64_t p)
+{
+    uint32_t obj = heap_find(in->h, p);
+    return obj != HEAP_NONE && in->h->spans[in->h->obj_span[obj]].noscan;
+}
+
 /* A pointer to count values of type elem (a slice's backing array when
  * `slice`): type its target object, if p is where that object's data starts. */
 static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, bool slice)
@@ -136,10 +152,28 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
         return true;
     uint64_t ub = base + user_off;
     const gt_type *et = gt_get(in->gm, elem);
-    if (p != ub || et == NULL)
-        return true; /* interior pointer: the object's own type is still unknown */
+    if (et == NULL)
+        return true;
+    if (p != ub) { /* interior pointer: the object's own type is still unknown, */
+        if (size != TINY_BLOCK || !tiny_block(in, p))
+            return true;
+        uint32_t id; /* unless it is a tiny block: values of up to 15 bytes packed together */
+        return label_of(in, elem, slice, &id) && assign_id(in, slot, base, id, 0, 0, 1);
+    }
     uint64_t esize = et->size, room = base + size - ub;
-    if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
+    if (!slice && et->role == GT_ROLE_TYPE_DESC) { /* a type descriptor reflect made: its kind's whole one */
+        gt_id whole = gt_descriptor_at(in->gm, elem, p);
+        const gt_type *wt = gt_get(in->gm, whole);
+        uint32_t str;
+        if (core_read_u32(in->rt->core, p + in->L->type_str, &str) && (int32_t)str < 0 &&
+            !VEC_PUSH(&in->reflect_names, (int32_t)str, in->err))
+            return false;
+        if (wt != NULL && wt->size <= room) {
+            elem = whole;
+            et = wt;
+            esize = wt->size;
+        }
+    } else if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
         gt_id sub = gt_embedder(in->gm, elem, room);
         if (sub) {
             elem = sub;
@@ -291,6 +325,12 @@ static bool walk_value(inferer *in, uint64_t addr, gt_id type, int depth);
 
 static bool rd(const inferer *in, uint64_t addr, uint64_t *v)
 {
+    if (__builtin_expect(in->image_len != 0, 0) && addr - in->image_at < in->image_len) {
+        if (in->image_len - (addr - in->image_at) < 8)
+            return false;
+        memcpy(v, in->image + (addr - in->image_at), 8);
+        return true;
+    }
     return core_read_u64(in->rt->core, addr, v);
 }
 
@@ -303,6 +343,9 @@ static bool walk_interface(inferer *in, uint64_t addr, gt_id itype, int depth)
         return true;
     if (it->has_methods && !rd(in, tw + in->L->itab_type, &tw))
         return true;
+    /* a descriptor reflect made lives on the heap */
+    if (in->desc_common && !typed_pointer(in, tw, in->desc_common, 1, false))
+        return false;
     gt_id dyn;
     if (!gt_from_rtype(in->gm, tw, &dyn, in->err))
         return false;
@@ -522,7 +565,17 @@ static bool seed_roots(inferer *in, const roots *r)
         if (e->var_type == 0 || e->var_addr == 0 || e->var_addr == last)
             continue;
         last = e->var_addr;
-        if (!walk_value(in, e->var_addr, gt_from_dwarf(in->gm, e->var_type), 0))
+        gt_id t = gt_from_dwarf(in->gm, e->var_type);
+        const gt_type *gt = gt_get(in->gm, t);
+        if (e->var_image && gt && gt->size <= GHF_LOCAL_IMAGE_MAX &&
+            e->var_image - 1 <= r->images.n - gt->size) { /* its pieces, where they are */
+            in->image = r->images.v + e->var_image - 1;
+            in->image_at = e->var_addr;
+            in->image_len = gt->size;
+        }
+        bool ok = walk_value(in, e->var_addr, t, 0);
+        in->image_len = 0;
+        if (!ok)
             return false;
     }
     return true;
@@ -545,6 +598,169 @@ static bool drain(inferer *in)
                 return false;
     }
     return true;
+}
+
+/* ---- reflect's run-time types (runtime.reflectOffs) ---- */
+
+#define MAP_ENTRIES_MAX (1u << 16) /* reflectOffs entries read, against hostile maps */
+
+typedef struct offs_entry { int32_t key; uint64_t value; } offs_entry;
+typedef VEC(offs_entry) offs_vec;
+
+/* The full slots of the group or bucket at addr (group type g of a map
+ * keyed by int32 with pointer-sized values stored in place): an old
+ * bucket has tophash [8], keys [8]K, values [8]V, overflow (*next); a
+ * Swiss group a control word and slots [8]{key, elem}. */
+static bool group_entries(inferer *in, uint64_t addr, gt_id g, offs_vec *out, uint64_t *next)
+{
+    const gt_type *t = gt_get(in->gm, g);
+    uint8_t ctrl[8];
+    uint64_t koff = 0, voff = 0, kstride = 0, vstride = 0;
+    *next = 0;
+    if (t == NULL || !core_read(in->rt->core, addr, ctrl, 8))
+        return true;
+    bool swiss = t->role == GT_ROLE_MAP_GROUPS;
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        const gt_field *f = gt_field_at(in->gm, t, i);
+        const gt_type *ft = gt_get(in->gm, f->type), *et = ft ? gt_get(in->gm, ft->elem) : NULL;
+        if (f->offset == 0 || ft == NULL)
+            continue;
+        if (ft->kind == GT_PTR) {
+            rd(in, addr + f->offset, next);
+        } else if (ft->kind == GT_ARRAY && ft->len == 8 && et != NULL) {
+            if (swiss && et->nfields == 2) {
+                koff = f->offset + gt_field_at(in->gm, et, 0)->offset;
+                voff = f->offset + gt_field_at(in->gm, et, 1)->offset;
+                kstride = vstride = et->size;
+            } else if (kstride == 0) {
+                koff = f->offset;
+                kstride = et->size;
+            } else {
+                voff = f->offset;
+                vstride = et->size;
+            }
+        }
+    }
+    for (uint32_t k = 0; vstride && k < 8 && out->n < MAP_ENTRIES_MAX; k++) {
+        uint32_t key;
+        offs_entry e;
+        if ((swiss ? ctrl[k] < 0x80 : ctrl[k] >= MIN_TOPHASH) && core_read_u32(in->rt->core, addr + koff + k * kstride, &key) &&
+            rd(in, addr + voff + k * vstride, &e.value)) {
+            e.key = (int32_t)key;
+            if (!VEC_PUSH(out, e, in->err))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The entries of the map (of type mt) whose header is at hdr: an old
+ * map's buckets (and oldbuckets while it grows) with their overflow
+ * chains; a Swiss map's one group, or its directory's tables' groups. */
+static bool map_entries(inferer *in, uint64_t hdr, gt_id mt, offs_vec *out)
+{
+    const gt_layout *L = in->L;
+    const gt_type *t = gt_get(in->gm, mt), *gt = t ? gt_get(in->gm, t->group) : NULL;
+    uint64_t gsize = gt ? gt->size : 0, p = 0, n = 0, next;
+    gt_id g = t ? t->group : 0;
+    if (hdr == 0 || gsize == 0)
+        return true;
+    if (!L->swiss) {
+        uint8_t b;
+        if (!core_read_u8(in->rt->core, hdr + L->hmap_b, &b) || b > 16)
+            return true;
+        for (int old = 0; old < 2; old++) {
+            uint64_t nb = old ? (b ? 1ull << (b - 1) : 0) : 1ull << b;
+            if (!rd(in, hdr + (old ? L->hmap_oldbuckets : L->hmap_buckets), &p) || p == 0)
+                continue;
+            for (uint64_t i = 0; i < nb && out->n < MAP_ENTRIES_MAX; i++)
+                for (uint64_t at = p + i * gsize, hops = 0; at != 0 && hops < MAP_ENTRIES_MAX; at = next, hops++)
+                    if (!group_entries(in, at, g, out, &next))
+                        return false;
+        }
+        return true;
+    }
+    if (!rd(in, hdr + L->smap_dir_ptr, &p) || !rd(in, hdr + L->smap_dir_len, &n) || p == 0)
+        return true;
+    if (n == 0) /* a small map: one group */
+        return group_entries(in, p, g, out, &next);
+    for (uint64_t j = 0; j < n && j < MAP_ENTRIES_MAX && out->n < MAP_ENTRIES_MAX; j++) {
+        uint64_t table, data, mask;
+        if (!rd(in, p + j * L->ptr_size, &table) || !rd(in, table + L->table_groups_data, &data) ||
+            !rd(in, table + L->table_groups_mask, &mask) || mask >= MAP_ENTRIES_MAX)
+            continue;
+        for (uint64_t i = 0; i <= mask; i++)
+            if (!group_entries(in, data + i * gsize, g, out, &next))
+                return false;
+    }
+    return true;
+}
+
+static int cmp_offs_key(const void *a, const void *b)
+{
+    int32_t x = ((const offs_entry *)a)->key, y = ((const offs_entry *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+/* The heap object starting at p, if nothing has typed it yet. */
+static uint32_t untyped_object_at(const inferer *in, uint64_t p, uint64_t *base)
+{
+    uint64_t size, user_off;
+    uint32_t slot = p ? heap_find_slot(in->h, p, base, &size, &user_off) : HEAP_NONE;
+    return unlabelled(in, slot) && *base + user_off == p ? slot : HEAP_NONE;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* What only runtime.reflectOffs reaches, through unsafe.Pointers: the
+ * names of the type descriptors reflect made (StructOf, MapOf, ...; and
+ * those descriptors where it registers them too). reflect registers each
+ * under a negative id (addReflectOff), and a descriptor's Str is the id of
+ * its name (resolveReflectName): the entry whose id is the Str of a
+ * descriptor on the heap is that descriptor's name, the byte array
+ * reflect.newName made. Called when everything else has been walked. */
+static bool seed_reflect_offs(inferer *in)
+{
+    const dwx *dw = in->rt->dw;
+    const dwx_var *v = dwx_global_by_name(dw, "runtime.reflectOffs");
+    const dwx_field *f = v ? dwx_field_by_name(dw, v->type, "m") : NULL;
+    gt_id u8 = gt_from_dwarf(in->gm, dwx_type_by_name(dw, "uint8"));
+    uint64_t hdr;
+    if (f == NULL || in->desc_common == 0 || u8 == 0 || !rd(in, v->addr + in->rt->bias + f->offset, &hdr))
+        return true;
+    offs_vec es = {0};
+    bool ok = map_entries(in, hdr, gt_from_dwarf(in->gm, f->type), &es);
+    if (ok && es.n > 1)
+        qsort(es.v, es.n, sizeof *es.v, cmp_offs_key);
+    /* registered descriptors: their Str is another entry's id */
+    for (size_t i = 0; ok && i < es.n; i++) {
+        uint32_t str;
+        offs_entry key;
+        if (heap_find(in->h, es.v[i].value) == HEAP_NONE ||
+            !core_read_u32(in->rt->core, es.v[i].value + in->L->type_str, &str) || (int32_t)str >= 0)
+            continue;
+        key.key = (int32_t)str;
+        const offs_entry *name = bsearch(&key, es.v, es.n, sizeof *es.v, cmp_offs_key);
+        if (name != NULL && name->value != es.v[i].value)
+            ok = typed_pointer(in, es.v[i].value, in->desc_common, 1, false) && drain(in);
+    }
+    if (in->reflect_names.n > 1)
+        qsort(in->reflect_names.v, in->reflect_names.n, sizeof *in->reflect_names.v, cmp_i32);
+    uint32_t name_label;
+    ok = ok && label_of(in, u8, true, &name_label);
+    for (size_t i = 0; ok && i < es.n; i++) {
+        uint32_t slot;
+        uint64_t base;
+        if (in->reflect_names.n > 0 && bsearch(&es.v[i].key, in->reflect_names.v, in->reflect_names.n, sizeof *in->reflect_names.v, cmp_i32) &&
+            (slot = untyped_object_at(in, es.v[i].value, &base)) != HEAP_NONE)
+            ok = assign_id(in, slot, base, name_label, 0, 0, 1);
+    }
+    VEC_FREE(&es);
+    return ok;
 }
 
 bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err)
@@ -574,9 +790,11 @@ bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_
         return false;
     }
     inferer in = {.h = h, .rt = h->rt, .gm = out->model, .L = gt_layout_of(out->model), .out = out, .slab = slab,
-                  .err = err};
-    bool ok = seed_headers(&in) && drain(&in) && seed_roots(&in, r) && drain(&in);
+                  .err = err, .desc_common = gt_descriptor_common(out->model)};
+    bool ok = seed_headers(&in) && drain(&in) && seed_roots(&in, r) && drain(&in) && seed_reflect_offs(&in) &&
+              drain(&in);
     VEC_FREE(&in.queue);
+    VEC_FREE(&in.reflect_names);
     VEC_FREE(&in.plan_of);
     VEC_FREE(&in.plans);
     VEC_FREE(&in.leaves);

@@ -320,6 +320,38 @@ def gdb_addrs(tag, core, exe, exprs=GDB_EXPRS):
     return addrs
 
 
+MODULE_EXPRS = {
+    'pcheader': "/x 'runtime.firstmoduledata'.pcHeader",
+    'gofunc': "/x 'runtime.firstmoduledata'.gofunc",
+}
+
+
+def locals_map_addr(exe, addrs, func):
+    """Address of func's FUNCDATA_LocalsPointerMaps stackmap (Go 1.20+
+    pclntab: runtime/symtab.go pcHeader, functab, _func)."""
+    hdr = file_off(exe, addrs['pcheader'])
+    magic, = struct.unpack('<I', read_at(exe, hdr, 4))
+    if magic != 0xfffffff1:
+        sys.exit(f'check_bad_input: pclntab magic {magic:#x} is not Go 1.20+')
+    nfunc, _, _, nameoff, _, _, _, pclnoff = struct.unpack('<qQQQQQQQ', read_at(exe, hdr + 8, 64))
+    ftab = hdr + pclnoff
+    tab = read_at(exe, ftab, 8 * nfunc)
+    for i in range(nfunc):
+        _, funcoff = struct.unpack_from('<II', tab, 8 * i)
+        f = read_at(exe, ftab + funcoff, 44)
+        name_at = hdr + nameoff + struct.unpack_from('<i', f, 4)[0]
+        if read_at(exe, name_at, len(func) + 1) != func.encode() + b'\0':
+            continue
+        npcdata, = struct.unpack_from('<I', f, 28)
+        nfuncdata = f[43]
+        fd = read_at(exe, ftab + funcoff + 44 + 4 * npcdata, 4 * nfuncdata)
+        if nfuncdata < 2:
+            break
+        off, = struct.unpack_from('<I', fd, 4)  # FUNCDATA_LocalsPointerMaps = 1
+        return addrs['gofunc'] + off
+    sys.exit(f'check_bad_input: no locals pointer map for {func} in {exe}')
+
+
 # ---- inputs made once ----
 
 def nongo_core():
@@ -655,6 +687,36 @@ def main():
           r'does not match the core: it is an aarch64 \(arm64\) program', out_svg)
     check('go1.19 core with go1.27 executable', ['flame', core19, exe, '-o', out_svg], 3, r'does not match',
           out_svg)
+
+    # A frame whose locals pointer map cannot be read (the stackmap's count
+    # zeroed in a copy of the executable, where the map lives): scanned
+    # conservatively, counted by info, and one warning line, exit 0.
+    ma = gdb_addrs('go1.27-stacks-module', core, exe, MODULE_EXPRS)
+    smap = locals_map_addr(exe, ma, 'main.stackHolderBlock')
+    mexe = os.path.join(WORK, 'exe-no-stackmap')
+    shutil.copy(exe, mexe)
+    with open(mexe, 'r+b') as f:
+        f.seek(file_off(exe, smap))
+        f.write(struct.pack('<i', 0))
+    for cmd in ['flame', 'info']:
+        o = out_svg if cmd == 'flame' else out_txt
+        rc, _, err, secs = run([cmd, core, mexe, '-o', o])
+        probs = basic_problems(rc, err, secs) + ([] if rc == 0 else [f'exit {rc}, want 0'])
+        probs += one_line(err, r'^goheapflame: warning: [1-9][0-9]* stack frames? without a readable pointer '
+                               r'map scanned conservatively')
+        result(f'{cmd}: a frame without a readable pointer map is warned about', probs, err.strip())
+    rc, iout, err, _ = run(['info', '--json', core, mexe])
+    try:
+        st = json.loads(iout)['stacks'] if rc == 0 else {}
+    except (ValueError, KeyError):
+        st = {}
+    result('info --json: frames_without_maps counts the frame',
+           [] if st.get('frames_without_maps', 0) >= 1 and st.get('conservative_frames', 0) >= 1 else
+           [f'stacks: {st}'])
+    rc, iout, err, _ = run(['info', '--json', core, exe])
+    result('info --json: the intact executable has no frame without maps, and no warning',
+           [] if rc == 0 and not err.strip() and json.loads(iout)['stacks'].get('frames_without_maps') == 0
+           else [f'exit {rc}: {err.strip()[:200]}'])
 
     # Go version outside 1.19-1.27: runtime.buildVersion's bytes live in the
     # executable's rodata (not in the core), so patch a copy of the executable.

@@ -35,7 +35,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import Checker, CoreMem, check_traceback, check_truth, elf_symbols  # noqa: E402
 from check_flame import parse_folded  # noqa: E402
-from fixture_cores import VERSIONS, run  # noqa: E402
+from fixture_cores import VERSIONS, args, core_missing, run  # noqa: E402
 
 VARIANTS = {"cgo": "gcc, DWARF 5", "cgo-dwarf4": "gcc -gdwarf-4", "cgo-clang": "clang"}
 ROOTS = {"cgoHeldSlice": "main.cgoSliceHolder.cgoHeldSlice", "cgoHeldMap": "main.cgoMapHolder.cgoHeldMap"}
@@ -220,19 +220,13 @@ def check_damage(c, ghf, label, core, exe, folded):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
-    root = os.environ.get("GHF_FIXTURES")
-    if not root or not os.path.isdir(root):
-        print("check_cgo.py: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
-        return 1
+    ghf, root = args(__doc__)
+    if root is None:
+        return ghf
     for tool in ("readelf", "objcopy"):
         if shutil.which(tool) is None:
             print(f"check_cgo.py: {tool} (binutils) is missing: run scripts/install-deps.sh", file=sys.stderr)
             return 1
-    ci = os.environ.get("CI") == "true"
     c = Checker()
     seen = 0
     for minor in VERSIONS:
@@ -241,9 +235,7 @@ def main():
                 label = f"{vdir}/{variant}"
                 d = os.path.join(root, vdir, variant)
                 core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
-                if not os.path.exists(core):
-                    if ci or os.path.exists(f"/usr/lib/go-{minor}/bin/go"):
-                        c.check(f"{label}: fixture core exists", False, d)
+                if core_missing(c, label, d, minor):
                     continue
                 seen += 1
                 with open(os.path.join(d, "truth.json")) as f:

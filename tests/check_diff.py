@@ -38,7 +38,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import obj_size  # noqa: E402  the allocator table, written once
-from fixture_cores import VERSIONS, Checker, run  # noqa: E402
+from fixture_cores import VERSIONS, Checker, args, core_missing, run  # noqa: E402
 
 # The design of tests/fixtures/grow/main.go.
 CACHE_CAP, CACHE_FIRST, CACHE_SECOND, PAYLOAD = 4096, 1000, 3000, 1024
@@ -285,14 +285,9 @@ def check_example(c, ghf, root, tmp):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
-    root = os.environ.get("GHF_FIXTURES")
-    if not root or not os.path.isdir(root):
-        print("check_diff.py: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
-        return 1
+    ghf, root = args(__doc__)
+    if root is None:
+        return ghf
     c = Checker()
     seen = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -127,22 +127,9 @@ def unescape(f):
 
 # Known gaps, each a check that must FAIL today (an unexpected pass fails
 # the run, so this list cannot go stale): printed as XFAIL on every run.
-KNOWN_GAPS = {
-    # reflect's own memory (runtime.reflectOffs: names and types made by
-    # reflect.StructOf/MapOf) is reached only through unsafe.Pointer; in the
-    # ifaces fixture's small heap (75-115 KB) that is 0.7-1.1 % unknown.N.
-    **{(f"go{v}/ifaces", "unknown"): "reflect internals behind unsafe.Pointer"
-       for v in ("1.19", "1.21", "1.22", "1.23", "1.24", "1.26", "1.27", "1.27-gcore",
-                 "1.19-arm64", "1.21-arm64", "1.22-arm64", "1.23-arm64", "1.24-arm64", "1.26-arm64",
-                 "1.27-arm64")},
-    # Go 1.19/1.21 describe the `any` local as discontiguous DWARF pieces
-    # (type word at CFA-24, data at CFA-32); roots.c assumes a contiguous
-    # variable, so the interface's type word is read from the wrong slot.
-    ("go1.19/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
-    ("go1.21/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
-    ("go1.19-arm64/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
-    ("go1.21-arm64/ifaces", "heldAny"): "discontiguous DWARF pieces of an interface local (roots.c)",
-}
+# (label, key) -> reason, e.g. ("go1.19/ifaces", "unknown") for the
+# unknown.N share or (label, truth root name) for a root's object types.
+KNOWN_GAPS = {}
 
 
 def gap_check(c, label, key, what, ok, detail=""):

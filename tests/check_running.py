@@ -35,7 +35,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import CoreMem, core_notes, elf_symbols  # noqa: E402
-from fixture_cores import VERSIONS, Checker, run  # noqa: E402
+from fixture_cores import VERSIONS, Checker, args, core_missing, run  # noqa: E402
 
 KINDS = ["running", "running-quit", "running-panic", "running-gcore"]
 NT_PRSTATUS = 1
@@ -202,17 +202,10 @@ def check_damaged(c, ghf, label, d, truth, tmp, arch):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
-    root = os.environ.get("GHF_FIXTURES")
-    if not root or not os.path.isdir(root):
-        print("check_running.py: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)", file=sys.stderr)
-        return 1
-    ci = os.environ.get("CI") == "true"
+    ghf, root = args(__doc__)
+    if root is None:
+        return ghf
     c = Checker()
-    qemu = shutil.which("qemu-aarch64-static") is not None
     dirs = [(v, f"go{v}", k) for v in VERSIONS for k in KINDS] + [(VERSIONS[-1], f"go{VERSIONS[-1]}-gcore", "running")] \
         + [(v, f"go{v}-arm64", "running") for v in VERSIONS]
     seen = 0
@@ -220,9 +213,7 @@ def main():
         for minor, vdir, kind in dirs:
             d = os.path.join(root, vdir, kind)
             label = f"{vdir}/{kind}"
-            if not os.path.exists(os.path.join(d, "core")):
-                if ci or (os.path.exists(f"/usr/lib/go-{minor}/bin/go") and (qemu or not vdir.endswith("-arm64"))):
-                    c.check(f"{label}: fixture core exists", False, d)
+            if core_missing(c, label, d, minor):
                 continue
             seen += 1
             truth = json.load(open(os.path.join(d, "truth.json")))

@@ -34,29 +34,45 @@ def run(ghf, *args, binary=False):
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
 
 
-def main(doc, check_one, finish=None):
-    """Run check_one(c, ghf, label, dir, truth, minor) on every fixture core;
-    then finish(c, ghf, root) if given. A missing core is a failure when its
-    toolchain is installed or in CI. Prints the closing `N passed, N failed`."""
+def args(doc):
+    """(goheapflame, fixture cache) from the command line and GHF_FIXTURES,
+    or (exit code, None) after saying what is wrong."""
     if len(sys.argv) != 2:
         print(doc, file=sys.stderr)
-        return 2
-    ghf = sys.argv[1]
+        return 2, None
     root = os.environ.get("GHF_FIXTURES")
     if not root or not os.path.isdir(root):
         print(f"{os.path.basename(sys.argv[0])}: GHF_FIXTURES is not set or not a directory (run scripts/test.sh)",
               file=sys.stderr)
-        return 1
-    ci = os.environ.get("CI") == "true"
-    qemu = shutil.which("qemu-aarch64-static") is not None
+        return 1, None
+    return sys.argv[1], root
+
+
+def core_missing(c, label, d, minor):
+    """True when d has no core; a failure in CI, or when Go 1.minor is
+    installed (and, for an arm64 core, qemu-aarch64-static, which makes it)."""
+    if os.path.exists(os.path.join(d, "core")):
+        return False
+    arm64 = label.split("/")[0].endswith("-arm64")
+    if os.environ.get("CI") == "true" or (os.path.exists(f"/usr/lib/go-{minor}/bin/go") and
+                                          (not arm64 or shutil.which("qemu-aarch64-static") is not None)):
+        c.check(f"{label}: fixture core exists", False, d)
+    return True
+
+
+def main(doc, check_one, finish=None):
+    """Run check_one(c, ghf, label, dir, truth, minor) on every fixture core;
+    then finish(c, ghf, root) if given. A missing core is a failure when its
+    toolchain is installed or in CI. Prints the closing `N passed, N failed`."""
+    ghf, root = args(doc)
+    if root is None:
+        return ghf
     c = Checker()
     seen = 0
     for minor, vdir in FLAVOURS:
         for fx in FIXTURES:
             d = os.path.join(root, vdir, fx)
-            if not os.path.exists(os.path.join(d, "core")):
-                if ci or (os.path.exists(f"/usr/lib/go-{minor}/bin/go") and (qemu or not vdir.endswith("-arm64"))):
-                    c.check(f"{vdir}/{fx}: fixture core exists", False, d)
+            if core_missing(c, f"{vdir}/{fx}", d, minor):
                 continue
             seen += 1
             with open(os.path.join(d, "truth.json")) as f:

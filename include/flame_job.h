@@ -54,6 +54,12 @@ bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *
  * subtitle; with --focus also the share shown (shown of total bytes). */
 void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap);
 
+/* When src's heap was taken, "2026-12-06 02:37:26 UTC": the core file's
+ * time (the kernel and gcore write it at dump time; a copy that kept its
+ * time says the same), or now for a live process (--pid). False when the
+ * core cannot be stat'ed. */
+bool flame_core_time(const cli_source *src, char *out, size_t cap);
+
 /* The file name without its directory. */
 const char *flame_basename(const char *path);
 

@@ -12,6 +12,7 @@
 #include "flame_job.h"
 #include "outfile.h"
 #include "output.h"
+#include "progress.h"
 #include "wdiff.h"
 
 /* One core's frame tree; the session is closed before returning. */
@@ -50,6 +51,8 @@ int cmd_diff(int argc, char **argv)
     if (rc >= 0)
         return rc;
     a.frames.focus_may_match_nothing = true; /* a frame may be in one core only */
+    progress prog; /* each core's session reports its own stages; this, the whole diff */
+    progress_init(&prog, a.progress);
     ghf_err err = {0};
     wtree old = {0}, new_ = {0};
     wdiff d = {0};
@@ -71,15 +74,20 @@ int cmd_diff(int argc, char **argv)
 
     const char *oldn = flame_basename(a.old_core), *newn = flame_basename(a.src.core);
     char oh[32], nh[32], dh[32], subtitle[2048];
+    /* when each heap was taken: the core files' times */
+    char ot[40] = "?", nt[40] = "?";
+    cli_source osrc = {.core = a.old_core};
+    flame_core_time(&osrc, ot, sizeof ot);
+    flame_core_time(&a.src, nt, sizeof nt);
     render_human_bytes(d.old.v[WTREE_ROOT].total_bytes, oh, sizeof oh);
     render_human_bytes(d.t.nodes.v[WTREE_ROOT].total_bytes, nh, sizeof nh);
     int64_t delta = wdiff_delta_bytes(&d, WTREE_ROOT);
     render_human_bytes(delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta, dh, sizeof dh);
     int n = snprintf(subtitle, sizeof subtitle,
-                     "%s \xe2\x86\x92 %s of %s \xc2\xb7 %s%s%s \xc2\xb7 %s tree \xc2\xb7 retained %s \xe2\x86\x92 %s "
-                     "(%s%s) \xc2\xb7 width: bytes in %s, colour: change",
+                     "%s \xe2\x86\x92 %s of %s \xc2\xb7 %s%s%s \xc2\xb7 written %s \xe2\x86\x92 %s \xc2\xb7 %s tree \xc2\xb7 "
+                     "retained %s \xe2\x86\x92 %s (%s%s) \xc2\xb7 width: bytes in %s, colour: change",
                      oldn, newn, flame_basename(a.src.exe), so.go_version, strcmp(so.go_version, sn.go_version) ? " \xe2\x86\x92 " : "",
-                     strcmp(so.go_version, sn.go_version) ? sn.go_version : "",
+                     strcmp(so.go_version, sn.go_version) ? sn.go_version : "", ot, nt,
                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", oh, nh,
                      delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "\xc2\xb1", dh, newn);
     flame_filters_subtitle(&a, d.t.nodes.v[WTREE_ROOT].total_bytes, sn.reachable, subtitle + n,
@@ -106,6 +114,7 @@ int cmd_diff(int argc, char **argv)
     }
     if (!ok || !outfile_commit(&of, &err))
         goto fail;
+    progress_wrote(&prog, a.output);
     /* The table goes where the output does not. */
     FILE *table = strcmp(a.output, "-") == 0 ? stderr : stdout;
     if (a.top > 0 && !(a.json ? output_diff_json(&d, table, &dopt, &err) : output_diff_table(&d, table, &dopt, &err)))

@@ -364,6 +364,14 @@ const char *flame_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
+bool flame_core_time(const cli_source *src, char *out, size_t cap)
+{
+    struct stat st;
+    time_t at = src->pid ? time(NULL) : stat(src->core, &st) == 0 ? st.st_mtime : (time_t)-1;
+    struct tm tm;
+    return at != (time_t)-1 && gmtime_r(&at, &tm) != NULL && strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0;
+}
+
 bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *w, flame_summary *sum,
                  ghf_err *err)
 {
@@ -427,15 +435,9 @@ int cmd_flame(int argc, char **argv)
     }
     char nobj[32];
     wtree_group_digits(sum.objects, nobj, sizeof nobj);
-    /* When the heap was taken: the core file's time (the kernel and gcore
-     * write it at dump time; a copy that kept its time says the same), or
-     * now for a live process. */
-    char when[64] = "";
-    struct stat st;
-    time_t at = a.src.pid ? time(NULL) : stat(a.src.core, &st) == 0 ? st.st_mtime : (time_t)-1;
-    struct tm tm;
-    if (at != (time_t)-1 && gmtime_r(&at, &tm) != NULL)
-        strftime(when, sizeof when, a.src.pid ? " \xc2\xb7 read %Y-%m-%d %H:%M:%S UTC" : " \xc2\xb7 written %Y-%m-%d %H:%M:%S UTC", &tm);
+    char when[64] = "", at[40];
+    if (flame_core_time(&a.src, at, sizeof at))
+        snprintf(when, sizeof when, " \xc2\xb7 %s %s", a.src.pid ? "read" : "written", at);
     int sn = snprintf(subtitle, sizeof subtitle,
                       "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects \xc2\xb7 %s unreachable",
                       flame_basename(core), flame_basename(exe), sum.go_version, when,

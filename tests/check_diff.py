@@ -35,6 +35,10 @@ import os
 import re
 import sys
 import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "render"))
+from chromium_test import human  # noqa: E402  render.c's sizes, as the progress line prints them
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixtures import obj_size  # noqa: E402  the allocator table, written once
@@ -168,6 +172,19 @@ def check_pictures(c, ghf, label, tmp, d, want):
         vm = re.search(r'<g id="vanished">(.*?)</g>', s, re.S)
         c.check(f"{label}: SVG lists the vanished roots",
                 vm is not None and "main.gGone" in vm.group(1) and "main.grower.batch" in vm.group(1), "")
+        # issue 17 item 6 for diff: the subtitle says when each core was written (file times, UTC)
+        when = " \u2192 ".join(time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(os.stat(p).st_mtime)) for p in d[:2])
+        c.check(f"{label}: SVG subtitle gives both cores' times", f"written {when}" in s, when)
+    # issue 17 item 9 for diff: each core's stages with their times, then what was written
+    out = os.path.join(tmp, "p.svg")
+    rc, _, err = run(ghf, "diff", *d, "-o", out, "--progress", "--top", "0")
+    lines = err.splitlines()
+    stage = re.compile(r"^goheapflame: (.+?)\s+(\d+\.\d\d) s  \(total\s+(\d+\.\d\d) s\)  rss ")
+    stages = [stage.match(ln) for ln in lines[:-1]]
+    want_last = f"goheapflame: wrote {out} ({human(os.stat(out).st_size)}) in " if rc == 0 else "?"
+    c.check(f"{label}: diff --progress: both cores' stages, then what was written",
+            rc == 0 and lines and all(stages) and [m.group(1) for m in stages].count("built frames") == 2 and
+            lines[-1].startswith(want_last), f"rc {rc}: {err.strip()[-400:]}")
     png, _ = diff(c, ghf, label, tmp, *d, fmt="png")
     c.check(f"{label}: PNG written", png is not None and png[:8] == b"\x89PNG\r\n\x1a\n")
     folded, _ = diff(c, ghf, label, tmp, *d, fmt="folded")

@@ -147,14 +147,24 @@ def check_goroutines(c, label, d, info, truth):
     (what runtime.NumGoroutine counts, from the fixture's truth) and the
     runtime's, and gives each waiting goroutine the wait reason and the first
     function outside the runtime that the runtime's own GOTRACEBACK=crash
-    dump shows (kernel flavour; the dump lists physical frames with "+0x",
-    inlined ones without, and the walk sees physical frames)."""
+    dump shows (the kernel cores and the arm64 ones, whose dump qemu-user's
+    guest wrote: every core with the program's stderr; the dump lists
+    physical frames with "+0x", inlined ones without, and the walk sees
+    physical frames; on arm64 this checks the link-register unwinder)."""
     gs = {g["id"]: g for g in info["goroutine_list"]}
     c.check(f"{label}: info: live = user + runtime goroutines, listed",
             info["goroutines_live"] == info["goroutines_user"] + info["goroutines_runtime"] == len(gs),
             f"{info['goroutines_live']} vs {info['goroutines_user']} + {info['goroutines_runtime']}, {len(gs)} listed")
     c.check(f"{label}: info: user goroutines = NumGoroutine", info["goroutines_user"] == truth["num_goroutine"],
             f"{info['goroutines_user']} vs {truth['num_goroutine']}")
+    # The fixture's own word (every flavour, gcore included): each goroutine
+    # that holds a stack root is blocked in that root's block_func, so info
+    # names it as some waiting goroutine's first function outside the runtime.
+    blocked = {g["function"] for g in gs.values() if g["status"] == "waiting"}
+    for r in truth.get("roots", []):
+        if r["kind"] == "stack" and r.get("block_func"):
+            c.check(f"{label}: info: a goroutine waits in {r['block_func']} (holder of {r['name']})",
+                    r["block_func"] in blocked, f"waiting in {sorted(blocked)}")
     path = os.path.join(d, "stderr")
     text = open(path, errors="replace").read() if os.path.isfile(path) else ""
     parts = re.split(r"^goroutine (\d+) (?:gp=\S+ )?(?:m=\S+ )?(?:mp=\S+ )?\[([^\]]*)\]:\n", text, flags=re.M)

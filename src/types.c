@@ -478,13 +478,22 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
     }
 }
 
+/* The bytes of the words that plan pl reads in place from a value at addr,
+ * in one view of the core instead of a look-up per word; NULL when the
+ * core does not map them in one piece (rd then reads each) or while a
+ * split local's image stands in for the core. */
+static const uint8_t *plan_view(const inferer *in, uint64_t addr, plan pl)
+{
+    return in->image_len == 0 && pl.words_end ? core_view(in->rt->core, addr, pl.words_end) : NULL;
+}
+
 /* Start the cache misses that walking the value at addr by plan pl will
  * wait for, one after the other: the labels of the heap slots its words
  * point to (a random place in a big array for each). Callers do this for
  * several values before they walk them, so the misses overlap. */
 static void prefetch_targets(const inferer *in, uint64_t addr, plan pl)
 {
-    const uint8_t *view = in->image_len == 0 && pl.words_end ? core_view(in->rt->core, addr, pl.words_end) : NULL;
+    const uint8_t *view = plan_view(in, addr, pl);
     for (uint32_t i = 0; view != NULL && i < pl.n; i++) {
         const leaf *l = &in->leaves.v[pl.first + i];
         uint64_t p, base, size, user_off;
@@ -582,9 +591,7 @@ static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf 
 
 static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
 {
-    /* the value's words from one view of the core, not a look-up per word
-     * (a split local's pieces are read from its image: rd) */
-    const uint8_t *view = in->image_len == 0 && pl.words_end ? core_view(in->rt->core, addr, pl.words_end) : NULL;
+    const uint8_t *view = plan_view(in, addr, pl);
     for (uint32_t i = 0; i < pl.n; i++) {
         /* a copy: walking a leaf may build other plans and move the arrays */
         leaf l = in->leaves.v[pl.first + i];

@@ -86,6 +86,10 @@ uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *s
  * less than heap_find_obj for callers that keep per-slot data. */
 uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
 
+/* The in-use span whose pages hold addr, or NULL: from the page table, not
+ * through slot_obj and obj_span (two cache misses fewer than heap_find). */
+const heap_span *heap_span_at(const heap *h, uint64_t addr);
+
 static inline uint64_t heap_obj_size(const heap *h, uint32_t obj)
 {
     return h->spans[h->obj_span[obj]].elemsize;

@@ -154,6 +154,16 @@ uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *
     return k->first_slot + slot;
 }
 
+const heap_span *heap_span_at(const heap *h, uint64_t addr)
+{
+    const go_runtime *rt = h->rt;
+    const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
+    if (a == NULL)
+        return NULL;
+    uint32_t si = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
+    return si == HEAP_NONE ? NULL : &h->spans[si];
+}
+
 uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
 {
     uint32_t slot = heap_find_slot(h, addr, base, size, user_off);

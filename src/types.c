@@ -18,6 +18,7 @@
 #define MAX_DEPTH 24
 #define PLAN_MAX_LEAVES 4096       /* longer arrays become one L_ARRAY leaf */
 #define TINY_BLOCK 16              /* runtime/malloc.go maxTinySize */
+#define PREFETCH_AHEAD 4           /* values of an array whose targets are prefetched ahead */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
 typedef struct work {
@@ -27,6 +28,7 @@ typedef struct work {
     uint64_t count;    /* consecutive values */
 } work;
 
+/* up to L_FUNC: leaves that read their words in place (walk_plan's view) */
 enum { L_PTR, L_STRING, L_SLICE, L_IFACE, L_FUNC, L_ROLE, L_SLOTS, L_ARRAY };
 typedef struct leaf {
     uint64_t off;
@@ -36,7 +38,18 @@ typedef struct leaf {
     uint8_t kind;
     uint8_t depth;         /* nesting below the planned type */
 } leaf;
-typedef struct plan { uint32_t first, n; } plan;
+typedef struct plan {
+    uint32_t first, n;
+    uint64_t words_end;    /* end of the words its leaves read in place (pointer, string, slice, iface, func) */
+} plan;
+
+/* An interface's first word (type or itab) and the dynamic type it names. */
+#define IFACE_MEMO 1024
+typedef struct iface_memo {
+    uint64_t word;
+    gt_id dyn;
+    bool itab;
+} iface_memo;
 
 typedef struct inferer {
     heap *h;
@@ -60,6 +73,7 @@ typedef struct inferer {
     const uint8_t *image;
     uint64_t image_at, image_len;
     VEC(int32_t) reflect_names; /* Str (negative: runtime.reflectOffs ids) of the heap's type descriptors */
+    iface_memo memo[IFACE_MEMO]; /* direct-mapped, by the first word */
 } inferer;
 
 static bool grow_cover(inferer *in, void *vec_, gt_id id)
@@ -123,6 +137,9 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     if (type == 0)
         return true;
     note_dtype(in, slot, type, offset);
+    uint32_t planned = type < in->plan_of.n ? in->plan_of.v[type] : 0;
+    if (planned != 0 && in->plans.v[planned - 1].n == 0)
+        return true; /* nothing in its values points anywhere: no work, no prefetch */
     work w = {slot, type, base + offset, count};
     /* its words are read soon (the queue is LIFO): start the cache miss now */
     const uint8_t *v = core_view(in->rt->core, w.addr, 8);
@@ -136,8 +153,8 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
  * noscan object; pointers to all but the first are interior)? */
 static bool tiny_block(const inferer *in, uint64_t p)
 {
-    uint32_t obj = heap_find(in->h, p);
-    return obj != HEAP_NONE && in->h->spans[in->h->obj_span[obj]].noscan;
+    const heap_span *s = heap_span_at(in->h, p); /* callers know p's slot holds an object */
+    return s != NULL && s->noscan;
 }
 
 /* A pointer to count values of type elem (a slice's backing array when
@@ -310,7 +327,14 @@ static bool plan_get(inferer *in, gt_id type, plan *out)
         size_t start = in->leaves.n;
         if (!flatten(in, type, 0, 0))
             return false;
-        plan pl = {(uint32_t)start, (uint32_t)(in->leaves.n - start)};
+        plan pl = {(uint32_t)start, (uint32_t)(in->leaves.n - start), 0};
+        for (size_t i = start; i < in->leaves.n; i++) {
+            const leaf *l = &in->leaves.v[i];
+            /* rd reads 8 bytes; an interface's second word is ptr_size on */
+            uint64_t end = l->off + (l->kind == L_IFACE ? in->L->ptr_size : 0) + 8;
+            if (l->kind <= L_FUNC && end > pl.words_end)
+                pl.words_end = end;
+        }
         if (!VEC_PUSH(&in->plans, pl, in->err))
             return false;
         in->plan_of.v[type] = (uint32_t)in->plans.n;
@@ -334,20 +358,55 @@ static bool rd(const inferer *in, uint64_t addr, uint64_t *v)
     return core_read_u64(in->rt->core, addr, v);
 }
 
-/* eface {type, data} or iface {itab, data}: the dynamic type decides. */
-static bool walk_interface(inferer *in, uint64_t addr, gt_id itype, int depth)
+/* The dynamic type named by an interface's first word (an itab when the
+ * interface has methods), 0 if unknown. The first time a word is seen its
+ * descriptor is typed (reflect makes some on the heap) and looked up in the
+ * model; after that the memo answers: typing the descriptor again would do
+ * nothing, and the heap look-up and model search per interface value were
+ * a third of the types stage's look-ups on heaps full of `any`. Not while a
+ * split local's assembled image is read: the itab could lie in it. */
+static bool dynamic_type(inferer *in, uint64_t word, bool itab, gt_id *dyn)
 {
-    const gt_type *it = gt_get(in->gm, itype);
-    uint64_t tw, data;
-    if (it == NULL || !rd(in, addr, &tw) || tw == 0 || !rd(in, addr + in->L->ptr_size, &data))
+    iface_memo *e = &in->memo[(word >> 3 ^ word >> 13) & (IFACE_MEMO - 1)];
+    bool memo = in->image_len == 0;
+    if (memo && e->word == word && e->itab == itab && e->dyn != 0) {
+        *dyn = e->dyn;
         return true;
-    if (it->has_methods && !rd(in, tw + in->L->itab_type, &tw))
+    }
+    uint64_t tw = word;
+    *dyn = 0;
+    if (itab && !rd(in, word + in->L->itab_type, &tw))
         return true;
     /* a descriptor reflect made lives on the heap */
     if (in->desc_common && !typed_pointer(in, tw, in->desc_common, 1, false))
         return false;
+    if (!gt_from_rtype(in->gm, tw, dyn, in->err))
+        return false;
+    if (memo && *dyn != 0)
+        *e = (iface_memo){.word = word, .dyn = *dyn, .itab = itab};
+    return true;
+}
+
+/* The word at addr: from `at` (addr's bytes in a view of the core that
+ * walk_plan took for the whole value) when there is one, else read. */
+static inline bool rd_at(const inferer *in, const uint8_t *at, uint64_t addr, uint64_t *v)
+{
+    if (at != NULL) {
+        memcpy(v, at, 8);
+        return true;
+    }
+    return rd(in, addr, v);
+}
+
+/* eface {type, data} or iface {itab, data}: the dynamic type decides. */
+static bool walk_interface(inferer *in, uint64_t addr, const uint8_t *at, gt_id itype, int depth)
+{
+    const gt_type *it = gt_get(in->gm, itype);
+    uint64_t word, data, P = in->L->ptr_size;
+    if (it == NULL || !rd_at(in, at, addr, &word) || word == 0 || !rd_at(in, at ? at + P : NULL, addr + P, &data))
+        return true;
     gt_id dyn;
-    if (!gt_from_rtype(in->gm, tw, &dyn, in->err))
+    if (!dynamic_type(in, word, it->has_methods, &dyn))
         return false;
     const gt_type *dt = gt_get(in->gm, dyn);
     if (dt == NULL)
@@ -419,6 +478,37 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
     }
 }
 
+/* The bytes of the words that plan pl reads in place from a value at addr,
+ * in one view of the core instead of a look-up per word; NULL when the
+ * core does not map them in one piece (rd then reads each) or while a
+ * split local's image stands in for the core. */
+static const uint8_t *plan_view(const inferer *in, uint64_t addr, plan pl)
+{
+    return in->image_len == 0 && pl.words_end ? core_view(in->rt->core, addr, pl.words_end) : NULL;
+}
+
+/* Start the cache misses that walking the value at addr by plan pl will
+ * wait for, one after the other: the labels of the heap slots its words
+ * point to (a random place in a big array for each). Callers do this for
+ * several values before they walk them, so the misses overlap. */
+static void prefetch_targets(const inferer *in, uint64_t addr, plan pl)
+{
+    const uint8_t *view = plan_view(in, addr, pl);
+    for (uint32_t i = 0; view != NULL && i < pl.n; i++) {
+        const leaf *l = &in->leaves.v[pl.first + i];
+        uint64_t p, base, size, user_off;
+        if (l->kind == L_PTR || l->kind == L_STRING || l->kind == L_SLICE)
+            memcpy(&p, view + l->off, 8);
+        else if (l->kind == L_IFACE)
+            memcpy(&p, view + l->off + in->L->ptr_size, 8); /* the data word */
+        else
+            continue;
+        uint32_t slot = p ? heap_find_slot(in->h, p, &base, &size, &user_off) : HEAP_NONE;
+        if (slot != HEAP_NONE)
+            __builtin_prefetch(&in->slab[slot]);
+    }
+}
+
 /* A bucket's or group's slots hold garbage unless their control byte says
  * full: Swiss ctrl byte < 0x80; old tophash >= minTopHash. The control
  * bytes are at offset 0; each other array of 8 holds one entry per slot. */
@@ -444,6 +534,12 @@ static bool walk_slots(inferer *in, uint64_t addr, gt_id type, int depth)
         gt_id elem = ft->elem;
         const gt_type *et = gt_get(in->gm, elem);
         uint64_t esize = et ? et->size : 0;
+        plan pl = {0};
+        if (esize && !plan_get(in, elem, &pl))
+            return false;
+        for (uint32_t k = 0; esize && pl.n && k < 8; k++)
+            if (swiss ? ctrl[k] < 0x80 : ctrl[k] >= MIN_TOPHASH)
+                prefetch_targets(in, addr + f.offset + k * esize, pl);
         for (uint32_t k = 0; esize && k < 8; k++) {
             bool full = swiss ? ctrl[k] < 0x80 : ctrl[k] >= MIN_TOPHASH;
             if (full && !walk_value(in, addr + f.offset + k * esize, elem, depth + 1))
@@ -453,17 +549,18 @@ static bool walk_slots(inferer *in, uint64_t addr, gt_id type, int depth)
     return true;
 }
 
-static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
+/* One leaf of a value at addr; `at`: addr's bytes in place, or NULL. */
+static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf *l, int depth)
 {
     uint64_t p, base, size, user_off;
     uint32_t slot;
     switch (l->kind) {
     case L_PTR:
-        return rd(in, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
+        return rd_at(in, at, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
     case L_SLICE:
-        return rd(in, addr, &p) ? typed_pointer(in, p, l->elem, UINT64_MAX, true) : true;
+        return rd_at(in, at, addr, &p) ? typed_pointer(in, p, l->elem, UINT64_MAX, true) : true;
     case L_STRING:
-        if (!rd(in, addr, &p) || p == 0)
+        if (!rd_at(in, at, addr, &p) || p == 0)
             return true;
         if (!unlabelled(in, slot = heap_find_slot(in->h, p, &base, &size, &user_off)))
             return true;
@@ -475,9 +572,9 @@ static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
         }
         return assign_id(in, slot, base, in->string_label - 1, 0, 0, 1);
     case L_IFACE:
-        return walk_interface(in, addr, l->type, depth);
+        return walk_interface(in, addr, at, l->type, depth);
     case L_FUNC:
-        return rd(in, addr, &p) ? walk_func(in, p) : true;
+        return rd_at(in, at, addr, &p) ? walk_func(in, p) : true;
     case L_ROLE:
         return walk_role(in, addr, l->type);
     case L_SLOTS:
@@ -494,12 +591,13 @@ static bool walk_leaf(inferer *in, uint64_t addr, const leaf *l, int depth)
 
 static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
 {
+    const uint8_t *view = plan_view(in, addr, pl);
     for (uint32_t i = 0; i < pl.n; i++) {
         /* a copy: walking a leaf may build other plans and move the arrays */
         leaf l = in->leaves.v[pl.first + i];
         if (depth + l.depth > MAX_DEPTH)
             continue;
-        if (!walk_leaf(in, addr + l.off, &l, depth + l.depth))
+        if (!walk_leaf(in, addr + l.off, view && l.kind <= L_FUNC ? view + l.off : NULL, &l, depth + l.depth))
             return false;
     }
     return true;
@@ -593,9 +691,14 @@ static bool drain(inferer *in)
         if (p.n == 0)
             continue; /* nothing in these values points anywhere */
         uint64_t count = size ? w.count : 1;
-        for (uint64_t k = 0; k < count; k++)
+        for (uint64_t k = 0; count > 1 && k < count && k < PREFETCH_AHEAD; k++)
+            prefetch_targets(in, w.addr + k * size, p);
+        for (uint64_t k = 0; k < count; k++) {
+            if (k + PREFETCH_AHEAD < count)
+                prefetch_targets(in, w.addr + (k + PREFETCH_AHEAD) * size, p);
             if (!walk_plan(in, w.addr + k * size, p, 0))
                 return false;
+        }
     }
     return true;
 }

@@ -296,6 +296,44 @@ static uint64_t image_len(const mapping *mp)
     return mp->end - mp->start;
 }
 
+static void maps_free(mapping_vec *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->v[i].path);
+    VEC_FREE(m);
+}
+
+/* Do a and b list the same mappings (so one image layout serves both)? */
+static bool same_maps(const mapping_vec *a, const mapping_vec *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const mapping *x = &a->v[i], *y = &b->v[i];
+        if (x->start != y->start || x->end != y->end || x->offset != y->offset || x->prot != y->prot ||
+            x->anon != y->anon || x->copy_all != y->copy_all || x->header_only != y->header_only)
+            return false;
+    }
+    return true;
+}
+
+/* Where each mapping's bytes go in the image: after the ELF header and the
+ * program headers (PT_NOTE, then one PT_LOAD per mapping), page-aligned.
+ * The notes come last, so that this layout depends on the mappings alone
+ * and can be made before the process is stopped. Returns the end of the
+ * mappings' bytes. */
+static uint64_t lay_out(mapping_vec *m)
+{
+    uint64_t off = sizeof(Elf64_Ehdr) + (1 + m->n) * sizeof(Elf64_Phdr);
+    off = (off + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+    for (size_t i = 0; i < m->n; i++) {
+        m->v[i].file_off = off;
+        m->v[i].filesz = image_len(&m->v[i]);
+        off += m->v[i].filesz;
+    }
+    return off;
+}
+
 /* ---- the notes ------------------------------------------------------- */
 
 typedef struct notebuf {
@@ -521,7 +559,44 @@ static uint64_t copy_all_runs(int pid, const run_vec *runs)
     return a.copied + b.copied;
 }
 
+/* The runs to copy: every mapping's bytes that a kernel core would keep. */
+static bool image_runs(int pagemap, const mapping_vec *maps, uint8_t *image, run_vec *runs, ghf_err *err)
+{
+    runs->n = 0;
+    for (size_t i = 0; i < maps->n; i++) {
+        const mapping *mp = &maps->v[i];
+        bool whole = mp->header_only || mp->copy_all;
+        if (mp->filesz != 0 && !(whole ? add_run(runs, mp->start, mp->filesz, image + mp->file_off, err)
+                                       : touched_runs(pagemap, mp, image + mp->file_off, runs, err)))
+            return false;
+    }
+    return true;
+}
+
+/* Fault in the image pages the copy will write. Done before the process is
+ * stopped: a page fault per page (or per 2 MiB with huge pages) is a large
+ * part of copying a gigabyte, more still the first time a virtual machine
+ * hands its guest fresh memory, and none of it needs the process stopped. */
+static void prefault(const run_vec *runs)
+{
+    for (size_t i = 0; i < runs->n; i++) {
+        uint8_t *p = runs->v[i].dst;
+        size_t n = runs->v[i].len;
+#ifdef MADV_POPULATE_WRITE
+        if (madvise(p, n, MADV_POPULATE_WRITE) == 0)
+            continue;
+#endif
+        for (size_t k = 0; k < n; k += PAGE)
+            ((volatile uint8_t *)p)[k] = 0;
+    }
+}
+
 /* ---- the whole snapshot ---------------------------------------------- */
+
+/* Room left after the mappings' bytes for the notes (one NT_PRSTATUS per
+ * thread, the NT_FILE table): virtual, so it costs nothing unused; more is
+ * made with mremap. */
+#define NOTES_ROOM (1u << 20)
 
 bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *size_out, live_stats *st,
                    ghf_err *err)
@@ -540,17 +615,55 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
         return false;
 
     tracee_vec threads = {0};
-    mapping_vec maps = {0};
+    mapping_vec maps = {0}, before = {0};
     notebuf notes = {0};
     run_vec runs = {0};
     int pagemap = -1;
     uint8_t *image = MAP_FAILED;
-    size_t image_size = 0;
+    size_t image_size = 0, mapped = 0;
+    uint64_t data_end = 0;
     bool ok = false;
+
+    /* While the process still runs: lay out the image by its mappings and
+     * fault in the pages its copy will fill (prefault). If the mappings are
+     * the same once it is stopped, the copy writes into memory that is
+     * already there. */
+    snprintf(proc, sizeof proc, "/proc/%d/pagemap", pid);
+    pagemap = open(proc, O_RDONLY | O_CLOEXEC);
+    ghf_err ignored = {0}; /* what fails here fails again below, and is reported there */
+    if (read_maps(pid, &before, &ignored)) {
+        data_end = lay_out(&before);
+        mapped = data_end + NOTES_ROOM;
+        /* Anonymous memory with transparent huge pages: one fault per 2 MiB
+         * instead of one per page. Pages never written stay holes. */
+        image = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (image != MAP_FAILED) {
+            madvise(image, mapped, MADV_HUGEPAGE);
+            if (pagemap >= 0 && image_runs(pagemap, &before, image, &runs, &ignored))
+                prefault(&runs); /* without pagemap a run is a whole mapping: too much to fault in */
+        }
+    }
 
     double t0 = now();
     if (!stop_all(pid, &threads, err) || !read_maps(pid, &maps, err))
         goto out;
+    if (pagemap < 0) /* refused before we were its tracer? */
+        pagemap = open(proc, O_RDONLY | O_CLOEXEC);
+    if (image == MAP_FAILED || !same_maps(&before, &maps)) {
+        if (image != MAP_FAILED)
+            munmap(image, mapped);
+        data_end = lay_out(&maps);
+        mapped = data_end + NOTES_ROOM;
+        image = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (image == MAP_FAILED) {
+            ghf_fail(err, GHF_EXIT_INTERNAL, "cannot allocate the core image (%llu bytes): %s",
+                     (unsigned long long)mapped, strerror(errno));
+            goto out;
+        }
+        madvise(image, mapped, MADV_HUGEPAGE);
+    } else {
+        lay_out(&maps);
+    }
 
     /* Notes: the thread whose tid is the pid first, as a kernel core has it. */
     for (size_t i = 0; i < threads.n; i++)
@@ -567,31 +680,19 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
     }
     if (!auxv(&notes, pid, err) || !nt_file(&notes, &maps, err))
         goto out;
+    image_size = data_end + notes.n;
+    if (image_size > mapped) {
+        void *grown = mremap(image, mapped, image_size, MREMAP_MAYMOVE);
+        if (grown == MAP_FAILED) {
+            ghf_fail(err, GHF_EXIT_INTERNAL, "cannot allocate the core image (%llu bytes): %s",
+                     (unsigned long long)image_size, strerror(errno));
+            goto out;
+        }
+        image = grown;
+        mapped = image_size;
+    }
 
-    /* Layout: ELF header, program headers (PT_NOTE then one PT_LOAD per
-     * mapping), notes, then each mapping's bytes page-aligned. */
     size_t phnum = 1 + maps.n;
-    uint64_t off = sizeof(Elf64_Ehdr) + phnum * sizeof(Elf64_Phdr);
-    uint64_t notes_off = off;
-    off = (off + notes.n + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-    for (size_t i = 0; i < maps.n; i++) {
-        maps.v[i].file_off = off;
-        maps.v[i].filesz = image_len(&maps.v[i]);
-        off += maps.v[i].filesz;
-    }
-    image_size = off;
-
-    /* Anonymous memory with transparent huge pages: copying into it costs
-     * one fault per 2 MiB instead of one per page, and the pause is mostly
-     * that copy. Pages never written stay unallocated holes. */
-    image = mmap(NULL, image_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (image == MAP_FAILED) {
-        ghf_fail(err, GHF_EXIT_INTERNAL, "cannot allocate the core image (%llu bytes): %s",
-                 (unsigned long long)image_size, strerror(errno));
-        goto out;
-    }
-    madvise(image, image_size, MADV_HUGEPAGE);
-
     Elf64_Ehdr eh = {0};
     memcpy(eh.e_ident, ELFMAG, SELFMAG);
     eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -612,21 +713,16 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
     }
     memcpy(image, &eh, sizeof eh);
     Elf64_Phdr *ph = (Elf64_Phdr *)(image + sizeof eh);
-    ph[0] = (Elf64_Phdr){.p_type = PT_NOTE, .p_offset = notes_off, .p_filesz = notes.n, .p_align = 4};
-    memcpy(image + notes_off, notes.p, notes.n);
-
-    snprintf(proc, sizeof proc, "/proc/%d/pagemap", pid);
-    pagemap = open(proc, O_RDONLY | O_CLOEXEC);
+    ph[0] = (Elf64_Phdr){.p_type = PT_NOTE, .p_offset = data_end, .p_filesz = notes.n, .p_align = 4};
+    memcpy(image + data_end, notes.p, notes.n);
     for (size_t i = 0; i < maps.n; i++) {
         const mapping *mp = &maps.v[i];
         ph[1 + i] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = mp->prot, .p_offset = mp->file_off,
                                  .p_vaddr = mp->start, .p_filesz = mp->filesz, .p_memsz = mp->end - mp->start,
                                  .p_align = PAGE};
-        bool whole = mp->header_only || mp->copy_all;
-        if (mp->filesz != 0 && !(whole ? add_run(&runs, mp->start, mp->filesz, image + mp->file_off, err)
-                                       : touched_runs(pagemap, mp, image + mp->file_off, &runs, err)))
-            goto out;
     }
+    if (!image_runs(pagemap, &maps, image, &runs, err))
+        goto out;
     st->copied_bytes = copy_all_runs(pid, &runs);
     ok = true;
 out:
@@ -636,17 +732,20 @@ out:
     st->image_bytes = image_size;
     if (pagemap >= 0)
         close(pagemap);
-    for (size_t i = 0; i < maps.n; i++)
-        free(maps.v[i].path);
-    VEC_FREE(&maps);
+    maps_free(&maps);
+    maps_free(&before);
     VEC_FREE(&threads);
     VEC_FREE(&runs);
     free(notes.p);
     if (!ok) {
         if (image != MAP_FAILED)
-            munmap(image, image_size);
+            munmap(image, mapped);
         return false;
     }
+    /* the caller unmaps image_size bytes: give back the notes' unused room */
+    size_t keep = (image_size + PAGE - 1) & ~(size_t)(PAGE - 1);
+    if (keep < mapped)
+        munmap(image + keep, mapped - keep);
     *image_out = image;
     *size_out = image_size;
     return true;

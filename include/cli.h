@@ -70,6 +70,14 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
 /* Report a getopt_long failure (c = ':' or '?', opterr = 0, option string
  * starting with ':') as one stderr line; returns GHF_EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
+/* The same, naming the nearest of the command's long options for an
+ * unknown one ("did you mean '--minwidth'?"). */
+struct option;
+int cli_bad_option_in(const char *cmd, int c, char **argv, const struct option *longopts);
+
+/* The one of names[0..n) nearest to word (at most 2 edits and fewer than
+ * its length), or NULL: what a misspelt word probably meant. */
+const char *cli_nearest(const char *word, const char *const *names, size_t n);
 
 /* Print err as the single stderr line and return its exit code. */
 int cli_report(const ghf_err *err);

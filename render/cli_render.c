@@ -199,8 +199,7 @@ int cmd_render(int argc, char **argv)
         case OPT_PROGRESS: show_progress = true; break;
         case OPT_NOPROGRESS: show_progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
-        case ':': return usage_error("option %s needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_bad_option_in("render", c, argv, longopts);
         }
     }
     if (diff && optind != argc - 2)

@@ -277,7 +277,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;
-        default: return cli_bad_option(cmd, c, argv);
+        default: return cli_bad_option_in(cmd, c, argv, longopts);
         }
     }
     /* Text grows with the picture unless --fontsize says otherwise: a 2400 px

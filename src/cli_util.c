@@ -54,7 +54,53 @@ bool cli_parse_size(const char *s, unsigned long long *out)
     return false;
 }
 
+/* Edit distance (insert, delete, substitute) between a and b, stopping at
+ * limit + 1: only small distances matter for a suggestion. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *cli_nearest(const char *word, const char *const *names, size_t n)
+{
+    const char *pick = NULL;
+    size_t best = 3, len = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, names[i], 2);
+        if (d < best && d < len) {
+            best = d;
+            pick = names[i];
+        }
+    }
+    return pick;
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    return cli_bad_option_in(cmd, c, argv, NULL);
+}
+
+int cli_bad_option_in(const char *cmd, int c, char **argv, const struct option *longopts)
 {
     /* getopt_long with opterr = 0 and a leading ':' in the option string:
      * ':' = an option without its value, '?' = unknown; the offending word
@@ -65,8 +111,24 @@ int cli_bad_option(const char *cmd, int c, char **argv)
         word = shortopt; /* an unknown letter inside a group such as -xj */
     if (c == ':')
         fprintf(stderr, "goheapflame: %s: option '%s' needs a value (see goheapflame %s --help)\n", cmd, word, cmd);
-    else
-        fprintf(stderr, "goheapflame: %s: unknown option '%s' (see goheapflame %s --help)\n", cmd, word, cmd);
+    else {
+        /* --name=value and --name: the name alone is compared */
+        char name[65] = "";
+        const char *nearest = NULL;
+        if (longopts != NULL && strncmp(word, "--", 2) == 0) {
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(word + 2, "="), word + 2);
+            const char *names[128];
+            size_t n = 0;
+            for (size_t i = 0; longopts[i].name != NULL && n < 128; i++)
+                names[n++] = longopts[i].name;
+            nearest = cli_nearest(name, names, n);
+        }
+        if (nearest != NULL)
+            fprintf(stderr, "goheapflame: %s: unknown option '%s'; did you mean '--%s'? (see goheapflame %s --help)\n",
+                    cmd, word, nearest, cmd);
+        else
+            fprintf(stderr, "goheapflame: %s: unknown option '%s' (see goheapflame %s --help)\n", cmd, word, cmd);
+    }
     return GHF_EXIT_USAGE;
 }
 
@@ -97,7 +159,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;
-        default: return cli_bad_option(argv[0], c, argv);
+        default: return cli_bad_option_in(argv[0], c, argv, longopts);
         }
     }
     return cli_source_args(&a->src, argv[0], argc, argv, optind);

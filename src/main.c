@@ -19,6 +19,7 @@ static const struct {
     {"objects", cmd_objects, "list heap objects: address, size, pointers, type"},
     {"histogram", cmd_histogram, "objects and bytes per type"},
     {"roots", cmd_roots, "list GC roots and the bytes they reference directly"},
+    {"help", NULL, "this text, or a command's options: goheapflame help COMMAND"},
     {NULL, NULL, NULL}, /* end */
 };
 
@@ -51,6 +52,45 @@ static void usage(FILE *fp)
         "  6  internal error (please report it)\n");
 }
 
+/* One stderr line for a word that is no command, with the command it
+ * probably meant. */
+static void unknown_command(const char *word, const char *what)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (size_t i = 0; commands[i].name && n < 16; i++)
+        names[n++] = commands[i].name;
+    const char *near = cli_nearest(word, names, n);
+    if (near != NULL)
+        fprintf(stderr, "goheapflame: %s '%s'; did you mean '%s'? (see goheapflame --help)\n", what, word, near);
+    else
+        fprintf(stderr, "goheapflame: %s '%s' (see goheapflame --help)\n", what, word);
+}
+
+/* goheapflame help [COMMAND]: the overview, or COMMAND --help. */
+static int help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return GHF_EXIT_OK;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "goheapflame: help takes one command (see goheapflame --help)\n");
+        return GHF_EXIT_USAGE;
+    }
+    for (size_t i = 0; commands[i].name; i++)
+        if (commands[i].fn != NULL && strcmp(argv[1], commands[i].name) == 0) {
+            char *args[] = {argv[1], "--help", NULL};
+            return commands[i].fn(2, args);
+        }
+    if (strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return GHF_EXIT_OK;
+    }
+    unknown_command(argv[1], "help: unknown command");
+    return GHF_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -65,12 +105,14 @@ int main(int argc, char **argv)
         printf("goheapflame %s\n", GHF_VERSION);
         return GHF_EXIT_OK;
     }
+    if (strcmp(argv[1], "help") == 0)
+        return help(argc - 1, argv + 1);
     for (size_t i = 0; commands[i].name; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+        if (commands[i].fn != NULL && strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     /* The main job needs no command word: goheapflame [OPTIONS] CORE EXE -o OUT */
     if (argv[1][0] == '-' || access(argv[1], F_OK) == 0)
         return cmd_flame(argc, argv);
-    fprintf(stderr, "goheapflame: unknown command or missing file '%s' (see goheapflame --help)\n", argv[1]);
+    unknown_command(argv[1], "unknown command or missing file");
     return GHF_EXIT_USAGE;
 }

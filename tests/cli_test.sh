@@ -39,6 +39,32 @@ grep -q "invalid value '10XB' for --min-bytes" /tmp/ghf_cli_err.$$ || { echo "FA
 for v in 10MiB 512K 1MB 4096 2GiB; do
   check "min-bytes-$v" 3 "$bin" "$bin" "$bin" --min-bytes "$v" -o /tmp/ghf_cli_x.$$.svg
 done
+# help subcommand and "did you mean" for misspelt commands and options
+want_err() { # want_err NAME REGEX: the last check's stderr matches
+  if grep -qE "$2" /tmp/ghf_cli_err.$$; then pass=$((pass+1)); else
+    echo "FAIL $1: stderr lacks /$2/:"; cat /tmp/ghf_cli_err.$$; fail=$((fail+1)); fi
+}
+check help-cmd 0 "$bin" help
+grep -q '^Commands:' /tmp/ghf_cli_out.$$ || { echo "FAIL help-cmd prints no overview"; fail=$((fail+1)); }
+check help-flame 0 "$bin" help flame
+"$bin" flame --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help flame differs from flame --help"; fail=$((fail+1)); }
+check help-render 0 "$bin" help render
+"$bin" render --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help render differs from render --help"; fail=$((fail+1)); }
+check help-misspelt 2 "$bin" help histogrm
+want_err help-misspelt "unknown command 'histogrm'; did you mean 'histogram'\?"
+check help-two 2 "$bin" help flame diff
+check cmd-misspelt 2 "$bin" flme
+want_err cmd-misspelt "^goheapflame: unknown command or missing file 'flme'; did you mean 'flame'\?"
+check cmd-far 2 "$bin" frobnicate
+if grep -q "did you mean" /tmp/ghf_cli_err.$$; then echo "FAIL cmd-far: a suggestion for a word like no command"; fail=$((fail+1)); else pass=$((pass+1)); fi
+check opt-misspelt 2 "$bin" --minwdth 3 a.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err opt-misspelt "unknown option '--minwdth'; did you mean '--minwidth'\?"
+check opt-misspelt-value 2 "$bin" info --jsn=1 a.core exe
+want_err opt-misspelt-value "unknown option '--jsn=1'; did you mean '--json'\?"
+check render-opt-misspelt 2 "$bin" render --min-width 3 x.folded
+want_err render-opt-misspelt "render: unknown option '--min-width'; did you mean '--minwidth'\?"
+check diff-opt-misspelt 2 "$bin" diff --odl-exe x a.core b.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err diff-opt-misspelt "did you mean '--old-exe'\?"
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -593,6 +593,16 @@ static void prefault(const run_vec *runs)
 
 /* ---- the whole snapshot ---------------------------------------------- */
 
+/* The image's memory: anonymous, with transparent huge pages (one fault per
+ * 2 MiB instead of one per page). Pages never written stay holes. */
+static uint8_t *map_image(size_t size)
+{
+    uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED)
+        madvise(p, size, MADV_HUGEPAGE);
+    return p;
+}
+
 /* Room left after the mappings' bytes for the notes (one NT_PRSTATUS per
  * thread, the NT_FILE table): virtual, so it costs nothing unused; more is
  * made with mremap. */
@@ -634,11 +644,8 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
     if (read_maps(pid, &before, &ignored)) {
         data_end = lay_out(&before);
         mapped = data_end + NOTES_ROOM;
-        /* Anonymous memory with transparent huge pages: one fault per 2 MiB
-         * instead of one per page. Pages never written stay holes. */
-        image = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        image = map_image(mapped);
         if (image != MAP_FAILED) {
-            madvise(image, mapped, MADV_HUGEPAGE);
             if (pagemap >= 0 && image_runs(pagemap, &before, image, &runs, &ignored))
                 prefault(&runs); /* without pagemap a run is a whole mapping: too much to fault in */
         }
@@ -654,13 +661,12 @@ bool live_snapshot(int pid, const char *exe_path, uint8_t **image_out, size_t *s
             munmap(image, mapped);
         data_end = lay_out(&maps);
         mapped = data_end + NOTES_ROOM;
-        image = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        image = map_image(mapped);
         if (image == MAP_FAILED) {
             ghf_fail(err, GHF_EXIT_INTERNAL, "cannot allocate the core image (%llu bytes): %s",
                      (unsigned long long)mapped, strerror(errno));
             goto out;
         }
-        madvise(image, mapped, MADV_HUGEPAGE);
     } else {
         lay_out(&maps);
     }

@@ -85,14 +85,15 @@ stop_process() {
 # running" and the core being taken. Writes DIR/meta.json.
 run_mid() {
   local dir=$1 how=$2 delay=$3 label=$4; shift 4
-  local try pid t0 now at cwd=$dir/run
+  local try pid t0 now at ms cwd=$dir/run
   for try in 1 2 3 4 5 6; do
+    ms=$(awk -v d="$delay" 'BEGIN { printf "%d", d * 1000 }')
     rm -rf "$cwd"; mkdir -p "$cwd"
     t0=$(date +%s%N)
     (cd "$cwd" && ulimit -c unlimited && GOTRACEBACK=crash exec "$@" >"$dir/stdout" 2>"$dir/stderr") &
     pid=$!
     # Poll rather than sleep the whole delay, so that an early finish is timed.
-    while now=$(date +%s%N); [ $(( (now - t0) / 1000000 )) -lt "$(awk -v d="$delay" 'BEGIN { printf "%d", d * 1000 }')" ]; do
+    while now=$(date +%s%N); [ $(( (now - t0) / 1000000 )) -lt "$ms" ]; do
       [ "$(proc_state "$pid")" = Z ] && break
       sleep 0.02
     done

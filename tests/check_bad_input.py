@@ -407,6 +407,7 @@ def nodwarf_rebuild():
 # ---- outputs on a full filesystem and under signals (issue 23) ----
 
 FORMATS = ['svg', 'png', 'folded', 'json', 'pb.gz', 'bt']
+DIFF_FORMATS = ['svg', 'png', 'folded', 'json']
 OLD = b'the output of an earlier run, which a failed run must leave as it was\n'
 
 
@@ -484,6 +485,10 @@ def output_cmds(core, exe, out_dir):
     # --minwidth 0: every frame drawn, an SVG of some 30 MB
     cmds += [(f'render -o OUT.{ext}', lambda o: ['render', '--minwidth', '0', big, '-o', o], ext)
              for ext in ['svg', 'png']]
+    # diff of the core with itself (every format it writes), and render --diff
+    cmds += [(f'diff -o OUT.{ext}', lambda o: ['diff', core, core, exe, '--top', '0', '-o', o], ext)
+             for ext in DIFF_FORMATS]
+    cmds += [('render --diff -o OUT.svg', lambda o: ['render', '--diff', big, big, '-o', o], 'svg')]
     return cmds
 
 

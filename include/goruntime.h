@@ -57,6 +57,12 @@ typedef struct go_runtime {
              syscallsp, syscallpc, syscallbp, status, goid, waitreason, startpc; } g;
     struct { rt_field text, data, edata, bss, ebss, types, rodata, gofunc, gcdatamask_n,
              gcdatamask_bytes, gcbssmask_n, gcbssmask_bytes, next, pcheader, pclntable; } md;
+
+    /* firstmoduledata's gofunc (base of funcdata: stack maps, stack object
+     * records) and rodata (base of their GC masks), checked against the
+     * executable's sections; a damaged value is noted and replaced by the
+     * linker's symbol (0 if the executable has none). */
+    uint64_t gofunc, rodata;
 } go_runtime;
 
 typedef struct rt_open_opts {

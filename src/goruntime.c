@@ -359,6 +359,44 @@ static void check_moduledata(go_runtime *rt)
     }
 }
 
+static bool in_section(const go_runtime *rt, const char *sec, uint64_t addr)
+{
+    uint64_t sa, ss;
+    return core_exe_section_range(rt->core, sec, &sa, &ss) && addr >= sa && addr - sa < ss;
+}
+
+/* One base address of firstmoduledata that the stack scan adds offsets
+ * from the pclntab to: it must lie in one of the sections the linker puts
+ * it in, or a flipped word would send every frame's pointer map into
+ * unrelated bytes. Otherwise the damage is noted and the symbol the linker
+ * defined for it is used instead. */
+static uint64_t checked_base(go_runtime *rt, rt_field f, const char *const secs[], const char *const syms[],
+                             const char *what)
+{
+    uint64_t v = 0;
+    if (rt_read_field(rt, rt->firstmoduledata, f, &v))
+        for (size_t i = 0; secs[i]; i++)
+            if (in_section(rt, secs[i], v))
+                return v;
+    damage_note(rt->damage, "runtime.firstmoduledata.%s (0x%llx) is outside the executable's %s", what,
+                (unsigned long long)v, secs[0]);
+    for (size_t i = 0; syms[i]; i++)
+        if (core_symbol(rt->core, syms[i], &v, NULL))
+            return v;
+    return 0;
+}
+
+static void check_moduledata_bases(go_runtime *rt)
+{
+    /* gofunc is go:func.* (1.26+: inside .gopclntab; before: in .rodata) */
+    static const char *const gofunc_secs[] = {".rodata", ".gopclntab", NULL};
+    static const char *const gofunc_syms[] = {"go:func.*", "go.func.*", NULL};
+    static const char *const rodata_secs[] = {".rodata", NULL};
+    static const char *const rodata_syms[] = {"runtime.rodata", NULL};
+    rt->gofunc = checked_base(rt, rt->md.gofunc, gofunc_secs, gofunc_syms, "gofunc");
+    rt->rodata = checked_base(rt, rt->md.rodata, rodata_secs, rodata_syms, "rodata");
+}
+
 bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime **out, ghf_err *err)
 {
     static const rt_open_opts defaults = {0};
@@ -390,6 +428,7 @@ bool rt_open(ghf_core *core, const dwx *dw, const rt_open_opts *opts, go_runtime
     if (!open_pcln(rt, err))
         goto fail;
     check_moduledata(rt);
+    check_moduledata_bases(rt);
     *out = rt;
     return true;
 fail:

@@ -1103,8 +1103,8 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
     memset(r, 0, sizeof *r);
     walker w = {.h = h, .r = r, .opts = opts ? opts : &defaults, .err = err, .rt = h->rt};
     gstack_ctx_init(&w.gs, w.rt);
-    rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.gofunc, &w.gofunc);
-    rt_read_field(w.rt, w.rt->firstmoduledata, w.rt->md.rodata, &w.rodata);
+    w.gofunc = w.rt->gofunc;
+    w.rodata = w.rt->rodata;
     if (!scan_globals(&w) || !scan_stacks(&w) || !scan_specials(&w) || !scan_queues(&w) ||
         (w.opts->registers && !scan_registers(&w))) {
         VEC_FREE(&w.interrupted_regs);

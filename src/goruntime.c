@@ -366,24 +366,26 @@ static bool in_section(const go_runtime *rt, const char *sec, uint64_t addr)
 }
 
 /* One base address of firstmoduledata that the stack scan adds offsets
- * from the pclntab to: it must lie in one of the sections the linker puts
- * it in, or a flipped word would send every frame's pointer map into
- * unrelated bytes. Otherwise the damage is noted and the symbol the linker
- * defined for it is used instead. */
+ * from the pclntab to: a flipped bit in it sends every frame's pointer map
+ * into unrelated bytes. The linker defines a symbol at the same address, so
+ * the value must equal it (or, in an executable without symbols, lie in
+ * one of the sections the linker puts it in). A damaged value is noted and
+ * the symbol used instead. */
 static uint64_t checked_base(go_runtime *rt, rt_field f, const char *const secs[], const char *const syms[],
                              const char *what)
 {
-    uint64_t v = 0;
-    if (rt_read_field(rt, rt->firstmoduledata, f, &v))
-        for (size_t i = 0; secs[i]; i++)
-            if (in_section(rt, secs[i], v))
-                return v;
-    damage_note(rt->damage, "runtime.firstmoduledata.%s (0x%llx) is outside the executable's %s", what,
-                (unsigned long long)v, secs[0]);
-    for (size_t i = 0; syms[i]; i++)
-        if (core_symbol(rt->core, syms[i], &v, NULL))
+    uint64_t v = 0, sym = 0;
+    bool have = rt_read_field(rt, rt->firstmoduledata, f, &v), known = false;
+    for (size_t i = 0; syms[i] && !known; i++)
+        known = core_symbol(rt->core, syms[i], &sym, NULL);
+    if (have && known && v == sym)
+        return v;
+    for (size_t i = 0; have && !known && secs[i]; i++)
+        if (in_section(rt, secs[i], v))
             return v;
-    return 0;
+    damage_note(rt->damage, "runtime.firstmoduledata.%s is 0x%llx, not %s", what, (unsigned long long)v,
+                known ? syms[0] : secs[0]);
+    return known ? sym : 0;
 }
 
 static void check_moduledata_bases(go_runtime *rt)

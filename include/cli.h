@@ -25,14 +25,16 @@ typedef struct cli_source {
     const char *core, *exe;  /* exe NULL with pid: /proc/PID/exe */
     int pid;                 /* 0: read the core file */
     const char *save_core;   /* with pid: also write the snapshot as a core */
+    const char *debug_exe;   /* --debug-exe: DWARF from this unstripped build of EXE */
 } cli_source;
 
 /* getopt_long values of the source options; each command's table lists
  * CLI_SOURCE_LONGOPTS and passes those values to cli_source_option. */
-enum { CLI_O_PID = 1000, CLI_O_EXE, CLI_O_SAVE_CORE };
+enum { CLI_O_PID = 1000, CLI_O_EXE, CLI_O_SAVE_CORE, CLI_O_DEBUG_EXE };
 #define CLI_SOURCE_LONGOPTS                                                                                  \
     {"pid", required_argument, NULL, CLI_O_PID}, {"exe", required_argument, NULL, CLI_O_EXE},                \
-        {"save-core", required_argument, NULL, CLI_O_SAVE_CORE}
+        {"save-core", required_argument, NULL, CLI_O_SAVE_CORE},                                            \
+        {"debug-exe", required_argument, NULL, CLI_O_DEBUG_EXE}
 /* Take one source option; false (and a usage message) on a bad value. */
 bool cli_source_option(cli_source *src, int c, const char *arg);
 /* The positional arguments argv[first..argc): CORE EXE, or with --pid
@@ -43,7 +45,13 @@ int cli_source_args(cli_source *src, const char *cmd, int argc, char **argv, int
     "  --pid PID            read a running process instead of a core: it is paused only while its\n"      \
     "                       memory is copied (ptrace; needs permission to trace it), then analysed\n"       \
     "  --exe EXE            with --pid: the executable (default /proc/PID/exe)\n"                          \
-    "  --save-core FILE     with --pid: also write the copy as an ELF core file (gdb reads it too)\n"
+    "  --save-core FILE     with --pid: also write the copy as an ELF core file (gdb reads it too)\n"       \
+    CLI_DEBUG_EXE_HELP
+/* --debug-exe, which diff takes too. */
+#define CLI_DEBUG_EXE_HELP                                                                                   \
+    "  --debug-exe FILE     read DWARF from FILE, an unstripped build of EXE (EXE built with\n"            \
+    "                       -ldflags=\"-s -w\"): FILE must have EXE's Go build ID, or the same\n"          \
+    "                       code and data sections (go build -trimpath both times); else exit 3\n"
 
 /* --progress for the commands that print their answer (off by default). */
 #define CLI_PROGRESS_HELP                                                                                    \

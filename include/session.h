@@ -18,6 +18,7 @@ typedef struct session_opts {
     bool force;      /* --force: accept build-ID mismatch and unknown Go versions */
     bool progress;   /* report stages on stderr */
     bool field_paths;/* keep per-object DWARF types for --fields */
+    const char *debug_exe; /* --debug-exe: read DWARF from this build of the executable (debug_exe.h) */
 } session_opts;
 
 typedef struct session {

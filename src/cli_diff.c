@@ -20,7 +20,9 @@ static bool one_tree(const flame_args *a, const char *core, const char *exe, wtr
                      ghf_err *err)
 {
     session s;
-    cli_source src = {.core = core, .exe = exe};
+    /* --debug-exe is the debug file of EXE: of OLD's executable too unless --old-exe */
+    cli_source src = {.core = core, .exe = exe,
+                      .debug_exe = exe == a->src.exe || strcmp(exe, a->src.exe) == 0 ? a->src.debug_exe : NULL};
     bool ok = flame_build(a, &src, &s, w, sum, err);
     if (ok) {
         /* say which core the warnings that follow are about */

@@ -119,6 +119,7 @@ static void diff_usage(FILE *fp)
         "  --json             the growth table as JSON (the document -o .json writes)\n"
         "  --old-exe EXE      OLD's executable when the two cores come from different builds\n"
         "                     of the program (default: EXE for both)\n"
+        CLI_DEBUG_EXE_HELP
         "\n"
         FLAME_TREE_HELP);
 }
@@ -271,6 +272,9 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
                 a->top = (unsigned)v;
             break;
         case 'h': (diff ? diff_usage : flame_usage)(stdout); return GHF_EXIT_OK;
+        case CLI_O_DEBUG_EXE:
+            a->src.debug_exe = optarg;
+            break;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
             if (diff)
                 return cli_bad_option(cmd, '?', argv);

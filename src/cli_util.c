@@ -155,7 +155,7 @@ int cli_parse_core_args(int argc, char **argv, cli_core_args *a, void (*usage)(F
         case 'P': a->progress = true; break;
         case 'Q': a->progress = false; break;
         case 'h': usage(stdout); return GHF_EXIT_OK;
-        case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
+        case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE: case CLI_O_DEBUG_EXE:
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;
@@ -178,6 +178,7 @@ bool cli_source_option(cli_source *src, int c, const char *arg)
         return true;
     case CLI_O_EXE: src->exe = arg; return true;
     case CLI_O_SAVE_CORE: src->save_core = arg; return true;
+    case CLI_O_DEBUG_EXE: src->debug_exe = arg; return true;
     }
     return false;
 }
@@ -211,7 +212,11 @@ int cli_source_args(cli_source *src, const char *cmd, int argc, char **argv, int
 
 bool cli_open_session(const cli_source *src, session *s, const session_opts *opts, ghf_err *err)
 {
+    session_opts o = {0};
+    if (opts)
+        o = *opts;
+    o.debug_exe = src->debug_exe;
     if (src->pid != 0)
-        return session_open_pid(s, src->pid, src->exe, src->save_core, opts, err);
-    return session_open(s, src->core, src->exe, opts, err);
+        return session_open_pid(s, src->pid, src->exe, src->save_core, &o, err);
+    return session_open(s, src->core, src->exe, &o, err);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <sys/mman.h>
 
+#include "debug_exe.h"
 #include "live.h"
 
 void session_stage(session *s, const char *doing)
@@ -190,8 +191,16 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
                  "goheapflame reads cores of Go programs only", exe_path);
         goto fail;
     }
+    /* --debug-exe: the DWARF comes from another build of the same program,
+     * whose addresses are the executable's (checked here) */
+    const char *dwarf_path = exe_path;
+    if (s->opts.debug_exe != NULL) {
+        if (!debug_exe_check(s->core, s->opts.debug_exe, s->opts.force, err))
+            goto fail;
+        dwarf_path = s->opts.debug_exe;
+    }
     session_stage(s, "indexing DWARF");
-    if (!dwx_open(exe_path, &s->dw, err))
+    if (!dwx_open(dwarf_path, &s->dw, err))
         goto fail;
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */
     for (size_t i = 0; i < dwx_warning_count(s->dw); i++)

@@ -107,6 +107,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "help") == 0)
         return help(argc - 1, argv + 1);
+    /* Hidden: for scripts/gen-rtlayout.sh and the rtlayout tests. */
+    if (strcmp(argv[1], "rtlayout") == 0)
+        return cmd_rtlayout(argc - 1, argv + 1);
     for (size_t i = 0; commands[i].name; i++)
         if (commands[i].fn != NULL && strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -191,8 +191,21 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
         goto fail;
     }
     session_stage(s, "indexing DWARF");
-    if (!dwx_open(exe_path, &s->dw, err))
-        goto fail;
+    if (dwx_has_dwarf(exe_path)) {
+        if (!dwx_open(exe_path, &s->dw, err))
+            goto fail;
+    } else {
+        /* -ldflags=-w or "-s -w": the runtime's layouts as data for the
+         * version .go.buildinfo names (include/rtlayout.h). */
+        int minor = 0;
+        if (sscanf(core_exe_go_version(s->core), "go1.%d", &minor) != 1) {
+            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has no DWARF (built with -ldflags=-w, or stripped) and no Go "
+                     "version in .go.buildinfo", exe_path);
+            goto fail;
+        }
+        if (!dwx_open_runtime(exe_path, core_arch(s->core)->name, minor, &s->dw, err))
+            goto fail;
+    }
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */
     for (size_t i = 0; i < dwx_warning_count(s->dw); i++)
         fprintf(stderr, "goheapflame: warning: %s\n", dwx_warning(s->dw, i));

@@ -47,7 +47,7 @@ static void usage(FILE *fp)
         "  2  usage error (bad option or arguments)\n"
         "  3  bad input: unreadable, truncated or corrupt file, or a core and executable that do not match\n"
         "  4  unsupported input: a Go version outside 1.19-1.27, another architecture, an executable\n"
-        "     without DWARF, a program not written in Go\n"
+        "     without DWARF and symbols (-ldflags=\"-s -w\"), a program not written in Go\n"
         "  5  the output cannot be written (no partial output file is left behind)\n"
         "  6  internal error (please report it)\n");
 }

@@ -205,6 +205,13 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
         }
         if (!dwx_open_runtime(exe_path, core_arch(s->core)->name, minor, &s->dw, err))
             goto fail;
+        /* "-s -w": the runtime's globals would have to be found without
+         * names (issue 16, not done). */
+        if (dwx_global_count(s->dw) == 0) {
+            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has neither DWARF nor an ELF symbol table (built with "
+                     "-ldflags=\"-s -w\"?): not supported yet; one built with -ldflags=-w is", exe_path);
+            goto fail;
+        }
     }
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */
     for (size_t i = 0; i < dwx_warning_count(s->dw); i++)

@@ -102,6 +102,20 @@ void dwx_close(dwx *d);
  * (a bad form, a damaged abbreviation) skips it with a warning; damage inside
  * a Go unit is an error. */
 
+/* An executable without DWARF gets an index built from the runtime's
+ * layouts as data (include/rtlayout.h) and the ELF symbol table instead:
+ * see dwx_open_runtime. */
+bool dwx_has_dwarf(const char *exe_path);
+/* For Go 1.<minor> on GOARCH arch ("amd64", "arm64"): the runtime structs and constants goheapflame reads
+ * (rtlayout.h's catalogue), and every object of the ELF symbol table as an
+ * untyped global. No functions, locals or program types: frames are named
+ * from the pclntab, and objects typed from the runtime's type descriptors.
+ * GHF_EXIT_UNSUPPORTED if the table has no layouts for that version. */
+bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, dwx **out, ghf_err *err);
+/* NULL for an index of DWARF; else what it was built from ("the Go 1.22
+ * runtime layouts and the ELF symbol table"). */
+const char *dwx_synthetic(const dwx *d);
+
 /* Highest DWARF version among the Go units (4 up to Go 1.24, 5 after). */
 unsigned dwx_dwarf_version(const dwx *d);
 /* DW_AT_producer of the first Go unit, e.g. "Go cmd/compile go1.27.3; regabi"; "" if none. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dwarf_compat.h"
+#include "dwx_build.h"
 #include "vec.h"
 
 /* ---- string arena: blocks that never move ------------------------------ */
@@ -118,6 +119,7 @@ struct dwx {
     VEC(const char *) warnings;   /* damaged units that were skipped, in the arena */
     unsigned go_units, other_units;
     uint64_t types_sect_addr, types_sect_size; /* base of DW_AT_go_runtime_type offsets */
+    const char *synthetic;        /* not from DWARF: what it was built from (dwx_build.h) */
 
     /* build-time only */
     VEC(type_refs) type_refs;
@@ -578,7 +580,8 @@ static bool finish(dwx *d, ghf_err *err)
         d->fields.v[i].type = dwx_type_by_offset(d, d->field_type_off.v[i]);
     for (size_t i = 0; i < d->globals.n; i++) {
         d->globals.v[i].type = dwx_type_by_offset(d, d->global_type_off.v[i]);
-        d->globals.v[i].size = type_size(d, d->globals.v[i].type);
+        if (d->globals.v[i].type != 0) /* untyped (symbol table) globals keep their symbol's size */
+            d->globals.v[i].size = type_size(d, d->globals.v[i].type);
     }
     /* Functions and locals: names and types through abstract origins. */
     for (size_t i = 0; i < d->funcs.n; i++) {
@@ -716,6 +719,65 @@ bool dwx_open(const char *exe_path, dwx **out, ghf_err *err)
     *out = d;
     return true;
 }
+
+/* ---- building from another source (dwx_build.h) ------------------------------- */
+
+dwx *dwx_build_new(ghf_err *err)
+{
+    dwx *d = ghf_xcalloc(1, sizeof *d, err);
+    dwx_type none = {.name = ""};
+    if (d != NULL && (!VEC_PUSH(&d->types, none, err) || !VEC_PUSH(&d->type_refs, (type_refs){0}, err))) {
+        dwx_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+dwx_type_id dwx_build_type(dwx *d, const char *name, uint32_t tag, uint32_t go_kind, uint64_t size, ghf_err *err)
+{
+    dwx_type t = {.name = keep(d, name, err), .tag = tag, .go_kind = go_kind, .size = size,
+                  .die_off = d->types.n, .go_dict_index = -1, .first_field = (uint32_t)d->fields.n};
+    if (t.name == NULL || !VEC_PUSH(&d->types, t, err) || !VEC_PUSH(&d->type_refs, (type_refs){0}, err))
+        return 0;
+    return (dwx_type_id)(d->types.n - 1);
+}
+
+bool dwx_build_field(dwx *d, dwx_type_id st, const char *name, uint64_t offset, dwx_type_id type, ghf_err *err)
+{
+    dwx_type *t = &d->types.v[st];
+    if (t->first_field + t->nfields != d->fields.n)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "dwx_build_field: fields of %s not contiguous", t->name);
+    dwx_field f = {.name = keep(d, name, err), .offset = offset};
+    if (f.name == NULL || !VEC_PUSH(&d->fields, f, err) ||
+        !VEC_PUSH(&d->field_type_off, d->types.v[type].die_off, err))
+        return false;
+    t->nfields++;
+    return true;
+}
+
+bool dwx_build_const(dwx *d, const char *name, int64_t value, ghf_err *err)
+{
+    dwx_const_entry c = {keep(d, name, err), value};
+    return c.name != NULL && VEC_PUSH(&d->consts, c, err);
+}
+
+bool dwx_build_global(dwx *d, const char *name, uint64_t addr, uint64_t size, ghf_err *err)
+{
+    dwx_var v = {.name = keep(d, name, err), .addr = addr, .size = size};
+    return v.name != NULL && VEC_PUSH(&d->globals, v, err) && VEC_PUSH(&d->global_type_off, 0, err);
+}
+
+bool dwx_build_finish(dwx *d, const char *what, ghf_err *err)
+{
+    d->producer = "";
+    if ((d->synthetic = keep(d, what, err)) == NULL || !finish(d, err)) {
+        dwx_close(d);
+        return false;
+    }
+    return true;
+}
+
+const char *dwx_synthetic(const dwx *d) { return d->synthetic; }
 
 void dwx_close(dwx *d)
 {

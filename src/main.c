@@ -47,7 +47,7 @@ static void usage(FILE *fp)
         "  2  usage error (bad option or arguments)\n"
         "  3  bad input: unreadable, truncated or corrupt file, or a core and executable that do not match\n"
         "  4  unsupported input: a Go version outside 1.19-1.27, another architecture, an executable\n"
-        "     without DWARF, a program not written in Go\n"
+        "     without DWARF and symbols (-ldflags=\"-s -w\"), a program not written in Go\n"
         "  5  the output cannot be written (no partial output file is left behind)\n"
         "  6  internal error (please report it)\n");
 }
@@ -107,6 +107,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "help") == 0)
         return help(argc - 1, argv + 1);
+    /* Hidden: for scripts/gen-rtlayout.sh and the rtlayout tests. */
+    if (strcmp(argv[1], "rtlayout") == 0)
+        return cmd_rtlayout(argc - 1, argv + 1);
     for (size_t i = 0; commands[i].name; i++)
         if (commands[i].fn != NULL && strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

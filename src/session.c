@@ -200,8 +200,29 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
         dwarf_path = s->opts.debug_exe;
     }
     session_stage(s, "indexing DWARF");
-    if (!dwx_open(dwarf_path, &s->dw, err))
-        goto fail;
+    if (dwx_has_dwarf(dwarf_path)) {
+        if (!dwx_open(dwarf_path, &s->dw, err))
+            goto fail;
+    } else {
+        /* -ldflags=-w or "-s -w": the runtime's layouts as data for the
+         * version .go.buildinfo names (include/rtlayout.h). */
+        int minor = 0;
+        if (sscanf(core_exe_go_version(s->core), "go1.%d", &minor) != 1) {
+            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has no DWARF (built with -ldflags=-w, or stripped) and no Go "
+                     "version in .go.buildinfo", dwarf_path);
+            goto fail;
+        }
+        if (!dwx_open_runtime(dwarf_path, core_arch(s->core)->name, minor, &s->dw, err))
+            goto fail;
+        /* "-s -w": the runtime's globals would have to be found without
+         * names (issue 16, not done). */
+        if (dwx_global_count(s->dw) == 0) {
+            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has neither DWARF nor an ELF symbol table (built with "
+                     "-ldflags=\"-s -w\"?): give an unstripped build of it with --debug-exe FILE, or build with "
+                     "-ldflags=-w only", dwarf_path);
+            goto fail;
+        }
+    }
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */
     for (size_t i = 0; i < dwx_warning_count(s->dw); i++)
         fprintf(stderr, "goheapflame: warning: %s\n", dwx_warning(s->dw, i));

@@ -752,20 +752,21 @@ def main():
     if os.path.exists(out_svg):
         os.unlink(out_svg)
 
-    # executables without DWARF
-    sexe = os.path.join(WORK, 'exe-strip-debug')
+    # executables without DWARF and symbols ("-s -w": not read yet, issue 16;
+    # -w alone is read, see check_stripped.py)
+    sexe = os.path.join(WORK, 'exe-strip-all')
     if not os.path.exists(sexe) or os.path.getmtime(sexe) < os.path.getmtime(exe):  # fixtures remade
-        subprocess.run(['objcopy', '--strip-debug', exe, sexe + '.tmp'], check=True)
+        subprocess.run(['strip', '-s', '-o', sexe + '.tmp', exe], check=True)
         os.rename(sexe + '.tmp', sexe)
     for cmd in ['flame', 'info', 'objects', 'histogram', 'roots']:
         o = out_svg if cmd == 'flame' else out_txt
-        check(f'{cmd}: executable stripped of DWARF (same build ID)', [cmd, core, sexe, '-o', o], 4,
-              r'no DWARF', o)
+        check(f'{cmd}: executable stripped of DWARF and symbols (same build ID)', [cmd, core, sexe, '-o', o],
+              4, r'neither DWARF nor an ELF symbol table', o)
     wexe = nodwarf_rebuild()
     check('executable rebuilt with -ldflags=-w', ['flame', core, wexe, '-o', out_svg], (3, 4),
           r'does not match|no DWARF', out_svg)
     check('executable rebuilt with -ldflags=-w, --force', ['flame', '--force', core, wexe, '-o', out_svg], 4,
-          r'no DWARF', out_svg)
+          r'no DWARF|DWARF lacks|does not match', out_svg)
 
     # --- truncated cores: cut at many points ---
     def cut_points(c, heap_addr):

@@ -1,0 +1,3 @@
+module rtlayoutprog
+
+go 1.19

@@ -18,6 +18,7 @@ int cmd_info(int argc, char **argv);     /* src/cli_info.c */
 int cmd_objects(int argc, char **argv);  /* src/cli_heap.c */
 int cmd_histogram(int argc, char **argv);
 int cmd_roots(int argc, char **argv);
+int cmd_path(int argc, char **argv);    /* src/cli_path.c: why an object is alive */
 
 /* Where the memory comes from: a core file and its executable, or a
  * running process (--pid PID [--exe EXE] [--save-core FILE]). */

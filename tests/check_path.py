@@ -13,6 +13,10 @@ against the fixture's own truth:
             word may be a type pointer), `path --addr TARGET` (the first pointer
             word the variable holds, read by the fixture) finds the object
             containing TARGET one reference from that root;
+  pivot     `--pivot '^T$' -o -` (folded) for the same types: every stack
+            starts at T and ends at that root, and the bytes add up to the
+            fixture's count x size of T (less untyped ones, as above);
+            matching nothing is exit 2 and writes nothing;
   no match  a type nothing has, and an address outside the heap: exit 1,
             one stderr line, nothing on stdout.
 Usage: check_path.py GOHEAPFLAME
@@ -88,6 +92,16 @@ def check_one(c, ghf, label, d, truth, minor):
             c.check(f"{label}: {t} @ {o['address']}: dominator path from {want}",
                     o["shared_by"] is None and dp[0]["name"] == want and dp[-1]["address"] == o["address"] and
                     len(dp) <= len(sp), json.dumps(dp)[:300])
+        size = next(o["size"] for o in r["objects"] if object_label(o) == t)
+        rc, out, err = run(ghf, os.path.join(d, "core"), os.path.join(d, "exe"), "--pivot", "^" + re.escape(t) + "$",
+                           "-o", "-", "--no-progress")
+        stacks = [ln.rsplit(" ", 1) for ln in out.splitlines() if ln.strip()]
+        got = sum(int(b) for _, b in stacks)
+        c.check(f"{label}: --pivot {t}: every stack from {t} to {want}",
+                rc == 0 and stacks and all(st.split(";")[0] == t and st.split(";")[-1] == want for st, _ in stacks),
+                f"rc {rc} {err.strip()[-200:]} {stacks[:3]}")
+        c.check(f"{label}: --pivot {t}: {got} bytes = {doc['matched']} x {size} (fixture: {n})",
+                got == doc["matched"] * size and 0 <= n - doc["matched"], f"{got}")
     for r in truth["roots"]:
         if r["kind"] != "global" or not r.get("target") or r.get("shared_with") or r.get("interface") or \
                 "interface" in r.get("type", ""):
@@ -103,6 +117,9 @@ def check_one(c, ghf, label, d, truth, minor):
         c.check(f"{label}: {r['name']}'s target is one reference from it",
                 base <= r["target"] < base + o["size"] and len(sp) == 2 and sp[0]["name"] == r["name"],
                 json.dumps(sp)[:300])
+    rc, out, err = run(ghf, os.path.join(d, "core"), os.path.join(d, "exe"), "--pivot", "^no\\.SuchType$", "-o", "-")
+    c.check(f"{label}: --pivot matching nothing: exit 2, one stderr line, no output",
+            rc == 2 and out == "" and len(err.strip().splitlines()) == 1, f"rc {rc}, {err.strip()!r}")
     for extra in (["--type", "^no\\.SuchType$"], ["--addr", "0x10"]):
         rc, out, err = run(ghf, "path", os.path.join(d, "core"), os.path.join(d, "exe"), *extra)
         c.check(f"{label}: path {' '.join(extra)}: exit 1, one stderr line, no output",

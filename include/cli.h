@@ -19,6 +19,7 @@ int cmd_objects(int argc, char **argv);  /* src/cli_heap.c */
 int cmd_histogram(int argc, char **argv);
 int cmd_roots(int argc, char **argv);
 int cmd_rtlayout(int argc, char **argv); /* src/cli_rtlayout.c: hidden, see there */
+int cmd_path(int argc, char **argv);    /* src/cli_path.c: why an object is alive */
 
 /* Where the memory comes from: a core file and its executable, or a
  * running process (--pid PID [--exe EXE] [--save-core FILE]). */

@@ -18,6 +18,7 @@ enum out_format { FMT_NONE, FMT_SVG, FMT_PNG, FMT_FOLDED, FMT_STAP, FMT_PPROF, F
 typedef struct flame_args {
     cli_source src;          /* flame: CORE EXE or --pid; diff: NEW.core EXE */
     const char *output, *focus, *title;
+    const char *pivot;       /* flame --pivot REGEX: the inverted tree (frames_build_pivot) */
     enum out_format format;
     enum dom_mode tree;
     roots_opts roots;

@@ -41,4 +41,13 @@ typedef struct frames_opts {
 bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
                   const frames_opts *o, wtree *out, ghf_err *err);
 
+/* --pivot REGEX: the inverted tree. Every reachable object whose type
+ * matches is a base frame (its type), its holders above it (its dominator
+ * path upwards, runs of one type as one frame, up to its root or
+ * "[shared] a + b"); a frame's width is the shallow bytes of the matching
+ * objects held through that chain, so a base frame is as wide as all the
+ * matching objects. Matching nothing fails (GHF_EXIT_USAGE). */
+bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t, const char *pattern,
+                        wtree *out, ghf_err *err);
+
 #endif

@@ -41,6 +41,10 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
         "                     (N may end in K/KiB, M/MiB, G/GiB, or KB, MB, GB: 10MiB)\n" \
+        "  --pivot REGEX      (flame) the inverted graph: objects whose type matches REGEX\n" \
+        "                     at the base, their holders above (dominator path, up to the\n" \
+        "                     root); widths = bytes of those objects held through each\n" \
+        "                     chain; exits 2 when no reachable object matches\n" \
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
         "                     extended); exits 2 when nothing matches (diff: in either\n" \
         "                     core). Active filters and the share shown are named in the\n" \
@@ -147,7 +151,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
 {
     enum { O_FORMAT = 256, O_TREE, O_GOROUTINES, O_NOREGS, O_NOCOLLAPSE, O_MAXDEPTH, O_MINBYTES, O_FOCUS,
            O_TITLE, O_WIDTH, O_ICICLE, O_SORT, O_COLORS, O_THEME, O_FORCE, O_PROGRESS, O_QUIET, O_FIELDS,
-           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS, O_OLDEXE, O_TOP, O_JSON };
+           O_MINWIDTH, O_FONTSIZE, O_NOPROGRESS, O_OLDEXE, O_TOP, O_JSON, O_PIVOT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, O_FORMAT},
         {"tree", required_argument, NULL, O_TREE}, {"goroutines", no_argument, NULL, O_GOROUTINES},
@@ -161,7 +165,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
         {"fields", no_argument, NULL, O_FIELDS}, {"minwidth", required_argument, NULL, O_MINWIDTH},
         {"fontsize", required_argument, NULL, O_FONTSIZE}, {"no-progress", no_argument, NULL, O_NOPROGRESS},
         {"old-exe", required_argument, NULL, O_OLDEXE}, {"top", required_argument, NULL, O_TOP},
-        {"json", no_argument, NULL, O_JSON},
+        {"json", no_argument, NULL, O_JSON}, {"pivot", required_argument, NULL, O_PIVOT},
         {"help", no_argument, NULL, 'h'}, CLI_SOURCE_LONGOPTS, {NULL, 0, NULL, 0},
     };
     const char *cmd = diff ? "diff" : "flame";
@@ -257,6 +261,11 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
                 a->render.layout.min_width_px = d;
             break;
         }
+        case O_PIVOT:
+            if (diff)
+                return cli_bad_option(cmd, '?', argv);
+            a->pivot = optarg;
+            break;
         case O_OLDEXE:
         case O_TOP:
         case O_JSON:
@@ -289,6 +298,11 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
     a->render.font_size = fontsize > 0 ? fontsize : RENDER_DEFAULT_FONT_SIZE * a->render.width / RENDER_DEFAULT_WIDTH;
     if (a->render.font_size + 4 > a->render.frame_height)
         a->render.frame_height = (int)(a->render.font_size + 4.5);
+    if (a->pivot && (a->frames.focus || a->frames.max_depth || a->frames.min_bytes || a->frames.fields)) {
+        fprintf(stderr, "goheapflame: --pivot draws every matching object: it does not combine with --focus, "
+                        "--max-depth, --min-bytes or --fields\n");
+        return GHF_EXIT_USAGE;
+    }
     if (diff) {
         if (argc - optind != 3) {
             fprintf(stderr, "goheapflame: diff needs OLD.core NEW.core EXE (see goheapflame diff --help)\n");
@@ -331,13 +345,15 @@ void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total,
 {
     size_t n = 0;
     out[0] = '\0';
-    if (a->frames.focus)
+    if (a->pivot)
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --pivot %s", a->pivot);
+    if (a->frames.focus && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --focus %s", a->frames.focus);
     if (a->frames.max_depth && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --max-depth %u", a->frames.max_depth);
     if (a->frames.min_bytes && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --min-bytes %llu", (unsigned long long)a->frames.min_bytes);
-    if (a->frames.focus && n < cap) { /* only --focus drops bytes; pruning folds them */
+    if ((a->frames.focus || a->pivot) && n < cap) { /* only these drop bytes; pruning folds them */
         char hs[32];
         render_human_bytes(shown, hs, sizeof hs);
         snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, total ? 100.0 * (double)shown / (double)total : 0.0);
@@ -397,7 +413,8 @@ bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *
         goto out;
     session_progress(s, a->tree == DOM_MODE_DOMINATOR ? "computed dominators" : "computed first paths");
     session_stage(s, "building frames");
-    if (!frames_build(&d, &g, s->heap, &s->roots, &s->types, &a->frames, w, err))
+    if (a->pivot ? !frames_build_pivot(&d, &g, &s->roots, &s->types, a->pivot, w, err)
+                 : !frames_build(&d, &g, s->heap, &s->roots, &s->types, &a->frames, w, err))
         goto out;
     session_progress(s, "built frames");
     snprintf(sum->go_version, sizeof sum->go_version, "%s", s->rt->version);
@@ -452,8 +469,8 @@ int cmd_flame(int argc, char **argv)
     ro.title = a.title;
     ro.subtitle = subtitle;
     ro.count_name = "bytes";
-    ro.show_objects = true;
-    ro.top_rows = 5; /* the PNG's table: the roots that retain the most */
+    ro.show_objects = a.pivot == NULL; /* a pivot's counts sit at its top frames */
+    ro.top_rows = a.pivot ? 0 : 5; /* the PNG's table: the roots that retain the most */
     ro.top_title = "Largest roots by retained bytes";
     session_stage(&s, "writing the output");
     if (!outfile_open(&of, a.output, &err) || !write_output(&a, &s, &w, &ro, of.fp, &err) || !outfile_commit(&of, &err))

@@ -362,3 +362,152 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     wtree_finish(w);
     return true;
 }
+
+/* --pivot: the inverted tree. Each ancestor chain (dominator path upwards,
+ * runs of one name collapsed) is hash-consed into a sequence id, so every
+ * node's chain costs O(1) and each distinct chain of a matching object is
+ * walked once, whatever the heap's depth (a 100,000-node list is one
+ * two-frame chain). */
+typedef struct pv_seq {
+    uint32_t head;  /* wtree name id */
+    uint32_t kind;  /* enum wtree_kind of that frame */
+    uint32_t tail;  /* sequence id, 0 = end */
+    uint32_t memo;  /* wtree node of this chain from the base + 1, 0 = not built */
+} pv_seq;
+
+typedef struct pv_set {
+    VEC(pv_seq) seq;   /* seq.v[0] is the empty chain */
+    uint32_t *slots;   /* open addressing: seq id, 0 = empty */
+    size_t cap;
+} pv_set;
+
+static bool pv_cons(pv_set *s, uint32_t head, uint32_t kind, uint32_t tail, uint32_t *out, ghf_err *err)
+{
+    if (tail != 0 && s->seq.v[tail].head == head) { /* a run of one name: one frame */
+        *out = tail;
+        return true;
+    }
+    if ((s->seq.n + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 4096;
+        uint32_t *ns = ghf_xcalloc(ncap, sizeof *ns, err);
+        if (ns == NULL)
+            return false;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slots[i] != 0) {
+                uint64_t key = (uint64_t)s->seq.v[s->slots[i]].head << 32 | s->seq.v[s->slots[i]].tail;
+                size_t j = ghf_hash((const char *)&key, sizeof key) & (ncap - 1);
+                while (ns[j] != 0)
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = s->slots[i];
+            }
+        free(s->slots);
+        s->slots = ns;
+        s->cap = ncap;
+    }
+    uint64_t key = (uint64_t)head << 32 | tail;
+    size_t j = ghf_hash((const char *)&key, sizeof key) & (s->cap - 1);
+    for (; s->slots[j] != 0; j = (j + 1) & (s->cap - 1))
+        if (s->seq.v[s->slots[j]].head == head && s->seq.v[s->slots[j]].tail == tail) {
+            *out = s->slots[j];
+            return true;
+        }
+    pv_seq x = {head, kind, tail, 0};
+    if (!VEC_PUSH(&s->seq, x, err))
+        return false;
+    *out = s->slots[j] = (uint32_t)(s->seq.n - 1);
+    return true;
+}
+
+bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, const obj_types *t, const char *pattern,
+                        wtree *w, ghf_err *err)
+{
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        return ghf_fail(err, GHF_EXIT_USAGE, "--pivot: invalid regular expression '%s'", pattern);
+    if (!wtree_init(w, err)) {
+        regfree(&re);
+        return false;
+    }
+    w->objects = false; /* counts sit at the top frames: no "×N" on the base */
+    size_t nl = t->names.off.n + 1;
+    uint32_t *seqid = calloc((size_t)g->nnodes + 1, sizeof *seqid);
+    uint32_t *name_of = calloc(nl, sizeof *name_of); /* per type label: wtree name id + 1 */
+    uint8_t *hit = calloc(nl, 1);                     /* per type label: 0 unknown, 1 no, 2 matches */
+    VEC(uint32_t) walk = {0};
+    pv_set s = {0};
+    pv_seq nil = {0};
+    bool ok = seqid && name_of && hit && VEC_PUSH(&s.seq, nil, err);
+    if (!seqid || !name_of || !hit)
+        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for --pivot");
+    char label[1200];
+    size_t matched = 0;
+    for (uint32_t k = 0; ok && k < d->nreach; k++) {
+        uint32_t v = d->order[k], nm, tail = 0;
+        if (v < g->nroots) {
+            const char *n = root_name(r, v);
+            ok = wtree_name_id(w, n, strlen(n), &nm, err) && pv_cons(&s, nm, root_kind_to_wtree(r->list.v[v].kind), 0,
+                                                                    &seqid[v], err);
+            continue;
+        }
+        uint32_t tl = t->label[v - g->nroots], p = d->idom[v];
+        if (p == DOM_SUPER) { /* held by several roots: "[shared] a + b" above it */
+            const dom_shared *sh = domtree_shared(d, v);
+            if (sh != NULL)
+                shared_label(sh, r, label, sizeof label);
+            else
+                snprintf(label, sizeof label, "[shared]");
+            ok = wtree_name_id(w, label, strlen(label), &nm, err) && pv_cons(&s, nm, WTREE_KIND_SHARED, 0, &tail, err);
+        } else if (p < g->nnodes) {
+            tail = seqid[p];
+        }
+        if (ok && tl < nl && name_of[tl] == 0) {
+            const char *type = types_label(t, v - g->nroots);
+            ok = wtree_name_id(w, type, strlen(type), &nm, err);
+            name_of[tl] = nm + 1;
+        }
+        ok = ok && tl < nl && pv_cons(&s, name_of[tl] - 1, WTREE_KIND_FRAME, tail, &seqid[v], err);
+        if (!ok)
+            break;
+        if (hit[tl] == 0)
+            hit[tl] = regexec(&re, types_label(t, v - g->nroots), 0, NULL, 0) == 0 ? 2 : 1;
+        if (hit[tl] != 2)
+            continue;
+        /* a matching object: its chain from the base up, built once */
+        uint32_t sq = seqid[v];
+        if (s.seq.v[sq].memo == 0) {
+            walk.n = 0;
+            for (uint32_t x = sq; ok && x != 0; x = s.seq.v[x].tail) /* base first, root last */
+                ok = VEC_PUSH(&walk, x, err);
+            uint32_t node = WTREE_ROOT;
+            for (size_t i = 0; ok && i < walk.n; i++) {
+                const pv_seq *q = &s.seq.v[walk.v[i]];
+                ok = wtree_child_id(w, node, q->head, &node, err);
+                if (ok && w->nodes.v[node].kind == WTREE_KIND_FRAME && w->nodes.v[node].type_kind == WTYPE_NONE) {
+                    w->nodes.v[node].kind = q->kind;
+                    if (q->kind == WTREE_KIND_FRAME)
+                        w->nodes.v[node].type_kind = type_kind_of(wtree_name(w, node));
+                }
+            }
+            if (!ok)
+                break;
+            s.seq.v[sq].memo = node + 1;
+        }
+        wtree_add(w, s.seq.v[sq].memo - 1, g->size[v], 1);
+        matched++;
+    }
+    regfree(&re);
+    free(seqid);
+    free(name_of);
+    free(hit);
+    free(s.slots);
+    VEC_FREE(&s.seq);
+    VEC_FREE(&walk);
+    if (ok && matched == 0)
+        ok = ghf_fail(err, GHF_EXIT_USAGE, "--pivot '%s' matches no reachable object: nothing to draw", pattern);
+    if (!ok) {
+        wtree_free(w);
+        return false;
+    }
+    wtree_finish(w);
+    return true;
+}

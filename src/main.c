@@ -18,6 +18,7 @@ static const struct {
     {"info", cmd_info, "summarise a core: Go version, threads, goroutines, heap"},
     {"objects", cmd_objects, "list heap objects: address, size, pointers, type"},
     {"histogram", cmd_histogram, "objects and bytes per type"},
+    {"path", cmd_path, "why is it alive: dominator path and shortest path from a GC root"},
     {"roots", cmd_roots, "list GC roots and the bytes they reference directly"},
     {"help", NULL, "this text, or a command's options: goheapflame help COMMAND"},
     {NULL, NULL, NULL}, /* end */

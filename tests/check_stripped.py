@@ -87,6 +87,36 @@ REQUIRED = ["runtime.firstmoduledata", "runtime.mheap_", "runtime.allgs", "runti
             "runtime.sched", "runtime.allm", "runtime.waitReasonStrings"]
 
 
+# the interface types the fixtures' truth declares roots with
+IFACE_TYPES = {"error", "interface {}", "any", "context.Context", "io.Reader"}
+
+
+def short(t):
+    """A type name without package paths (descriptors spell them short)."""
+    return re.sub(r"[\w.\-]+/", "", t)
+
+
+def check_iface_types(c, ghf, label, mode, core, sexe, truth):
+    """Without DWARF, an interface root's dynamic value is typed from the
+    interface's type word: the object the root points to has the type the
+    fixture put there, when it holds pointers (pointer-free objects are not
+    typed so: their GC bits cannot confirm a type), and when its type was
+    not made at run time by reflect (named through runtime.reflectOffs,
+    which is not found without symbols: README)."""
+    rc, out, err = run(ghf, "objects", "--json", core, sexe)
+    if rc != 0:
+        c.check(f"{label} {mode}: objects exit 0", False, err.strip())
+        return
+    types = {int(o["address"], 16): o["type"] for o in json.loads(out)}
+    for t in truth["roots"]:
+        if t.get("type") not in IFACE_TYPES or not t["objects"] or not t["objects"][0].get("pointers") or \
+                "reflect." in t["objects"][0]["what"]:
+            continue
+        want, got = t["objects"][0].get("type", t["objects"][0]["what"]), types.get(t.get("target"))
+        c.check(f"{label} {mode}: interface root {t['name']}: its value typed {want}",
+                got is not None and short(got) == short(want), f"{got}")
+
+
 def check_mode(c, ghf, label, mode, core, exe, sexe, truth, full, shares):
     rc, stripped, err = roots(ghf, core, sexe)
     c.check(f"{label} {mode}: exit 0", rc == 0, err.strip())
@@ -116,6 +146,7 @@ def check_mode(c, ghf, label, mode, core, exe, sexe, truth, full, shares):
     c.check(f"{label} {mode}: same heap total", h0 and h and sum(h) == sum(h0), f"{h} vs {h0}")
     if h and sum(h):
         shares.append((f"{mode} {label}", 100.0 * h[0] / sum(h)))
+    check_iface_types(c, ghf, label, mode, core, sexe, truth)
     if mode == "-w":
         return
     i0, i = info(ghf, core, exe), info(ghf, core, sexe)

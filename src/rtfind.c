@@ -16,6 +16,7 @@ typedef struct finder {
     const uint8_t *text;   /* .text as stored in the executable */
     uint64_t text_addr;
     size_t text_len;
+    bool arm64;            /* else amd64 */
 } finder;
 
 #define MAX_CAND 512
@@ -68,8 +69,44 @@ static int rip_opcode(const uint8_t *p, size_t avail, size_t *modrm_at)
     }
 }
 
+static void add_target(const finder *f, uint64_t t, uint64_t *out, size_t *n, size_t cap)
+{
+    if (t < f->lo || t >= f->hi)
+        return;
+    for (size_t k = 0; k < *n; k++)
+        if (out[k] == t)
+            return;
+    if (*n < cap)
+        out[(*n)++] = t;
+}
+
+/* arm64: ADRP Xd, page followed by ADD Xd', Xd, #imm12 or a load/store
+ * [Xd, #imm12 << size] (how the Go linker addresses a global). */
+static void arm64_targets(const finder *f, const uint8_t *code, uint64_t entry, size_t len, uint64_t *out,
+                          size_t *n, size_t cap)
+{
+    for (size_t i = 0; i + 8 <= len; i += 4) {
+        uint32_t a, b;
+        memcpy(&a, code + i, 4);
+        memcpy(&b, code + i + 4, 4);
+        if ((a & 0x9f000000u) != 0x90000000u)
+            continue;
+        uint32_t rd = a & 31;
+        int64_t imm = (int64_t)(((a >> 5) & 0x7ffff) << 2 | ((a >> 29) & 3));
+        if (imm & (1 << 20))
+            imm -= 1 << 21;
+        uint64_t page = ((entry + i) & ~(uint64_t)0xfff) + (uint64_t)(imm * 4096);
+        uint32_t imm12 = (b >> 10) & 0xfff, rn = (b >> 5) & 31;
+        if ((b & 0xffc00000u) == 0x91000000u && rn == rd) /* add x, x, #imm12 */
+            add_target(f, page + imm12, out, n, cap);
+        else if ((b & 0x3b000000u) == 0x39000000u && !(b & (1u << 26)) && rn == rd) /* ldr/str unsigned offset */
+            add_target(f, page + ((uint64_t)imm12 << (b >> 30)), out, n, cap);
+    }
+}
+
 /* The distinct run-time addresses inside [lo, hi) that function `name`
- * refers to RIP-relatively, in order of appearance. */
+ * refers to (RIP-relatively on amd64, ADRP pairs on arm64), in order of
+ * appearance. */
 static size_t targets(const finder *f, const char *name, uint64_t *out, size_t cap)
 {
     pcln_func fn;
@@ -78,6 +115,10 @@ static size_t targets(const finder *f, const char *name, uint64_t *out, size_t c
         return 0;
     const uint8_t *code = f->text + (fn.entry - f->text_addr);
     size_t len = (size_t)(fn.end - fn.entry), n = 0;
+    if (f->arm64) {
+        arm64_targets(f, code, fn.entry, len, out, &n, cap);
+        return n;
+    }
     for (size_t i = 0; i < len; i++) {
         size_t m;
         int imm = rip_opcode(code + i, len - i, &m);
@@ -85,14 +126,7 @@ static size_t targets(const finder *f, const char *name, uint64_t *out, size_t c
             continue;
         int32_t disp;
         memcpy(&disp, code + i + m + 1, 4);
-        uint64_t t = fn.entry + i + m + 5 + (uint64_t)imm + (uint64_t)(int64_t)disp;
-        if (t < f->lo || t >= f->hi)
-            continue;
-        bool seen = false;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = out[k] == t;
-        if (!seen && n < cap)
-            out[n++] = t;
+        add_target(f, fn.entry + i + m + 5 + (uint64_t)imm + (uint64_t)(int64_t)disp, out, &n, cap);
     }
     return n;
 }
@@ -196,24 +230,47 @@ static bool is_allm(const finder *f, uint64_t a)
     return true;
 }
 
-/* How many finalizer blocks the list from the word at a holds, -1 if it
- * is not one. */
+/* How many queued finalizers the list of finalizer blocks from the word
+ * at a holds, -1 if it is not one. A block (runtime/mfinal.go) is
+ * persistentalloc'd outside the executable's image, holds at most what
+ * fits in it, and each of its cnt records has an argument and a funcval
+ * whose code is in .text. A list of empty blocks counts 0: it holds no
+ * roots, and a stray word can look like one. */
 static long fin_chain(const finder *f, uint64_t a)
 {
     const char *fb = dwx_type_by_name(f->dw, "runtime.finBlock") ? "runtime.finBlock" : "runtime.finblock";
     rt_field link = rt_field_lookup(f->dw, fb, "alllink"), cnt = rt_field_lookup(f->dw, fb, "cnt");
+    const dwx_field *arr = dwx_field_by_name(f->dw, dwx_type_by_name(f->dw, fb), "fin");
+    const dwx_type *bt = dwx_type_get(f->dw, dwx_type_by_name(f->dw, fb));
+    const dwx_type *ft = dwx_type_get(f->dw, dwx_type_by_name(f->dw, "runtime.finalizer"));
+    rt_field fn = rt_field_lookup(f->dw, "runtime.finalizer", "fn");
+    rt_field arg = rt_field_lookup(f->dw, "runtime.finalizer", "arg");
     uint64_t b, c;
-    if (link.size == 0 || cnt.size == 0 || !u64(f, a, &b))
+    if (link.size == 0 || cnt.size == 0 || arr == NULL || bt == NULL || ft == NULL || ft->size == 0 ||
+        bt->size <= arr->offset || !u64(f, a, &b))
         return -1;
-    long n = 0;
-    for (; b != 0; n++)
-        if (n > 1000000 || !field(f, b, cnt, &c) || c > 1u << 20 || !field(f, b, link, &b))
+    uint64_t cap = (bt->size - arr->offset) / ft->size;
+    long n = 0, queued = 0;
+    for (; b != 0; n++) {
+        uint64_t next;
+        if (n > 1000000 || b % 8 != 0 || (b >= f->text_addr && b < f->hi) || !field(f, b, cnt, &c) || c > cap ||
+            !field(f, b, link, &next))
             return -1;
-    return n;
+        for (uint64_t i = 0; i < c; i++) {
+            uint64_t vfn, varg, rec = b + arr->offset + i * ft->size;
+            uint64_t code;
+            if (!field(f, rec, fn, &vfn) || !field(f, rec, arg, &varg) || vfn == 0 || varg == 0 ||
+                !u64(f, vfn, &code) || code < f->text_addr || code - f->text_addr >= f->text_len)
+                return -1;
+        }
+        queued += (long)c;
+        b = next;
+    }
+    return queued;
 }
 
 /* waitReasonStrings: waitReason.String begins with its bounds check
- * (`cmp $len, %al`); entry 0 is "" (waitReasonZero), the others short
+ * (`cmp $len, %al`; arm64 `cmp wN, #len`); entry 0 is "" (waitReasonZero), the others short
  * strings. *count receives len. */
 static uint64_t find_wait_reasons(const finder *f, uint64_t *count)
 {
@@ -223,9 +280,17 @@ static uint64_t find_wait_reasons(const finder *f, uint64_t *count)
     if (k == 0 || !pcln_by_name(f->pcln, "runtime.waitReason.String", &fn) || fn.end - fn.entry < 2)
         return 0;
     const uint8_t *code = f->text + (fn.entry - f->text_addr);
-    if (code[0] != 0x3c || code[1] < 2)
+    *count = 0;
+    if (!f->arm64 && code[0] == 0x3c) /* cmp $len, %al */
+        *count = code[1];
+    for (size_t i = 0; f->arm64 && *count == 0 && i + 4 <= 32 && i + 4 <= fn.end - fn.entry; i += 4) {
+        uint32_t ins; /* cmp wN, #len (subs wzr, wN, #imm12) */
+        memcpy(&ins, code + i, 4);
+        if ((ins & 0xffc0001fu) == 0x7100001fu)
+            *count = (ins >> 10) & 0xfff;
+    }
+    if (*count < 2 || *count > 255)
         return 0;
-    *count = code[1];
     for (size_t i = 0; i < k; i++) {
         bool ok = true;
         for (uint64_t w = 0; ok && w < *count; w++) {
@@ -326,11 +391,12 @@ static bool not_found(const char *name, const char *fn, ghf_err *err)
 bool rtfind_globals(const ghf_core *core, const dwx *layouts, dwx_var *out, size_t *n, ghf_err *err)
 {
     *n = 0;
-    if (strcmp(core_arch(core)->name, "amd64") != 0)
+    bool arm64 = strcmp(core_arch(core)->name, "arm64") == 0;
+    if (!arm64 && strcmp(core_arch(core)->name, "amd64") != 0)
         return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "finding the Go runtime's globals in an executable with neither "
-                        "DWARF nor symbols is done on amd64 only, not %s: give an unstripped build with "
+                        "DWARF nor symbols is done on amd64 and arm64 only, not %s: give an unstripped build with "
                         "--debug-exe FILE", core_arch(core)->name);
-    finder f = {.core = core, .dw = layouts, .bias = core_pie_bias(core)};
+    finder f = {.core = core, .dw = layouts, .bias = core_pie_bias(core), .arm64 = arm64};
     uint64_t md = 0, c[MAX_CAND];
     size_t k;
     bool ok = false;
@@ -399,7 +465,8 @@ bool rtfind_globals(const ghf_core *core, const dwx *layouts, dwx_var *out, size
             add(&f, out, n, "runtime.allm", c[i], NULL, 8);
             break;
         }
-    /* allfin links every finalizer block ever made: the longest list */
+    /* allfin links every finalizer block ever made: the list with the
+     * most queued finalizers (finq's is part of it) */
     k = targets(&f, "runtime.queuefinalizer", c, MAX_CAND);
     long best = -1;
     uint64_t allfin = 0;

@@ -342,8 +342,8 @@ static bool find_moduledata(finder *f, uint64_t *md, ghf_err *err)
             }
         }
     }
-    return ghf_fail(err, GHF_EXIT_INPUT, "cannot find runtime.firstmoduledata: no word in .noptrdata points "
-                    "at the pclntab with a module's text, data and bss bounds after it");
+    return ghf_fail(err, GHF_EXIT_INPUT, "cannot find runtime.firstmoduledata: no word in .go.module, "
+                    ".noptrdata or .data points at the pclntab with a module's text, data and bss bounds after it");
 }
 
 static bool open_finder(finder *f, uint64_t md, ghf_err *err)

@@ -110,8 +110,11 @@ bool dwx_has_dwarf(const char *exe_path);
  * (rtlayout.h's catalogue), and every object of the ELF symbol table as an
  * untyped global. No functions, locals or program types: frames are named
  * from the pclntab, and objects typed from the runtime's type descriptors.
- * GHF_EXIT_UNSUPPORTED if the table has no layouts for that version. */
-bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, dwx **out, ghf_err *err);
+ * GHF_EXIT_UNSUPPORTED if the table has no layouts for that version.
+ * extra[0..nextra) are more untyped globals (name, link-time addr, size):
+ * the runtime's, found without symbols (include/rtfind.h). */
+bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, const dwx_var *extra, size_t nextra,
+                      dwx **out, ghf_err *err);
 /* NULL for an index of DWARF; else what it was built from ("the Go 1.22
  * runtime layouts and the ELF symbol table"). */
 const char *dwx_synthetic(const dwx *d);

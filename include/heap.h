@@ -106,4 +106,10 @@ bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx);
 bool heap_typed_pointers(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit,
                          heap_ptr_fn fn, void *ctx);
 
+/* The same two, but every word the GC mask marks as a pointer, nil ones
+ * included: an object's pointer bitmap, and a type's mask tiled over
+ * [addr, limit), to tell whether an object can hold values of a type. */
+bool heap_object_pointer_bits(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx);
+bool heap_type_pointer_bits(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit, heap_ptr_fn fn, void *ctx);
+
 #endif

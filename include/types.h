@@ -7,7 +7,14 @@
  *     dynamic type; a pointer-shaped value sits in the data word, any other
  *     is boxed), map buckets and groups, channel buffers and closures
  *     (named after their function; captured variables typed from DWARF);
- *  3. otherwise "unknown.<size>", counted.
+ *  3. without DWARF (roots untyped): interface values in untyped roots and
+ *     untyped objects, two words {descriptor of the module (checked field
+ *     by field, name printable) or an itab naming one, pointer to the start
+ *     of an object}; the object gets the dynamic type (a pointer-shaped
+ *     one's pointee) only when it holds pointers and its pointer bitmap is
+ *     exactly the type's GC mask (one value, or an array filling it); then
+ *     2. from there, repeated while it types something;
+ *  4. otherwise "unknown.<size>", counted.
  * Types come from the Go type model (gotype.h): DWARF, or the runtime's
  * type descriptors for types DWARF lacks.
  * Types label objects only: reachability comes from the GC's pointer bits.

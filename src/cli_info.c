@@ -218,6 +218,25 @@ static void write_json(FILE *fp, session *s, const info_data *d)
                 (unsigned long long)r->conservative_frames, (unsigned long long)r->unwind_failures,
                 (unsigned long long)r->frames_without_maps);
     }
+    /* Where the runtime's globals were found: the DWARF, the symbol table,
+     * or (-s -w) their uses (include/rtfind.h); run-time addresses. */
+    static const char *const globals[] = {"runtime.firstmoduledata", "runtime.mheap_", "runtime.allgs",
+                                          "runtime.allglen", "runtime.allp", "runtime.sched", "runtime.allm",
+                                          "runtime.allfin", "runtime.waitReasonStrings"};
+    fprintf(fp, ",\"runtime_index\":");
+    json_write_string(fp, dwx_synthetic(s->dw) ? dwx_synthetic(s->dw) : "DWARF");
+    fprintf(fp, ",\"runtime_globals\":{");
+    int any = 0;
+    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
+        const dwx_var *v = dwx_global_by_name(s->dw, globals[i]);
+        uint64_t addr;
+        if (v != NULL)
+            addr = v->addr + s->rt->bias;
+        else if (!core_symbol(s->core, globals[i], &addr, NULL))
+            continue;
+        fprintf(fp, "%s\"%s\":%llu", any++ ? "," : "", globals[i], (unsigned long long)addr);
+    }
+    fputc('}', fp);
     char why[256];
     bool partial = session_partial(s, why, sizeof why);
     fprintf(fp, ",\"partial\":%s,\"partial_reason\":", partial ? "true" : "false");

@@ -607,8 +607,11 @@ static bool finish(dwx *d, ghf_err *err)
                 r->size = (uint32_t)sz;
         }
     }
-    qsort(d->funcs.v, d->funcs.n, sizeof *d->funcs.v, cmp_func);
-    qsort(d->globals.v, d->globals.n, sizeof *d->globals.v, cmp_var);
+    /* an index without DWARF has no functions (qsort wants a non-NULL base) */
+    if (d->funcs.n)
+        qsort(d->funcs.v, d->funcs.n, sizeof *d->funcs.v, cmp_func);
+    if (d->globals.n)
+        qsort(d->globals.v, d->globals.n, sizeof *d->globals.v, cmp_var);
 
     if (!ht_build_names(d, &d->type_by_name, 1, d->types.n, type_name, true, err) ||
         !ht_build_names(d, &d->global_by_name, 0, d->globals.n, global_name, false, err) ||

@@ -138,7 +138,8 @@ static bool add_symbols(dwx *d, const char *exe_path, bool *had, ghf_err *err)
     return ok;
 }
 
-bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, dwx **out, ghf_err *err)
+bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, const dwx_var *extra, size_t nextra,
+                      dwx **out, ghf_err *err)
 {
     *out = NULL;
     const rtl_block *b = rtl_block_for(arch, minor);
@@ -155,8 +156,14 @@ bool dwx_open_runtime(const char *exe_path, const char *arch, int minor, dwx **o
         dwx_close(d);
         return false;
     }
+    for (size_t i = 0; i < nextra; i++)
+        if (!dwx_build_global(d, extra[i].name, extra[i].addr, extra[i].size, err)) {
+            dwx_close(d);
+            return false;
+        }
     char what[128];
-    snprintf(what, sizeof what, "the Go 1.%d runtime layouts%s", minor, syms ? " and the ELF symbol table" : "");
+    snprintf(what, sizeof what, "the Go 1.%d runtime layouts%s", minor,
+             syms ? " and the ELF symbol table" : nextra ? " and runtime globals found by their uses" : "");
     if (!dwx_build_finish(d, what, err))
         return false;
     *out = d;

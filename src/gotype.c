@@ -427,7 +427,8 @@ static bool from_dwarf(gt_model *m, ghf_err *err)
             !VEC_PUSH(&m->embed, (uint64_t)layout_sig(m, base) << 32 | i, err))
             return false;
     }
-    qsort(m->embed.v, m->embed.n, sizeof *m->embed.v, cmp_u64);
+    if (m->embed.n) /* none without DWARF (qsort wants a non-NULL base) */
+        qsort(m->embed.v, m->embed.n, sizeof *m->embed.v, cmp_u64);
     for (size_t i = 1; i <= n; i++) {
         uint8_t k = m->types.v[i].kind;
         if ((k == GT_MAP || k == GT_CHAN) && m->types.v[i].hdr)

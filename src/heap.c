@@ -399,6 +399,7 @@ typedef struct scanner {
     htypes *types;
     uint64_t vbase, vend;     /* [vbase, vend) is viewed at view */
     const uint8_t *view;
+    bool nil_too;             /* report pointer words holding nil as well */
 } scanner;
 
 static void scanner_span(scanner *sc, const heap_span *s)
@@ -421,7 +422,7 @@ static bool scan_read(const scanner *sc, uint64_t addr, void *dst, size_t n)
 static void emit(const scanner *sc, uint64_t obj_base, uint64_t addr, heap_ptr_fn fn, void *ctx)
 {
     uint64_t v;
-    if (scan_read(sc, addr, &v, 8) && v != 0)
+    if (scan_read(sc, addr, &v, 8) && (v != 0 || sc->nil_too))
         fn(ctx, addr - obj_base, v);
 }
 
@@ -531,6 +532,18 @@ bool heap_object_pointers(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
 {
     scanner sc = {.h = h, .types = &h->masks->types};
     return object_pointers(&sc, obj, fn, ctx);
+}
+
+bool heap_object_pointer_bits(heap *h, uint32_t obj, heap_ptr_fn fn, void *ctx)
+{
+    scanner sc = {.h = h, .types = &h->masks->types, .nil_too = true};
+    return object_pointers(&sc, obj, fn, ctx);
+}
+
+bool heap_type_pointer_bits(heap *h, uint64_t type_addr, uint64_t addr, uint64_t limit, heap_ptr_fn fn, void *ctx)
+{
+    scanner sc = {.h = h, .types = &h->masks->types, .nil_too = true};
+    return tile_type(&sc, type_addr, addr, addr, limit, fn, ctx);
 }
 
 /* ---- edges ---- */

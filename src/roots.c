@@ -101,7 +101,11 @@ static bool slot_edge(walker *w, uint64_t slot, const char *name, uint8_t kind, 
 
 /* ---- globals ---- */
 
-static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits, uint64_t bytedata)
+/* A word of `sec` ("data", "bss") with no global known at it is named by
+ * its offset there, "[bss+0x1a0]": what an executable without symbols
+ * (-ldflags="-s -w") gives for the program's own globals. */
+static bool scan_section(walker *w, const char *sec, uint64_t start, uint64_t end, uint64_t nbits,
+                         uint64_t bytedata)
 {
     const go_runtime *rt = w->rt;
     uint64_t words = (end - start) / 8;
@@ -132,8 +136,7 @@ static bool scan_section(walker *w, uint64_t start, uint64_t end, uint64_t nbits
             if (sym != NULL)
                 snprintf(name, sizeof name, "%s", sym);
             else
-                snprintf(name, sizeof name, "%s+0x%llx", start == 0 ? "?" : "global",
-                         (unsigned long long)(slot - start));
+                snprintf(name, sizeof name, "[%s+0x%llx]", sec, (unsigned long long)(slot - start));
         }
         if (!slot_edge(w, slot, name, ROOT_GLOBAL, type, var_addr, 0))
             return false;
@@ -159,7 +162,8 @@ static bool scan_globals(walker *w)
             (ebss > bss && (!core_mapped(rt->core, bss) || !core_mapped(rt->core, ebss - 1))))
             return ghf_fail(w->err, GHF_EXIT_INPUT, "implausible data/bss bounds in moduledata");
         /* bitvector.n is an int32 count of bits */
-        if (!scan_section(w, data, edata, (uint32_t)dn, db) || !scan_section(w, bss, ebss, (uint32_t)bn, bb))
+        if (!scan_section(w, "data", data, edata, (uint32_t)dn, db) ||
+            !scan_section(w, "bss", bss, ebss, (uint32_t)bn, bb))
             return false;
         if (rt->md.next.size)
             rt_read_field(rt, md, rt->md.next, &next);

@@ -8,6 +8,7 @@
 
 #include "debug_exe.h"
 #include "live.h"
+#include "rtfind.h"
 
 void session_stage(session *s, const char *doing)
 {
@@ -212,15 +213,25 @@ static bool open_go(session *s, const char *exe_path, ghf_err *err)
                      "version in .go.buildinfo", dwarf_path);
             goto fail;
         }
-        if (!dwx_open_runtime(dwarf_path, core_arch(s->core)->name, minor, &s->dw, err))
+        if (!dwx_open_runtime(dwarf_path, core_arch(s->core)->name, minor, NULL, 0, &s->dw, err))
             goto fail;
-        /* "-s -w": the runtime's globals would have to be found without
-         * names (issue 16, not done). */
+        /* "-s -w": no symbols either; the runtime's globals are found by
+         * the code that uses them (include/rtfind.h), the program's own
+         * are named by section and offset (roots.c). */
         if (dwx_global_count(s->dw) == 0) {
-            ghf_fail(err, GHF_EXIT_UNSUPPORTED, "%s has neither DWARF nor an ELF symbol table (built with "
-                     "-ldflags=\"-s -w\"?): give an unstripped build of it with --debug-exe FILE, or build with "
-                     "-ldflags=-w only", dwarf_path);
-            goto fail;
+            dwx_var found[RTFIND_MAX];
+            size_t nfound;
+            bool ok = rtfind_globals(s->core, s->dw, found, &nfound, err);
+            dwx_close(s->dw);
+            s->dw = NULL;
+            if (!ok) {
+                size_t n = strlen(err->msg);
+                snprintf(err->msg + n, sizeof err->msg - n, " (%s has neither DWARF nor an ELF symbol table: "
+                         "--debug-exe FILE takes them from an unstripped build)", dwarf_path);
+                goto fail;
+            }
+            if (!dwx_open_runtime(dwarf_path, core_arch(s->core)->name, minor, found, nfound, &s->dw, err))
+                goto fail;
         }
     }
     /* Damaged units of other compilers (cgo's C) were skipped: say so. */

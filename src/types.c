@@ -74,6 +74,7 @@ typedef struct inferer {
     uint64_t image_at, image_len;
     VEC(int32_t) reflect_names; /* Str (negative: runtime.reflectOffs ids) of the heap's type descriptors */
     iface_memo memo[IFACE_MEMO]; /* direct-mapped, by the first word */
+    uint64_t types_lo, types_hi; /* without DWARF: where the module's type descriptors may lie */
 } inferer;
 
 static bool grow_cover(inferer *in, void *vec_, gt_id id)
@@ -866,6 +867,208 @@ static bool seed_reflect_offs(inferer *in)
     return ok;
 }
 
+/* ---- without DWARF: interface words (include/types.h) ---- */
+
+/* Is the word at `a` the address of one of the module's type descriptors
+ * (abi.Type, the same layout in 1.19-1.27: size, ptrdata, hash, tflag,
+ * align, fieldAlign, kind, equal, gcdata, str, ptrToThis)? Checked field
+ * by field, and its name (str, a nameOff into the types section: flags
+ * byte, varint length, bytes) must be printable, before the model reads
+ * it: a stray word must not become a type. */
+static bool module_descriptor(const inferer *in, uint64_t a)
+{
+    uint8_t d[48], nm[3];
+    if (a % 8 != 0 || a < in->types_lo || a >= in->types_hi || !core_read(in->rt->core, a, d, sizeof d))
+        return false;
+    uint64_t size, ptrbytes, gcdata;
+    int32_t str;
+    memcpy(&size, d, 8);
+    memcpy(&ptrbytes, d + 8, 8);
+    memcpy(&gcdata, d + 32, 8);
+    memcpy(&str, d + in->L->type_str, 4);
+    uint8_t align = d[21], falign = d[22], kind = d[23] & 31;
+    if (size > (1ull << 40) || ptrbytes > size || ptrbytes % 8 != 0 || kind == 0 || kind > 26 ||
+        (align & (align - 1)) || align == 0 || align > 8 || (falign & (falign - 1)) || falign == 0 || falign > 8 ||
+        (ptrbytes != 0 && (gcdata == 0 || heap_find(in->h, gcdata) != HEAP_NONE)) || str <= 0 ||
+        (uint64_t)str >= in->types_hi - in->types_lo ||
+        !core_read(in->rt->core, in->types_lo + (uint64_t)str, nm, sizeof nm))
+        return false;
+    uint64_t len = nm[1] & 0x7f, at = 2; /* varint length (names are short: one or two bytes) */
+    if (nm[1] & 0x80) {
+        len |= (uint64_t)(nm[2] & 0x7f) << 7;
+        at = 3;
+    }
+    char name[64];
+    size_t n = len < sizeof name ? (size_t)len : sizeof name;
+    if (len == 0 || len > 4096 || !core_read(in->rt->core, in->types_lo + (uint64_t)str + at, name, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] < 0x20 || name[i] > 0x7e)
+            return false;
+    return true;
+}
+
+typedef struct word_set {
+    uint64_t off[256];
+    size_t n;
+    bool full;
+} word_set;
+
+static void collect(void *ctx, uint64_t off, uint64_t value)
+{
+    word_set *w = ctx;
+    (void)value;
+    if (w->n < sizeof w->off / sizeof w->off[0])
+        w->off[w->n++] = off;
+    else
+        w->full = true;
+}
+
+/* Is the object at p (the start of its data) a value of type t, or an
+ * array of them filling it, as the GC sees it: t fits, and the object's
+ * pointer bitmap, which must have a pointer, is exactly t's GC mask
+ * (tiled)? Pointer-free objects are never typed so. */
+static bool mask_agrees(inferer *in, uint64_t p, gt_id t)
+{
+    const gt_type *gt = gt_get(in->gm, t);
+    uint64_t base, size, user_off;
+    uint32_t obj = heap_find_obj(in->h, p, &base, &size, &user_off);
+    if (gt == NULL || gt->rtype == 0 || obj == HEAP_NONE || p != base + user_off || gt->size == 0 ||
+        gt->size > size - user_off)
+        return false;
+    /* a pointer-free object agrees with every pointer-free type: too weak */
+    word_set have = {0};
+    if (!heap_object_pointer_bits(in->h, obj, collect, &have) || have.full || have.n == 0)
+        return false;
+    uint64_t room = size - user_off;
+    for (int whole = 0; whole < 2; whole++) {
+        word_set want = {0};
+        uint64_t end = whole ? p + room / gt->size * gt->size : p + gt->size;
+        if (!heap_type_pointer_bits(in->h, gt->rtype, p, end, collect, &want) || want.full ||
+            want.n != have.n)
+            continue;
+        size_t k = 0;
+        while (k < have.n && have.off[k] == want.off[k] + user_off) /* both in address order */
+            k++;
+        if (k == have.n)
+            return true;
+    }
+    return false;
+}
+
+/* If the two words at a are an interface value {type or itab, data}
+ * whose data word points at the start of an untyped object, type that
+ * object with the dynamic type (a pointer-shaped one's pointee), where
+ * the object's GC bits agree. */
+static bool iface_pair(inferer *in, uint64_t a)
+{
+    uint64_t w0, data, tw;
+    if (!rd(in, a, &w0) || !rd(in, a + 8, &data) || w0 == 0 || data == 0 ||
+        heap_find(in->h, w0) != HEAP_NONE || heap_find(in->h, data) == HEAP_NONE)
+        return true;
+    bool itab = !module_descriptor(in, w0);
+    if (itab && (!rd(in, w0 + in->L->itab_type, &tw) || !module_descriptor(in, tw)))
+        return true;
+    uint64_t base, size, user_off;
+    if (!unlabelled(in, heap_find_slot(in->h, data, &base, &size, &user_off)) || data != base + user_off)
+        return true;
+    gt_id dyn;
+    if (!dynamic_type(in, w0, itab, &dyn))
+        return false;
+    const gt_type *dt = gt_get(in->gm, dyn);
+    if (dt == NULL)
+        return true;
+    gt_id t = dyn;
+    if (dt->direct_iface) { /* the data word is the value: a pointer to its elem */
+        if (dt->kind != GT_PTR)
+            return true;
+        t = dt->elem;
+    }
+    return !mask_agrees(in, data, t) || typed_pointer(in, data, t, 1, false);
+}
+
+/* Untyped roots (no DWARF): each pointer word that is an interface's data word. */
+static bool seed_iface_roots(inferer *in, const roots *r)
+{
+    for (size_t i = 0; i < r->edges.n; i++) {
+        const root_edge *e = &r->edges.v[i];
+        if (e->var_type == 0 && e->slot >= 8 && e->slot % 8 == 0 && !iface_pair(in, e->slot - 8))
+            return false;
+    }
+    return true;
+}
+
+typedef struct obj_words {
+    uint64_t off[512];
+    size_t n;
+} obj_words;
+
+static void collect_obj(void *ctx, uint64_t off, uint64_t value)
+{
+    obj_words *w = ctx;
+    (void)value;
+    if (w->n < sizeof w->off / sizeof w->off[0])
+        w->off[w->n++] = off;
+}
+
+/* Objects still untyped: their interface values. *more: something was typed. */
+static bool seed_iface_heap(inferer *in, bool *more)
+{
+    heap *h = in->h;
+    size_t before = in->queue.n;
+    uint64_t labelled = 0;
+    for (uint32_t i = 0; i < h->nobjects; i++) {
+        const heap_span *s = &h->spans[h->obj_span[i]];
+        uint32_t slot = s->first_slot + (uint32_t)((h->obj_addr[i] - s->base) / s->elemsize);
+        if (s->noscan || !unlabelled(in, slot))
+            continue;
+        obj_words w = {.n = 0};
+        if (!heap_object_pointers(h, i, collect_obj, &w))
+            continue;
+        for (size_t k = 0; k < w.n; k++) {
+            uint32_t before_slot;
+            uint64_t a = h->obj_addr[i] + w.off[k], data, base, size, user_off;
+            if (w.off[k] < 8 || !rd(in, a, &data) ||
+                (before_slot = heap_find_slot(h, data, &base, &size, &user_off)) == HEAP_NONE ||
+                !unlabelled(in, before_slot))
+                continue;
+            if (!iface_pair(in, a - 8))
+                return false;
+            labelled += !unlabelled(in, before_slot);
+        }
+    }
+    *more = labelled > 0 || in->queue.n > before;
+    return true;
+}
+
+/* The share of heap bytes DWARF would type from roots is lost without
+ * it; interface values in untyped roots and objects still name their
+ * dynamic types. Repeated while it types something new (what it types is
+ * walked by the descriptors, which may type more). */
+static bool seed_ifaces(inferer *in, const roots *r)
+{
+    if (dwx_synthetic(in->rt->dw) == NULL)
+        return true;
+    uint64_t types = 0, a, n;
+    static const char *const secs[] = {".go.type", ".rodata", ".data.rel.ro"};
+    if (!rt_read_field(in->rt, in->rt->firstmoduledata, in->rt->md.types, &types))
+        return true;
+    for (size_t i = 0; i < 3 && in->types_hi == 0; i++)
+        if (core_exe_section_range(in->rt->core, secs[i], &a, &n) && types >= a && types < a + n) {
+            in->types_lo = types;
+            in->types_hi = a + n;
+        }
+    if (in->types_hi == 0)
+        return true;
+    if (!seed_iface_roots(in, r) || !drain(in))
+        return false;
+    bool more = true;
+    for (int round = 0; more && round < 8; round++)
+        if (!seed_iface_heap(in, &more) || !drain(in))
+            return false;
+    return true;
+}
+
 bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -895,7 +1098,7 @@ bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_
     inferer in = {.h = h, .rt = h->rt, .gm = out->model, .L = gt_layout_of(out->model), .out = out, .slab = slab,
                   .err = err, .desc_common = gt_descriptor_common(out->model)};
     bool ok = seed_headers(&in) && drain(&in) && seed_roots(&in, r) && drain(&in) && seed_reflect_offs(&in) &&
-              drain(&in);
+              drain(&in) && seed_ifaces(&in, r);
     VEC_FREE(&in.queue);
     VEC_FREE(&in.reflect_names);
     VEC_FREE(&in.plan_of);

@@ -1,20 +1,28 @@
 #!/usr/bin/env python3
-"""Executables without DWARF (issue 16), -ldflags=-w: every amd64 fixture
-core of every Go version read with a copy of its executable stripped of
-DWARF (objcopy --strip-debug: the same code at the same addresses as the
-core, ELF symbol table kept, what -ldflags=-w links) must give exit 0;
-every root the fixture's truth names found (globals by their symbol name,
-stack roots by their function: `main.f+0x28` or `main.f stack object ...`,
-as locals have no names without DWARF), with the same direct bytes as the
-run on the DWARF executable (per global; per function for stacks), and the
-same heap total. The typed share of heap bytes is reported per core (only
-malloc headers and type descriptors type objects without DWARF).
-Main refuses such executables (exit 4), so this fails there.
+"""Executables without DWARF (issue 16): every amd64 and arm64 fixture core
+of every Go version read with two stripped copies of its executable, which
+keep the code at the core's addresses (the same build ID):
+  -w    objcopy --strip-debug: what -ldflags=-w links (ELF symbol table kept);
+  -s -w strip -s: what -ldflags="-s -w" links (no DWARF, no symbols).
+(arm64: the same sections hidden in the section headers, blank_copy.)
+Each must give exit 0; every root the fixture's truth names found (globals
+by their symbol name under -w, by section and offset under -s -w,
+`[bss+0x1a0]` where 0x1a0 is the truth's address of the variable minus the
+start of the section holding it; stack roots by their function:
+`main.f+0x28` or `main.f stack object ...`, as locals have no names without
+DWARF), with the same direct bytes as the run on the DWARF executable (per
+global; per function for stacks), the same bytes over all roots, and the
+same heap total. Under -s -w the runtime's globals found without symbols
+(info --json runtime_globals) must be at the DWARF run's addresses, and
+info's goroutines, threads and heap the same. The typed share of heap
+bytes is reported per core and mode.
+Main refuses -s -w executables (exit 4), so this fails there.
 Usage: check_stripped.py GOHEAPFLAME
 """
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -39,6 +47,148 @@ def by_func(rs, func):
     return sum(r["direct_bytes"] for r in rs if r["kind"] == "stack" and pat.match(r["name"]))
 
 
+def sections(exe, types=False):
+    """{name: (addr, size)} of an executable's sections ({name: type} with types)."""
+    out = subprocess.run(["readelf", "-SW", exe], capture_output=True, text=True, check=True).stdout
+    secs = {}
+    for m in re.finditer(r"\]\s+(\S+)\s+(\S+)\s+([0-9a-f]{16})\s+[0-9a-f]+\s+([0-9a-f]+)", out):
+        secs[m.group(1)] = m.group(2) if types else (int(m.group(3), 16), int(m.group(4), 16))
+    return secs
+
+
+def blank_copy(exe, out, symbols):
+    """A copy of exe without DWARF (its .debug_* sections made NOBITS) and,
+    with symbols, without the ELF symbol table (.symtab made NULL): what
+    strip does to what goheapflame reads, for arm64 executables, which
+    the host's binutils do not strip (llvm-objcopy garbles the section
+    names of Go 1.19/1.21 arm64 executables)."""
+    b = bytearray(open(exe, "rb").read())
+    shoff, = struct.unpack_from("<Q", b, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
+    stroff, = struct.unpack_from("<Q", b, shoff + shstrndx * shentsize + 0x18)
+    for i in range(shnum):
+        h = shoff + i * shentsize
+        name_off, = struct.unpack_from("<I", b, h)
+        name = bytes(b[stroff + name_off:b.index(0, stroff + name_off)]).decode()
+        if name.startswith((".debug", ".zdebug")):
+            struct.pack_into("<I", b, h + 4, 8)  # SHT_NOBITS
+        elif symbols and name == ".symtab":
+            struct.pack_into("<I", b, h + 4, 0)  # SHT_NULL
+    open(out, "wb").write(b)
+
+
+def symbol_sizes(exe):
+    """{name: size} of the data symbols of an (unstripped) executable."""
+    out = subprocess.run(["nm", "-S", exe], capture_output=True, text=True, check=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        f = line.split(None, 3)
+        if len(f) == 4 and f[2] in "bBdD":
+            sizes[f[3]] = int(f[1], 16)
+    return sizes
+
+
+def root_names(secs, addr, size):
+    """The -s -w names of the pointer words of the global at [addr, addr +
+    size): [data+0x..] or [bss+0x..], by the offset in its section (an
+    interface's data word is its second)."""
+    for sec in ("data", "bss"):
+        a, n = secs.get("." + sec, (0, 0))
+        if a <= addr < a + n:
+            return [f"[{sec}+0x{off:x}]" for off in range(addr - a, addr - a + max(size, 8), 8)]
+    return []
+
+
+def info(ghf, core, exe):
+    rc, out, _ = run(ghf, "info", "--json", core, exe)
+    return json.loads(out) if rc == 0 else None
+
+
+# the runtime globals every -s -w run must find (allfin only exists once a
+# finalizer was queued)
+REQUIRED = ["runtime.firstmoduledata", "runtime.mheap_", "runtime.allgs", "runtime.allglen", "runtime.allp",
+            "runtime.sched", "runtime.allm", "runtime.waitReasonStrings"]
+
+
+# the interface types the fixtures' truth declares roots with
+IFACE_TYPES = {"error", "interface {}", "any", "context.Context", "io.Reader"}
+
+
+def short(t):
+    """A type name without package paths (descriptors spell them short)."""
+    return re.sub(r"[\w.\-]+/", "", t)
+
+
+def check_iface_types(c, ghf, label, mode, core, sexe, truth):
+    """Without DWARF, an interface root's dynamic value is typed from the
+    interface's type word: the object the root points to has the type the
+    fixture put there, when it holds pointers (pointer-free objects are not
+    typed so: their GC bits cannot confirm a type), and when its type was
+    not made at run time by reflect (named through runtime.reflectOffs,
+    which is not found without symbols: README)."""
+    rc, out, err = run(ghf, "objects", "--json", core, sexe)
+    if rc != 0:
+        c.check(f"{label} {mode}: objects exit 0", False, err.strip())
+        return
+    types = {int(o["address"], 16): o["type"] for o in json.loads(out)}
+    for t in truth["roots"]:
+        if t.get("type") not in IFACE_TYPES or not t["objects"] or not t["objects"][0].get("pointers") or \
+                "reflect." in t["objects"][0]["what"]:
+            continue
+        want, got = t["objects"][0].get("type", t["objects"][0]["what"]), types.get(t.get("target"))
+        c.check(f"{label} {mode}: interface root {t['name']}: its value typed {want}",
+                got is not None and short(got) == short(want), f"{got}")
+
+
+def check_mode(c, ghf, label, mode, core, exe, sexe, truth, full, shares):
+    rc, stripped, err = roots(ghf, core, sexe)
+    c.check(f"{label} {mode}: exit 0", rc == 0, err.strip())
+    if rc != 0:
+        return
+    secs, sizes = sections(exe), symbol_sizes(exe)
+    funcs = set()
+    for t in truth["roots"]:
+        if t["kind"] == "global":
+            names = [t["name"]] if mode == "-w" else root_names(secs, t["addr"], sizes.get(t["name"], 8))
+            want = sum(r["direct_bytes"] for r in full if r["name"] == t["name"])
+            got = sum(r["direct_bytes"] for r in stripped if r["name"] in names)
+            c.check(f"{label} {mode}: global {t['name']} found as {names[0] if names else None}.. with the DWARF "
+                    f"run's bytes", names and got == want and got > 0, f"{got} vs {want}")
+        elif t["kind"] == "stack" and t.get("func"):
+            funcs.add(t["func"])
+    # A stack object a callee points into is named after the callee's
+    # variable with DWARF (main.litDown.p), after its own frame without:
+    # compare the fixture's stack functions together.
+    want = sum(by_func(full, f) for f in funcs)
+    got = sum(by_func(stripped, f) for f in funcs)
+    c.check(f"{label} {mode}: stack roots of {sorted(funcs)} hold the DWARF run's bytes",
+            got == want and (got > 0 or not funcs), f"{got} vs {want}")
+    c.check(f"{label} {mode}: all roots together hold the DWARF run's bytes",
+            sum(r["direct_bytes"] for r in stripped) == sum(r["direct_bytes"] for r in full))
+    h0, h = heap_totals(ghf, core, exe), heap_totals(ghf, core, sexe)
+    c.check(f"{label} {mode}: same heap total", h0 and h and sum(h) == sum(h0), f"{h} vs {h0}")
+    if h and sum(h):
+        shares.append((f"{mode} {label}", 100.0 * h[0] / sum(h)))
+    check_iface_types(c, ghf, label, mode, core, sexe, truth)
+    if mode == "-w":
+        return
+    i0, i = info(ghf, core, exe), info(ghf, core, sexe)
+    c.check(f"{label} {mode}: info exit 0", i0 is not None and i is not None)
+    if i0 is None or i is None:
+        return
+    g0, g = i0.pop("runtime_globals"), i.pop("runtime_globals")
+    missing = [n for n in REQUIRED if n not in g]
+    wrong = [n for n in g if g[n] != g0.get(n)]
+    c.check(f"{label} {mode}: runtime globals found at the DWARF run's addresses",
+            not missing and not wrong, f"missing {missing}, wrong {wrong}")
+    c.check(f"{label} {mode}: found without symbols", "found by their uses" in i["runtime_index"],
+            i["runtime_index"])
+    i0.pop("runtime_index")
+    i.pop("runtime_index")
+    c.check(f"{label} {mode}: info (goroutines, threads, heap) as with DWARF", i == i0,
+            str({k: (i.get(k), i0.get(k)) for k in i0 if i.get(k) != i0.get(k)})[:400])
+
+
 def main():
     ghf, root = args(__doc__)
     if root is None:
@@ -47,44 +197,33 @@ def main():
     shares = []
     with tempfile.TemporaryDirectory() as tmp:
         for v in VERSIONS:
-            for fx in FIXTURES:
-                d = os.path.join(root, f"go{v}", fx)
-                label = f"go{v}/{fx}"
-                if core_missing(c, label, d, v):
-                    continue
-                core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
-                wexe = os.path.join(tmp, f"{v}-{fx}-w")
-                subprocess.run(["objcopy", "--strip-debug", exe, wexe], check=True)
-                truth = json.load(open(os.path.join(d, "truth.json")))
-                rc0, full, err0 = roots(ghf, core, exe)
-                rc, stripped, err = roots(ghf, core, wexe)
-                c.check(f"{label} -w: exit 0", rc == 0 and rc0 == 0, (err or err0).strip())
-                if rc != 0 or rc0 != 0:
-                    continue
-                funcs = set()
-                for t in truth["roots"]:
-                    if t["kind"] == "global":
-                        want = sum(r["direct_bytes"] for r in full if r["name"] == t["name"])
-                        got = sum(r["direct_bytes"] for r in stripped if r["name"] == t["name"])
-                        c.check(f"{label} -w: global {t['name']} found with the DWARF run's bytes",
-                                got == want and got > 0, f"{got} vs {want}")
-                    elif t["kind"] == "stack" and t.get("func"):
-                        funcs.add(t["func"])
-                # A stack object a callee points into is named after the
-                # callee's variable with DWARF (main.litDown.p), after its own
-                # frame without: compare the fixture's stack functions together.
-                want = sum(by_func(full, f) for f in funcs)
-                got = sum(by_func(stripped, f) for f in funcs)
-                c.check(f"{label} -w: stack roots of {sorted(funcs)} hold the DWARF run's bytes",
-                        got == want and (got > 0 or not funcs), f"{got} vs {want}")
-                c.check(f"{label} -w: all roots together hold the DWARF run's bytes",
-                        sum(r["direct_bytes"] for r in stripped) == sum(r["direct_bytes"] for r in full))
-                h0, h = heap_totals(ghf, core, exe), heap_totals(ghf, core, wexe)
-                c.check(f"{label} -w: same heap total", h0 and h and sum(h) == sum(h0), f"{h} vs {h0}")
-                if h and sum(h):
-                    shares.append((label, 100.0 * h[0] / sum(h)))
+            for arch in ("amd64", "arm64"):
+                for fx in FIXTURES:
+                    vdir = f"go{v}" + ("-arm64" if arch == "arm64" else "")
+                    d = os.path.join(root, vdir, fx)
+                    label = f"{vdir}/{fx}"
+                    if core_missing(c, label, d, v):
+                        continue
+                    core, exe = os.path.join(d, "core"), os.path.join(d, "exe")
+                    wexe, swexe = os.path.join(tmp, f"{vdir}-{fx}-w"), os.path.join(tmp, f"{vdir}-{fx}-sw")
+                    if arch == "amd64":
+                        subprocess.run(["objcopy", "--strip-debug", exe, wexe], check=True)
+                        subprocess.run(["strip", "-s", "-o", swexe, exe], check=True)
+                    else:
+                        blank_copy(exe, wexe, False)
+                        blank_copy(exe, swexe, True)
+                    types = sections(swexe, True)
+                    left = [n for n in (".symtab", ".debug_info") if types.get(n, "NOBITS") not in ("NOBITS", "NULL")]
+                    c.check(f"{label} -s -w: the copy has no symbols or DWARF", not left, str(left))
+                    truth = json.load(open(os.path.join(d, "truth.json")))
+                    rc0, full, err0 = roots(ghf, core, exe)
+                    c.check(f"{label}: exit 0 with DWARF", rc0 == 0, err0.strip())
+                    if rc0 != 0:
+                        continue
+                    check_mode(c, ghf, label, "-w", core, exe, wexe, truth, full, shares)
+                    check_mode(c, ghf, label, "-s -w", core, exe, swexe, truth, full, shares)
     for label, s in shares:
-        print(f"typed share -w {label}: {s:.1f} %")
+        print(f"typed share {label}: {s:.1f} %")
     print(f"stripped: {c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
 

@@ -25,8 +25,16 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
     {"pprof", ".pprof", FMT_PPROF}, {"json", ".json", FMT_JSON},
 };
 
-/* The options flame and diff share: how the tree is built, the picture. */
-#define FLAME_TREE_HELP \
+/* flame only: diff matches frames by their root path, which a pivot turns over. */
+#define FLAME_PIVOT_HELP \
+        "  --pivot REGEX      the inverted graph: objects whose type matches REGEX at the\n" \
+        "                     base, their holders above (dominator path, up to the root);\n" \
+        "                     widths = bytes of those objects held through each chain;\n" \
+        "                     exits 2 when no reachable object matches\n"
+
+/* The options flame and diff share: how the tree is built, the picture.
+ * PIVOT_HELP is FLAME_PIVOT_HELP for flame, "" for diff. */
+#define FLAME_TREE_HELP(PIVOT_HELP) \
         "Retention:\n" \
         "  --tree MODE        dominator (default): a frame's width is what would be freed\n" \
         "                     without it; objects held by several roots appear once under\n" \
@@ -41,10 +49,7 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
         "                     (N may end in K/KiB, M/MiB, G/GiB, or KB, MB, GB: 10MiB)\n" \
-        "  --pivot REGEX      (flame) the inverted graph: objects whose type matches REGEX\n" \
-        "                     at the base, their holders above (dominator path, up to the\n" \
-        "                     root); widths = bytes of those objects held through each\n" \
-        "                     chain; exits 2 when no reachable object matches\n" \
+        PIVOT_HELP \
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
         "                     extended); exits 2 when nothing matches (diff: in either\n" \
         "                     core). Active filters and the share shown are named in the\n" \
@@ -87,7 +92,7 @@ static void flame_usage(FILE *fp)
         "                     '-' writes to standard output (format: --format, default folded)\n"
         "  --format NAME      svg, png, folded, stap, pprof or json\n"
         "\n"
-        FLAME_TREE_HELP
+        FLAME_TREE_HELP(FLAME_PIVOT_HELP)
         "\n"
         "A running process instead of a core:\n"
         CLI_SOURCE_HELP);
@@ -125,7 +130,7 @@ static void diff_usage(FILE *fp)
         "                     of the program (default: EXE for both)\n"
         CLI_DEBUG_EXE_HELP
         "\n"
-        FLAME_TREE_HELP);
+        FLAME_TREE_HELP(""));
 }
 
 static enum out_format format_by_name(const char *n)
@@ -145,6 +150,14 @@ static enum out_format format_by_path(const char *p)
             return formats[i].f;
     }
     return FMT_NONE;
+}
+
+/* An option of the other command (flame's --pivot given to diff, ...):
+ * named by its long name, since argv[optind - 1] may be its value. */
+static int not_for(const char *cmd, const char *name)
+{
+    fprintf(stderr, "goheapflame: %s: unknown option '--%s' (see goheapflame %s --help)\n", cmd, name, cmd);
+    return GHF_EXIT_USAGE;
 }
 
 int flame_parse(int argc, char **argv, flame_args *a, bool diff)
@@ -263,14 +276,14 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
         }
         case O_PIVOT:
             if (diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             a->pivot = optarg;
             break;
         case O_OLDEXE:
         case O_TOP:
         case O_JSON:
             if (!diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             if (c == O_JSON)
                 a->json = true;
             else if (c == O_OLDEXE)
@@ -286,7 +299,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
             break;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
             if (diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;

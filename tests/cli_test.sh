@@ -65,6 +65,14 @@ check render-opt-misspelt 2 "$bin" render --min-width 3 x.folded
 want_err render-opt-misspelt "render: unknown option '--min-width'; did you mean '--minwidth'\?"
 check diff-opt-misspelt 2 "$bin" diff --odl-exe x a.core b.core exe -o /tmp/ghf_cli_x.$$.svg
 want_err diff-opt-misspelt "did you mean '--old-exe'\?"
+# diff takes no --pivot (frames are matched by root path): not in its help,
+# and refused naming the option, not its value
+"$bin" diff --help | grep -q -- '--pivot' && { echo "FAIL diff --help lists --pivot"; fail=$((fail+1)); }
+"$bin" flame --help | grep -q -- '--pivot REGEX' || { echo "FAIL flame --help lacks --pivot"; fail=$((fail+1)); }
+check diff-no-pivot 2 "$bin" diff --pivot main.T a.core b.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err diff-no-pivot "diff: unknown option '--pivot'"
+check flame-no-top 2 "$bin" flame --top 3 a.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err flame-no-top "flame: unknown option '--top'"
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -353,24 +353,29 @@ bad:
     return GHF_EXIT_USAGE;
 }
 
-/* Every active filter, named, and the share of the heap the picture shows. */
-void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
+/* Every active filter, named, and the share of the heap the picture shows.
+ * A pivot says what it matched: its objects are the picture's base. */
+void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t shown_objects, uint64_t total, char *out,
+                            size_t cap)
 {
     size_t n = 0;
+    char hs[32], no[32];
+    double share = total ? 100.0 * (double)shown / (double)total : 0.0;
+    render_human_bytes(shown, hs, sizeof hs);
     out[0] = '\0';
-    if (a->pivot)
-        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --pivot %s", a->pivot);
+    if (a->pivot) {
+        wtree_group_digits(shown_objects, no, sizeof no);
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --pivot %s: %s object%s, %s (%.1f%% of reachable)", a->pivot,
+                              no, shown_objects == 1 ? "" : "s", hs, share);
+    }
     if (a->frames.focus && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --focus %s", a->frames.focus);
     if (a->frames.max_depth && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --max-depth %u", a->frames.max_depth);
     if (a->frames.min_bytes && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --min-bytes %llu", (unsigned long long)a->frames.min_bytes);
-    if ((a->frames.focus || a->pivot) && n < cap) { /* only these drop bytes; pruning folds them */
-        char hs[32];
-        render_human_bytes(shown, hs, sizeof hs);
-        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, total ? 100.0 * (double)shown / (double)total : 0.0);
-    }
+    if (a->frames.focus && n < cap) /* only --focus drops bytes; pruning folds them */
+        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, share);
 }
 
 static bool write_output(const flame_args *a, const session *s, const wtree *w, const render_opts *ro, FILE *fp,
@@ -472,12 +477,16 @@ int cmd_flame(int argc, char **argv)
     char when[64] = "", at[40];
     if (flame_core_time(&a.src, at, sizeof at))
         snprintf(when, sizeof when, " \xc2\xb7 %s %s", a.src.pid ? "read" : "written", at);
+    /* a pivot draws reachable objects only: what is unreachable is beside its point */
+    char unreach[64] = "";
+    if (a.pivot == NULL)
+        snprintf(unreach, sizeof unreach, " \xc2\xb7 %s unreachable", human2);
     int sn = snprintf(subtitle, sizeof subtitle,
-                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects \xc2\xb7 %s unreachable",
+                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects%s",
                       flame_basename(core), flame_basename(exe), sum.go_version, when,
-                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, nobj, human2);
-    flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, sum.reachable, subtitle + sn,
-                           sizeof subtitle - (size_t)sn);
+                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, nobj, unreach);
+    flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, w.nodes.v[WTREE_ROOT].total_count, sum.reachable,
+                           subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;

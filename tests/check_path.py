@@ -66,6 +66,7 @@ def single_root_types(truth):
 
 
 def check_one(c, ghf, label, d, truth, minor):
+    first_pivot = True
     for t, (r, n) in sorted(single_root_types(truth).items()):
         rc, doc, err = path_json(ghf, d, "--type", "^" + re.escape(t) + "$", "--max", "5")
         c.check(f"{label}: path --type {t} exits 0", rc == 0, err.strip()[-200:])
@@ -102,6 +103,19 @@ def check_one(c, ghf, label, d, truth, minor):
                 f"rc {rc} {err.strip()[-200:]} {stacks[:3]}")
         c.check(f"{label}: --pivot {t}: {got} bytes = {doc['matched']} x {size} (fixture: {n})",
                 got == doc["matched"] * size and 0 <= n - doc["matched"], f"{got}")
+        if first_pivot:
+            # the picture's subtitle says what the pivot matched, not the heap's unreachable bytes
+            first_pivot = False
+            svg = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"ghf-pivot-{os.getpid()}.svg")
+            rc, _, err = run(ghf, os.path.join(d, "core"), os.path.join(d, "exe"), "--pivot", "^" + re.escape(t) + "$",
+                             "-o", svg, "--no-progress")
+            sub = re.search(r'id="subtitle"[^>]*>([^<]*)<', open(svg, encoding="utf-8").read()) if rc == 0 else None
+            if os.path.exists(svg):
+                os.unlink(svg)
+            want_sub = f"--pivot ^{re.escape(t)}$: {doc['matched']:,} object{'s' if doc['matched'] != 1 else ''}"
+            c.check(f"{label}: --pivot {t}: the subtitle says '{want_sub}', no 'unreachable'",
+                    sub is not None and want_sub in sub.group(1) and "unreachable" not in sub.group(1),
+                    f"rc {rc} {err.strip()[-200:]} {sub.group(1) if sub else None}")
     for r in truth["roots"]:
         if r["kind"] != "global" or not r.get("target") or r.get("shared_with") or r.get("interface") or \
                 "interface" in r.get("type", ""):

@@ -454,10 +454,12 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
         }
         if (!core_read_u8(in->rt->core, addr + L->hmap_b, &b) || b > 40)
             return true;
-        /* 2^B buckets, then (B >= 4) preallocated overflow buckets in the same object */
+        /* 2^B buckets, then (B >= 4) preallocated overflow buckets in the same
+         * object; the same for oldbuckets while the map grows (2^(B-1) and
+         * theirs, which its overflow chains still use): the whole object */
         if (rd(in, addr + L->hmap_buckets, &p) && !typed_pointer(in, p, t->group, UINT64_MAX, true))
             return false;
-        if (b > 0 && rd(in, addr + L->hmap_oldbuckets, &p) && !typed_pointer(in, p, t->group, 1ull << (b - 1), true))
+        if (b > 0 && rd(in, addr + L->hmap_oldbuckets, &p) && !typed_pointer(in, p, t->group, UINT64_MAX, true))
             return false;
         return true;
     case GT_ROLE_MAP_TABLE:

@@ -7,6 +7,7 @@
  * on kinds and roles, never on the spelling of a type's name.
  */
 #include "types.h"
+#include "progress.h"
 
 #include <dwarf.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ typedef struct inferer {
     /* labels per heap slot while inferring (heap_find_slot needs no
      * slot_obj look-up): NO_LABEL, FREE_SLOT or a label id */
     uint32_t *slab;
+    uint32_t ntyped; /* objects labelled so far, for the progress line */
     VEC(work) queue;
     ghf_err *err;
     VEC(uint32_t) plan_of;      /* per type: plan index + 1 (0 = not built yet) */
@@ -134,6 +136,9 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     if (!unlabelled(in, slot))
         return true;
     in->slab[slot] = id;
+    in->ntyped++;
+    if ((in->ntyped & 4095) == 0)
+        progress_tick("objects typed", in->ntyped, in->h->nobjects);
     if (type == 0)
         return true;
     note_dtype(in, slot, type, offset);

@@ -323,6 +323,14 @@ def check_progress(c, ghf, label, core, exe):
                 rc == 0 and "goheapflame: reading heap objects ...\r\x1b[K" in tty and
                 "goheapflame: computing dominators ...\r\x1b[K" in tty and "goheapflame: wrote " in tty,
                 repr(tty[-300:]))
+        # ... and how far a stage with countable work is, rewriting its line
+        want = [r"reading heap objects \.\.\. spans \d+%\r\x1b\[K", r"reading heap objects \.\.\. objects \d+%\r\x1b\[K",
+                r"reading pointers and finding roots \.\.\. pointers \d+%\r\x1b\[K",
+                r"inferring types \.\.\. objects typed \d+%\r\x1b\[K"]
+        c.check(f"{label}: flame on a terminal shows the running stages' percentages (spans, objects, pointers, "
+                "objects typed), each rewriting the line",
+                rc == 0 and all(re.search("goheapflame: " + w, tty) for w in want),
+                [w for w in want if not re.search("goheapflame: " + w, tty)])
 
 
 def check_focus(c, ghf, label, core, exe, truth):

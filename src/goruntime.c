@@ -162,11 +162,27 @@ static bool global_addr(const go_runtime *rt, const char *name, uint64_t *out, g
     return ghf_fail(err, GHF_EXIT_INPUT, "executable has no %s: not a Go program?", name);
 }
 
+/* "go1.22.3", "devel go1.23-abc...", "go1.21rc2 X:..." : printable, from a Go
+ * toolchain (runtime.buildVersion) */
+static bool plausible_version(const char *v)
+{
+    if (strncmp(v, "go", 2) != 0 && strncmp(v, "devel", 5) != 0)
+        return false;
+    for (const char *p = v; *p; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+    return true;
+}
+
 static bool parse_version(go_runtime *rt, const rt_open_opts *opts, ghf_err *err)
 {
     uint64_t addr;
     if (global_addr(rt, "runtime.buildVersion", &addr, err))
         rt_read_gostring(rt, addr, rt->version, sizeof rt->version);
+    /* An executable that does not match the core (--force) points at other
+     * bytes: take only what looks like a version, else .go.buildinfo's. */
+    if (!plausible_version(rt->version))
+        rt->version[0] = '\0';
     if (rt->version[0] == '\0')
         snprintf(rt->version, sizeof rt->version, "%s", core_exe_go_version(rt->core));
     if (rt->version[0] == '\0')

@@ -14,7 +14,10 @@ page=$(find "$scratch/dest" -path '*/share/man/man1/goheapflame.1' | head -1)
 sed -e 's/\\f[BRIP]//g' -e 's/\\-/-/g' "$page" >"$scratch/page.txt"
 for cmd in flame diff render info objects histogram roots path; do
     grep -q "^\.B.* $cmd\b\|^\.B $cmd\b" "$scratch/page.txt" || { echo "FAIL command $cmd not in the man page"; fail=1; }
-    for opt in $("$ghf" "$cmd" --help | grep -oE -- '(^| |,)--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,]*//' | sort -u); do
+    # the options are the first column of lines indented by at most 4
+    # (deeper lines continue a description, which may quote -ldflags=...)
+    for opt in $("$ghf" "$cmd" --help | grep -E '^ {1,4}-' | sed -E 's/^ +//; s/  .*//' |
+                 grep -oE -- '(^| |,)--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,]*//' | sort -u); do
         grep -qE -- "(^|[^a-zA-Z-])$opt([^a-zA-Z-]|\$)" "$scratch/page.txt" ||
             { echo "FAIL $cmd: option $opt of --help is not in the man page"; fail=1; }
     done

@@ -373,7 +373,8 @@ def check_holders(c, ghf, label, core, exe, browser):
                 drawn.append(n)
                 c.check(f"{label}: {n['name']}: the SVG's tooltip lists its holders",
                         tip.group(1).endswith(holders_text(n)), tip.group(1)[-300:])
-        c.check(f"{label}: a '+ more' frame is drawn in the SVG", drawn, [n["name"] for n in more])
+        if browser is not None:  # the newest version's: wide enough to draw (elsewhere they may not be)
+            c.check(f"{label}: a '+ more' frame is drawn in the SVG", drawn, [n["name"] for n in more])
         more = drawn
         if browser is None:
             return

@@ -446,6 +446,7 @@ typedef struct pv_seq {
     uint32_t kind;  /* enum wtree_kind of that frame */
     uint32_t tail;  /* sequence id, 0 = end */
     uint32_t memo;  /* wtree node of this chain from the base + 1, 0 = not built */
+    uint32_t top;   /* with memo: the wtree node of the chain's last frame (root or [shared]) */
 } pv_seq;
 
 typedef struct pv_set {
@@ -484,7 +485,7 @@ static bool pv_cons(pv_set *s, uint32_t head, uint32_t kind, uint32_t tail, uint
             *out = s->slots[j];
             return true;
         }
-    pv_seq x = {head, kind, tail, 0};
+    pv_seq x = {head, kind, tail, 0, 0};
     if (!VEC_PUSH(&s->seq, x, err))
         return false;
     *out = s->slots[j] = (uint32_t)(s->seq.n - 1);
@@ -506,11 +507,13 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     uint32_t *seqid = calloc((size_t)g->nnodes + 1, sizeof *seqid);
     uint32_t *name_of = calloc(nl, sizeof *name_of); /* per type label: wtree name id + 1 */
     uint8_t *hit = calloc(nl, 1);                     /* per type label: 0 unknown, 1 no, 2 matches */
+    uint32_t *top = malloc(((size_t)g->nnodes + 1) * sizeof *top); /* per node: its root or shared node */
     VEC(uint32_t) walk = {0};
+    VEC(shared_pair) shared = {0}; /* the [shared] frames on matching chains and their shared nodes */
     pv_set s = {0};
     pv_seq nil = {0};
-    bool ok = seqid && name_of && hit && VEC_PUSH(&s.seq, nil, err);
-    if (!seqid || !name_of || !hit)
+    bool ok = seqid && name_of && hit && top && VEC_PUSH(&s.seq, nil, err);
+    if (!seqid || !name_of || !hit || !top)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for --pivot");
     char label[1200];
     size_t matched = 0;
@@ -520,9 +523,11 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
             const char *n = root_name(r, v);
             ok = wtree_name_id(w, n, strlen(n), &nm, err) && pv_cons(&s, nm, root_kind_to_wtree(r->list.v[v].kind), 0,
                                                                     &seqid[v], err);
+            top[v] = v;
             continue;
         }
         uint32_t tl = t->label[v - g->nroots], p = d->idom[v];
+        top[v] = p < g->nnodes ? top[p] : v;
         if (p == DOM_SUPER) { /* held by several roots: "[shared] a + b" above it */
             const dom_shared *sh = domtree_shared(d, v);
             if (sh != NULL)
@@ -564,6 +569,12 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
             if (!ok)
                 break;
             s.seq.v[sq].memo = node + 1;
+            s.seq.v[sq].top = node;
+        }
+        if (top[v] >= g->nroots) { /* held by several roots: its [shared] frame names them all */
+            shared_pair sp = {s.seq.v[sq].top, top[v]};
+            if (!(ok = VEC_PUSH(&shared, sp, err)))
+                break;
         }
         wtree_add(w, s.seq.v[sq].memo - 1, g->size[v], 1);
         matched++;
@@ -572,9 +583,12 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     free(seqid);
     free(name_of);
     free(hit);
+    free(top);
     free(s.slots);
     VEC_FREE(&s.seq);
     VEC_FREE(&walk);
+    ok = ok && attach_holders(d, g, r, shared.v, shared.n, w, err);
+    VEC_FREE(&shared);
     if (ok && matched == 0)
         ok = ghf_fail(err, GHF_EXIT_USAGE, "--pivot '%s' matches no reachable object: nothing to draw", pattern);
     if (!ok) {

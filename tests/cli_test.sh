@@ -50,6 +50,8 @@ check help-flame 0 "$bin" help flame
 "$bin" flame --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help flame differs from flame --help"; fail=$((fail+1)); }
 check help-render 0 "$bin" help render
 "$bin" render --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help render differs from render --help"; fail=$((fail+1)); }
+check help-help 0 "$bin" help --help
+grep -q '^Commands:' /tmp/ghf_cli_out.$$ || { echo "FAIL help --help prints no overview"; fail=$((fail+1)); }
 check help-misspelt 2 "$bin" help histogrm
 want_err help-misspelt "unknown command 'histogrm'; did you mean 'histogram'\?"
 check help-two 2 "$bin" help flame diff

@@ -364,6 +364,24 @@ def check_holders(c, ghf, label, core, exe, browser):
         more = [n for n in more if "holders" in n]  # the tooltips' text comes from there
         with open(os.path.join(tmp, "f.svg"), encoding="utf-8") as f:
             svg = f.read()
+        # --pivot: the [shared] frames at the top of its chains name their holders too
+        rc, _, err = run(ghf, core, exe, "-o", os.path.join(tmp, "p.json"), "--quiet", "--pivot", r"^runtime\.(g|m|p)$")
+        shared = []
+        if rc == 0:
+            with open(os.path.join(tmp, "p.json")) as f:
+                stack = [json.load(f)["tree"]]
+            while stack:
+                n = stack.pop()
+                stack.extend(n["children"])
+                shared += [n] if n["kind"] == "shared" else []
+        c.check(f"{label}: --pivot runtime.g|m|p has [shared] frames", rc == 0 and shared, err.strip()[-300:])
+        for n in shared:
+            more_ = n["name"].endswith(" + more")
+            named = n["name"][len("[shared] "):len(n["name"]) - (len(" + more") if more_ else 0)].split(" + ")
+            h = n.get("holders")
+            c.check(f"{label}: --pivot: {n['name']}: holders are the named{' and more' if more_ else ''}",
+                    h is not None and set(named) <= set(h) and
+                    (len(h) + n["holders_more"] > len(named) if more_ else h == named), f"{h}")
         # frames wide enough to be drawn (the others are inside "(N more)")
         drawn = []
         for n in more:

@@ -51,9 +51,11 @@ typedef struct flame_summary {
 bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *w, flame_summary *sum,
                  ghf_err *err);
 
-/* Every active filter (--focus, --max-depth, --min-bytes), named, for a
- * subtitle; with --focus also the share shown (shown of total bytes). */
-void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap);
+/* Every active filter (--pivot, --focus, --max-depth, --min-bytes), named,
+ * for a subtitle; with --focus also the share shown (shown of total bytes);
+ * with --pivot the objects it matched (shown_objects), their bytes and share. */
+void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t shown_objects, uint64_t total, char *out,
+                            size_t cap);
 
 /* When src's heap was taken, "2026-12-06 02:37:26 UTC": the core file's
  * time (the kernel and gcore write it at dump time; a copy that kept its

@@ -76,6 +76,16 @@ typedef struct wtree_node {
     uint64_t total_count;
 } wtree_node;
 
+/* The roots holding a shared frame ("[shared] a + b + more"): the first
+ * WTREE_HOLDERS_MAX of them in root order, and how many there are. */
+#define WTREE_HOLDERS_MAX 50
+typedef struct wtree_holders {
+    uint32_t node;    /* a WTREE_KIND_SHARED frame */
+    uint32_t names;   /* offset in wtree.names: the names, one per line */
+    uint32_t nnames;  /* names listed (<= WTREE_HOLDERS_MAX) */
+    uint32_t total;   /* roots holding it: total - nnames are not listed */
+} wtree_holders;
+
 typedef struct wtree {
     VEC(wtree_node) nodes;
     VEC(char) names;         /* interned names, NUL-terminated */
@@ -87,6 +97,7 @@ typedef struct wtree {
     size_t nnames;
     bool objects;            /* self_count counts heap objects (not stacks/samples):
                                 wtree_label() then shows it */
+    VEC(wtree_holders) holders; /* shared frames' holders, by node ascending (src/frames.c) */
 } wtree;
 
 bool wtree_init(wtree *t, ghf_err *err);
@@ -127,6 +138,12 @@ size_t wtree_label(const wtree *t, uint32_t node, char *buf, size_t cap);
 
 /* "12,345,678": digits grouped by three, into buf (NUL-terminated). */
 size_t wtree_group_digits(uint64_t v, char *buf, size_t cap);
+
+/* Record the holders of a shared frame: names ('\n'-separated, nnames of
+ * them) of the first roots and their total. Nodes in ascending order. */
+bool wtree_set_holders(wtree *t, uint32_t node, const char *names, uint32_t nnames, uint32_t total, ghf_err *err);
+/* The holders recorded for node, or NULL. */
+const wtree_holders *wtree_get_holders(const wtree *t, uint32_t node);
 
 /* Compute total_bytes/total_count bottom-up. Call after the last add. */
 void wtree_finish(wtree *t);

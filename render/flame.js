@@ -22,6 +22,7 @@
   var unit = unitEl ? unitEl.textContent : "bytes";
   var objects = svg.getAttribute("data-objects") === "1";
   var D, n = 0, hit = null;   // the data columns, frame count, search marks
+  var held = {};               // shared frames: index -> their holders' tooltip lines
   var framesEl, noteEl, details, matchedEl, unzoomBtn, searchBtn, icBtn, box, input;
   var pool = [];               // drawn <g> elements, reused between views
   var zoomed = -1, query = null, ignoreCase = false;
@@ -105,6 +106,7 @@
       s += "\n" + unit + ": " + group(w) + " total, " + pct(w, total) + " of all" + ofParent + "; " + group(D.s[i]) + " self";
     s += objects ? "\nown objects: " + group(D.o[i]) + "; retained objects: " + group(D.c[i]) : "\nstacks: " + group(D.c[i]);
     if (D.m[i]) s += "\n" + D.n[i] + " frames merged" + (D.m[i] === 2 ? "; click to expand" : "; not kept (over the limit of collapsed frames)");
+    if (held[i]) s += held[i]; // a shared frame: every root holding it
     return s;
   }
   // The details line: the frame's weight as a share of the whole graph, of
@@ -131,6 +133,8 @@
       D[c] = col;
     });
     if (!D.o) D.o = new Float64Array(n);
+    held = {};
+    for (var h = 0; D.H && h + 1 < D.H.length; h += 2) held[D.H[h]] = D.H[h + 1];
     framesEl = document.getElementById("frames");
     framesEl.textContent = ""; // the static drawing: redrawn below
     noteEl = document.getElementById("narrow");

@@ -20,6 +20,15 @@
  * took a minute). */
 #define SVG_STATIC_MAX 4000
 
+static bool text_append(text_buf *out, const char *s, size_t n, ghf_err *err)
+{
+    if (!VEC_RESERVE(out, out->n + n, err))
+        return false;
+    memcpy(out->v + out->n, s, n);
+    out->n += n;
+    return true;
+}
+
 static void xml_escape(FILE *fp, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -93,7 +102,33 @@ static void write_style(FILE *fp, const render_opts *o)
     fputs("]]></script>\n", fp);
 }
 
-static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const geom *g,
+/* A shared frame's holders for its tooltip, appended to out (valid UTF-8,
+ * the names sanitized): "\nheld by N roots:\n  a\n  b" and "\n  and M
+ * more" past the ones listed; nothing for other frames. */
+static bool holders_tip(const wtree *t, uint32_t node, text_buf *out, ghf_err *err)
+{
+    const wtree_holders *h = node != WTREE_NONE ? wtree_get_holders(t, node) : NULL;
+    if (h == NULL)
+        return true;
+    char line[64], num[32];
+    wtree_group_digits(h->total, num, sizeof num);
+    int n = snprintf(line, sizeof line, "\nheld by %s roots:", num);
+    bool ok = text_append(out, line, (size_t)n, err);
+    const char *p = t->names.v + h->names;
+    for (uint32_t i = 0; ok && i < h->nnames; i++) {
+        size_t len = strcspn(p, "\n");
+        ok = text_append(out, "\n  ", 3, err) && text_sanitize(p, len, out, err);
+        p += len + (p[len] == '\n');
+    }
+    if (ok && h->total > h->nnames) {
+        wtree_group_digits(h->total - h->nnames, num, sizeof num);
+        n = snprintf(line, sizeof line, "\n  and %s more", num);
+        ok = text_append(out, line, (size_t)n, err);
+    }
+    return ok;
+}
+
+static bool write_frame(FILE *fp, const wtree *t, const layout *l, const layout_rect *r, const geom *g,
                         const render_opts *o, const text_buf *unitbuf, text_buf *name, ghf_err *err)
 {
     const char *label = layout_label(l, r);
@@ -147,6 +182,14 @@ static bool write_frame(FILE *fp, const layout *l, const layout_rect *r, const g
     if (r->kind == WTREE_KIND_MORE)
         fprintf(fp, "\n%" PRIu32 " frames merged%s", r->merged,
                 r->expanded ? "; click to expand" : "; not kept (over the limit of collapsed frames)");
+    if (!diff) {
+        text_buf held = {0};
+        bool hok = holders_tip(t, r->node, &held, err);
+        xml_escape(fp, held.v, held.n);
+        VEC_FREE(&held);
+        if (!hok)
+            return false;
+    }
     fprintf(fp, "</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>", x, y, w,
             g->frame_h - 1, hex);
     text_buf fit = {0}, scratch = {0};
@@ -232,7 +275,7 @@ static uint64_t data_field(const layout_rect *r, int k)
  * DOM, so a graph of 200,000 rectangles stays quick). Dense columns hold a
  * value per rectangle; the mostly-zero ones (r, m, n) list "index, value"
  * pairs of the others; colours are indices into the palette K. */
-static bool write_data(FILE *fp, const layout *l, const render_opts *o, text_buf *buf, ghf_err *err)
+static bool write_data(FILE *fp, const wtree *t, const layout *l, const render_opts *o, text_buf *buf, ghf_err *err)
 {
     const char *dense = o->show_objects ? "xwdscop" : "xwdscp";
     fputs("<script type=\"application/json\" id=\"ghf-data\"><![CDATA[{", fp);
@@ -296,6 +339,20 @@ static bool write_data(FILE *fp, const layout *l, const render_opts *o, text_buf
         if (i)
             putc(',', fp);
         json_str(fp, buf->v, buf->n);
+    }
+    if (ok && !o->diff) { /* shared frames' holders: "index, tooltip lines" pairs */
+        fputs("],\"H\":[", fp);
+        bool first = true;
+        for (size_t i = 0; i < l->rects.n; i++) {
+            buf->n = 0;
+            if (!holders_tip(t, l->rects.v[i].node, buf, err))
+                return false;
+            if (buf->n == 0)
+                continue;
+            fprintf(fp, "%s%zu,", first ? "" : ",", i);
+            json_str(fp, buf->v, buf->n);
+            first = false;
+        }
     }
     if (ok && o->diff) { /* a differential graph: each frame's OLD/NEW/delta tooltip lines ("": none) */
         fputs("],\"T\":[", fp);
@@ -405,12 +462,12 @@ bool render_svg(const wtree *t, const render_opts *o, FILE *fp, ghf_err *err)
     for (size_t i = 0, nstatic = 0; ok && i < l.nshown && nstatic < SVG_STATIC_MAX; i++) {
         if ((double)l.rects.v[i].width * g.scale < static_min)
             continue;
-        ok = write_frame(fp, &l, &l.rects.v[i], &g, &ro, &unitbuf, &buf, err);
+        ok = write_frame(fp, t, &l, &l.rects.v[i], &g, &ro, &unitbuf, &buf, err);
         nstatic++;
     }
     fputs("</g>\n", fp);
     ok = ok && write_vanished(fp, &g, &ro, &buf, err);
-    ok = ok && write_data(fp, &l, &ro, &buf, err);
+    ok = ok && write_data(fp, t, &l, &ro, &buf, err);
     write_legend(fp, &g, &ro);
     fputs("</svg>\n", fp);
     if (ok && ferror(fp))

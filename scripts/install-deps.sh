@@ -51,7 +51,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD_PKGS="build-essential meson ninja-build pkg-config libelf-dev libdwarf-dev libcairo2-dev
  libcriterion-dev zlib1g-dev fonts-dejavu-core gdb python3 util-linux clang chromium binutils libtsan2
- qemu-user-static"
+ qemu-user-static zsh"
 # Supported Go toolchains and the suite each comes from.
 GO_SUITES="1.19:bookworm 1.21:bookworm-backports 1.22:bookworm-backports 1.23:bookworm-backports
  1.24:trixie 1.26:sid 1.27:sid"

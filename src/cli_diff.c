@@ -92,7 +92,7 @@ int cmd_diff(int argc, char **argv)
                      strcmp(so.go_version, sn.go_version) ? sn.go_version : "", ot, nt,
                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", oh, nh,
                      delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "\xc2\xb1", dh, newn);
-    flame_filters_subtitle(&a, d.t.nodes.v[WTREE_ROOT].total_bytes, sn.reachable, subtitle + n,
+    flame_filters_subtitle(&a, d.t.nodes.v[WTREE_ROOT].total_bytes, d.t.nodes.v[WTREE_ROOT].total_count, sn.reachable, subtitle + n,
                            sizeof subtitle - (size_t)n);
     render_opts ro = a.render;
     ro.title = a.title;

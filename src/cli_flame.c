@@ -25,8 +25,16 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
     {"pprof", ".pprof", FMT_PPROF}, {"json", ".json", FMT_JSON},
 };
 
-/* The options flame and diff share: how the tree is built, the picture. */
-#define FLAME_TREE_HELP \
+/* flame only: diff matches frames by their root path, which a pivot turns over. */
+#define FLAME_PIVOT_HELP \
+        "  --pivot REGEX      the inverted graph: objects whose type matches REGEX at the\n" \
+        "                     base, their holders above (dominator path, up to the root);\n" \
+        "                     widths = bytes of those objects held through each chain;\n" \
+        "                     exits 2 when no reachable object matches\n"
+
+/* The options flame and diff share: how the tree is built, the picture.
+ * PIVOT_HELP is FLAME_PIVOT_HELP for flame, "" for diff. */
+#define FLAME_TREE_HELP(PIVOT_HELP) \
         "Retention:\n" \
         "  --tree MODE        dominator (default): a frame's width is what would be freed\n" \
         "                     without it; objects held by several roots appear once under\n" \
@@ -41,10 +49,7 @@ static const struct { const char *name, *ext; enum out_format f; } formats[] = {
         "  --max-depth N      fold frames deeper than N into their ancestor (default: no limit)\n" \
         "  --min-bytes N      fold objects retaining fewer than N bytes into their parent\n" \
         "                     (N may end in K/KiB, M/MiB, G/GiB, or KB, MB, GB: 10MiB)\n" \
-        "  --pivot REGEX      (flame) the inverted graph: objects whose type matches REGEX\n" \
-        "                     at the base, their holders above (dominator path, up to the\n" \
-        "                     root); widths = bytes of those objects held through each\n" \
-        "                     chain; exits 2 when no reachable object matches\n" \
+        PIVOT_HELP \
         "  --focus REGEX      keep only subtrees whose frame name matches REGEX (POSIX\n" \
         "                     extended); exits 2 when nothing matches (diff: in either\n" \
         "                     core). Active filters and the share shown are named in the\n" \
@@ -87,7 +92,7 @@ static void flame_usage(FILE *fp)
         "                     '-' writes to standard output (format: --format, default folded)\n"
         "  --format NAME      svg, png, folded, stap, pprof or json\n"
         "\n"
-        FLAME_TREE_HELP
+        FLAME_TREE_HELP(FLAME_PIVOT_HELP)
         "\n"
         "A running process instead of a core:\n"
         CLI_SOURCE_HELP);
@@ -125,7 +130,7 @@ static void diff_usage(FILE *fp)
         "                     of the program (default: EXE for both)\n"
         CLI_DEBUG_EXE_HELP
         "\n"
-        FLAME_TREE_HELP);
+        FLAME_TREE_HELP(""));
 }
 
 static enum out_format format_by_name(const char *n)
@@ -145,6 +150,14 @@ static enum out_format format_by_path(const char *p)
             return formats[i].f;
     }
     return FMT_NONE;
+}
+
+/* An option of the other command (flame's --pivot given to diff, ...):
+ * named by its long name, since argv[optind - 1] may be its value. */
+static int not_for(const char *cmd, const char *name)
+{
+    fprintf(stderr, "goheapflame: %s: unknown option '--%s' (see goheapflame %s --help)\n", cmd, name, cmd);
+    return GHF_EXIT_USAGE;
 }
 
 int flame_parse(int argc, char **argv, flame_args *a, bool diff)
@@ -263,14 +276,14 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
         }
         case O_PIVOT:
             if (diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             a->pivot = optarg;
             break;
         case O_OLDEXE:
         case O_TOP:
         case O_JSON:
             if (!diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             if (c == O_JSON)
                 a->json = true;
             else if (c == O_OLDEXE)
@@ -286,7 +299,7 @@ int flame_parse(int argc, char **argv, flame_args *a, bool diff)
             break;
         case CLI_O_PID: case CLI_O_EXE: case CLI_O_SAVE_CORE:
             if (diff)
-                return cli_bad_option(cmd, '?', argv);
+                return not_for(cmd, longopts[li].name);
             if (!cli_source_option(&a->src, c, optarg))
                 return GHF_EXIT_USAGE;
             break;
@@ -340,24 +353,29 @@ bad:
     return GHF_EXIT_USAGE;
 }
 
-/* Every active filter, named, and the share of the heap the picture shows. */
-void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t total, char *out, size_t cap)
+/* Every active filter, named, and the share of the heap the picture shows.
+ * A pivot says what it matched: its objects are the picture's base. */
+void flame_filters_subtitle(const flame_args *a, uint64_t shown, uint64_t shown_objects, uint64_t total, char *out,
+                            size_t cap)
 {
     size_t n = 0;
+    char hs[32], no[32];
+    double share = total ? 100.0 * (double)shown / (double)total : 0.0;
+    render_human_bytes(shown, hs, sizeof hs);
     out[0] = '\0';
-    if (a->pivot)
-        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --pivot %s", a->pivot);
+    if (a->pivot) {
+        wtree_group_digits(shown_objects, no, sizeof no);
+        n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --pivot %s: %s object%s, %s (%.1f%% of reachable)", a->pivot,
+                              no, shown_objects == 1 ? "" : "s", hs, share);
+    }
     if (a->frames.focus && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --focus %s", a->frames.focus);
     if (a->frames.max_depth && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --max-depth %u", a->frames.max_depth);
     if (a->frames.min_bytes && n < cap)
         n += (size_t)snprintf(out + n, cap - n, " \xc2\xb7 --min-bytes %llu", (unsigned long long)a->frames.min_bytes);
-    if ((a->frames.focus || a->pivot) && n < cap) { /* only these drop bytes; pruning folds them */
-        char hs[32];
-        render_human_bytes(shown, hs, sizeof hs);
-        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, total ? 100.0 * (double)shown / (double)total : 0.0);
-    }
+    if (a->frames.focus && n < cap) /* only --focus drops bytes; pruning folds them */
+        snprintf(out + n, cap - n, " \xc2\xb7 showing %s (%.1f%%)", hs, share);
 }
 
 static bool write_output(const flame_args *a, const session *s, const wtree *w, const render_opts *ro, FILE *fp,
@@ -459,12 +477,16 @@ int cmd_flame(int argc, char **argv)
     char when[64] = "", at[40];
     if (flame_core_time(&a.src, at, sizeof at))
         snprintf(when, sizeof when, " \xc2\xb7 %s %s", a.src.pid ? "read" : "written", at);
+    /* a pivot draws reachable objects only: what is unreachable is beside its point */
+    char unreach[64] = "";
+    if (a.pivot == NULL)
+        snprintf(unreach, sizeof unreach, " \xc2\xb7 %s unreachable", human2);
     int sn = snprintf(subtitle, sizeof subtitle,
-                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects \xc2\xb7 %s unreachable",
+                      "%s of %s \xc2\xb7 %s%s \xc2\xb7 %s tree \xc2\xb7 %s reachable in %s objects%s",
                       flame_basename(core), flame_basename(exe), sum.go_version, when,
-                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, nobj, human2);
-    flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, sum.reachable, subtitle + sn,
-                           sizeof subtitle - (size_t)sn);
+                      a.tree == DOM_MODE_DOMINATOR ? "dominator" : "first-path", human, nobj, unreach);
+    flame_filters_subtitle(&a, w.nodes.v[WTREE_ROOT].total_bytes, w.nodes.v[WTREE_ROOT].total_count, sum.reachable,
+                           subtitle + sn, sizeof subtitle - (size_t)sn);
     render_opts ro = a.render;
     ro.title = a.title;
     ro.subtitle = subtitle;

@@ -3,6 +3,7 @@
 
 #include "hash.h"
 #include "heap.h"
+#include "holders.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -219,6 +220,73 @@ static void field_label(const heap *h, const roots *r, const obj_types *t, uint6
     snprintf(out, cap, path[0] ? "%s %s" : "%s", type, path);
 }
 
+/* A shared node and the [shared] frame it hangs under. */
+typedef struct shared_pair {
+    uint32_t frame, node;
+} shared_pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const shared_pair *x = a, *y = b;
+    return x->frame != y->frame ? (x->frame < y->frame ? -1 : 1) : x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* Every [shared] frame's holders (wtree_set_holders): the roots named in its
+ * label when that is all of them, else every root reaching one of its
+ * objects (holders.h; the index is built only when some frame says "more"). */
+static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r, shared_pair *pairs, size_t n,
+                           wtree *w, ghf_err *err)
+{
+    qsort(pairs, n, sizeof *pairs, cmp_pair);
+    holders_index hi = {0};
+    bool have_index = false, ok = true;
+    uint32_t *found = malloc(((size_t)g->nroots + 1) * sizeof *found);
+    uint32_t *nodes = malloc((n + 1) * sizeof *nodes);
+    VEC(char) text = {0};
+    if (found == NULL || nodes == NULL)
+        ok = ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the holders of shared frames");
+    for (size_t i = 0, j; ok && i < n; i = j) {
+        bool more = false;
+        for (j = i; j < n && pairs[j].frame == pairs[i].frame; j++) {
+            const dom_shared *sh = domtree_shared(d, pairs[j].node);
+            more |= sh == NULL || sh->nroots > DOM_SHARE_K;
+            nodes[j - i] = pairs[j].node;
+        }
+        uint32_t nf = 0;
+        if (!more) { /* the label names them all (equal labels: equal roots) */
+            const dom_shared *sh = domtree_shared(d, pairs[i].node);
+            for (uint32_t k = 0; k < sh->nroots; k++)
+                found[nf++] = sh->roots[k];
+        } else {
+            if (!have_index && !(have_index = holders_index_build(&hi, d, g, err))) {
+                ok = false;
+                break;
+            }
+            nf = holders_of(&hi, nodes, j - i, found);
+        }
+        uint32_t listed = nf < WTREE_HOLDERS_MAX ? nf : WTREE_HOLDERS_MAX;
+        text.n = 0;
+        for (uint32_t k = 0; ok && k < listed; k++) {
+            const char *name = root_name(r, found[k]);
+            size_t len = strlen(name);
+            ok = VEC_RESERVE(&text, text.n + len + 2, err);
+            if (ok) {
+                if (k)
+                    text.v[text.n++] = '\n';
+                memcpy(text.v + text.n, name, len);
+                text.n += len;
+            }
+        }
+        ok = ok && VEC_PUSH(&text, '\0', err) && wtree_set_holders(w, pairs[i].frame, text.v, listed, nf, err);
+    }
+    if (have_index)
+        holders_index_free(&hi);
+    free(found);
+    free(nodes);
+    VEC_FREE(&text);
+    return ok;
+}
+
 bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
                   const frames_opts *o, wtree *w, ghf_err *err)
 {
@@ -238,6 +306,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     VEC(uint32_t) name_of = {0};
     VEC(uint8_t) kind_of = {0}; /* per type label: enum wtree_type_kind + 1, 0 = not yet */
     type_census census = {0};
+    VEC(shared_pair) shared = {0}; /* every shared node and its frame */
     w->objects = true;
     char label[1200], flabel[1200];
     uint64_t *via = NULL; /* --fields: labels are per edge, so the slow path by name */
@@ -297,6 +366,8 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
             else
                 snprintf(label, sizeof label, "[shared]");
             ok = child(w, WTREE_ROOT, label, WTREE_KIND_SHARED, &pw, err);
+            shared_pair sp = {pw, v};
+            ok = ok && VEC_PUSH(&shared, sp, err);
             while (ok && depth.n <= pw)
                 ok = VEC_PUSH(&depth, 1u, err);
         } else {
@@ -353,6 +424,8 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     free(via);
     VEC_FREE(&depth);
     VEC_FREE(&name_of);
+    ok = ok && attach_holders(d, g, r, shared.v, shared.n, w, err);
+    VEC_FREE(&shared);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, o->focus_may_match_nothing, err);
     if (!ok) {
@@ -373,6 +446,7 @@ typedef struct pv_seq {
     uint32_t kind;  /* enum wtree_kind of that frame */
     uint32_t tail;  /* sequence id, 0 = end */
     uint32_t memo;  /* wtree node of this chain from the base + 1, 0 = not built */
+    uint32_t top;   /* with memo: the wtree node of the chain's last frame (root or [shared]) */
 } pv_seq;
 
 typedef struct pv_set {
@@ -411,7 +485,7 @@ static bool pv_cons(pv_set *s, uint32_t head, uint32_t kind, uint32_t tail, uint
             *out = s->slots[j];
             return true;
         }
-    pv_seq x = {head, kind, tail, 0};
+    pv_seq x = {head, kind, tail, 0, 0};
     if (!VEC_PUSH(&s->seq, x, err))
         return false;
     *out = s->slots[j] = (uint32_t)(s->seq.n - 1);
@@ -433,11 +507,13 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     uint32_t *seqid = calloc((size_t)g->nnodes + 1, sizeof *seqid);
     uint32_t *name_of = calloc(nl, sizeof *name_of); /* per type label: wtree name id + 1 */
     uint8_t *hit = calloc(nl, 1);                     /* per type label: 0 unknown, 1 no, 2 matches */
+    uint32_t *top = malloc(((size_t)g->nnodes + 1) * sizeof *top); /* per node: its root or shared node */
     VEC(uint32_t) walk = {0};
+    VEC(shared_pair) shared = {0}; /* the [shared] frames on matching chains and their shared nodes */
     pv_set s = {0};
     pv_seq nil = {0};
-    bool ok = seqid && name_of && hit && VEC_PUSH(&s.seq, nil, err);
-    if (!seqid || !name_of || !hit)
+    bool ok = seqid && name_of && hit && top && VEC_PUSH(&s.seq, nil, err);
+    if (!seqid || !name_of || !hit || !top)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for --pivot");
     char label[1200];
     size_t matched = 0;
@@ -447,9 +523,11 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
             const char *n = root_name(r, v);
             ok = wtree_name_id(w, n, strlen(n), &nm, err) && pv_cons(&s, nm, root_kind_to_wtree(r->list.v[v].kind), 0,
                                                                     &seqid[v], err);
+            top[v] = v;
             continue;
         }
         uint32_t tl = t->label[v - g->nroots], p = d->idom[v];
+        top[v] = p < g->nnodes ? top[p] : v;
         if (p == DOM_SUPER) { /* held by several roots: "[shared] a + b" above it */
             const dom_shared *sh = domtree_shared(d, v);
             if (sh != NULL)
@@ -491,6 +569,12 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
             if (!ok)
                 break;
             s.seq.v[sq].memo = node + 1;
+            s.seq.v[sq].top = node;
+        }
+        if (top[v] >= g->nroots) { /* held by several roots: its [shared] frame names them all */
+            shared_pair sp = {s.seq.v[sq].top, top[v]};
+            if (!(ok = VEC_PUSH(&shared, sp, err)))
+                break;
         }
         wtree_add(w, s.seq.v[sq].memo - 1, g->size[v], 1);
         matched++;
@@ -499,9 +583,12 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     free(seqid);
     free(name_of);
     free(hit);
+    free(top);
     free(s.slots);
     VEC_FREE(&s.seq);
     VEC_FREE(&walk);
+    ok = ok && attach_holders(d, g, r, shared.v, shared.n, w, err);
+    VEC_FREE(&shared);
     if (ok && matched == 0)
         ok = ghf_fail(err, GHF_EXIT_USAGE, "--pivot '%s' matches no reachable object: nothing to draw", pattern);
     if (!ok) {

@@ -9,6 +9,7 @@
 
 #include "heap_types.h"
 #include "parallel.h"
+#include "progress.h"
 #include "vec.h"
 
 struct heap_arena_map {
@@ -258,6 +259,8 @@ static bool load_spans(heap *h, ghf_err *err)
     uint64_t inuse_pages = 0;
     for (uint64_t i = 0; i < nall; i++) {
         uint64_t sp;
+        if ((i & 1023) == 0)
+            progress_tick("spans", i, nall);
         if (!core_read_u64(rt->core, all + i * 8, &sp) || sp == 0)
             continue;
         if (!core_read(rt->core, sp, buf, rt->mspan.size)) {
@@ -366,6 +369,8 @@ static bool load_objects(heap *h, ghf_err *err)
     for (uint32_t i = 0; i < h->nspans; i++) {
         heap_span *s = &h->spans[i];
         size_t nbytes = (s->nelems + 7) / 8;
+        if ((i & 255) == 0)
+            progress_tick("objects", i, h->nspans);
         bool have_bits = s->alloc_bits != 0 && nbytes <= sizeof bits &&
                          core_read(rt->core, s->alloc_bits, bits, nbytes);
         if (!have_bits)
@@ -583,6 +588,8 @@ static void *scan_range(void *arg)
     scanner sc = {.h = h, .types = &b->types};
     /* edge_off[i] is relative to this share until the shares are joined */
     for (uint32_t i = b->lo; i < b->hi && !b->failed; i++) {
+        if (b->lo == 0 && (i & 4095) == 0) /* the first share's thread speaks for all */
+            progress_tick("pointers", i, b->hi);
         h->edge_off[i] = b->dst.n;
         if (!object_pointers(&sc, i, add_edge, b))
             b->unscannable++;

@@ -84,8 +84,8 @@ static int help(int argc, char **argv)
             char *args[] = {argv[1], "--help", NULL};
             return commands[i].fn(2, args);
         }
-    if (strcmp(argv[1], "help") == 0) {
-        usage(stdout);
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout); /* help --help, as every command takes --help */
         return GHF_EXIT_OK;
     }
     unknown_command(argv[1], "help: unknown command");

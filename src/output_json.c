@@ -124,6 +124,21 @@ static bool json_visit(const wtree *t, uint32_t node, uint32_t depth, bool enter
             fprintf(fp, ",\"type_kind\":\"%s\"", tk);
         if (nd->ntypes > 0)
             fprintf(fp, ",\"types\":%" PRIu32, nd->ntypes);
+        const wtree_holders *hs = wtree_get_holders(t, node);
+        if (hs != NULL) { /* a shared frame: the roots holding it, not only the label's */
+            fputs(",\"holders\":[", fp);
+            const char *p = t->names.v + hs->names;
+            for (uint32_t i = 0; i < hs->nnames; i++) {
+                size_t len = strcspn(p, "\n");
+                char one[1024];
+                snprintf(one, sizeof one, "%.*s", (int)len, p);
+                if (i)
+                    fputc(',', fp);
+                output_json_string(fp, one);
+                p += len + (p[len] == '\n');
+            }
+            fprintf(fp, "],\"holders_more\":%" PRIu32, hs->total - hs->nnames);
+        }
     }
     fprintf(fp, ",\"kind\":\"%s\",\"self_bytes\":%" PRIu64 ",\"total_bytes\":%" PRIu64
                 ",\"self_count\":%" PRIu64 ",\"total_count\":%" PRIu64 ",\"children\":[",

@@ -35,9 +35,16 @@ static void rss_mib(double *anon, double *file)
     fclose(fp);
 }
 
+/* The progress whose stage is running, for progress_tick: stages are begun
+ * and ended by the main thread, one at a time. */
+static progress *active;
+
 void progress_init(progress *p, bool on)
 {
+    if (active == p)
+        active = NULL;
     memset(p, 0, sizeof *p);
+    p->pct = -1;
     p->on = on;
     p->tty = on && isatty(STDERR_FILENO);
     p->t0 = p->tlast = now();
@@ -53,6 +60,10 @@ static void clear_pending(progress *p)
 
 void progress_begin(progress *p, const char *doing)
 {
+    p->doing = doing;
+    p->pct = -1;
+    p->tshown = now();
+    active = p->on ? p : NULL;
     if (!p->tty)
         return;
     clear_pending(p);
@@ -61,8 +72,32 @@ void progress_begin(progress *p, const char *doing)
     p->pending = true;
 }
 
+void progress_tick(const char *what, uint64_t done, uint64_t total)
+{
+    progress *p = active;
+    if (p == NULL || p->doing == NULL || total == 0)
+        return;
+    int pct = done >= total ? 100 : (int)(done * 100 / total);
+    if (pct == p->pct)
+        return;
+    p->pct = pct;
+    if (p->tty) { /* rewrite the running line */
+        fprintf(stderr, "\r\033[Kgoheapflame: %s ... %s %d%%", p->doing, what, pct);
+        fflush(stderr);
+        p->pending = true;
+        return;
+    }
+    double t = now();
+    if (t - p->tshown < PROGRESS_PLAIN_EVERY)
+        return;
+    fprintf(stderr, "goheapflame: %s: %s %d%%\n", p->doing, what, pct);
+    p->tshown = t;
+}
+
 void progress_done(progress *p, const char *done)
 {
+    if (active == p)
+        active = NULL;
     if (!p->on)
         return;
     clear_pending(p);
@@ -73,8 +108,17 @@ void progress_done(progress *p, const char *done)
     p->tlast = t;
 }
 
+void progress_stop(progress *p)
+{
+    if (active == p)
+        active = NULL;
+    clear_pending(p);
+}
+
 void progress_wrote(progress *p, const char *path)
 {
+    if (active == p)
+        active = NULL;
     if (!p->on || strcmp(path, "-") == 0)
         return;
     clear_pending(p);

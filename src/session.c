@@ -337,6 +337,7 @@ bool session_load_types(session *s, ghf_err *err)
 
 void session_close(session *s)
 {
+    progress_stop(&s->prog);
     if (s->have_types)
         types_free(&s->types);
     if (s->have_roots)

@@ -7,6 +7,7 @@
  * on kinds and roles, never on the spelling of a type's name.
  */
 #include "types.h"
+#include "progress.h"
 
 #include <dwarf.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ typedef struct inferer {
     /* labels per heap slot while inferring (heap_find_slot needs no
      * slot_obj look-up): NO_LABEL, FREE_SLOT or a label id */
     uint32_t *slab;
+    uint32_t ntyped; /* objects labelled so far, for the progress line */
     VEC(work) queue;
     ghf_err *err;
     VEC(uint32_t) plan_of;      /* per type: plan index + 1 (0 = not built yet) */
@@ -135,6 +137,9 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     if (!unlabelled(in, slot))
         return true;
     in->slab[slot] = id;
+    in->ntyped++;
+    if ((in->ntyped & 4095) == 0)
+        progress_tick("objects typed", in->ntyped, in->h->nobjects);
     if (type == 0)
         return true;
     note_dtype(in, slot, type, offset);
@@ -455,10 +460,12 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
         }
         if (!core_read_u8(in->rt->core, addr + L->hmap_b, &b) || b > 40)
             return true;
-        /* 2^B buckets, then (B >= 4) preallocated overflow buckets in the same object */
+        /* 2^B buckets, then (B >= 4) preallocated overflow buckets in the same
+         * object; the same for oldbuckets while the map grows (2^(B-1) and
+         * theirs, which its overflow chains still use): the whole object */
         if (rd(in, addr + L->hmap_buckets, &p) && !typed_pointer(in, p, t->group, UINT64_MAX, true))
             return false;
-        if (b > 0 && rd(in, addr + L->hmap_oldbuckets, &p) && !typed_pointer(in, p, t->group, 1ull << (b - 1), true))
+        if (b > 0 && rd(in, addr + L->hmap_oldbuckets, &p) && !typed_pointer(in, p, t->group, UINT64_MAX, true))
             return false;
         return true;
     case GT_ROLE_MAP_TABLE:

@@ -86,6 +86,7 @@ void wtree_free(wtree *t)
 {
     VEC_FREE(&t->nodes);
     VEC_FREE(&t->names);
+    VEC_FREE(&t->holders);
     free(t->name_hash);
     free(t->child_hash);
     memset(t, 0, sizeof *t);
@@ -130,6 +131,27 @@ bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
 bool wtree_name_id(wtree *t, const char *name, size_t len, uint32_t *out, ghf_err *err)
 {
     return intern(t, name, len, out, err);
+}
+
+bool wtree_set_holders(wtree *t, uint32_t node, const char *names, uint32_t nnames, uint32_t total, ghf_err *err)
+{
+    wtree_holders h = {.node = node, .nnames = nnames, .total = total};
+    if (t->holders.n > 0 && t->holders.v[t->holders.n - 1].node >= node)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "holders recorded out of order");
+    return intern(t, names, strlen(names), &h.names, err) && VEC_PUSH(&t->holders, h, err);
+}
+
+const wtree_holders *wtree_get_holders(const wtree *t, uint32_t node)
+{
+    size_t lo = 0, hi = t->holders.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->holders.v[mid].node < node)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->holders.n && t->holders.v[lo].node == node ? &t->holders.v[lo] : NULL;
 }
 
 bool wtree_child_id(wtree *t, uint32_t parent, uint32_t nm, uint32_t *out, ghf_err *err)

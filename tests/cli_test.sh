@@ -50,6 +50,8 @@ check help-flame 0 "$bin" help flame
 "$bin" flame --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help flame differs from flame --help"; fail=$((fail+1)); }
 check help-render 0 "$bin" help render
 "$bin" render --help | cmp -s - /tmp/ghf_cli_out.$$ || { echo "FAIL help render differs from render --help"; fail=$((fail+1)); }
+check help-help 0 "$bin" help --help
+grep -q '^Commands:' /tmp/ghf_cli_out.$$ || { echo "FAIL help --help prints no overview"; fail=$((fail+1)); }
 check help-misspelt 2 "$bin" help histogrm
 want_err help-misspelt "unknown command 'histogrm'; did you mean 'histogram'\?"
 check help-two 2 "$bin" help flame diff
@@ -65,6 +67,14 @@ check render-opt-misspelt 2 "$bin" render --min-width 3 x.folded
 want_err render-opt-misspelt "render: unknown option '--min-width'; did you mean '--minwidth'\?"
 check diff-opt-misspelt 2 "$bin" diff --odl-exe x a.core b.core exe -o /tmp/ghf_cli_x.$$.svg
 want_err diff-opt-misspelt "did you mean '--old-exe'\?"
+# diff takes no --pivot (frames are matched by root path): not in its help,
+# and refused naming the option, not its value
+"$bin" diff --help | grep -q -- '--pivot' && { echo "FAIL diff --help lists --pivot"; fail=$((fail+1)); }
+"$bin" flame --help | grep -q -- '--pivot REGEX' || { echo "FAIL flame --help lacks --pivot"; fail=$((fail+1)); }
+check diff-no-pivot 2 "$bin" diff --pivot main.T a.core b.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err diff-no-pivot "diff: unknown option '--pivot'"
+check flame-no-top 2 "$bin" flame --top 3 a.core exe -o /tmp/ghf_cli_x.$$.svg
+want_err flame-no-top "flame: unknown option '--top'"
 rm -f /tmp/ghf_cli_out.$$ /tmp/ghf_cli_err.$$
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

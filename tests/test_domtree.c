@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "domtree.h"
+#include "holders.h"
 
 static uint64_t rng_state;
 static uint64_t rnd(void) /* splitmix64: seeded, deterministic */
@@ -180,6 +181,54 @@ Test(domtree, matches_brute_force_on_random_graphs)
     /* the generator must actually produce the interesting cases */
     cr_assert_gt(shared_seen, 100);
     cr_assert_gt(saturated_seen, 10);
+}
+
+/* holders_of (holders.h) against per-root reachability: for every shared
+ * node, and for pairs of them, exactly the roots that reach one, ascending,
+ * also the ones the tree does not name (more than DOM_SHARE_K). Graphs as
+ * graph_build makes them: no edge into a root. */
+Test(holders, every_root_that_reaches_a_shared_node)
+{
+    rng_state = 777;
+    ghf_err err = {0};
+    int saturated = 0, pairs = 0;
+    for (int iter = 0; iter < 4000; iter++) {
+        ghf_graph g;
+        random_small_graph(&g, 24, 10);
+        for (uint64_t e = 0; e < g.off[g.nnodes]; e++) /* redirect edges into roots */
+            if (g.dst[e] < g.nroots)
+                g.dst[e] = g.nroots + (uint32_t)(rnd() % (g.nnodes - g.nroots + (g.nnodes == g.nroots)));
+        if (g.nnodes == g.nroots) {
+            free_graph(&g);
+            continue;
+        }
+        domtree d;
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        holders_index hi;
+        cr_assert(holders_index_build(&hi, &d, &g, &err), "%s", err.msg);
+        uint32_t by_root[32]; /* nodes each root reaches */
+        for (uint32_t r = 0; r < g.nroots; r++)
+            by_root[r] = reach_mask(&g, 1u << r, UINT32_MAX);
+        for (uint32_t i = 0; i < d.nshared; i++)
+            for (uint32_t j = i; j < d.nshared && j < i + 2; j++) {
+                uint32_t nodes[2] = {d.shared[i].node, d.shared[j].node}, out[32], want[32], nw = 0;
+                uint32_t n = j == i ? 1 : 2;
+                for (uint32_t r = 0; r < g.nroots; r++)
+                    if ((by_root[r] >> nodes[0] & 1) || (n == 2 && (by_root[r] >> nodes[1] & 1)))
+                        want[nw++] = r;
+                uint32_t got = holders_of(&hi, nodes, n, out);
+                cr_assert_eq(got, nw, "iter %d: shared node %u: %u holders, want %u", iter, nodes[0], got, nw);
+                for (uint32_t k = 0; k < nw; k++)
+                    cr_assert_eq(out[k], want[k], "iter %d: holder %u is %u, want %u", iter, k, out[k], want[k]);
+                saturated += n == 1 && nw > DOM_SHARE_K;
+                pairs += n == 2;
+            }
+        holders_index_free(&hi);
+        domtree_free(&d);
+        free_graph(&g);
+    }
+    cr_assert_gt(saturated, 20); /* the cases the tree does not name in full */
+    cr_assert_gt(pairs, 20);
 }
 
 Test(domtree, first_path_is_a_bfs_tree_in_root_order)

@@ -234,7 +234,7 @@ static void write_json(FILE *fp, session *s, const info_data *d)
             addr = v->addr + s->rt->bias;
         else if (!core_symbol(s->core, globals[i], &addr, NULL))
             continue;
-        fprintf(fp, "%s\"%s\":%llu", any++ ? "," : "", globals[i], (unsigned long long)addr);
+        fprintf(fp, "%s\"%s\":\"0x%llx\"", any++ ? "," : "", globals[i], (unsigned long long)addr);
     }
     fputc('}', fp);
     char why[256];

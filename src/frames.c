@@ -237,7 +237,8 @@ static int cmp_pair(const void *a, const void *b)
 static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r, shared_pair *pairs, size_t n,
                            wtree *w, ghf_err *err)
 {
-    qsort(pairs, n, sizeof *pairs, cmp_pair);
+    if (n > 1) /* pairs is NULL when no frame is shared */
+        qsort(pairs, n, sizeof *pairs, cmp_pair);
     holders_index hi = {0};
     bool have_index = false, ok = true;
     uint32_t *found = malloc(((size_t)g->nroots + 1) * sizeof *found);

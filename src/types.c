@@ -915,9 +915,11 @@ static bool module_descriptor(const inferer *in, uint64_t a)
     return true;
 }
 
+/* The offsets of an object's (or a type's) pointer words, the first cap of
+ * them (at most 512); full says there were more. */
 typedef struct word_set {
-    uint64_t off[256];
-    size_t n;
+    uint64_t off[512];
+    size_t n, cap;
     bool full;
 } word_set;
 
@@ -925,7 +927,7 @@ static void collect(void *ctx, uint64_t off, uint64_t value)
 {
     word_set *w = ctx;
     (void)value;
-    if (w->n < sizeof w->off / sizeof w->off[0])
+    if (w->n < w->cap)
         w->off[w->n++] = off;
     else
         w->full = true;
@@ -944,12 +946,12 @@ static bool mask_agrees(inferer *in, uint64_t p, gt_id t)
         gt->size > size - user_off)
         return false;
     /* a pointer-free object agrees with every pointer-free type: too weak */
-    word_set have = {0};
+    word_set have = {.cap = 256};
     if (!heap_object_pointer_bits(in->h, obj, collect, &have) || have.full || have.n == 0)
         return false;
     uint64_t room = size - user_off;
     for (int whole = 0; whole < 2; whole++) {
-        word_set want = {0};
+        word_set want = {.cap = 256};
         uint64_t end = whole ? p + room / gt->size * gt->size : p + gt->size;
         if (!heap_type_pointer_bits(in->h, gt->rtype, p, end, collect, &want) || want.full ||
             want.n != have.n)
@@ -1005,18 +1007,6 @@ static bool seed_iface_roots(inferer *in, const roots *r)
     return true;
 }
 
-typedef struct obj_words {
-    uint64_t off[512];
-    size_t n;
-} obj_words;
-
-static void collect_obj(void *ctx, uint64_t off, uint64_t value)
-{
-    obj_words *w = ctx;
-    (void)value;
-    if (w->n < sizeof w->off / sizeof w->off[0])
-        w->off[w->n++] = off;
-}
 
 /* Objects still untyped: their interface values. *more: something was typed. */
 static bool seed_iface_heap(inferer *in, bool *more)
@@ -1029,8 +1019,8 @@ static bool seed_iface_heap(inferer *in, bool *more)
         uint32_t slot = s->first_slot + (uint32_t)((h->obj_addr[i] - s->base) / s->elemsize);
         if (s->noscan || !unlabelled(in, slot))
             continue;
-        obj_words w = {.n = 0};
-        if (!heap_object_pointers(h, i, collect_obj, &w))
+        word_set w = {.cap = 512}; /* beyond that, interface words are not looked at */
+        if (!heap_object_pointers(h, i, collect, &w))
             continue;
         for (size_t k = 0; k < w.n; k++) {
             uint32_t before_slot;

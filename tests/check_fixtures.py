@@ -69,6 +69,9 @@ def R(name, typ, objs, kind="global", **kw):
     return dict(name=name, kind=kind, type=typ, objs=objs, **kw)
 
 
+# example: one *main.Limits held by four globals (more than a [shared] frame's name lists)
+LIMITS = ["main.apiLimits", "main.adminLimits", "main.uploadLimits", "main.searchLimits"]
+
 DESIGN = {
     "basic": dict(goroutines=1, roots=[
         R("main.gMapCache", "map[int]*main.cacheEntry", [(32, 1000, True), (1024, 1000, False)],
@@ -165,6 +168,9 @@ DESIGN = {
         R("batch", "[]*main.Request", [(512, 1, True), (40, 64, True), (6144, 64, False)],
           kind="stack", func="main.stuckWorker", go_func="main.stuckWorker",
           block_func="main.stuckWorker", frames_above=0, overhead_max=4096),
+        *[R(n, "*main.Limits", [(8192, 1, False)],
+            shared_with=[o for o in LIMITS if o != n], measured_with=None if n == LIMITS[0] else LIMITS[0])
+          for n in LIMITS],
     ], counts=dict(sessions=2000, users=200, queued_requests=800, worker_batch=64)),
     # Built with cgo three ways (tests/fixtures/cgo/variants); each goroutine
     # blocks inside a C call, one frame below main._Cfunc_cgo_block_forever.

@@ -334,6 +334,34 @@ def check_progress(c, ghf, label, core, exe):
                 [w for w in want if not re.search("goheapflame: " + w, tty)])
 
 
+def shared_parts(f):
+    """A [shared] frame's named holders and whether its name ends "+ more"
+    (it lists three; the JSON's holders has them all). (None, False) else."""
+    if not f.startswith("[shared] "):
+        return None, False
+    rest = f[len("[shared] "):]
+    more = rest.endswith(" + more")
+    return (rest[:-len(" + more")] if more else rest).split(" + "), more
+
+
+def shared_names_group(f, group):
+    """f is the [shared] frame of exactly this group of roots: it names them
+    all, or (a group of more than three) three of them and "+ more"."""
+    named, more = shared_parts(f)
+    if named is None:
+        return False
+    if len(group) <= 3:
+        return all(g in f for g in group)
+    return more and len(named) == 3 and set(named) <= group
+
+
+def shared_may_hold(f, name, group):
+    """f is a [shared] frame that names root `name`, or names others of its
+    shared group and "+ more" (the folded name cannot list every holder)."""
+    named, more = shared_parts(f)
+    return named is not None and (name in f or (more and bool(group) and set(named) <= group))
+
+
 def holders_text(node):
     """A shared frame's tooltip lines, as svg.c and flame.js write them."""
     n = len(node["holders"]) + node["holders_more"]
@@ -341,7 +369,7 @@ def holders_text(node):
     return s + (f"\n  and {node['holders_more']:,} more" if node["holders_more"] else "")
 
 
-def check_holders(c, ghf, label, core, exe, browser):
+def check_holders(c, ghf, label, core, exe, truth, browser):
     """Issue 17 item 8: a "[shared] a + b + c + more" frame names every root
     holding it: the JSON's holders (more than the three of its name; the three
     among them), the SVG writer's tooltip and flame.js's (in Chromium, on
@@ -355,7 +383,17 @@ def check_holders(c, ghf, label, core, exe, browser):
         with open(os.path.join(tmp, "f.json")) as f:
             tree = json.load(f)["tree"]
         more = [n for n in tree["children"] if n["kind"] == "shared" and n["name"].endswith(" + more")]
-        c.check(f"{label}: some [shared] frame says '+ more'", more, [n["name"] for n in tree["children"]][:5])
+        # the fixture's own object held by more roots than a name lists: its
+        # frame says "+ more" and its holders are exactly those roots
+        for r in truth["roots"]:
+            if len(r.get("shared_with") or []) < 3 or r.get("measured_with"):
+                continue
+            group = {r["name"], *r["shared_with"]}
+            n = [n for n in more if set(n.get("holders") or []) == group]
+            c.check(f"{label}: the object {' + '.join(sorted(group))} share is one '+ more' frame naming three "
+                    f"of them, its holders exactly those {len(group)}",
+                    len(n) == 1 and shared_names_group(n[0]["name"], group) and n[0]["holders_more"] == 0,
+                    [(m["name"], m.get("holders"), m.get("holders_more")) for m in more][:5])
         for n in more:
             named = n["name"][len("[shared] "):-len(" + more")].split(" + ")
             c.check(f"{label}: {n['name']}: holders list more than the {len(named)} named, those included",
@@ -474,12 +512,12 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
             b = Browser(chromium, profile)
             try:
                 browser = (b, open_page(b))
-                check_holders(c, ghf, label, core, exe, browser)
+                check_holders(c, ghf, label, core, exe, truth, browser)
             finally:
                 b.close()
                 shutil.rmtree(profile, ignore_errors=True)
         else:
-            check_holders(c, ghf, label, core, exe, None)
+            check_holders(c, ghf, label, core, exe, truth, None)
     # roots
     rc, out, err = run(ghf, "roots", "--json", core, exe)
     c.check(f"{label}: roots exits 0", rc == 0, err.strip())
@@ -555,8 +593,9 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
                 continue  # no root, or an unnamed stack object: nothing proves its objects' types
         # every object's type, under the root or a [shared] frame naming it
         held = set(below.get(name, set()))
+        group = {name, *r["shared_with"]} if r.get("shared_with") else None
         for f, labels in below.items():
-            if f.startswith("[shared]") and name in f:
+            if shared_may_hold(f, name, group):
                 held |= labels
         for o in r["objects"]:
             want = object_label(o)
@@ -571,7 +610,7 @@ def check_version_fixture(c, ghf, label, d, truth, minor):
         if r.get("shared_with"):
             group = {name, *r["shared_with"]}
             got = sum(under.get(g, 0) for g in group)
-            shared = [f for f in under if f.startswith("[shared]") and all(g in f for g in group)]
+            shared = [f for f in under if shared_names_group(f, group)]
             got_shared = sum(under[f] for f in shared)
             want = max(names[g]["bytes"] for g in group)
             c.check(f"{label}: {name}: shared object counted once under [shared] {' + '.join(sorted(group))}",

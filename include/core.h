@@ -130,6 +130,10 @@ const char *core_go_build_id(const ghf_core *c);
 const char *core_gnu_build_id(const ghf_core *c);
 /* Go version from .go.buildinfo of the executable ("go1.27.3"), "" if none. */
 const char *core_exe_go_version(const ghf_core *c);
+/* Module paths from .go.buildinfo, the main module first, then its
+ * dependencies, each ending in '\n' ("ghffixtures\ngolang.org/x/sys\n");
+ * "" if the executable records none. */
+const char *core_exe_modules(const ghf_core *c);
 /* How core_open established that the executable matches the core, e.g.
  * "Go and GNU build IDs", or "MISMATCH accepted by --force: ...". */
 const char *core_exe_match(const ghf_core *c);

@@ -95,6 +95,8 @@ typedef struct gstack_summary {
     char top[64], base[64]; /* innermost function, and the base (or the last frame reached) */
     char user[64];          /* innermost function outside the runtime (gstack_runtime_func),
                                "" if every frame walked is the runtime's */
+    char program[128];      /* innermost function of the program's own code (gopkg_is_program:
+                               not the runtime, not the standard library), "" if none walked */
     char why[160];          /* not complete: why */
 } gstack_summary;
 

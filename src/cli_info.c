@@ -17,8 +17,11 @@ static void info_usage(FILE *fp)
         "not know, in a cgo program), whether it uses cgo (its C heap is not in the\n"
         "graph), goroutines (user ones, as runtime.NumGoroutine counts, and the\n"
         "runtime's) by status, heap spans, objects and bytes in use. Each user goroutine\n"
-        "is listed with the first function outside the runtime on its stack and its wait\n"
-        "reason (up to 50; --json lists all). Running\n"
+        "is listed with where it is in the program: the innermost function of the\n"
+        "program's own code (not the runtime, not the standard library; main module and\n"
+        "dependencies from the executable's build info), then the first function outside\n"
+        "the runtime when that is another one (\"main.worker (in time.Sleep)\"), and its\n"
+        "wait reason (up to 50; --json lists all). Running\n"
         "goroutines are listed with their thread and where their stack walk starts and\n"
         "ends; so is any goroutine whose stack cannot be walked to its base (the\n"
         "result is then partial).\n"
@@ -112,6 +115,13 @@ static const char *user_function(const session *s, size_t i)
     return i < s->nstacks ? s->stacks[i].user : "";
 }
 
+/* The innermost function of the program's own code on g's stack (not the
+ * runtime, not the standard library: gopkg_is_program), "" if none. */
+static const char *program_function(const session *s, size_t i)
+{
+    return i < s->nstacks ? s->stacks[i].program : "";
+}
+
 /* "stack":{...}: where the goroutine's walk starts and how it ends. */
 static void json_stack(FILE *fp, const gstack_summary *st)
 {
@@ -146,10 +156,12 @@ static void text_stacks(FILE *fp, const session *s)
     }
 }
 
-/* The user goroutines, one line each: where they are in the program
- * (the first function outside the runtime: a goroutine stuck in a channel
- * receive shows the function that receives, not runtime.gopark), their
- * status and wait reason. At most INFO_MAX_LISTED; --json lists all. */
+/* The user goroutines, one line each: where they are in the program (the
+ * innermost function of the program's own code, so a worker asleep in
+ * time.Sleep shows the worker; then, in parentheses, the first function
+ * outside the runtime when that is another one, e.g. the standard library's
+ * time.Sleep), their status and wait reason. At most INFO_MAX_LISTED;
+ * --json lists all. */
 #define INFO_MAX_LISTED 50
 static void text_user_goroutines(FILE *fp, const session *s, const info_data *d, size_t user)
 {
@@ -161,11 +173,15 @@ static void text_user_goroutines(FILE *fp, const session *s, const info_data *d,
         const rt_goroutine *g = &d->gs[i];
         if (!live_goroutine(g) || runtime_goroutine(s, g))
             continue;
-        const char *fn = user_function(s, i);
-        char wr[128] = "";
+        const char *fn = user_function(s, i), *prog = program_function(s, i);
+        char where[256], wr[128] = "";
+        if (prog[0] && strcmp(prog, fn) != 0)
+            snprintf(where, sizeof where, "%s (in %s)", prog, fn);
+        else
+            snprintf(where, sizeof where, "%s", prog[0] ? prog : fn[0] ? fn : "(only runtime frames)");
         if (g->status == G_WAITING)
             rt_wait_reason(s->rt, g->waitreason, wr, sizeof wr);
-        fprintf(fp, "  goroutine %-6llu %-40s %s%s%s\n", (unsigned long long)g->goid, fn[0] ? fn : "(only runtime frames)",
+        fprintf(fp, "  goroutine %-6llu %-40s %s%s%s\n", (unsigned long long)g->goid, where,
                 rt_status_name(g->status), wr[0] ? ": " : "", wr);
         shown++;
     }
@@ -256,6 +272,8 @@ static void write_json(FILE *fp, session *s, const info_data *d)
         json_write_string(fp, i < s->nstacks && s->stacks[i].top[0] ? s->stacks[i].top : top_function(s, g));
         fprintf(fp, ",\"function\":");
         json_write_string(fp, user_function(s, i));
+        fprintf(fp, ",\"program_function\":");
+        json_write_string(fp, program_function(s, i));
         if (i < s->nstacks)
             json_stack(fp, &s->stacks[i]);
         fputc('}', fp);

@@ -100,6 +100,7 @@ struct ghf_core {
 
     id_note go_id, gnu_id;
     char go_version[64];
+    char *modules; /* module paths of .go.buildinfo ("main\ndep\n..."), NULL if none */
     char match_how[1024];
 };
 
@@ -483,6 +484,46 @@ static bool buildinfo_version(const ghf_core *c, const uint8_t *bi, size_t n, ch
     memcpy(out, s, (size_t)len);
     out[len] = '\0';
     return true;
+}
+
+/* Module paths of a .go.buildinfo image with inline strings (Go 1.18+):
+ * after the version comes the module info, a uvarint-prefixed text between
+ * two 16-byte sentinels: "path\t<main package>\nmod\t<path>\t<version>...\n
+ * dep\t<path>\t...\n". Returns "main module\ndep\n..." (malloc'd), or NULL
+ * when there is none (GOPATH builds, old layout, damage). */
+static char *buildinfo_modules(const uint8_t *bi, size_t n)
+{
+    static const char magic[] = "\xff Go buildinf:";
+    size_t pos = 32;
+    uint64_t len;
+    if (n < 32 || memcmp(bi, magic, 14) != 0 || !(bi[15] & 2) || !uvarint(bi, n, &pos, &len) || len > n - pos)
+        return NULL;
+    pos += (size_t)len; /* the version */
+    if (!uvarint(bi, n, &pos, &len) || len > n - pos || len < 33)
+        return NULL;
+    const char *text = (const char *)bi + pos + 16, *end = text + len - 32;
+    char *out = malloc((size_t)len + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *stop = nl ? nl : end;
+        if ((stop - line > 4 && memcmp(line, "mod\t", 4) == 0) || (stop - line > 4 && memcmp(line, "dep\t", 4) == 0)) {
+            const char *p = line + 4, *tab = memchr(p, '\t', (size_t)(stop - p));
+            size_t k = (size_t)((tab ? tab : stop) - p);
+            memcpy(out + o, p, k);
+            o += k;
+            out[o++] = '\n';
+        }
+        line = stop + 1;
+    }
+    out[o] = '\0';
+    if (o == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1187,8 +1228,10 @@ static bool open_rest(ghf_core *c, const char *exe_path, const core_open_opts *o
     if (symtab && strtab && symtab->type == SHT_SYMTAB && !index_symbols(c, symtab, strtab, err))
         return false;
     const exe_section *bi = find_section(c, ".go.buildinfo");
-    if (bi && bi->type != SHT_NOBITS)
+    if (bi && bi->type != SHT_NOBITS) {
         buildinfo_version(c, c->exe_map + bi->offset, bi->size, c->go_version, sizeof c->go_version);
+        c->modules = buildinfo_modules(c->exe_map + bi->offset, bi->size);
+    }
     return check_match(c, opts, err);
 }
 
@@ -1240,6 +1283,7 @@ void core_close(ghf_core *c)
         munmap((void *)c->core_map, c->core_size);
     if (c->exe_map)
         munmap((void *)c->exe_map, c->exe_size);
+    free(c->modules);
     VEC_FREE(&c->pieces);
     VEC_FREE(&c->core_only);
     VEC_FREE(&c->threads);
@@ -1271,6 +1315,7 @@ const char *core_exe_path(const ghf_core *c) { return c->exe_path; }
 const char *core_go_build_id(const ghf_core *c) { return c->go_id.found ? c->go_id.id : ""; }
 const char *core_gnu_build_id(const ghf_core *c) { return c->gnu_id.found ? c->gnu_id.id : ""; }
 const char *core_exe_go_version(const ghf_core *c) { return c->go_version; }
+const char *core_exe_modules(const ghf_core *c) { return c->modules ? c->modules : ""; }
 const char *core_exe_match(const ghf_core *c) { return c->match_how; }
 
 bool core_symbol(const ghf_core *c, const char *name, uint64_t *addr, uint64_t *size)

@@ -1,6 +1,9 @@
 /* gstack.c — a goroutine's stack: where its walk starts, and the walk (see gstack.h). */
 #include "gstack.h"
 
+#include "core.h"
+#include "gopkg.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -378,6 +381,7 @@ void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary
         snprintf(out->why, sizeof out->why, "%s", out->start.problem);
         return;
     }
+    const char *modules = core_exe_modules(c->rt->core);
     gstack_walk w;
     gstack_frame f;
     gstack_walk_begin(&w, c, out->start.pc, out->start.sp, out->start.lr, g->stack_lo, g->stack_hi);
@@ -386,6 +390,8 @@ void gstack_summarize(const gstack_ctx *c, const rt_goroutine *g, gstack_summary
             snprintf(out->top, sizeof out->top, "%s", f.fn.name);
         if (out->user[0] == '\0' && !gstack_runtime_func(f.fn.name))
             snprintf(out->user, sizeof out->user, "%s", f.fn.name);
+        if (out->program[0] == '\0' && gopkg_is_program(f.fn.name, modules))
+            snprintf(out->program, sizeof out->program, "%s", f.fn.name);
     }
     out->complete = w.end == GSTACK_BASE;
     snprintf(out->base, sizeof out->base, "%s", out->complete ? w.base : w.last);

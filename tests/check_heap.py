@@ -142,6 +142,24 @@ def runtime_func(name):
     return name.startswith(("runtime.", "internal/runtime/")) or ".runtime_" in name
 
 
+def fixture_module():
+    """The fixtures' module path, from their go.mod (the go command records
+    it in each executable's build info)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "go.mod")) as f:
+        return next(l.split()[1] for l in f if l.startswith("module "))
+
+
+def program_func(name, module):
+    """The program's own code: package main or a package of the fixtures'
+    module (they have no dependencies). The package is the symbol up to the
+    first '.' after the last '/' (type arguments in brackets aside)."""
+    head = name.split("[")[0]
+    cut = head.rfind("/") + 1
+    dot = head.find(".", cut)
+    pkg = head[:dot] if dot >= 0 else ""
+    return pkg == "main" or pkg == module or pkg.startswith(module + "/")
+
+
 def check_goroutines(c, label, d, info, truth):
     """Issue 17 item 10: info counts live goroutines once, split into user
     (what runtime.NumGoroutine counts, from the fixture's truth) and the
@@ -168,7 +186,8 @@ def check_goroutines(c, label, d, info, truth):
     path = os.path.join(d, "stderr")
     text = open(path, errors="replace").read() if os.path.isfile(path) else ""
     parts = re.split(r"^goroutine (\d+) (?:gp=\S+ )?(?:m=\S+ )?(?:mp=\S+ )?\[([^\]]*)\]:\n", text, flags=re.M)
-    compared = 0
+    compared = through_std = 0
+    module = fixture_module()
     for goid, head, body in zip(parts[1::3], parts[2::3], parts[3::3]):
         g = gs.get(int(goid))
         if g is None or g["status"] != "waiting":
@@ -179,9 +198,17 @@ def check_goroutines(c, label, d, info, truth):
         c.check(f"{label}: info: goroutine {goid} waits for {reason!r} in {want or '(runtime only)'}",
                 g["wait_reason"] == reason and g["function"] == want,
                 f"info says {g['wait_reason']!r} in {g['function']!r}")
+        # where in the program: the innermost frame of its own code, past
+        # the standard library's (a goroutine in time.Sleep: its caller)
+        prog = next((f for f in frames if program_func(f, module)), "")
+        c.check(f"{label}: info: goroutine {goid} is in the program at {prog or '(no program frame)'}",
+                g.get("program_function") == prog, f"info says {g.get('program_function')!r}")
         compared += 1
+        through_std += bool(prog) and prog != want
     if text:
         c.check(f"{label}: info: waiting goroutines compared with the runtime's dump", compared > 0, "none")
+        c.check(f"{label}: info: some waiting goroutine is in the standard library under program code "
+                f"(the case program_function is for)", through_std > 0, "none")
 
 
 def check_mismatch(c, ghf, root):

@@ -8,7 +8,8 @@
  * countable, the stage says how far it is: on a terminal the running line
  * is rewritten ("reading heap objects ... spans 42%"), otherwise a plain
  * line is printed at most every PROGRESS_PLAIN_EVERY seconds of a long
- * stage ("goheapflame: reading heap objects: spans 42%"). The last line says
+ * stage ("goheapflame: reading heap objects: spans 42%"; GHF_PROGRESS_EVERY=S
+ * in the environment sets that interval, 0 for every change of percentage). The last line says
  * what was written: "goheapflame: wrote ref.svg (1.2 MiB) in 2.31 s".
  * Off, nothing is printed.
  */
@@ -29,6 +30,7 @@ typedef struct progress {
     const char *doing; /* the running stage, for progress_tick */
     int pct;           /* the percentage last shown, -1 none */
     double tshown;     /* when a plain percentage line was last printed */
+    double every;      /* seconds between plain percentage lines */
 } progress;
 
 void progress_init(progress *p, bool on);

@@ -2,6 +2,7 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -48,6 +49,12 @@ void progress_init(progress *p, bool on)
     p->on = on;
     p->tty = on && isatty(STDERR_FILENO);
     p->t0 = p->tlast = now();
+    p->every = PROGRESS_PLAIN_EVERY;
+    const char *every = getenv("GHF_PROGRESS_EVERY");
+    char *end;
+    double e = every ? strtod(every, &end) : -1;
+    if (every && end != every && *end == '\0' && e >= 0 && e <= 3600)
+        p->every = e;
 }
 
 /* Take the unfinished running-stage line off the terminal. */
@@ -88,7 +95,7 @@ void progress_tick(const char *what, uint64_t done, uint64_t total)
         return;
     }
     double t = now();
-    if (t - p->tshown < PROGRESS_PLAIN_EVERY)
+    if (t - p->tshown < p->every)
         return;
     fprintf(stderr, "goheapflame: %s: %s %d%%\n", p->doing, what, pct);
     p->tshown = t;

@@ -297,6 +297,29 @@ def check_progress(c, ghf, label, core, exe):
                     ok and lines[-1].startswith(want_last), f"rc {rc}: {err.strip()[-400:]}")
             rc, _, err = run(ghf, *cmd, "-o", out, "--no-progress")
             c.check(f"{label}: {name} --no-progress: quiet", rc == 0 and err == "", f"rc {rc}: {err.strip()}")
+        # In a log (stderr not a terminal) a long stage prints plain
+        # percentage lines; GHF_PROGRESS_EVERY=0 prints each change, so the
+        # small fixture core shows them all: "goheapflame: STAGE: WHAT N%",
+        # rising per counter, the stage lines kept, nothing rewritten.
+        out = os.path.join(tmp, "log.svg")
+        p = subprocess.run([ghf, core, exe, "-o", out, "--progress"], capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, GHF_PROGRESS_EVERY="0"))
+        pct = re.compile(r"^goheapflame: ([a-z ]+): ([a-z ]+) (\d+)%$")
+        seen, rising, lines = {}, True, p.stderr.splitlines()
+        for l in lines:
+            m = pct.match(l)
+            if m:
+                key = (m.group(1), m.group(2))
+                rising &= int(m.group(3)) > seen.get(key, -1)
+                seen[key] = int(m.group(3))
+        want = [("reading heap objects", "spans"), ("reading heap objects", "objects"),
+                ("reading pointers and finding roots", "pointers"), ("inferring types", "objects typed")]
+        c.check(f"{label}: --progress in a log: plain percentage lines per counter, rising, "
+                "between the stage lines",
+                p.returncode == 0 and rising and all(k in seen for k in want) and
+                all(pct.match(l) or line.match(l) for l in lines[:-1]) and "\r" not in p.stderr and
+                "\x1b" not in p.stderr and lines[-1].startswith(f"goheapflame: wrote {out} "),
+                f"rc {p.returncode}: {seen} {p.stderr.strip()[-400:]!r}")
         # --min-bytes with a unit is that many bytes (64KiB = 65536)
         outs = [run(ghf, core, exe, "-o", "-", "--quiet", "--min-bytes", v) for v in ("64KiB", "65536", "64")]
         c.check(f"{label}: --min-bytes 64KiB prunes as 65536 (not as 64)",

@@ -165,6 +165,7 @@ const dwx_func *dwx_funcs(const dwx *d);                  /* sorted by lowpc */
 const dwx_func *dwx_func_at(const dwx *d, uint64_t link_pc);   /* NULL if none */
 const dwx_func *dwx_func_by_name(const dwx *d, const char *name);
 const dwx_local *dwx_locals(const dwx *d);
+size_t dwx_local_count(const dwx *d);                    /* dwx_locals()[0..count) */
 const dwx_loc_range *dwx_loc_ranges(const dwx *d);
 /* The local/param of f whose stack piece covers byte CFA+cfa_offset at pc;
  * NULL if none. *value_offset (may be NULL) receives the byte offset of that

@@ -973,6 +973,7 @@ const dwx_func *dwx_func_by_name(const dwx *d, const char *name)
 }
 
 const dwx_local *dwx_locals(const dwx *d) { return d->locals.v; }
+size_t dwx_local_count(const dwx *d) { return d->locals.n; }
 const dwx_loc_range *dwx_loc_ranges(const dwx *d) { return d->ranges.v; }
 
 const dwx_local *dwx_local_at(const dwx *d, const dwx_func *f, uint64_t pc, int64_t cfa_offset,

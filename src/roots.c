@@ -65,6 +65,8 @@ typedef struct walker {
     gstack_ctx gs;                 /* how goroutine stacks are walked */
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
     uint64_t g_addr;               /* the g whose stack is being walked */
+    uint32_t *local_root;          /* per DWARF local (index in dwx_locals): id + 1 of its root
+                                      "pkg.func.var", 0 = not yet; unused when prefix is set */
 } walker;
 
 /* The allocated object the word at slot points into (its value in *v), or
@@ -76,17 +78,24 @@ static uint32_t heap_word(const walker *w, uint64_t slot, uint64_t *v)
     return heap_find(w->h, *v);
 }
 
+/* Record an edge from root id to obj, which the word at slot points into,
+ * held in a variable of the given type at var_addr (0: unknown). */
+static bool root_edge_add(walker *w, uint32_t id, uint64_t slot, uint32_t obj, dwx_type_id type, uint64_t var_addr,
+                          uint32_t image)
+{
+    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type,
+                   .var_image = type ? image : 0};
+    return VEC_PUSH(&w->r->edges, e, w->err);
+}
+
 /* Record an edge from the root named `name` to obj, which the word at slot
  * points into. */
 static bool object_edge(walker *w, uint64_t slot, uint32_t obj, const char *name, uint8_t kind, dwx_type_id type,
                         uint64_t var_addr, uint32_t image)
 {
     uint32_t id;
-    if (!root_get(w->r, name, kind, type, slot, &id, w->err))
-        return false;
-    root_edge e = {.root = id, .obj = obj, .slot = slot, .var_addr = type ? var_addr : 0, .var_type = type,
-                   .var_image = type ? image : 0};
-    return VEC_PUSH(&w->r->edges, e, w->err);
+    return root_get(w->r, name, kind, type, slot, &id, w->err) &&
+           root_edge_add(w, id, slot, obj, type, var_addr, image);
 }
 
 /* If the word at slot points into an allocated object, record an edge
@@ -198,27 +207,53 @@ static bool undescribed_local(walker *w, const frame *f, uint64_t v, char *buf, 
     return true;
 }
 
+/* buf = "<prefix><func>.<var>", cut to cap - 1 bytes as snprintf would:
+ * the name of a local, built once per slot or stack object (a hot path). */
+static void local_name(char *buf, size_t cap, const char *prefix, const char *func, const char *var)
+{
+    const char *parts[4] = {prefix, func, ".", var};
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        size_t len = strlen(parts[i] ? parts[i] : (parts[i] = "(null)")); /* as glibc prints NULL */
+        if (len > cap - 1 - n)
+            len = cap - 1 - n;
+        memcpy(buf + n, parts[i], len);
+        n += len;
+    }
+    buf[n] = '\0';
+}
+
+/* The DWARF local or argument of frame f whose value covers slot, and in
+ * *var_addr its start (where the value would begin if it were contiguous);
+ * NULL if none does. */
+static const dwx_local *frame_local_at(const walker *w, const frame *f, uint64_t slot, uint64_t *var_addr)
+{
+    const go_runtime *rt = w->rt;
+    const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
+    uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
+    if (df == NULL)
+        return NULL;
+    /* Go's DWARF CFA is the caller's SP, i.e. our fp (amd64 and arm64). */
+    uint64_t value_off = 0;
+    const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
+    if (l != NULL)
+        *var_addr = slot - value_off;
+    return l;
+}
+
 /* The DWARF local or argument of frame f whose value covers slot: its name
  * ("pkg.func.var"), type and start (where the value would begin if it were
  * contiguous). False if none does. *local (may be NULL) receives it. */
 static bool frame_local(walker *w, const frame *f, uint64_t slot, char *buf, size_t cap,
                         dwx_type_id *type, uint64_t *var_addr, const dwx_local **local)
 {
-    const go_runtime *rt = w->rt;
     *type = 0;
     *var_addr = 0;
-    const dwx_func *df = dwx_func_at(rt->dw, f->fn.entry - rt->bias);
-    uint64_t lookup_pc = f->pc > f->fn.entry ? f->pc - 1 : f->pc;
-    if (df == NULL)
-        return false;
-    /* Go's DWARF CFA is the caller's SP, i.e. our fp (amd64 and arm64). */
-    uint64_t value_off = 0;
-    const dwx_local *l = dwx_local_at(rt->dw, df, lookup_pc - rt->bias, (int64_t)(slot - f->fp), &value_off);
+    const dwx_local *l = frame_local_at(w, f, slot, var_addr);
     if (l == NULL)
         return false;
-    snprintf(buf, cap, "%s%s.%s", w->prefix, f->fn.name, l->name);
+    local_name(buf, cap, w->prefix, f->fn.name, l->name);
     *type = l->type;
-    *var_addr = slot - value_off;
     if (local)
         *local = l;
     return true;
@@ -318,15 +353,31 @@ static bool stack_slot(walker *w, const frame *f, uint64_t slot)
     /* a word of one of the frame's stack objects: the object is the root */
     if (sobj_find_from(w, w->frame_sobj0, slot) != SOBJ_NONE)
         return VEC_PUSH(&w->sobj_live, slot, w->err);
-    const dwx_local *l = NULL;
     uint32_t image = 0;
-    if (!frame_local(w, f, slot, name, sizeof name, &type, &var_addr, &l)) {
+    const dwx_local *l = frame_local_at(w, f, slot, &var_addr);
+    if (l == NULL) {
         var_addr = slot;
+        type = 0;
         if (!undescribed_local(w, f, v, name, sizeof name, &type))
             snprintf(name, sizeof name, "%s%s+0x%llx", w->prefix, f->fn.name, (unsigned long long)(slot - f->sp));
-    } else if (!local_image(w, f, l, var_addr, &image))
+        return object_edge(w, slot, obj, name, ROOT_STACK, type, var_addr, image); /* word read and found once */
+    }
+    if (!local_image(w, f, l, var_addr, &image))
         return false;
-    return object_edge(w, slot, obj, name, ROOT_STACK, type, var_addr, image); /* word read and found once */
+    /* "pkg.func.var" is the same root in every goroutine running the same
+     * code: named and interned once per DWARF local, not once per slot */
+    size_t li = (size_t)(l - dwx_locals(w->rt->dw));
+    uint32_t id;
+    if (w->prefix[0] == '\0' && w->local_root != NULL && w->local_root[li] != 0) {
+        id = w->local_root[li] - 1;
+    } else {
+        local_name(name, sizeof name, w->prefix, f->fn.name, l->name);
+        if (!root_get(w->r, name, ROOT_STACK, l->type, slot, &id, w->err))
+            return false;
+        if (w->prefix[0] == '\0' && w->local_root != NULL)
+            w->local_root[li] = id + 1;
+    }
+    return root_edge_add(w, id, slot, obj, l->type, var_addr, image);
 }
 
 /* Read a stackmap bitvector: stackmap{n, nbit int32; bytedata[]} at addr. */
@@ -583,7 +634,10 @@ static bool sobj_typed_by(const walker *w, const stack_obj *so, uint64_t p, dwx_
 static void sobj_name_by_vars(walker *w, stack_obj *so, const stack_ref *refs, size_t nrefs, sobj_root *sr)
 {
     const dwx *dw = w->rt->dw;
-    memset(sr, 0, sizeof *sr);
+    /* not memset: the two buffers are 1.6 KiB, and only their first byte matters */
+    sr->name[0] = sr->also[0] = '\0';
+    sr->type = 0;
+    sr->start = sr->count = sr->esize = 0;
     uint64_t var_addr;
     if (frame_local(w, &w->frames.v[so->frame], so->base, sr->name, sizeof sr->name, &sr->type, &var_addr, NULL) &&
         var_addr == so->base) {
@@ -630,7 +684,7 @@ static bool sobj_unplaced_var_fits(walker *w, const stack_obj *so, const dwx_loc
         return false;
     if (lt->size == so->size && sobj_layout_is(w, so, l->type)) {
         sr->type = l->type;
-        sr->count = 0;
+        sr->count = sr->esize = 0;
         sr->start = so->base;
         return true;
     }
@@ -678,7 +732,10 @@ static bool sobj_name_by_unplaced_var(walker *w, const stack_obj *so, const stac
         if (pick != NULL)
             return false; /* two locals fit: which one is unknown */
         pick = l;
-        *sr = fit;
+        sr->type = fit.type; /* (not the 1.6 KiB of names) */
+        sr->start = fit.start;
+        sr->count = fit.count;
+        sr->esize = fit.esize;
     }
     if (pick == NULL)
         return false;
@@ -686,7 +743,7 @@ static bool sobj_name_by_unplaced_var(walker *w, const stack_obj *so, const stac
         if (&objs[k] != so && objs[k].frame == so->frame && objs[k].named_by == SOBJ_BY_FRAME &&
             sobj_unplaced_var_fits(w, &objs[k], pick, &fit))
             return false; /* it fits another object as well */
-    snprintf(sr->name, sizeof sr->name, "%s%s.%s", w->prefix, f->fn.name, pick->name);
+    local_name(sr->name, sizeof sr->name, w->prefix, f->fn.name, pick->name);
     sr->also[0] = '\0';
     return true;
 }
@@ -776,7 +833,7 @@ static bool scan_stack_objects(walker *w)
     }
     /* Names by variables first: an object named by none may then take the
      * one local without a location that fits it and no other. */
-    sobj_root *srs = calloc(w->sobjs.n ? w->sobjs.n : 1, sizeof *srs);
+    sobj_root *srs = malloc((w->sobjs.n ? w->sobjs.n : 1) * sizeof *srs); /* set by sobj_name_by_vars */
     if (srs == NULL)
         return ghf_fail(w->err, GHF_EXIT_INTERNAL, "out of memory for stack objects");
     size_t r = 0;
@@ -817,6 +874,8 @@ static bool scan_stacks(walker *w)
     const go_runtime *rt = w->rt;
     if (!rt_goroutines(rt, &gs, &ngs, w->err))
         return false;
+    /* a cache only: without it every slot is named and interned */
+    w->local_root = calloc(dwx_local_count(rt->dw) + 1, sizeof *w->local_root);
     bool ok = true;
     for (size_t i = 0; i < ngs && ok; i++) {
         const rt_goroutine *g = &gs[i];
@@ -847,6 +906,8 @@ static bool scan_stacks(walker *w)
     VEC_FREE(&w->sobj_live);
     VEC_FREE(&w->frames);
     w->prefix[0] = '\0';
+    free(w->local_root);
+    w->local_root = NULL;
     free(gs);
     return ok;
 }
@@ -1093,12 +1154,65 @@ static bool scan_registers(walker *w)
     return ok;
 }
 
-static int cmp_edge(const void *a, const void *b)
+/* Stable merge sort of a[0..n) by slot, tmp[0..n) scratch. A half already
+ * in order with the other (one goroutine's frames come in address order)
+ * is not merged. */
+static void sort_by_slot(root_edge *a, root_edge *tmp, size_t n)
 {
-    const root_edge *x = a, *y = b;
-    if (x->root != y->root)
-        return x->root < y->root ? -1 : 1;
-    return x->slot < y->slot ? -1 : x->slot > y->slot;
+    if (n < 16) {
+        for (size_t i = 1; i < n; i++) {
+            root_edge e = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1].slot > e.slot; j--)
+                a[j] = a[j - 1];
+            a[j] = e;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_by_slot(a, tmp, h);
+    sort_by_slot(a + h, tmp, n - h);
+    if (a[h - 1].slot <= a[h].slot)
+        return;
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = a[j].slot < tmp[i].slot ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+/* Sort the edges by (root, slot), keeping the order found among equal
+ * keys: a counting sort by root (ids are dense; few roots take most edges,
+ * so the scatter writes a few streams), then each root's edges by slot,
+ * the old array as scratch. Scratch as glibc's qsort (a copy of the array). */
+static bool sort_edges(roots *r, ghf_err *err)
+{
+    size_t n = r->edges.n, nroots = r->list.n;
+    root_edge *e = r->edges.v;
+    if (n < 2)
+        return true;
+    size_t *start = calloc(nroots + 1, sizeof *start);
+    root_edge *out = malloc(n * sizeof *out);
+    if (start == NULL || out == NULL) {
+        free(start);
+        free(out);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory sorting the root edges");
+    }
+    for (size_t i = 0; i < n; i++)
+        start[e[i].root + 1]++;
+    for (size_t k = 0; k < nroots; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++)
+        out[start[e[i].root]++] = e[i];
+    /* start[k] is now the end of root k's edges */
+    for (size_t k = 0, from = 0; k < nroots; from = start[k++])
+        sort_by_slot(out + from, e, start[k] - from);
+    free(start);
+    free(e);
+    r->edges.v = out;
+    r->edges.cap = n;
+    return true;
 }
 
 bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
@@ -1116,8 +1230,10 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
         return false;
     }
     VEC_FREE(&w.interrupted_regs);
-    if (r->edges.n)
-        qsort(r->edges.v, r->edges.n, sizeof *r->edges.v, cmp_edge);
+    if (!sort_edges(r, err)) {
+        roots_free(r);
+        return false;
+    }
     return true;
 }
 

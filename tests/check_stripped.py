@@ -18,6 +18,8 @@ info's goroutines, threads and heap the same. Every object typed without
 DWARF must have the DWARF run's type (a wrong type fails), and the share
 of heap bytes typed so must reach the floor measured for the fixture and
 Go version (FLOORS); the shares are printed per core and mode.
+The same for a PIE build of fixture basic (newest installed Go), copied
+live with --pid --save-core.
 Main refuses -s -w executables (exit 4), so this fails there.
 Usage: check_stripped.py GOHEAPFLAME
 """
@@ -28,6 +30,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_cores import FIXTURES, VERSIONS, Checker, args, core_missing, run  # noqa: E402
@@ -263,6 +266,55 @@ def check_mode(c, ghf, label, key, mode, core, exe, sexe, truth, full, full_objs
             str({k: (i.get(k), i0.get(k)) for k in i0 if i.get(k) != i0.get(k)})[:400])
 
 
+def check_pie(c, ghf, tmp):
+    """-buildmode=pie: fixture basic built PIE with the newest installed
+    toolchain, run, copied live (--pid --save-core: the kernel's core
+    pattern is not ours to set), and read with the PIE executable and its
+    strip -s copy as above; globals' [section+off] names from the truth's
+    run-time addresses minus the load bias."""
+    gos = [(v, f"/usr/lib/go-{v}/bin/go") for v in VERSIONS if os.path.exists(f"/usr/lib/go-{v}/bin/go")]
+    if not gos:
+        return
+    v, go = gos[-1]
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+    d = os.path.join(tmp, "pie")
+    os.makedirs(d)
+    exe, swexe, core = os.path.join(d, "exe"), os.path.join(d, "exe-sw"), os.path.join(d, "core")
+    env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off", CGO_ENABLED="0",
+               GOCACHE=os.environ.get("GHF_GOCACHE", os.path.join(tmp, "gocache")))
+    r = subprocess.run([go, "build", "-buildmode=pie", "-o", exe, "./basic"], cwd=src, env=env, capture_output=True)
+    c.check(f"go{v} pie: fixture basic builds with -buildmode=pie", r.returncode == 0, r.stderr.decode()[-400:])
+    if r.returncode != 0:
+        return
+    subprocess.run(["strip", "-s", "-o", swexe, exe], check=True)
+    out = open(os.path.join(d, "stdout"), "wb")
+    p = subprocess.Popen([exe], cwd=d, stdout=out, stderr=subprocess.DEVNULL)
+    try:
+        lines = []
+        for _ in range(600):
+            lines = open(os.path.join(d, "stdout"), "rb").read().decode("utf-8", "replace").splitlines()
+            if "READY" in lines or p.poll() is not None:
+                break
+            time.sleep(0.1)
+        rc, _, err = run(ghf, "info", "--pid", str(p.pid), "--save-core", core)
+    finally:
+        p.kill()
+        p.wait()
+    c.check(f"go{v} pie: the running fixture is copied (--pid --save-core)", "READY" in lines and rc == 0, err)
+    if rc != 0 or "READY" not in lines:
+        return
+    truth = json.loads(lines[lines.index("READY") - 1])
+    i = info(ghf, core, exe)
+    bias = i["pie_bias"] if i else 0
+    c.check(f"go{v} pie: the executable is loaded away from its link address", bias != 0, str(bias))
+    truth["roots"] = [dict(t, addr=t["addr"] - bias) if "addr" in t else t for t in truth["roots"]]
+    label = f"go{v}-pie/basic"
+    rc0, full, err0 = roots(ghf, core, exe)
+    c.check(f"{label}: exit 0 with DWARF", rc0 == 0, err0.strip())
+    if rc0 == 0:
+        check_mode(c, ghf, label, (v, "basic"), "-s -w", core, exe, swexe, truth, full, objects(ghf, core, exe), [])
+
+
 def main():
     ghf, root = args(__doc__)
     if root is None:
@@ -297,6 +349,7 @@ def main():
                     full_objs = objects(ghf, core, exe)
                     for mode, sexe in (("-w", wexe), ("-s -w", swexe)):
                         check_mode(c, ghf, label, (v, fx), mode, core, exe, sexe, truth, full, full_objs, shares)
+        check_pie(c, ghf, tmp)
     for label, s in shares:
         print(f"typed share {label}: {s:.1f} %")
     print(f"stripped: {c.passed} passed, {c.failed} failed")

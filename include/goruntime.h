@@ -56,7 +56,7 @@ typedef struct go_runtime {
     struct { rt_field stack_lo, stack_hi, sched_sp, sched_pc, sched_bp, sched_lr,
              syscallsp, syscallpc, syscallbp, status, goid, waitreason, startpc; } g;
     struct { rt_field text, data, edata, bss, ebss, types, rodata, gofunc, gcdatamask_n,
-             gcdatamask_bytes, gcbssmask_n, gcbssmask_bytes, next, pcheader, pclntable; } md;
+             gcdatamask_bytes, gcbssmask_n, gcbssmask_bytes, next, pcheader, pclntable, typelinks; } md;
 
     /* firstmoduledata's gofunc (base of funcdata: stack maps, stack object
      * records) and rodata (base of their GC masks), checked against the

@@ -13,7 +13,9 @@
  *     of an object}; the object gets the dynamic type (a pointer-shaped
  *     one's pointee) only when it holds pointers and its pointer bitmap is
  *     exactly the type's GC mask (one value, or an array filling it); then
- *     2. from there, repeated while it types something;
+ *     2. from there, repeated while it types something; and the
+ *     runtime's own structs held by its globals found without symbols:
+ *     allgs' gs, allp's ps, allm's ms and those slices' arrays (labels);
  *  4. otherwise "unknown.<size>", counted.
  * Types come from the Go type model (gotype.h): DWARF, or the runtime's
  * type descriptors for types DWARF lacks.

@@ -268,6 +268,7 @@ static void load_layouts(go_runtime *rt)
     rt->md.next = FIELD(dw, M, "next");
     rt->md.pcheader = FIELD(dw, M, "pcHeader");
     rt->md.pclntable = FIELD(dw, M, "pclntable");
+    rt->md.typelinks = FIELD(dw, M, "typelinks"); /* 1.19-1.26 */
 }
 
 /* Fields without which nothing works: a missing one means DWARF we do not

@@ -861,6 +861,35 @@ gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr)
     return whole ? whole : base;
 }
 
+/* Without DWARF, a map's bucket (<= 1.23) or group (1.24+) array known
+ * only by its malloc header names the bucket's descriptor, which does not
+ * say it belongs to a map: its overflow pointer is an unsafe.Pointer, its
+ * empty slots hold garbage. The map type does say it (MapType.Bucket /
+ * Group), and the linker lists every unnamed map type in the module's
+ * typelinks (reflect.MapOf must find it): decode those first, so each
+ * bucket descriptor is the map's bucket, with its role and owner. A
+ * bucket of a named map type only (not listed) stays a plain struct. Go
+ * 1.27 has no typelinks list. */
+#define TYPELINKS_MAX (1u << 20)
+static bool typelinks_maps(gt_model *m, ghf_err *err)
+{
+    uint64_t p, n, kind;
+    if (dwx_synthetic(m->dw) == NULL || m->rt->md.typelinks.size == 0 || m->types_base == 0 ||
+        !rt_read_slice(m->rt, m->rt->firstmoduledata + m->rt->md.typelinks.off, &p, &n) || n > TYPELINKS_MAX ||
+        !rt_array_fits(m->rt, p, n, 4))
+        return true;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t off;
+        gt_id id;
+        if (!core_read_u32(m->rt->core, p + 4 * i, &off) ||
+            !rt_read_field(m->rt, m->types_base + off, m->t_kind, &kind) || (kind & KIND_MASK) != GT_MAP)
+            continue;
+        if (!gt_from_rtype(m, m->types_base + off, &id, err))
+            return false;
+    }
+    return true;
+}
+
 bool gt_open(const go_runtime *rt, gt_model **out, ghf_err *err)
 {
     gt_model *m = ghf_xcalloc(1, sizeof *m, err);
@@ -890,6 +919,10 @@ bool gt_open(const go_runtime *rt, gt_model **out, ghf_err *err)
             gt_close(m);
             return false;
         }
+    }
+    if (!typelinks_maps(m, err)) {
+        gt_close(m);
+        return false;
     }
     *out = m;
     return true;

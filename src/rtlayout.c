@@ -35,6 +35,7 @@ static const char *const catalogue[][2] = {
     {"runtime.moduledata", "gcdatamask.n"}, {"runtime.moduledata", "gcdatamask.bytedata"},
     {"runtime.moduledata", "gcbssmask.n"}, {"runtime.moduledata", "gcbssmask.bytedata"},
     {"runtime.moduledata", "next"}, {"runtime.moduledata", "pcHeader"}, {"runtime.moduledata", "pclntable"},
+    {"runtime.moduledata", "typelinks"},
     {"runtime.spanInlineMarkBits", ""},
     {"internal/abi.Type", ""}, {"internal/abi.Type", "Size_"}, {"internal/abi.Type", "PtrBytes"},
     {"internal/abi.Type", "TFlag"}, {"internal/abi.Type", "Kind_"}, {"internal/abi.Type", "GCData"},

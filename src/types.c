@@ -874,6 +874,68 @@ static bool seed_reflect_offs(inferer *in)
     return ok;
 }
 
+/* ---- without DWARF: the runtime's own structures ---- */
+
+/* Label the object starting at p `name` (no type to walk: the runtime's
+ * layouts are offsets, not descriptors) when it has room for `size`
+ * bytes: the runtime allocated it as that struct (new(g), new(m),
+ * new(p)) or as that slice's backing array. */
+static bool runtime_object(inferer *in, uint64_t p, const char *name, uint64_t size)
+{
+    uint64_t base, osize, user_off;
+    uint32_t slot = p ? heap_find_slot(in->h, p, &base, &osize, &user_off) : HEAP_NONE, id;
+    if (!unlabelled(in, slot) || p != base + user_off || osize - user_off < size)
+        return true;
+    return intern(in, name, &id) && assign_id(in, slot, base, id, 0, 0, 1);
+}
+
+/* The slice at global `at` of pointers to runtime structs `elem`: its
+ * backing array and each element up to its capacity. */
+static bool runtime_slice(inferer *in, uint64_t at, const char *elem, const char *array)
+{
+    const dwx_type *t = dwx_type_get(in->rt->dw, dwx_type_by_name(in->rt->dw, elem));
+    uint64_t p, n;
+    /* to its capacity: procresize shrinks allp to [:nprocs] and the array
+     * keeps the other ps alive (the GC scans the whole object) */
+    if (t == NULL || t->size == 0 || at == 0 || !rt_read_slice(in->rt, at, &p, &n) || !rd(in, at + 16, &n) ||
+        n == 0 || n > (1u << 24))
+        return true;
+    if (!runtime_object(in, p, array, n * 8))
+        return false;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t e;
+        if (rd(in, p + 8 * i, &e) && !runtime_object(in, e, elem, t->size))
+            return false;
+    }
+    return true;
+}
+
+/* Without DWARF the runtime's globals are found by their uses (rtfind.c)
+ * but untyped: what they hold is still known from what the runtime puts
+ * there. allgs holds every g (new(g) in malg), allp every p (new(p) in
+ * procresize), allm links every m (new(m) in allocm) through m.alllink.
+ * On 1.19-1.21 nothing else types them (no malloc headers). */
+static bool seed_runtime(inferer *in)
+{
+    const dwx *dw = in->rt->dw;
+    if (!runtime_slice(in, in->rt->allgs, "runtime.g", "[]*runtime.g") ||
+        !runtime_slice(in, in->rt->allp, "runtime.p", "[]*runtime.p"))
+        return false;
+    const dwx_var *v = dwx_global_by_name(dw, "runtime.allm");
+    const dwx_type *mt = dwx_type_get(dw, dwx_type_by_name(dw, "runtime.m"));
+    rt_field link = rt_field_lookup(dw, "runtime.m", "alllink");
+    uint64_t m = 0;
+    if (v == NULL || mt == NULL || link.size == 0 || !rd(in, v->addr + in->rt->bias, &m))
+        return true;
+    for (uint32_t hops = 0; m != 0 && hops < (1u << 16); hops++) {
+        if (!runtime_object(in, m, "runtime.m", mt->size))
+            return false;
+        if (!rt_read_field(in->rt, m, link, &m))
+            break;
+    }
+    return true;
+}
+
 /* ---- without DWARF: interface words (include/types.h) ---- */
 
 /* Is the word at `a` the address of one of the module's type descriptors
@@ -1046,6 +1108,8 @@ static bool seed_ifaces(inferer *in, const roots *r)
 {
     if (dwx_synthetic(in->rt->dw) == NULL)
         return true;
+    if (!seed_runtime(in))
+        return false;
     uint64_t types = 0, a, n;
     static const char *const secs[] = {".go.type", ".rodata", ".data.rel.ro"};
     if (!rt_read_field(in->rt, in->rt->firstmoduledata, in->rt->md.types, &types))

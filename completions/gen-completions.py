@@ -130,10 +130,7 @@ def bash_script(cmds, per_cmd):
         "    fi",
         "    case $cmd in",
     ]
-    for cmd, _ in cmds:
-        if cmd not in per_cmd:
-            continue
-        opts, exts = per_cmd[cmd]
+    for cmd, (opts, exts) in per_cmd.items():  # in --help's order, help itself aside
         allnames = " ".join(n for names, *_ in opts for n in names)
         out.append(f"    {cmd})")
         out.append(f"        opts=\"{allnames}\"")
@@ -201,10 +198,7 @@ def zsh_script(cmds, per_cmd):
         "    _describe -t commands 'goheapflame command' cmds",
         "    ;;",
     ]
-    for cmd, _ in cmds:
-        if cmd not in per_cmd:
-            continue
-        opts, exts = per_cmd[cmd]
+    for cmd, (opts, exts) in per_cmd.items():  # in --help's order, help itself aside
         out.append(f"  {cmd})")
         out.append("    _arguments -s \\")
         for names, value, desc, choices in opts:

@@ -448,14 +448,29 @@ static bool uvarint(const uint8_t *p, size_t n, size_t *pos, uint64_t *out)
     return false;
 }
 
-/* Go version from a .go.buildinfo image (see debug/buildinfo): 14-byte
- * magic, pointer size, flags; flag 2 = strings inline from offset 32 as
- * uvarint-prefixed data, otherwise two pointers to Go string headers. */
+/* A .go.buildinfo image (see debug/buildinfo): 14-byte magic, pointer
+ * size, flags; flag 2 = strings inline from offset 32 as uvarint-prefixed
+ * data (Go 1.18+), otherwise two pointers to Go string headers. */
+static bool buildinfo_magic(const uint8_t *bi, size_t n)
+{
+    return n >= 32 && memcmp(bi, "\xff Go buildinf:", 14) == 0;
+}
+
+/* The inline string at *pos (flag 2 layout); *pos moves past it. */
+static bool buildinfo_string(const uint8_t *bi, size_t n, size_t *pos, const uint8_t **s, uint64_t *len)
+{
+    if (!uvarint(bi, n, pos, len) || *len > n - *pos)
+        return false;
+    *s = bi + *pos;
+    *pos += (size_t)*len;
+    return true;
+}
+
+/* Go version from a .go.buildinfo image: its first string. */
 static bool buildinfo_version(const ghf_core *c, const uint8_t *bi, size_t n, char *out, size_t outsz)
 {
-    static const char magic[] = "\xff Go buildinf:";
     out[0] = '\0';
-    if (n < 32 || memcmp(bi, magic, 14) != 0)
+    if (!buildinfo_magic(bi, n))
         return false;
     uint8_t ptrsize = bi[14], flags = bi[15];
     const uint8_t *s = NULL;
@@ -463,9 +478,8 @@ static bool buildinfo_version(const ghf_core *c, const uint8_t *bi, size_t n, ch
     uint8_t strbuf[128];
     if (flags & 2) {
         size_t pos = 32;
-        if (!uvarint(bi, n, &pos, &len) || len > n - pos)
+        if (!buildinfo_string(bi, n, &pos, &s, &len))
             return false;
-        s = bi + pos;
     } else {
         if (ptrsize != 8 || (flags & 1)) /* only little-endian 64-bit */
             return false;
@@ -493,15 +507,13 @@ static bool buildinfo_version(const ghf_core *c, const uint8_t *bi, size_t n, ch
  * when there is none (GOPATH builds, old layout, damage). */
 static char *buildinfo_modules(const uint8_t *bi, size_t n)
 {
-    static const char magic[] = "\xff Go buildinf:";
     size_t pos = 32;
-    uint64_t len;
-    if (n < 32 || memcmp(bi, magic, 14) != 0 || !(bi[15] & 2) || !uvarint(bi, n, &pos, &len) || len > n - pos)
+    const uint8_t *version, *info;
+    uint64_t vlen, len;
+    if (!buildinfo_magic(bi, n) || !(bi[15] & 2) || !buildinfo_string(bi, n, &pos, &version, &vlen) ||
+        !buildinfo_string(bi, n, &pos, &info, &len) || len < 33)
         return NULL;
-    pos += (size_t)len; /* the version */
-    if (!uvarint(bi, n, &pos, &len) || len > n - pos || len < 33)
-        return NULL;
-    const char *text = (const char *)bi + pos + 16, *end = text + len - 32;
+    const char *text = (const char *)info + 16, *end = text + len - 32;
     char *out = malloc((size_t)len + 1);
     if (out == NULL)
         return NULL;
@@ -509,7 +521,7 @@ static char *buildinfo_modules(const uint8_t *bi, size_t n)
     for (const char *line = text; line < end;) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         const char *stop = nl ? nl : end;
-        if ((stop - line > 4 && memcmp(line, "mod\t", 4) == 0) || (stop - line > 4 && memcmp(line, "dep\t", 4) == 0)) {
+        if (stop - line > 4 && (memcmp(line, "mod\t", 4) == 0 || memcmp(line, "dep\t", 4) == 0)) {
             const char *p = line + 4, *tab = memchr(p, '\t', (size_t)(stop - p));
             size_t k = (size_t)((tab ? tab : stop) - p);
             memcpy(out + o, p, k);

@@ -26,4 +26,14 @@
 
 bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *err);
 
+/* Map the pages of [p, p + bytes) now, in one call, for memory that is about
+ * to be written in full (a large array just allocated, or the next stretch of
+ * a growing one). Fresh pages otherwise fault in one at a time on first
+ * write, and on virtual machines such a fault costs several microseconds:
+ * at 10 M objects that was a quarter of the run's time in the kernel.
+ * Only whole pages inside the range are touched; ranges under 64 KiB and
+ * kernels without MADV_POPULATE_WRITE (before Linux 5.14) are left alone.
+ * Never populate memory that may stay unwritten: it would count as resident. */
+void ghf_prefault(void *p, size_t bytes);
+
 #endif

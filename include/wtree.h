@@ -30,6 +30,7 @@
 
 #define WTREE_ROOT 0u
 #define WTREE_NONE UINT32_MAX
+#define WTREE_LIST_MAX 8 /* children found by list walk; more go to the hash */
 
 /* What a frame stands for; a hint for colouring, never needed for layout. */
 enum wtree_kind {
@@ -92,9 +93,14 @@ typedef struct wtree {
     uint32_t *name_hash;     /* open addressing: name offset + 1, 0 = empty */
     size_t name_hash_cap;
     uint64_t *child_hash;    /* open addressing, keyed by (parent, name): hash << 32 | node id + 1;
-                                0 = empty */
+                                0 = empty. Only children of parents with more than
+                                WTREE_LIST_MAX children are in it: the others are found by
+                                walking the parent's (short, recently touched) child list */
     size_t child_hash_cap;
+    size_t child_hash_n;     /* entries in child_hash */
+    VEC(uint8_t) nchildren;  /* per node: children, saturating at WTREE_LIST_MAX + 1 */
     size_t nnames;
+    bool finished;           /* wtree_finish has summed the totals (nodes start at 0) */
     bool objects;            /* self_count counts heap objects (not stacks/samples):
                                 wtree_label() then shows it */
     VEC(wtree_holders) holders; /* shared frames' holders, by node ascending (src/frames.c) */

@@ -1,6 +1,9 @@
 /* vec.c — growth policy for vec.h arrays. */
 #include "vec.h"
 
+#include <stdint.h>
+#include <sys/mman.h>
+
 bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *err)
 {
     size_t c = *cap ? *cap : 16;
@@ -12,4 +15,18 @@ bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *e
     *data = p;
     *cap = c;
     return true;
+}
+
+void ghf_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (p == NULL || bytes < ((size_t)64 << 10))
+        return;
+    uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* a hint: failure changes nothing */
+#else
+    (void)p, (void)bytes;
+#endif
 }

@@ -79,7 +79,7 @@ bool wtree_init(wtree *t, ghf_err *err)
         return false;
     wtree_node root = {.name = 0, .parent = WTREE_NONE, .first_child = WTREE_NONE,
                        .last_child = WTREE_NONE, .next_sibling = WTREE_NONE};
-    return VEC_PUSH(&t->nodes, root, err);
+    return VEC_PUSH(&t->nodes, root, err) && VEC_PUSH(&t->nchildren, 0, err);
 }
 
 void wtree_free(wtree *t)
@@ -87,6 +87,7 @@ void wtree_free(wtree *t)
     VEC_FREE(&t->nodes);
     VEC_FREE(&t->names);
     VEC_FREE(&t->holders);
+    VEC_FREE(&t->nchildren);
     free(t->name_hash);
     free(t->child_hash);
     memset(t, 0, sizeof *t);
@@ -154,39 +155,84 @@ const wtree_holders *wtree_get_holders(const wtree *t, uint32_t node)
     return lo < t->holders.n && t->holders.v[lo].node == node ? &t->holders.v[lo] : NULL;
 }
 
-bool wtree_child_id(wtree *t, uint32_t parent, uint32_t nm, uint32_t *out, ghf_err *err)
+/* Put node id (a child of parent) into the (parent, name) hash. */
+static bool child_hash_insert(wtree *t, uint32_t parent, uint32_t id, ghf_err *err)
 {
-    if (t->nodes.n * 2 > t->child_hash_cap &&
+    if ((t->child_hash_n + 1) * 2 > t->child_hash_cap &&
         !child_rehash(t, t->child_hash_cap ? t->child_hash_cap * 2 : 256, err))
         return false;
     size_t mask = t->child_hash_cap - 1;
-    uint32_t tag = child_tag(parent, nm);
+    uint32_t tag = child_tag(parent, t->nodes.v[id].name);
     size_t j = tag & mask;
-    for (; t->child_hash[j] != 0; j = (j + 1) & mask) {
+    while (t->child_hash[j] != 0)
+        j = (j + 1) & mask;
+    t->child_hash[j] = (uint64_t)tag << 32 | (id + 1);
+    t->child_hash_n++;
+    return true;
+}
+
+/* The child of parent named nm, or WTREE_NONE. Most parents have a few
+ * children, touched a moment ago: walking their list is cheaper than a
+ * probe into a table as large as the tree (a cache miss each, and the
+ * table's pages to fault in). Parents with many children use the table. */
+static uint32_t child_lookup(const wtree *t, uint32_t parent, uint32_t nm)
+{
+    if (t->nchildren.v[parent] <= WTREE_LIST_MAX) {
+        for (uint32_t c = t->nodes.v[parent].first_child; c != WTREE_NONE; c = t->nodes.v[c].next_sibling)
+            if (t->nodes.v[c].name == nm)
+                return c;
+        return WTREE_NONE;
+    }
+    size_t mask = t->child_hash_cap - 1;
+    uint32_t tag = child_tag(parent, nm);
+    for (size_t j = tag & mask; t->child_hash[j] != 0; j = (j + 1) & mask) {
         uint64_t e = t->child_hash[j];
         if ((uint32_t)(e >> 32) != tag)
             continue;
         uint32_t id = (uint32_t)e - 1;
-        const wtree_node *c = &t->nodes.v[id];
-        if (c->parent == parent && c->name == nm) {
-            *out = id;
-            return true;
-        }
+        if (t->nodes.v[id].parent == parent && t->nodes.v[id].name == nm)
+            return id;
+    }
+    return WTREE_NONE;
+}
+
+/* Nodes are appended in order: their pages are mapped this many ahead. */
+#define NODES_PREFAULT 32768u /* 2 MiB of nodes */
+
+bool wtree_child_id(wtree *t, uint32_t parent, uint32_t nm, uint32_t *out, ghf_err *err)
+{
+    uint32_t found = child_lookup(t, parent, nm);
+    if (found != WTREE_NONE) {
+        *out = found;
+        return true;
     }
     if (t->nodes.n >= UINT32_MAX - 1)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "too many frames");
     uint32_t id = (uint32_t)t->nodes.n;
     wtree_node n = {.name = nm, .parent = parent, .first_child = WTREE_NONE,
                     .last_child = WTREE_NONE, .next_sibling = WTREE_NONE};
-    if (!VEC_PUSH(&t->nodes, n, err))
+    if (!VEC_PUSH(&t->nodes, n, err) || !VEC_PUSH(&t->nchildren, 0, err))
         return false;
+    if (id % NODES_PREFAULT == 0) /* the next stretch of nodes, mapped in one call */
+        ghf_prefault(&t->nodes.v[id], (t->nodes.cap - id < NODES_PREFAULT ? t->nodes.cap - id : NODES_PREFAULT) *
+                                          sizeof *t->nodes.v);
     wtree_node *p = &t->nodes.v[parent];
     if (p->last_child == WTREE_NONE)
         p->first_child = id;
     else
         t->nodes.v[p->last_child].next_sibling = id;
     p->last_child = id;
-    t->child_hash[j] = (uint64_t)tag << 32 | (id + 1);
+    uint8_t had = t->nchildren.v[parent];
+    if (had < WTREE_LIST_MAX) {
+        t->nchildren.v[parent] = had + 1;
+    } else if (had == WTREE_LIST_MAX) { /* outgrew its list: index all its children */
+        t->nchildren.v[parent] = WTREE_LIST_MAX + 1;
+        for (uint32_t c = t->nodes.v[parent].first_child; c != WTREE_NONE; c = t->nodes.v[c].next_sibling)
+            if (!child_hash_insert(t, parent, c, err))
+                return false;
+    } else if (!child_hash_insert(t, parent, id, err)) {
+        return false;
+    }
     *out = id;
     return true;
 }
@@ -199,15 +245,21 @@ void wtree_add(wtree *t, uint32_t node, uint64_t bytes, uint64_t count)
 
 void wtree_finish(wtree *t)
 {
-    for (size_t i = 0; i < t->nodes.n; i++) {
-        t->nodes.v[i].total_bytes = t->nodes.v[i].self_bytes;
-        t->nodes.v[i].total_count = t->nodes.v[i].self_count;
+    wtree_node *nd = t->nodes.v;
+    if (t->finished) /* totals hold an earlier sum: start again from zero */
+        for (size_t i = 0; i < t->nodes.n; i++)
+            nd[i].total_bytes = nd[i].total_count = 0;
+    /* One pass, children before parents (a child's id is larger): when node
+     * i is reached its children have added their totals to it already. */
+    for (size_t i = t->nodes.n; i-- > 0;) {
+        nd[i].total_bytes += nd[i].self_bytes;
+        nd[i].total_count += nd[i].self_count;
+        if (i > 0) {
+            nd[nd[i].parent].total_bytes += nd[i].total_bytes;
+            nd[nd[i].parent].total_count += nd[i].total_count;
+        }
     }
-    for (size_t i = t->nodes.n; i-- > 1;) {
-        wtree_node *n = &t->nodes.v[i];
-        t->nodes.v[n->parent].total_bytes += n->total_bytes;
-        t->nodes.v[n->parent].total_count += n->total_count;
-    }
+    t->finished = true;
 }
 
 bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err)
@@ -221,7 +273,7 @@ bool wtree_rename(wtree *t, uint32_t node, const char *name, ghf_err *err)
 
 uint32_t wtree_find(const wtree *t, uint32_t parent, const char *name, size_t len)
 {
-    if (t->name_hash_cap == 0 || t->child_hash_cap == 0)
+    if (t->name_hash_cap == 0 || parent >= t->nodes.n)
         return WTREE_NONE;
     size_t mask = t->name_hash_cap - 1;
     uint32_t nm = UINT32_MAX;
@@ -234,15 +286,7 @@ uint32_t wtree_find(const wtree *t, uint32_t parent, const char *name, size_t le
     }
     if (nm == UINT32_MAX)
         return WTREE_NONE;
-    uint32_t tag = child_tag(parent, nm);
-    mask = t->child_hash_cap - 1;
-    for (size_t j = tag & mask; t->child_hash[j] != 0; j = (j + 1) & mask) {
-        uint64_t e = t->child_hash[j];
-        uint32_t id = (uint32_t)e - 1;
-        if ((uint32_t)(e >> 32) == tag && t->nodes.v[id].parent == parent && t->nodes.v[id].name == nm)
-            return id;
-    }
-    return WTREE_NONE;
+    return child_lookup(t, parent, nm);
 }
 
 size_t wtree_group_digits(uint64_t v, char *buf, size_t cap)

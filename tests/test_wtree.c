@@ -117,3 +117,62 @@ Test(wtree, labels_come_from_attributes)
     cr_assert_str_eq(buf, "999");
     wtree_free(&t);
 }
+
+/* Find-or-add against a brute-force model, on fan-outs either side of the
+ * switch from child lists to the hash (WTREE_LIST_MAX): every (parent,
+ * name) pair gets one node, found again by wtree_child and wtree_find,
+ * whichever index holds it when it is asked for. */
+Test(wtree, lookup_matches_a_brute_force_model)
+{
+    enum { OPS = 60000, NAMES = 40 };
+    wtree t;
+    ghf_err err = {0};
+    cr_assert(wtree_init(&t, &err));
+    static uint32_t model_parent[OPS + 1], model_name[OPS + 1];
+    size_t nmodel = 1; /* node 0: the root */
+    uint32_t names[NAMES];
+    char buf[16];
+    for (int i = 0; i < NAMES; i++) {
+        int n = snprintf(buf, sizeof buf, "n%d", i);
+        cr_assert(wtree_name_id(&t, buf, (size_t)n, &names[i], &err));
+    }
+    uint64_t x = 88172645463325252ull;
+    for (int op = 0; op < OPS; op++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* parents skew towards the first nodes, so some grow past the list limit */
+        uint32_t parent = (uint32_t)((x >> 8) % (x & 1 ? 20 : nmodel));
+        if (parent >= nmodel)
+            parent = 0;
+        uint32_t nm = names[(x >> 40) % (parent < 5 ? NAMES : 1 + WTREE_LIST_MAX / 2)];
+        uint32_t want = WTREE_NONE;
+        for (size_t v = 1; v < nmodel && want == WTREE_NONE; v++)
+            if (model_parent[v] == parent && model_name[v] == nm)
+                want = (uint32_t)v;
+        cr_assert_eq(wtree_find(&t, parent, t.names.v + nm, strlen(t.names.v + nm)), want);
+        uint32_t got;
+        cr_assert(wtree_child_id(&t, parent, nm, &got, &err));
+        if (want == WTREE_NONE) {
+            cr_assert_eq(got, nmodel, "a new node gets the next id");
+            model_parent[nmodel] = parent, model_name[nmodel++] = nm;
+        } else {
+            cr_assert_eq(got, want, "op %d: (%u, %u) found as %u, not %u", op, parent, nm, got, want);
+        }
+    }
+    cr_assert_eq(t.nodes.n, nmodel);
+    size_t wide = 0;
+    for (size_t v = 0; v < nmodel; v++) { /* children in insertion order, each once */
+        size_t k = 0;
+        uint32_t c = t.nodes.v[v].first_child;
+        for (size_t u = 1; u < nmodel; u++)
+            if (model_parent[u] == v) {
+                cr_assert_eq(c, u);
+                c = t.nodes.v[c].next_sibling;
+                k++;
+            }
+        cr_assert_eq(c, WTREE_NONE);
+        wide += k > WTREE_LIST_MAX;
+    }
+    cr_assert_geq(wide, 5, "the test must grow several parents past the list limit");
+    cr_assert_lt(wide, nmodel / 2, "and keep most on lists");
+    wtree_free(&t);
+}

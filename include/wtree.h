@@ -113,6 +113,11 @@ void wtree_free(wtree *t);
 bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
                  uint32_t *out, ghf_err *err);
 
+/* The same, for a caller that hashed the name already (on another thread):
+ * hash is ghf_hash(name, len) (include/hash.h), truncated to 32 bits. */
+bool wtree_child_hashed(wtree *t, uint32_t parent, const char *name, size_t len, uint32_t hash,
+                        uint32_t *out, ghf_err *err);
+
 /* The same in two steps, for callers that name many nodes alike: intern a
  * name once (wtree_name_id), then find or add children by that id. */
 bool wtree_name_id(wtree *t, const char *name, size_t len, uint32_t *out, ghf_err *err);

@@ -11,13 +11,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "parallel.h"
 
 /* One frame as it stands in the input (escapes not yet undone). */
+/* One frame as it stands in the input (escapes not yet undone). The
+ * splitter also hashes it (ghf_hash of its bytes) and notes whether it has
+ * a backslash, so the thread that builds the tree, the slower half of the
+ * pipeline, only looks the name up. */
 typedef struct raw_frame {
     const char *raw;
-    size_t len;
+    uint32_t len : 31;
+    uint32_t escaped : 1; /* has a '\\': hash is not of the name; unescape first */
+    uint32_t hash;        /* ghf_hash(raw, len), low bits (the tables mask with them) */
 } raw_frame;
+
+/* Longest frame: its length must fit raw_frame.len. */
+#define FRAME_MAX ((size_t)INT32_MAX)
 
 /* Parsing is two halves, so that large inputs can run them on two threads
  * (a pipeline; the tree is still built in input order, so the result is the
@@ -36,6 +46,8 @@ typedef struct splitter {
 
 typedef struct builder {
     wtree *t;
+    bool totals;         /* keep total_bytes/count summed as lines arrive (a tree that
+                            started empty): no wtree_finish pass over every node after */
     VEC(uint32_t) path;  /* tree nodes of the previous line's frames */
     VEC(char) unesc;
 } builder;
@@ -58,11 +70,12 @@ static bool parse_count(const char *s, size_t n, uint64_t *out)
 }
 
 /* Node for one raw frame under parent, unescaping when needed. */
-static bool frame_node(builder *b, uint32_t parent, const char *raw, size_t len,
-                       uint32_t *out, ghf_err *err)
+static bool frame_node(builder *b, uint32_t parent, const raw_frame *f, uint32_t *out, ghf_err *err)
 {
-    if (memchr(raw, '\\', len) == NULL)
-        return wtree_child(b->t, parent, raw, len, out, err);
+    const char *raw = f->raw;
+    size_t len = f->len;
+    if (!f->escaped)
+        return wtree_child_hashed(b->t, parent, raw, len, f->hash, out, err);
     b->unesc.n = 0;
     if (!VEC_RESERVE(&b->unesc, len, err))
         return false;
@@ -151,13 +164,15 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
         if (!VEC_RESERVE(&sp->cur, k + 1, err))
             return false;
         for (size_t j = 0; j < k; j++)
-            sp->cur.v[j] = (raw_frame){s + (pv[j].raw - p), pv[j].len};
+            sp->cur.v[j] = (raw_frame){s + (pv[j].raw - p), pv[j].len, pv[j].escaped, pv[j].hash};
         sp->cur.n = k;
         start = k > 0 ? end + 1 : 0;
     }
     /* Split (the rest) into raw frames at unescaped ';'. */
+    bool escaped = false;
     for (size_t i = start; i <= stack_len; i++) {
         if (i + 1 < stack_len && s[i] == '\\') {
+            escaped = true;
             i++; /* the next byte is escaped (or kept literally) */
             continue;
         }
@@ -166,10 +181,13 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
             if (flen == 0)
                 return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: empty frame in stack (\";;\", or ';' at an end)",
                                 sp->what, lineno);
-            raw_frame f = {s + start, flen};
+            if (flen > FRAME_MAX)
+                return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: a frame of more than 2 GiB", sp->what, lineno);
+            raw_frame f = {s + start, (uint32_t)flen, escaped, escaped ? 0 : (uint32_t)ghf_hash(s + start, flen)};
             if (!VEC_PUSH(&sp->cur, f, err))
                 return false;
             start = i + 1;
+            escaped = false;
         }
     }
     if (by_bytes) {
@@ -204,6 +222,13 @@ static void split_done(splitter *sp)
     sp->cur.cap = tmp.cap;
 }
 
+/* A tree with nothing in it yet gets its totals summed line by line. */
+static bool sums_as_it_goes(const wtree *t)
+{
+    return t->nodes.n == 1 && t->nodes.v[WTREE_ROOT].total_bytes == 0 && t->nodes.v[WTREE_ROOT].total_count == 0 &&
+           t->nodes.v[WTREE_ROOT].self_count == 0;
+}
+
 /* Add one line: its first `same` frames are the previous line's, then the
  * `nnew` frames in fresh[]. */
 static bool apply_line(builder *b, size_t same, const raw_frame *fresh, size_t nnew, uint64_t count,
@@ -214,11 +239,20 @@ static bool apply_line(builder *b, size_t same, const raw_frame *fresh, size_t n
     if (!VEC_RESERVE(&b->path, same + nnew, err))
         return false;
     for (size_t i = 0; i < nnew; i++) {
-        if (!frame_node(b, node, fresh[i].raw, fresh[i].len, &node, err))
+        if (!frame_node(b, node, &fresh[i], &node, err))
             return false;
         b->path.v[b->path.n++] = node;
     }
     wtree_add(b->t, node, count, 1);
+    if (b->totals) { /* the line's nodes are in cache now, unlike in a pass at the end */
+        wtree_node *nd = b->t->nodes.v;
+        nd[WTREE_ROOT].total_bytes += count;
+        nd[WTREE_ROOT].total_count++;
+        for (size_t i = 0; i < b->path.n; i++) {
+            nd[b->path.v[i]].total_bytes += count;
+            nd[b->path.v[i]].total_count++;
+        }
+    }
     return true;
 }
 
@@ -256,7 +290,7 @@ static bool parse_sequential(wtree *t, const char *buf, size_t len, const char *
                              const folded_opts *o, bool release_mapped, ghf_err *err)
 {
     splitter sp = {.what = what, .o = o};
-    builder b = {.t = t};
+    builder b = {.t = t, .totals = sums_as_it_goes(t)};
     releaser rel = {.buf = buf, .on = release_mapped};
     bool ok = true;
     size_t lineno = 0;
@@ -380,7 +414,7 @@ static bool parse_pipelined(wtree *t, const char *buf, size_t len, const char *w
     if (pthread_create(&tid, NULL, split_thread, pl) != 0)
         goto out;
     *started = true;
-    builder b = {.t = t};
+    builder b = {.t = t, .totals = sums_as_it_goes(t)};
     releaser rel = {.buf = buf, .on = release_mapped};
     for (bool last = false; !last && ok;) {
         pthread_mutex_lock(&pl->mu);
@@ -429,12 +463,15 @@ out:
 static bool parse_buffer(wtree *t, const char *buf, size_t len, const char *what,
                          const folded_opts *o, bool release_mapped, ghf_err *err)
 {
+    bool sums = sums_as_it_goes(t);
     bool ok = false, started = false;
     if (len >= FOLDED_PIPELINE_MIN && ghf_threads() > 1)
         ok = parse_pipelined(t, buf, len, what, o, release_mapped, &started, err);
     if (!started)
         ok = parse_sequential(t, buf, len, what, o, release_mapped, err);
-    if (ok)
+    if (ok && sums)
+        t->finished = true;
+    else if (ok)
         wtree_finish(t);
     return ok;
 }

@@ -535,3 +535,46 @@ Test(render, human_bytes)
     render_human_bytes(3ull << 30, buf, sizeof buf);
     cr_assert_str_eq(buf, "3.0 GiB");
 }
+
+/* Totals summed line by line (a parse into an empty tree) are the ones
+ * wtree_finish computes from the own weights; a second parse into the same
+ * tree adds to them like one parse of both texts. */
+Test(folded, running_totals_match_wtree_finish)
+{
+    size_t n;
+    char *s = big_folded(&n);
+    wtree t, both;
+    ghf_err err = {0};
+    parse_with_threads(&t, s, n, "2", true, &err);
+    cr_assert(t.finished);
+    size_t nn = t.nodes.n;
+    uint64_t *tb = malloc(nn * sizeof *tb), *tc = malloc(nn * sizeof *tc);
+    cr_assert(tb != NULL && tc != NULL);
+    for (size_t i = 0; i < nn; i++)
+        tb[i] = t.nodes.v[i].total_bytes, tc[i] = t.nodes.v[i].total_count;
+    cr_assert_gt(tb[WTREE_ROOT], 0);
+    wtree_finish(&t);
+    for (size_t i = 0; i < nn; i++) {
+        cr_assert_eq(t.nodes.v[i].total_bytes, tb[i], "node %zu", i);
+        cr_assert_eq(t.nodes.v[i].total_count, tc[i], "node %zu", i);
+    }
+    /* again into the same tree, next to one parse of the text twice */
+    cr_assert(folded_parse(&t, s, n, "again", NULL, &err), "%s", err.msg);
+    char *twice = malloc(2 * n);
+    cr_assert(twice != NULL);
+    memcpy(twice, s, n);
+    memcpy(twice + n, s, n);
+    parse_with_threads(&both, twice, 2 * n, "1", true, &err);
+    cr_assert_eq(t.nodes.n, both.nodes.n);
+    for (size_t i = 0; i < both.nodes.n; i++) {
+        cr_assert_eq(t.nodes.v[i].total_bytes, both.nodes.v[i].total_bytes, "node %zu", i);
+        cr_assert_eq(t.nodes.v[i].total_count, both.nodes.v[i].total_count, "node %zu", i);
+        cr_assert_eq(t.nodes.v[i].total_bytes, 2 * tb[i], "node %zu", i);
+    }
+    wtree_free(&t);
+    wtree_free(&both);
+    free(twice);
+    free(tb);
+    free(tc);
+    free(s);
+}

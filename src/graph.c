@@ -24,11 +24,16 @@ static void *fill_objects(void *arg)
     uint32_t nroots = g->nroots;
     if (sh->lo == sh->hi)
         return NULL;
+    /* this share's stretch of each array is written in full: map it in one go */
+    uint64_t elo = h->edge_off[sh->lo], ehi = h->edge_off[sh->hi];
+    ghf_prefault(g->off + nroots + sh->lo, (size_t)(sh->hi - sh->lo) * sizeof *g->off);
+    ghf_prefault(g->size + nroots + sh->lo, (size_t)(sh->hi - sh->lo) * sizeof *g->size);
+    ghf_prefault(g->dst + sh->k + elo, (size_t)(ehi - elo) * sizeof *g->dst);
     for (uint32_t i = sh->lo; i < sh->hi; i++) {
         g->off[nroots + i] = sh->k + h->edge_off[i];
         g->size[nroots + i] = heap_obj_size(h, i);
     }
-    for (uint64_t e = h->edge_off[sh->lo]; e < h->edge_off[sh->hi]; e++)
+    for (uint64_t e = elo; e < ehi; e++)
         g->dst[sh->k + e] = nroots + h->edge_dst[e];
     return NULL;
 }

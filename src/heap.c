@@ -363,6 +363,7 @@ static bool load_objects(heap *h, ghf_err *err)
     h->slot_obj = malloc((nslots ? nslots : 1) * sizeof *h->slot_obj);
     if (h->slot_obj == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu heap slots", (unsigned long long)nslots);
+    ghf_prefault(h->slot_obj, nslots * sizeof *h->slot_obj); /* every slot is written below */
     VEC(uint64_t) addrs = {0};
     VEC(uint32_t) owner = {0};
     uint8_t bits[8192];
@@ -623,6 +624,7 @@ static bool build_edges(heap *h, ghf_err *err)
     h->edge_off = malloc(((size_t)h->nobjects + 1) * sizeof *h->edge_off);
     if (h->edge_off == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for edges");
+    ghf_prefault(h->edge_off, ((size_t)h->nobjects + 1) * sizeof *h->edge_off);
     /* arena bitmaps (1.19-1.21) are looked up lazily: do it now, before threads share them */
     if (h->rt->minor <= 21)
         for (uint32_t i = 0; i < h->nspans; i++) {
@@ -677,7 +679,9 @@ static bool build_edges(heap *h, ghf_err *err)
         if (ok) {
             for (uint32_t i = b[t].lo; i < b[t].hi; i++)
                 h->edge_off[i] += k;
-            if (b[t].dst.n) {
+            if (b[t].dst.n) { /* (mapped share by share: each share's arrays are freed after its copy) */
+                ghf_prefault(dst + k, b[t].dst.n * sizeof *dst);
+                ghf_prefault(off + k, b[t].off.n * sizeof *off);
                 memcpy(dst + k, b[t].dst.v, b[t].dst.n * sizeof *dst);
                 memcpy(off + k, b[t].off.v, b[t].off.n * sizeof *off);
             }

@@ -113,13 +113,10 @@ void wtree_free(wtree *t);
 bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,
                  uint32_t *out, ghf_err *err);
 
-/* The same, for a caller that hashed the name already (on another thread):
- * hash is ghf_hash(name, len) (include/hash.h), truncated to 32 bits. */
-bool wtree_child_hashed(wtree *t, uint32_t parent, const char *name, size_t len, uint32_t hash,
-                        uint32_t *out, ghf_err *err);
-
 /* The same in two steps, for callers that name many nodes alike: intern a
- * name once (wtree_name_id), then find or add children by that id. */
+ * name once (wtree_name_id), then find or add children by that id.
+ * wtree_name_id touches only the name table and wtree_child_id only the
+ * nodes, so one thread may intern names while another adds nodes by id. */
 bool wtree_name_id(wtree *t, const char *name, size_t len, uint32_t *out, ghf_err *err);
 bool wtree_child_id(wtree *t, uint32_t parent, uint32_t name_id, uint32_t *out, ghf_err *err);
 

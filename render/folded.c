@@ -11,19 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hash.h"
 #include "parallel.h"
 
 /* One frame as it stands in the input (escapes not yet undone). */
-/* One frame as it stands in the input (escapes not yet undone). The
- * splitter also hashes it (ghf_hash of its bytes) and notes whether it has
- * a backslash, so the thread that builds the tree, the slower half of the
- * pipeline, only looks the name up. */
+/* One frame as it stands in the input (escapes not yet undone). */
 typedef struct raw_frame {
     const char *raw;
     uint32_t len : 31;
-    uint32_t escaped : 1; /* has a '\\': hash is not of the name; unescape first */
-    uint32_t hash;        /* ghf_hash(raw, len), low bits (the tables mask with them) */
+    uint32_t escaped : 1; /* has a '\\': unescape before naming */
+    uint32_t name;        /* its interned name (wtree name id), for a line's new frames */
 } raw_frame;
 
 /* Longest frame: its length must fit raw_frame.len. */
@@ -34,22 +30,26 @@ typedef struct raw_frame {
  * same either way):
  *   split: find the line's count and frames, and how many leading frames it
  *          shares with the previous line (sorted folded files repeat long
- *          prefixes line after line);
- *   apply: find or add the tree nodes of the frames that differ, add the count. */
+ *          prefixes line after line); intern the names of the others;
+ *   apply: find or add the tree nodes of the frames that differ, add the count.
+ * While parsing, the splitter owns the tree's name table (names, name_hash)
+ * and the builder its nodes (nodes, nchildren, child_hash): wtree_child_id
+ * reads no names, so the halves share no memory they write. */
 typedef struct splitter {
     const char *what;
     const folded_opts *o;
+    wtree *t;            /* only its names */
+    VEC(char) unesc;
     VEC(raw_frame) prev;
     VEC(raw_frame) cur;  /* frames of the line being split */
     uint64_t total;
 } splitter;
 
 typedef struct builder {
-    wtree *t;
+    wtree *t;            /* only its nodes */
     bool totals;         /* keep total_bytes/count summed as lines arrive (a tree that
                             started empty): no wtree_finish pass over every node after */
     VEC(uint32_t) path;  /* tree nodes of the previous line's frames */
-    VEC(char) unesc;
 } builder;
 
 static bool parse_count(const char *s, size_t n, uint64_t *out)
@@ -67,25 +67,6 @@ static bool parse_count(const char *s, size_t n, uint64_t *out)
     }
     *out = v;
     return true;
-}
-
-/* Node for one raw frame under parent, unescaping when needed. */
-static bool frame_node(builder *b, uint32_t parent, const raw_frame *f, uint32_t *out, ghf_err *err)
-{
-    const char *raw = f->raw;
-    size_t len = f->len;
-    if (!f->escaped)
-        return wtree_child_hashed(b->t, parent, raw, len, f->hash, out, err);
-    b->unesc.n = 0;
-    if (!VEC_RESERVE(&b->unesc, len, err))
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = raw[i];
-        if (c == '\\' && i + 1 < len && (raw[i + 1] == ';' || raw[i + 1] == '\\'))
-            c = raw[++i];
-        b->unesc.v[b->unesc.n++] = c;
-    }
-    return wtree_child(b->t, parent, b->unesc.v, b->unesc.n, out, err);
 }
 
 /* How many leading bytes a[0..n) and b[0..n) have in common. */
@@ -164,7 +145,7 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
         if (!VEC_RESERVE(&sp->cur, k + 1, err))
             return false;
         for (size_t j = 0; j < k; j++)
-            sp->cur.v[j] = (raw_frame){s + (pv[j].raw - p), pv[j].len, pv[j].escaped, pv[j].hash};
+            sp->cur.v[j] = pv[j], sp->cur.v[j].raw = s + (pv[j].raw - p);
         sp->cur.n = k;
         start = k > 0 ? end + 1 : 0;
     }
@@ -183,7 +164,7 @@ static bool split_line(splitter *sp, const char *s, size_t n, size_t lineno, boo
                                 sp->what, lineno);
             if (flen > FRAME_MAX)
                 return ghf_fail(err, GHF_EXIT_INPUT, "%s:%zu: a frame of more than 2 GiB", sp->what, lineno);
-            raw_frame f = {s + start, (uint32_t)flen, escaped, escaped ? 0 : (uint32_t)ghf_hash(s + start, flen)};
+            raw_frame f = {s + start, (uint32_t)flen, escaped, 0};
             if (!VEC_PUSH(&sp->cur, f, err))
                 return false;
             start = i + 1;
@@ -222,6 +203,33 @@ static void split_done(splitter *sp)
     sp->cur.cap = tmp.cap;
 }
 
+/* Intern the names of the split line's frames from `same` on (those the
+ * builder will look up), unescaping where needed. */
+static bool name_fresh(splitter *sp, size_t same, ghf_err *err)
+{
+    for (size_t i = same; i < sp->cur.n; i++) {
+        raw_frame *f = &sp->cur.v[i];
+        const char *name = f->raw;
+        size_t len = f->len;
+        if (f->escaped) {
+            sp->unesc.n = 0;
+            if (!VEC_RESERVE(&sp->unesc, len, err))
+                return false;
+            for (size_t k = 0; k < len; k++) {
+                char c = name[k];
+                if (c == '\\' && k + 1 < len && (name[k + 1] == ';' || name[k + 1] == '\\'))
+                    c = name[++k];
+                sp->unesc.v[sp->unesc.n++] = c;
+            }
+            name = sp->unesc.v;
+            len = sp->unesc.n;
+        }
+        if (!wtree_name_id(sp->t, name, len, &f->name, err))
+            return false;
+    }
+    return true;
+}
+
 /* A tree with nothing in it yet gets its totals summed line by line. */
 static bool sums_as_it_goes(const wtree *t)
 {
@@ -239,7 +247,7 @@ static bool apply_line(builder *b, size_t same, const raw_frame *fresh, size_t n
     if (!VEC_RESERVE(&b->path, same + nnew, err))
         return false;
     for (size_t i = 0; i < nnew; i++) {
-        if (!frame_node(b, node, &fresh[i], &node, err))
+        if (!wtree_child_id(b->t, node, fresh[i].name, &node, err))
             return false;
         b->path.v[b->path.n++] = node;
     }
@@ -289,7 +297,7 @@ static inline void next_line(const char **s, const char *end, const char **line,
 static bool parse_sequential(wtree *t, const char *buf, size_t len, const char *what,
                              const folded_opts *o, bool release_mapped, ghf_err *err)
 {
-    splitter sp = {.what = what, .o = o};
+    splitter sp = {.what = what, .o = o, .t = t};
     builder b = {.t = t, .totals = sums_as_it_goes(t)};
     releaser rel = {.buf = buf, .on = release_mapped};
     bool ok = true;
@@ -304,7 +312,8 @@ static bool parse_sequential(wtree *t, const char *buf, size_t len, const char *
         uint64_t count;
         size_t same;
         if (!split_line(&sp, line, (size_t)(line_end - line), lineno, &blank, &count, &same, err) ||
-            (!blank && !apply_line(&b, same, sp.cur.v + same, sp.cur.n - same, count, err))) {
+            (!blank && (!name_fresh(&sp, same, err) ||
+                        !apply_line(&b, same, sp.cur.v + same, sp.cur.n - same, count, err)))) {
             ok = false;
             break;
         }
@@ -313,8 +322,8 @@ static bool parse_sequential(wtree *t, const char *buf, size_t len, const char *
     }
     VEC_FREE(&sp.prev);
     VEC_FREE(&sp.cur);
+    VEC_FREE(&sp.unesc);
     VEC_FREE(&b.path);
-    VEC_FREE(&b.unesc);
     return ok;
 }
 
@@ -377,6 +386,10 @@ static void *split_thread(void *arg)
             }
             if (blank)
                 continue;
+            if (!name_fresh(&pl->sp, same, &bt->err)) {
+                bt->failed = true;
+                break;
+            }
             size_t nnew = pl->sp.cur.n - same;
             split_rec r = {count, same, nnew};
             if (!VEC_RESERVE(&bt->fresh, bt->fresh.n + nnew, &bt->err) || !VEC_PUSH(&bt->lines, r, &bt->err)) {
@@ -406,7 +419,7 @@ static bool parse_pipelined(wtree *t, const char *buf, size_t len, const char *w
         return true; /* not started: the caller parses sequentially */
     pl->buf = buf;
     pl->end = buf + len;
-    pl->sp = (splitter){.what = what, .o = o};
+    pl->sp = (splitter){.what = what, .o = o, .t = t};
     pthread_mutex_init(&pl->mu, NULL);
     pthread_cond_init(&pl->cv, NULL);
     pthread_t tid;
@@ -443,7 +456,6 @@ static bool parse_pipelined(wtree *t, const char *buf, size_t len, const char *w
     }
     pthread_join(tid, NULL);
     VEC_FREE(&b.path);
-    VEC_FREE(&b.unesc);
 out:
     for (int i = 0; i < PIPE_BATCHES; i++) {
         VEC_FREE(&pl->b[i].lines);
@@ -451,6 +463,7 @@ out:
     }
     VEC_FREE(&pl->sp.prev);
     VEC_FREE(&pl->sp.cur);
+    VEC_FREE(&pl->sp.unesc);
     pthread_mutex_destroy(&pl->mu);
     pthread_cond_destroy(&pl->cv);
     free(pl);

@@ -93,16 +93,14 @@ void wtree_free(wtree *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Intern s[0..n), whose ghf_hash is hash (its low 32 bits suffice: the
- * table masks with fewer). */
-static bool intern_hashed(wtree *t, const char *s, size_t n, uint64_t hash, uint32_t *out, ghf_err *err)
+static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *err)
 {
     if ((t->nnames + 1) * 2 > t->name_hash_cap &&
         !rehash(&t->name_hash, &t->name_hash_cap, t->name_hash_cap ? t->name_hash_cap * 2 : 256,
                 err, name_key, t))
         return false;
     size_t mask = t->name_hash_cap - 1;
-    size_t j = hash & mask;
+    size_t j = hash_bytes(s, n, 0) & mask;
     for (; t->name_hash[j] != 0; j = (j + 1) & mask) {
         /* (names hold no NUL: a name of length n ends at c[n], which lies
          * inside the table when the candidate is that long) */
@@ -125,18 +123,6 @@ static bool intern_hashed(wtree *t, const char *s, size_t n, uint64_t hash, uint
     t->nnames++;
     *out = off;
     return true;
-}
-
-static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *err)
-{
-    return intern_hashed(t, s, n, hash_bytes(s, n, 0), out, err);
-}
-
-bool wtree_child_hashed(wtree *t, uint32_t parent, const char *name, size_t len, uint32_t hash,
-                        uint32_t *out, ghf_err *err)
-{
-    uint32_t nm = 0;
-    return intern_hashed(t, name, len, hash, &nm, err) && wtree_child_id(t, parent, nm, out, err);
 }
 
 bool wtree_child(wtree *t, uint32_t parent, const char *name, size_t len,

@@ -361,13 +361,14 @@ static void lt_dominators(lt *s)
     }
     rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .semi = 0, .size = 0, .child = n};
     idom[0] = 0;
-    uint64_t e = s->nrsrc; /* blocks are taken from the last: w = n-1 first */
+    uint64_t e = s->nrsrc, pf = e; /* blocks are taken from the last: w = n-1 first */
     for (uint32_t w = n - 1; w >= 1; w--) {
-        if (w > 8) { /* what a later step reads at random */
-            for (uint64_t k = e > 16 ? e - 16 : 0; k < e - 12 && k < e; k++)
-                __builtin_prefetch(&rec[s->rsrc[k] & ~LT_FIRST]);
+        /* what a later step reads at random: the predecessors up to 16
+         * entries ahead, each once, and a bucket head */
+        for (; pf > 0 && pf + 16 > e; pf--)
+            __builtin_prefetch(&rec[s->rsrc[pf - 1] & ~LT_FIRST]);
+        if (w > 8)
             __builtin_prefetch(&head[s->parent[w - 8]]);
-        }
         uint32_t sw = w, v;
         do {
             v = s->rsrc[--e];

@@ -7,7 +7,8 @@
  *                      every path from the super-root to v passes through.
  *                      Retained size of v = the bytes that would be freed if
  *                      v were gone. Lengauer–Tarjan with path compression
- *                      (O(E log N) worst case), all loops iterative.
+ *                      and balanced linking (O(E α(E, N))), all loops
+ *                      iterative.
  *  DOM_MODE_FIRST_PATH parent = breadth-first spanning tree from the roots in
  *                      root order; each object is credited to the first
  *                      root/path that reaches it (the seed tool's semantics).

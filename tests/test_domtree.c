@@ -183,6 +183,187 @@ Test(domtree, matches_brute_force_on_random_graphs)
     cr_assert_gt(saturated_seen, 10);
 }
 
+/* Reference dominators from the data-flow definition, on bitsets:
+ * Dom(root) = {super-root, root} (the super-root is every root's only
+ * predecessor that counts: it dominates everything), Dom(v) = {v} ∪ the
+ * intersection of Dom(p) over v's reachable predecessors, iterated to the
+ * fixed point. idom(v) = the strict dominator with the largest set.
+ * Nothing shared with domtree.c; quadratic memory, for a few thousand nodes. */
+static void reference_idom(const ghf_graph *g, uint32_t *want)
+{
+    uint32_t n = g->nnodes;
+    size_t words = ((size_t)n + 1 + 63) / 64; /* bit n = the super-root */
+    uint64_t *dom = malloc((size_t)n * words * sizeof *dom);
+    uint8_t *reach = calloc(n ? n : 1, 1);
+    uint32_t *stack = malloc((n ? n : 1) * sizeof *stack), sp = 0;
+    uint64_t *pred_off = calloc((size_t)n + 1, sizeof *pred_off);
+    uint32_t *pred = malloc((g->off[n] ? g->off[n] : 1) * sizeof *pred);
+    uint64_t *tmp = malloc(words * sizeof *tmp);
+    cr_assert(dom && reach && stack && pred_off && pred && tmp);
+    for (uint32_t r = 0; r < g->nroots; r++)
+        if (!reach[r]) {
+            reach[r] = 1;
+            stack[sp++] = r;
+        }
+    while (sp > 0) {
+        uint32_t v = stack[--sp];
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+            if (!reach[g->dst[e]]) {
+                reach[g->dst[e]] = 1;
+                stack[sp++] = g->dst[e];
+            }
+    }
+    for (uint64_t e = 0; e < g->off[n]; e++)
+        pred_off[g->dst[e] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        pred_off[v + 1] += pred_off[v];
+    for (uint32_t v = n; v-- > 0;) /* each block filled from its end, ending at its start */
+        for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+            pred[--pred_off[g->dst[e] + 1]] = v;
+    for (uint32_t v = 0; v < n; v++) /* pred_off[v + 1] is v's start now: shift */
+        pred_off[v] = pred_off[v + 1];
+    pred_off[n] = g->off[n];
+    for (uint32_t v = 0; v < n; v++) {
+        uint64_t *d = &dom[(size_t)v * words];
+        memset(d, v < g->nroots ? 0 : 0xff, words * sizeof *d);
+        if (v < g->nroots) {
+            d[n / 64] |= 1ull << (n % 64);
+            d[v / 64] |= 1ull << (v % 64);
+        }
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t v = g->nroots; v < n; v++) {
+            if (!reach[v])
+                continue;
+            memset(tmp, 0xff, words * sizeof *tmp);
+            for (uint64_t e = pred_off[v]; e < pred_off[v + 1]; e++)
+                if (reach[pred[e]])
+                    for (size_t k = 0; k < words; k++)
+                        tmp[k] &= dom[(size_t)pred[e] * words + k];
+            tmp[v / 64] |= 1ull << (v % 64);
+            if (memcmp(tmp, &dom[(size_t)v * words], words * sizeof *tmp) != 0) {
+                memcpy(&dom[(size_t)v * words], tmp, words * sizeof *tmp);
+                changed = true;
+            }
+        }
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        want[v] = DOM_UNREACHABLE;
+        if (!reach[v])
+            continue;
+        const uint64_t *d = &dom[(size_t)v * words];
+        uint32_t best = DOM_SUPER, best_size = 0;
+        for (uint32_t x = 0; x < n; x++) {
+            if (x == v || !(d[x / 64] >> (x % 64) & 1))
+                continue;
+            uint32_t size = 0;
+            for (size_t k = 0; k < words; k++)
+                size += (uint32_t)__builtin_popcountll(dom[(size_t)x * words + k]);
+            if (size > best_size) {
+                best = x;
+                best_size = size;
+            }
+        }
+        want[v] = best;
+    }
+    free(dom);
+    free(reach);
+    free(stack);
+    free(pred_off);
+    free(pred);
+    free(tmp);
+}
+
+/* idom, retained (subtree sums of the reference tree), nreach and order
+ * (each node after its parent) against reference_idom. */
+static void check_against_reference(const ghf_graph *g, const domtree *d, const char *what, int iter)
+{
+    uint32_t n = g->nnodes, nreach = 0;
+    uint32_t *want = malloc((n ? n : 1) * sizeof *want), *pos = malloc((n ? n : 1) * sizeof *pos);
+    uint64_t *ret = calloc(n ? n : 1, sizeof *ret);
+    cr_assert(want && pos && ret);
+    reference_idom(g, want);
+    for (uint32_t v = 0; v < n; v++) {
+        cr_assert_eq(d->idom[v], want[v], "%s %d: idom(%u) = %u, the data-flow definition says %u", what, iter, v,
+                     d->idom[v], want[v]);
+        nreach += want[v] != DOM_UNREACHABLE;
+    }
+    cr_assert_eq(d->nreach, nreach, "%s %d: reachable nodes", what, iter);
+    for (uint32_t v = 0; v < n; v++)
+        if (want[v] != DOM_UNREACHABLE)
+            for (uint32_t u = v; u != DOM_SUPER; u = want[u])
+                ret[u] += g->size[v];
+    for (uint32_t v = 0; v < n; v++)
+        cr_assert_eq(d->retained[v], ret[v], "%s %d: retained(%u)", what, iter, v);
+    memset(pos, 0xff, (n ? n : 1) * sizeof *pos);
+    for (uint32_t i = 0; i < d->nreach; i++) {
+        uint32_t v = d->order[i];
+        cr_assert_lt(v, n);
+        cr_assert_eq(pos[v], UINT32_MAX, "%s %d: node %u twice in order", what, iter, v);
+        pos[v] = i;
+        if (d->idom[v] != DOM_SUPER)
+            cr_assert_lt(pos[d->idom[v]], i, "%s %d: node %u before its parent", what, iter, v);
+    }
+    free(want);
+    free(pos);
+    free(ret);
+}
+
+/* Bigger graphs than the brute force can take, in the shapes where the
+ * linking of Lengauer–Tarjan matters: random graphs with unreachable parts,
+ * long chains (the DFS follows the first edge, so its tree is one long
+ * path, as on the `dense` bench heap) with random back and cross edges,
+ * and a binary tree whose leaves point back up. */
+Test(domtree, matches_data_flow_definition_on_bigger_graphs, .timeout = 120)
+{
+    rng_state = 4242;
+    ghf_err err = {0};
+    for (int iter = 0; iter < 90; iter++) {
+        int shape = iter % 3;
+        uint32_t n = 200 + (uint32_t)(rnd() % 1800), nroots = 1 + (uint32_t)(rnd() % 6);
+        uint32_t extra = (uint32_t)(rnd() % 3); /* random edges per node */
+        edge *es = malloc(((size_t)n * 4 + 8) * sizeof *es);
+        size_t ne = 0;
+        for (uint32_t v = 0; v < n; v++) {
+            if (shape == 0) { /* random; nodes no edge enters stay unreachable */
+                for (uint32_t k = 0; k < 1 + extra; k++)
+                    if (rnd() % 4 != 0)
+                        es[ne++] = (edge){v, (uint32_t)(rnd() % n)};
+            } else if (shape == 1) { /* a chain through every node first */
+                if (v + 1 < n && !(v + 1 < nroots))
+                    es[ne++] = (edge){v, v + 1};
+                for (uint32_t k = 0; k < extra; k++) {
+                    uint32_t x = (uint32_t)(rnd() % n);
+                    if (rnd() % 2) /* mostly backwards: towards the chain's start */
+                        x = v > 0 ? (uint32_t)(rnd() % v) : 0;
+                    es[ne++] = (edge){v, x};
+                }
+            } else { /* binary tree, each leaf back to a random inner node */
+                if (2 * (uint64_t)v + 1 < n)
+                    es[ne++] = (edge){v, 2 * v + 1};
+                if (2 * (uint64_t)v + 2 < n)
+                    es[ne++] = (edge){v, 2 * v + 2};
+                if (2 * (uint64_t)v + 1 >= n || rnd() % 8 == 0)
+                    es[ne++] = (edge){v, (uint32_t)(rnd() % (v + 1))};
+            }
+        }
+        ghf_graph g;
+        make_graph(&g, n, nroots, es, ne);
+        free(es);
+        for (uint32_t v = nroots; v < n; v++)
+            g.size[v] = 8 + rnd() % 512;
+        domtree d;
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        static const char *names[] = {"random", "chain", "tree"};
+        check_against_reference(&g, &d, names[shape], iter);
+        if (shape == 0)
+            cr_assert_lt(d.nreach, n, "random %d: some nodes should be unreachable", iter);
+        domtree_free(&d);
+        free_graph(&g);
+    }
+}
+
 /* holders_of (holders.h) against per-root reachability: for every shared
  * node, and for pairs of them, exactly the roots that reach one, ascending,
  * also the ones the tree does not name (more than DOM_SHARE_K). Graphs as

@@ -22,12 +22,13 @@
 #define PREFETCH_AHEAD 4           /* values of an array whose targets are prefetched ahead */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
+/* 16 bytes: a walk of a pointer-dense heap queues millions at a time */
 typedef struct work {
-    uint32_t slot;
-    gt_id type;
     uint64_t addr;     /* where the typed value starts (object base + offset) */
-    uint64_t count;    /* consecutive values */
+    gt_id type;
+    uint32_t count;    /* consecutive values; BIG_COUNT: on the inferer's big_counts stack */
 } work;
+#define BIG_COUNT UINT32_MAX
 
 /* up to L_FUNC: leaves that read their words in place (walk_plan's view) */
 enum { L_PTR, L_STRING, L_SLICE, L_IFACE, L_FUNC, L_ROLE, L_SLOTS, L_ARRAY };
@@ -52,6 +53,13 @@ typedef struct iface_memo {
     bool itab;
 } iface_memo;
 
+/* gt_embedder's answer for a struct type and the room after a pointer to it */
+#define EMBED_MEMO 256
+typedef struct embed_memo {
+    uint64_t room;
+    gt_id base, sub; /* base 0: empty */
+} embed_memo;
+
 typedef struct inferer {
     heap *h;
     const go_runtime *rt;
@@ -61,8 +69,14 @@ typedef struct inferer {
     /* labels per heap slot while inferring (heap_find_slot needs no
      * slot_obj look-up): NO_LABEL, FREE_SLOT or a label id */
     uint32_t *slab;
+    /* per heap slot, one bit: labelled or free. The walk asks "labelled
+     * yet?" once per pointer it follows; 1 bit per slot stays in the cache
+     * where the 4-byte labels (40 MB at 10 M objects) cost a miss each,
+     * and slab is then only written (stores do not stall the walk). */
+    uint64_t *done;
     uint32_t ntyped; /* objects labelled so far, for the progress line */
     VEC(work) queue;
+    VEC(uint64_t) big_counts;   /* the counts of queued BIG_COUNT work, in the same LIFO order */
     ghf_err *err;
     VEC(uint32_t) plan_of;      /* per type: plan index + 1 (0 = not built yet) */
     VEC(plan) plans;
@@ -76,19 +90,26 @@ typedef struct inferer {
     uint64_t image_at, image_len;
     VEC(int32_t) reflect_names; /* Str (negative: runtime.reflectOffs ids) of the heap's type descriptors */
     iface_memo memo[IFACE_MEMO]; /* direct-mapped, by the first word */
+    embed_memo embeds[EMBED_MEMO]; /* direct-mapped, by type and room */
     uint64_t types_lo, types_hi; /* without DWARF: where the module's type descriptors may lie */
 } inferer;
 
-static bool grow_cover(inferer *in, void *vec_, gt_id id)
+static bool grow_cover_slow(inferer *in, void *vec_, gt_id id)
 {
     VEC(uint32_t) *v = vec_;
-    if (id < v->n)
-        return true;
     if (!VEC_RESERVE(v, (size_t)id + 1, in->err))
         return false;
     memset(v->v + v->n, 0, ((size_t)id + 1 - v->n) * sizeof *v->v);
     v->n = (size_t)id + 1;
     return true;
+}
+
+/* Make a per-type array cover id (new entries 0). Inline: it is asked
+ * once per object labelled and per value walked. */
+static inline bool grow_cover(inferer *in, void *vec_, gt_id id)
+{
+    VEC(uint32_t) *v = vec_;
+    return id < v->n || grow_cover_slow(in, vec_, id);
 }
 
 static bool intern(inferer *in, const char *s, uint32_t *id)
@@ -117,7 +138,7 @@ static bool label_of(inferer *in, gt_id t, bool plural, uint32_t *id)
 
 static bool unlabelled(const inferer *in, uint32_t slot)
 {
-    return slot != HEAP_NONE && in->slab[slot] == NO_LABEL;
+    return slot != HEAP_NONE && !(in->done[slot >> 6] >> (slot & 63) & 1);
 }
 
 /* For --fields: the type of the slot's values and where they start. */
@@ -137,6 +158,7 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     if (!unlabelled(in, slot))
         return true;
     in->slab[slot] = id;
+    in->done[slot >> 6] |= 1ull << (slot & 63);
     in->ntyped++;
     if ((in->ntyped & 4095) == 0)
         progress_tick("objects typed", in->ntyped, in->h->nobjects);
@@ -146,7 +168,9 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     uint32_t planned = type < in->plan_of.n ? in->plan_of.v[type] : 0;
     if (planned != 0 && in->plans.v[planned - 1].n == 0)
         return true; /* nothing in its values points anywhere: no work, no prefetch */
-    work w = {slot, type, base + offset, count};
+    work w = {base + offset, type, count < BIG_COUNT ? (uint32_t)count : BIG_COUNT};
+    if (w.count == BIG_COUNT && !VEC_PUSH(&in->big_counts, count, in->err))
+        return false;
     /* its words are read soon (the queue is LIFO): start the cache miss now */
     const uint8_t *v = core_view(in->rt->core, w.addr, 8);
     if (v != NULL)
@@ -161,6 +185,17 @@ static bool tiny_block(const inferer *in, uint64_t p)
 {
     const heap_span *s = heap_span_at(in->h, p); /* callers know p's slot holds an object */
     return s != NULL && s->noscan;
+}
+
+/* gt_embedder, memoized: it resolves and searches per call, and every
+ * struct pointer to an untyped object asks (the model's embedders are
+ * fixed when it opens, so an answer never changes). */
+static gt_id embedder(inferer *in, gt_id base, uint64_t room)
+{
+    embed_memo *e = &in->embeds[(base * 31u ^ (uint32_t)(room >> 3)) & (EMBED_MEMO - 1)];
+    if (e->base != base || e->room != room)
+        *e = (embed_memo){.room = room, .base = base, .sub = gt_embedder(in->gm, base, room)};
+    return e->sub;
 }
 
 /* A pointer to count values of type elem (a slice's backing array when
@@ -197,7 +232,7 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
             esize = wt->size;
         }
     } else if (!slice && et->kind == GT_STRUCT) { /* the object may be a struct embedding *p's type */
-        gt_id sub = gt_embedder(in->gm, elem, room);
+        gt_id sub = embedder(in, elem, room);
         if (sub) {
             elem = sub;
             et = gt_get(in->gm, sub);
@@ -513,7 +548,7 @@ static void prefetch_targets(const inferer *in, uint64_t addr, plan pl)
             continue;
         uint32_t slot = p ? heap_find_slot(in->h, p, &base, &size, &user_off) : HEAP_NONE;
         if (slot != HEAP_NONE)
-            __builtin_prefetch(&in->slab[slot]);
+            __builtin_prefetch(&in->done[slot >> 6]);
     }
 }
 
@@ -691,6 +726,7 @@ static bool drain(inferer *in)
 {
     while (in->queue.n) {
         work w = in->queue.v[--in->queue.n];
+        uint64_t wcount = w.count != BIG_COUNT ? w.count : in->big_counts.v[--in->big_counts.n];
         const gt_type *t = gt_get(in->gm, w.type);
         uint64_t size = t ? t->size : 0;
         plan p;
@@ -698,7 +734,7 @@ static bool drain(inferer *in)
             return false;
         if (p.n == 0)
             continue; /* nothing in these values points anywhere */
-        uint64_t count = size ? w.count : 1;
+        uint64_t count = size ? wcount : 1;
         for (uint64_t k = 0; count > 1 && k < count && k < PREFETCH_AHEAD; k++)
             prefetch_targets(in, w.addr + k * size, p);
         for (uint64_t k = 0; k < count; k++) {
@@ -1149,18 +1185,30 @@ bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_
         types_free(out);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
     }
-    for (uint64_t k = 0; k < h->nslots; k++)
-        slab[k] = h->slot_obj[k] == HEAP_NONE ? FREE_SLOT : NO_LABEL;
     out->label = slab; /* freed by types_free on failure */
+    uint64_t *done = calloc(nslab / 64 + 1, sizeof *done);
+    if (done == NULL) {
+        types_free(out);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
+    }
+    for (uint64_t k = 0; k < h->nslots; k++) {
+        bool free_slot = h->slot_obj[k] == HEAP_NONE;
+        slab[k] = free_slot ? FREE_SLOT : NO_LABEL;
+        done[k >> 6] |= (uint64_t)free_slot << (k & 63);
+    }
     if (!gt_open(h->rt, &out->model, err)) {
+        free(done);
         types_free(out);
         return false;
     }
     inferer in = {.h = h, .rt = h->rt, .gm = out->model, .L = gt_layout_of(out->model), .out = out, .slab = slab,
+                  .done = done,
                   .err = err, .desc_common = gt_descriptor_common(out->model)};
     bool ok = seed_headers(&in) && drain(&in) && seed_roots(&in, r) && drain(&in) && seed_reflect_offs(&in) &&
               drain(&in) && seed_ifaces(&in, r);
+    free(done);
     VEC_FREE(&in.queue);
+    VEC_FREE(&in.big_counts);
     VEC_FREE(&in.reflect_names);
     VEC_FREE(&in.plan_of);
     VEC_FREE(&in.plans);

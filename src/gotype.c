@@ -857,6 +857,9 @@ gt_id gt_descriptor_at(const gt_model *m, gt_id base, uint64_t addr)
     uint64_t kind = 0;
     if (b == NULL || b->role != GT_ROLE_TYPE_DESC || !rt_read_field(m->rt, addr, m->t_kind, &kind))
         return base;
+    /* the kind byte is the core's: 27-31 name no kind (and lie past kind_desc) */
+    if ((kind & KIND_MASK) > GT_UNSAFEPTR)
+        return base;
     gt_id whole = m->kind_desc[kind & KIND_MASK];
     return whole ? whole : base;
 }

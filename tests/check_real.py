@@ -9,6 +9,8 @@ Asserts, per core:
   - info --json, roots --json, histogram --json, objects, and the flame graph
     to .svg .png .folded .pb.gz .bt .json all exit 0 with a non-empty output
     and no sanitizer report on stderr (the ASan/UBSan build runs this too);
+  - histogram --json and objects with GHF_THREADS=1 are the threaded output,
+    byte for byte;
   - server cores: info's heap objects and bytes against the runtime.MemStats
     the server printed just before the core (gcore: exactly within the bracket
     of the figures before and after the dump, since Mallocs, Frees and
@@ -59,11 +61,12 @@ def ok(msg):
     print('ok  ', msg, flush=True)
 
 
-def run(args, out=None):
+def run(args, out=None, env=None):
     """Run goheapflame; returns (rc, stderr, wall seconds, peak RSS MiB)."""
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen([GHF] + args, stdout=subprocess.DEVNULL if out is None else out, stderr=err)
+        p = subprocess.Popen([GHF] + args, stdout=subprocess.DEVNULL if out is None else out, stderr=err,
+                             env=None if env is None else {**os.environ, **env})
         try:
             _, status, ru = os.wait4(p.pid, 0)
         except KeyboardInterrupt:
@@ -219,6 +222,16 @@ def main():
             if bad:
                 continue
             ok(f'{tag}: info roots histogram objects flame(svg png folded pb.gz bt json) exit 0')
+            # one thread gives the threaded result, byte for byte (an out-of-bounds
+            # read once made compile-nethttp's types depend on threads and ASLR)
+            for cmd in ('histogram', 'objects'):
+                o1 = results[cmd][1] + '.1thread'
+                args = [cmd] + (['--json'] if cmd != 'objects' else []) + [core, exe, '-o', o1]
+                rc, err, _, _ = run(args, env={'GHF_THREADS': '1'})
+                with open(results[cmd][1], 'rb') as a, open(o1, 'rb') as b:
+                    same = rc == 0 and a.read() == b.read()
+                (ok if same else fail)(f'{tag}: {cmd} with GHF_THREADS=1 is the threaded output')
+                os.unlink(o1)
             with open(results['info'][1]) as f:
                 info = json.load(f)
             total, unknown = folded_stats(results['flame.folded'][1])

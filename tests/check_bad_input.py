@@ -35,7 +35,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_fixtures import elf_symbols  # noqa: E402
+from check_fixtures import elf_symbols, file_off, phdrs  # noqa: E402
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -224,28 +224,6 @@ def check_bounded(name, args, out, timeout=90):
 
 
 # ---- ELF helpers (program headers of cores and executables) ----
-
-def phdrs(path):
-    with open(path, 'rb') as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from('<Q', eh, 32)
-        phentsize, phnum = struct.unpack_from('<HH', eh, 54)
-        f.seek(phoff)
-        raw = f.read(phentsize * phnum)
-    out = []
-    for i in range(phnum):
-        t, flags, off, va, pa, fsz, msz, al = struct.unpack_from('<IIQQQQQQ', raw, i * phentsize)
-        out.append(dict(type=t, off=off, vaddr=va, filesz=fsz, memsz=msz))
-    return phoff, phentsize * phnum, out
-
-
-def file_off(path, addr):
-    """File offset of a virtual address in a core or (non-PIE) executable."""
-    for p in phdrs(path)[2]:
-        if p['type'] == 1 and p['vaddr'] <= addr < p['vaddr'] + p['filesz']:
-            return p['off'] + addr - p['vaddr']
-    raise KeyError(f'{addr:#x} is not file-backed in {path}')
-
 
 def read_at(path, off, n):
     with open(path, 'rb') as f:

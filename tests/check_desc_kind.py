@@ -20,25 +20,14 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_fixtures import file_off  # noqa: E402
+
 GHF, WORK = sys.argv[1], sys.argv[2]
 FIX = os.environ.get('GHF_FIXTURES') or os.path.expanduser('~/.cache/goheapflame/fixtures')
 KIND_OFF = 23  # abi.Type / runtime._type on 64-bit: Size_, PtrBytes, Hash, TFlag, Align_, FieldAlign_, Kind_
 
 failed = passed = 0
-
-
-def file_off(core, addr):
-    with open(core, 'rb') as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from('<Q', eh, 32)
-        phentsize, phnum = struct.unpack_from('<HH', eh, 54)
-        f.seek(phoff)
-        raw = f.read(phentsize * phnum)
-    for i in range(phnum):
-        t, _, off, va, _, fsz, _, _ = struct.unpack_from('<IIQQQQQQ', raw, i * phentsize)
-        if t == 1 and va <= addr < va + fsz:
-            return off + addr - va
-    raise KeyError(f'{addr:#x} is not in the core')
 
 
 os.makedirs(WORK, exist_ok=True)

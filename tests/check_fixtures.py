@@ -326,6 +326,29 @@ def nt_file_paths(desc):
     return [n.decode(errors="replace") for n in names[:count]]
 
 
+# ELF program headers of a core or executable: (phoff, table bytes, [dict per header]).
+def phdrs(path):
+    with open(path, 'rb') as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from('<Q', eh, 32)
+        phentsize, phnum = struct.unpack_from('<HH', eh, 54)
+        f.seek(phoff)
+        raw = f.read(phentsize * phnum)
+    out = []
+    for i in range(phnum):
+        t, flags, off, va, pa, fsz, msz, al = struct.unpack_from('<IIQQQQQQ', raw, i * phentsize)
+        out.append(dict(type=t, off=off, vaddr=va, filesz=fsz, memsz=msz))
+    return phoff, phentsize * phnum, out
+
+
+def file_off(path, addr):
+    """File offset of a virtual address in a core or (non-PIE) executable."""
+    for p in phdrs(path)[2]:
+        if p['type'] == 1 and p['vaddr'] <= addr < p['vaddr'] + p['filesz']:
+            return p['off'] + addr - p['vaddr']
+    raise KeyError(f'{addr:#x} is not file-backed in {path}')
+
+
 def elf_symbols(path, names):
     """{name: st_value} for the wanted symbols in the exe's .symtab."""
     with open(path, "rb") as f:

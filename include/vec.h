@@ -36,4 +36,9 @@ bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *e
  * Never populate memory that may stay unwritten: it would count as resident. */
 void ghf_prefault(void *p, size_t bytes);
 
+/* Ask for 2 MiB pages on a big array that is about to be read at random:
+ * one TLB entry then covers 512 times more of it. Only the 2 MiB-aligned
+ * interior can be huge; a hint, failure is fine. Returns p. */
+void *ghf_hugepage_hint(void *p, size_t bytes);
+
 #endif

@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include "vec.h"
 
 #include "parallel.h"
 
@@ -61,26 +61,13 @@ static bool check_graph(const ghf_graph *g, ghf_err *err)
     return true;
 }
 
-/* Ask for 2 MiB pages on a big array that is about to be read at random:
- * one TLB entry then covers 512 times more of it, and most of the page
- * walks the random accesses of Lengauer–Tarjan would miss on go away.
- * Only the 2 MiB-aligned interior can be huge; a hint, failure is fine. */
-static void *huge_hint(void *p, size_t bytes)
-{
-    const uintptr_t HUGE = 2u << 20;
-    uintptr_t lo = ((uintptr_t)p + HUGE - 1) & ~(HUGE - 1), hi = ((uintptr_t)p + bytes) & ~(HUGE - 1);
-    if (p != NULL && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-    return p;
-}
-
 static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
     /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
-    d->idom = huge_hint(malloc(((size_t)g->nnodes + 1) * sizeof *d->idom), ((size_t)g->nnodes + 1) * sizeof *d->idom);
-    d->retained = huge_hint(ghf_xcalloc(g->nnodes, sizeof *d->retained, err), (size_t)g->nnodes * sizeof *d->retained);
+    d->idom = ghf_hugepage_hint(malloc(((size_t)g->nnodes + 1) * sizeof *d->idom), ((size_t)g->nnodes + 1) * sizeof *d->idom);
+    d->retained = ghf_hugepage_hint(ghf_xcalloc(g->nnodes, sizeof *d->retained, err), (size_t)g->nnodes * sizeof *d->retained);
     d->order = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->order);
     if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
         domtree_free(d);
@@ -245,7 +232,7 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
     uint64_t total = s->roff[n - 1];
     s->roff[n] = total;
     s->nrsrc = total;
-    s->rsrc = huge_hint(malloc((size_t)(total ? total : 1) * sizeof *s->rsrc), (size_t)total * sizeof *s->rsrc);
+    s->rsrc = ghf_hugepage_hint(malloc((size_t)(total ? total : 1) * sizeof *s->rsrc), (size_t)total * sizeof *s->rsrc);
     if (s->rsrc == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
     for (uint32_t r = 0; r < g->nroots; r++)
@@ -401,14 +388,14 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     lt s = {0};
     size_t cap = (size_t)g->nnodes + 1;
     bool ok = false;
-    s.num = huge_hint(calloc(cap, sizeof *s.num), cap * sizeof *s.num);
+    s.num = ghf_hugepage_hint(calloc(cap, sizeof *s.num), cap * sizeof *s.num);
     s.vert = malloc(cap * sizeof *s.vert);
     s.parent = malloc(cap * sizeof *s.parent);
     /* d->order is written only at the end: until then it is the stack
      * (DFS depth and compressed paths are at most nnodes long) */
     s.stack = d->order;
     s.cursor = malloc(cap * sizeof *s.cursor);
-    s.roff = huge_hint(calloc(cap + 1, sizeof *s.roff), (cap + 1) * sizeof *s.roff);
+    s.roff = ghf_hugepage_hint(calloc(cap + 1, sizeof *s.roff), (cap + 1) * sizeof *s.roff);
     if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
@@ -422,8 +409,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.num = NULL;
     free(s.roff);
     s.roff = NULL;
-    s.rec = huge_hint(malloc(((size_t)s.n + 1) * sizeof *s.rec), ((size_t)s.n + 1) * sizeof *s.rec);
-    s.idom = huge_hint(malloc(s.n * sizeof *s.idom), s.n * sizeof *s.idom);
+    s.rec = ghf_hugepage_hint(malloc(((size_t)s.n + 1) * sizeof *s.rec), ((size_t)s.n + 1) * sizeof *s.rec);
+    s.idom = ghf_hugepage_hint(malloc(s.n * sizeof *s.idom), s.n * sizeof *s.idom);
     s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
     if (!s.rec || !s.idom || !s.bucket_head) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);

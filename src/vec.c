@@ -30,3 +30,12 @@ void ghf_prefault(void *p, size_t bytes)
     (void)p, (void)bytes;
 #endif
 }
+
+void *ghf_hugepage_hint(void *p, size_t bytes)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (p != NULL && hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    return p;
+}

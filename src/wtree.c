@@ -93,12 +93,10 @@ void wtree_free(wtree *t)
     memset(t, 0, sizeof *t);
 }
 
-static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *err)
+/* The name table's slot holding s[0..n), or the empty slot where it would
+ * go. The table must have a slot (name_hash_cap > 0). */
+static size_t name_slot(const wtree *t, const char *s, size_t n)
 {
-    if ((t->nnames + 1) * 2 > t->name_hash_cap &&
-        !rehash(&t->name_hash, &t->name_hash_cap, t->name_hash_cap ? t->name_hash_cap * 2 : 256,
-                err, name_key, t))
-        return false;
     size_t mask = t->name_hash_cap - 1;
     size_t j = hash_bytes(s, n, 0) & mask;
     for (; t->name_hash[j] != 0; j = (j + 1) & mask) {
@@ -106,10 +104,22 @@ static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *er
          * inside the table when the candidate is that long) */
         uint32_t off = t->name_hash[j] - 1;
         const char *c = t->names.v + off;
-        if (off + n < t->names.n && c[n] == '\0' && memcmp(c, s, n) == 0) {
-            *out = off;
-            return true;
-        }
+        if (off + n < t->names.n && c[n] == '\0' && memcmp(c, s, n) == 0)
+            break;
+    }
+    return j;
+}
+
+static bool intern(wtree *t, const char *s, size_t n, uint32_t *out, ghf_err *err)
+{
+    if ((t->nnames + 1) * 2 > t->name_hash_cap &&
+        !rehash(&t->name_hash, &t->name_hash_cap, t->name_hash_cap ? t->name_hash_cap * 2 : 256,
+                err, name_key, t))
+        return false;
+    size_t j = name_slot(t, s, n);
+    if (t->name_hash[j] != 0) {
+        *out = t->name_hash[j] - 1;
+        return true;
     }
     if (t->names.n + n + 1 > UINT32_MAX - 1)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "frame names exceed 4 GiB");
@@ -278,18 +288,8 @@ uint32_t wtree_find(const wtree *t, uint32_t parent, const char *name, size_t le
 {
     if (t->name_hash_cap == 0 || parent >= t->nodes.n)
         return WTREE_NONE;
-    size_t mask = t->name_hash_cap - 1;
-    uint32_t nm = UINT32_MAX;
-    for (size_t j = hash_bytes(name, len, 0) & mask; t->name_hash[j] != 0; j = (j + 1) & mask) {
-        const char *c = t->names.v + t->name_hash[j] - 1;
-        if (strncmp(c, name, len) == 0 && c[len] == '\0') {
-            nm = t->name_hash[j] - 1;
-            break;
-        }
-    }
-    if (nm == UINT32_MAX)
-        return WTREE_NONE;
-    return child_lookup(t, parent, nm);
+    size_t j = name_slot(t, name, len);
+    return t->name_hash[j] != 0 ? child_lookup(t, parent, t->name_hash[j] - 1) : WTREE_NONE;
 }
 
 size_t wtree_group_digits(uint64_t v, char *buf, size_t cap)

@@ -13,6 +13,11 @@
  *                      root order; each object is credited to the first
  *                      root/path that reaches it (the seed tool's semantics).
  *
+ * On graphs of at least GHF_PARALLEL_MIN nodes the dominator mode uses two
+ * threads where its parts allow (predecessor counts beside the DFS; the
+ * shared-root records beside the retained sizes); the result is the same
+ * with GHF_THREADS=1.
+ *
  * Both modes fill the same arrays. Nothing recurses; memory is a handful of
  * flat arrays of nnodes (or edge count) entries: dominator mode peaks near
  * 48 bytes per node + 4 per edge on top of the graph and the output.

@@ -61,7 +61,7 @@ static bool check_graph(const ghf_graph *g, ghf_err *err)
     return true;
 }
 
-static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
+static bool alloc_output(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
@@ -73,8 +73,9 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
         domtree_free(d);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
     }
-    for (uint32_t v = 0; v < g->nnodes; v++)
-        d->idom[v] = DOM_UNREACHABLE;
+    if (mode == DOM_MODE_FIRST_PATH) /* the dominator mode writes all of idom at its end */
+        for (uint32_t v = 0; v < g->nnodes; v++)
+            d->idom[v] = DOM_UNREACHABLE;
     return true;
 }
 
@@ -82,17 +83,15 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
  * children before parents (reverse of `order`). */
 static void accumulate_retained(domtree *d, const ghf_graph *g)
 {
-    d->total = 0;
-    /* order is a DFS: prefetch a later node's entries (random in memory) */
-    for (uint32_t i = 0; i < d->nreach; i++) {
-        if (i + 16 < d->nreach) {
-            __builtin_prefetch(&g->size[d->order[i + 16]]);
-            __builtin_prefetch(&d->retained[d->order[i + 16]], 1);
-        }
-        uint32_t v = d->order[i];
-        d->retained[v] = g->size[v];
-        d->total += g->size[v];
+    uint64_t total = 0;
+    /* node order: sequential (the sum does not depend on the order) */
+    for (uint32_t v = 0; v < g->nnodes; v++) {
+        uint64_t own = d->idom[v] == DOM_UNREACHABLE ? 0 : g->size[v];
+        d->retained[v] = own;
+        total += own;
     }
+    d->total = total;
+    /* order is a DFS: prefetch a later node's entries (random in memory) */
     for (uint32_t i = d->nreach; i-- > 0;) {
         if (i >= 16) {
             __builtin_prefetch(&d->idom[d->order[i - 16]]);
@@ -141,6 +140,7 @@ typedef struct lt_rec {
 typedef struct lt {
     uint32_t n;          /* numbered vertices, super-root included */
     uint32_t *num;       /* node -> DFS number, 0 = not reached */
+    uint64_t *pos;       /* node -> predecessors counted, then its block's end, then start */
     uint32_t *vert;      /* DFS number -> node (vert[0] unused) */
     uint32_t *parent;    /* DFS-tree parent */
     lt_rec *rec;         /* n + 1: rec[n] is the empty child (size 0, lsemi 0) */
@@ -148,7 +148,6 @@ typedef struct lt {
     uint32_t *bucket_head;
     uint32_t *stack;     /* DFS stack of nodes, later the compress stack */
     uint64_t *cursor;    /* DFS stack: next edge to follow */
-    uint64_t *roff;      /* while building rsrc: counts, then block starts */
     uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
     uint64_t nrsrc;
 } lt;
@@ -165,17 +164,14 @@ static void lt_free(lt *s)
     free(s->bucket_head);
     free(s->stack);
     free(s->cursor);
-    free(s->roff);
+    free(s->pos);
     free(s->rsrc);
 }
 
-/* Preorder numbering from the super-root: roots in order, edges in order.
- * Counts each vertex's predecessors (in roff) on the way, while num[x] is
- * in cache anyway. */
+/* Preorder numbering from the super-root: roots in order, edges in order. */
 static void lt_dfs(lt *s, const ghf_graph *g)
 {
     uint32_t n = 1;
-    uint64_t *indeg = s->roff;
     s->vert[0] = NONE;
     s->parent[0] = 0;
     for (uint32_t r = 0; r < g->nroots; r++) {
@@ -196,62 +192,105 @@ static void lt_dfs(lt *s, const ghf_graph *g)
                 continue;
             }
             uint32_t x = g->dst[s->cursor[sp - 1]++];
-            uint32_t nx = s->num[x];
-            if (nx != 0) {
-                indeg[nx]++;
+            if (s->num[x] != 0)
                 continue;
-            }
             s->num[x] = n;
             s->vert[n] = x;
             s->parent[n] = s->num[v];
-            indeg[n]++;
             n++;
             s->stack[sp] = x;
             s->cursor[sp] = g->off[x];
             sp++;
         }
     }
-    for (uint32_t r = 0; r < g->nroots; r++)
-        indeg[s->num[r]]++; /* the super-root's edge */
     s->n = n;
 }
 
-/* Predecessor lists in DFS numbers, counting-sort style (roff holds the
- * in-degrees counted by lt_dfs). Each block's first entry is marked with
- * LT_FIRST, so the main loop, which takes the blocks from the last, needs
- * no offsets: roff is freed before the loop's own arrays are made.
- * One thread: two shares of the sources writing the shared counters need
- * atomic decrements, and a locked read-modify-write per edge stalls on its
- * cache miss instead of overlapping it with the next ones; measured
- * 1.2-1.7 s slower at 10 M. */
+/* pos[x] += edges into x, from every node (the unreachable ones' edges are
+ * taken off once the DFS has found them), plus the super-root's edges.
+ * It reads only the graph: on two threads it runs beside the DFS. */
+static void lt_count(lt *s, const ghf_graph *g)
+{
+    uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
+    for (uint64_t e = 0; e < end; e++) {
+        if (e + 16 < end)
+            __builtin_prefetch(&s->pos[g->dst[e + 16]], 1);
+        s->pos[g->dst[e]]++;
+    }
+    for (uint32_t r = 0; r < g->nroots; r++)
+        s->pos[r]++;
+}
+
+typedef struct dfs_share {
+    lt *s;
+    const ghf_graph *g;
+    bool count;       /* this share counts predecessors; the other numbers */
+} dfs_share;
+
+static void *dfs_run(void *arg)
+{
+    dfs_share *sh = arg;
+    if (sh->count)
+        lt_count(sh->s, sh->g);
+    else
+        lt_dfs(sh->s, sh->g);
+    return NULL;
+}
+
+/* Predecessor lists in DFS numbers, counting-sort style: blocks in DFS
+ * order, each filled through its node's pos[] (so the fill needs no DFS
+ * number of an edge's target, and counting needed none either: it ran
+ * beside the DFS, whose random reads of num[] had also carried the
+ * counter updates). Each block's first entry is marked with LT_FIRST, so
+ * the main loop, which takes the blocks from the last, needs no offsets:
+ * pos is freed before the loop's own arrays are made.
+ * The fill is one thread: two shares of the sources writing the shared
+ * counters need atomic decrements, and a locked read-modify-write per edge
+ * stalls on its cache miss instead of overlapping it with the next ones;
+ * measured 1.2-1.7 s slower at 10 M. Two shares with their own counters
+ * (filling each block from both ends) or each scanning every edge for half
+ * of the targets were slower on two cores too (false sharing of the
+ * blocks' cache lines; twice the random reads). */
 static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
 {
     uint32_t n = s->n;
-    for (uint32_t i = 1; i < n; i++) /* inclusive prefix: roff[i] = end of i */
-        s->roff[i] += s->roff[i - 1];
-    uint64_t total = s->roff[n - 1];
-    s->roff[n] = total;
+    /* edges from nodes the DFS did not reach are no one's predecessors */
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        if (s->num[v] == 0)
+            for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
+                s->pos[g->dst[e]]--;
+    /* inclusive prefix in DFS order: pos[v] = end of v's block */
+    uint64_t total = 0;
+    for (uint32_t i = 1; i < n; i++) {
+        if (i + 16 < n)
+            __builtin_prefetch(&s->pos[s->vert[i + 16]], 1);
+        uint32_t v = s->vert[i];
+        total += s->pos[v];
+        s->pos[v] = total;
+    }
     s->nrsrc = total;
     s->rsrc = ghf_big_malloc(total, sizeof *s->rsrc);
     if (s->rsrc == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
     for (uint32_t r = 0; r < g->nroots; r++)
-        s->rsrc[--s->roff[s->num[r]]] = 0;
+        s->rsrc[--s->pos[r]] = 0;
     /* node order, not DFS order: sequential reads of off/dst/num */
+    uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
     for (uint32_t v = 0; v < g->nnodes; v++) {
         uint32_t i = s->num[v];
         if (i == 0)
             continue;
         for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
-            if (e + 16 < g->off[g->nnodes]) /* dst is read in order, num at random */
-                __builtin_prefetch(&s->num[g->dst[e + 16]]);
-            s->rsrc[--s->roff[s->num[g->dst[e]]]] = i;
+            if (e + 16 < end) /* dst is read in order, pos at random */
+                __builtin_prefetch(&s->pos[g->dst[e + 16]], 1);
+            s->rsrc[--s->pos[g->dst[e]]] = i;
         }
     }
-    /* now roff[i] = start of i; every vertex but the super-root has a
-     * predecessor (its DFS parent), so no block is empty */
-    for (uint32_t i = 1; i < n; i++)
-        s->rsrc[s->roff[i]] |= LT_FIRST;
+    /* now pos[v] = start of v's block; every vertex but the super-root has
+     * a predecessor (its DFS parent), so no block is empty */
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        if (s->num[v] != 0)
+            s->rsrc[s->pos[v]] |= LT_FIRST;
     return true;
 }
 
@@ -383,6 +422,54 @@ static void lt_dominators(lt *s)
             idom[w] = idom[idom[w]];
 }
 
+/* One share of the translation from DFS numbers back to nodes: numbers
+ * [lo, hi) (first pass: nodes [lo, hi) marked unreachable). */
+typedef struct relabel_share {
+    domtree *d;
+    const lt *s;
+    uint32_t lo, hi;
+    bool mark;
+} relabel_share;
+
+static void *relabel_run(void *arg)
+{
+    relabel_share *sh = arg;
+    domtree *d = sh->d;
+    const lt *s = sh->s;
+    if (sh->mark) {
+        for (uint32_t v = sh->lo; v < sh->hi; v++)
+            d->idom[v] = DOM_UNREACHABLE;
+        return NULL;
+    }
+    for (uint32_t i = sh->lo; i < sh->hi; i++) {
+        if (i + 16 < sh->hi) { /* both at random */
+            __builtin_prefetch(&d->idom[s->vert[i + 16]], 1);
+            __builtin_prefetch(&s->vert[s->idom[i + 16]]);
+        }
+        uint32_t v = s->vert[i];
+        d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
+        d->idom[v] = s->idom[i] == 0 ? DOM_SUPER : s->vert[s->idom[i]];
+    }
+    return NULL;
+}
+
+/* d->idom and d->order from the DFS-numbered result; on two threads in
+ * halves (each pass writes disjoint entries). */
+static void relabel(domtree *d, const lt *s, const ghf_graph *g)
+{
+    unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    relabel_share sh[GHF_MAX_THREADS];
+    for (unsigned t = 0; t < nsh; t++)
+        sh[t] = (relabel_share){d, s, (uint32_t)((uint64_t)g->nnodes * t / nsh),
+                                (uint32_t)((uint64_t)g->nnodes * (t + 1) / nsh), true};
+    ghf_run_shares(relabel_run, sh, sizeof sh[0], nsh);
+    for (unsigned t = 0; t < nsh; t++)
+        sh[t] = (relabel_share){d, s, 1 + (uint32_t)((uint64_t)(s->n - 1) * t / nsh),
+                                1 + (uint32_t)((uint64_t)(s->n - 1) * (t + 1) / nsh), false};
+    ghf_run_shares(relabel_run, sh, sizeof sh[0], nsh);
+    d->nreach = s->n - 1;
+}
+
 static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
 {
     lt s = {0};
@@ -395,20 +482,26 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
      * (DFS depth and compressed paths are at most nnodes long) */
     s.stack = d->order;
     s.cursor = ghf_big_malloc(cap, sizeof *s.cursor);
-    s.roff = ghf_big_calloc(cap + 1, sizeof *s.roff);
-    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
+    s.pos = ghf_big_calloc(cap, sizeof *s.pos);
+    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.pos) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
-    lt_dfs(&s, g);
+    dfs_share sh[2] = {{&s, g, false}, {&s, g, true}};
+    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
+        ghf_run_shares(dfs_run, sh, sizeof sh[0], 2);
+    } else {
+        lt_count(&s, g);
+        lt_dfs(&s, g);
+    }
     free(s.cursor);
     s.cursor = NULL;
     if (!lt_reverse(&s, g, err))
         goto out;
     free(s.num); /* DFS numbers and offsets are not needed past here: less at the peak */
     s.num = NULL;
-    free(s.roff);
-    s.roff = NULL;
+    free(s.pos);
+    s.pos = NULL;
     s.rec = ghf_big_malloc((size_t)s.n + 1, sizeof *s.rec);
     s.idom = ghf_big_malloc(s.n, sizeof *s.idom);
     s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
@@ -417,14 +510,7 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
         goto out;
     }
     lt_dominators(&s);
-    for (uint32_t v = 0; v < g->nnodes; v++)
-        d->idom[v] = DOM_UNREACHABLE;
-    d->nreach = s.n - 1;
-    for (uint32_t i = 1; i < s.n; i++) {
-        uint32_t v = s.vert[i];
-        d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
-        d->idom[v] = s.idom[i] == 0 ? DOM_SUPER : s.vert[s.idom[i]];
-    }
+    relabel(d, &s, g);
     ok = true;
 out:
     s.stack = NULL;       /* borrowed from d */
@@ -575,21 +661,51 @@ out:
     return ok;
 }
 
+/* The two jobs that follow the dominators read idom and order and write
+ * disjoint parts of d: on two threads they run side by side. */
+typedef struct finish_share {
+    domtree *d;
+    const ghf_graph *g;
+    ghf_err *err;
+    bool shared;      /* compute_shared; else accumulate_retained */
+    bool ok;
+} finish_share;
+
+static void *finish_run(void *arg)
+{
+    finish_share *sh = arg;
+    if (sh->shared)
+        sh->ok = compute_shared(sh->d, sh->g, sh->err);
+    else
+        accumulate_retained(sh->d, sh->g);
+    return NULL;
+}
+
 bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
-    if (!check_graph(g, err) || !alloc_output(d, g, err))
+    if (!check_graph(g, err) || !alloc_output(d, g, mode, err))
         return false;
     bool ok;
-    if (mode == DOM_MODE_FIRST_PATH)
+    if (mode == DOM_MODE_FIRST_PATH) {
         ok = build_first_path(d, g);
-    else
-        ok = build_dominator(d, g, err) && compute_shared(d, g, err);
+        if (ok)
+            accumulate_retained(d, g);
+    } else if ((ok = build_dominator(d, g, err))) {
+        finish_share sh[2] = {{d, g, err, true, false}, {d, g, err, false, true}};
+        if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
+            ghf_run_shares(finish_run, sh, sizeof sh[0], 2);
+        } else {
+            finish_run(&sh[0]);
+            if (sh[0].ok)
+                finish_run(&sh[1]);
+        }
+        ok = sh[0].ok;
+    }
     if (!ok) {
         domtree_free(d);
         return false;
     }
-    accumulate_retained(d, g);
     return true;
 }
 

@@ -1,5 +1,11 @@
 /* bench_domtree SHAPE N AVG_OUT NROOTS LOCAL_PERCENT — time domtree_build on
  * a synthetic graph (not a test: sizes for measurements, e.g. 10M/20M).
+ * bench_domtree file GRAPH — the same on a graph saved as raw arrays:
+ *        nnodes, nroots (u32), off (u64 x nnodes+1), dst (u32 x edges),
+ *        size (u64 x nnodes); prints a checksum of every output array, so
+ *        two builds can be compared on a real heap's graph. (Such files
+ *        came from a temporary fwrite of g's arrays after graph_build in
+ *        cli_flame.c: 160-270 MB for the 10 M bench cores.)
  *  band: each node's first edge goes to a node just after it (a backbone,
  *        so most nodes are reachable); other edges go nearby with
  *        probability LOCAL_PERCENT, else anywhere (uniformly random: the
@@ -30,8 +36,60 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static bool read_all(FILE *f, void *p, size_t size, size_t n)
+{
+    return fread(p, size, n, f) == n;
+}
+
+/* FNV-1a over bytes, folded per array */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static int run_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ghf_graph g = {0};
+    if (f == NULL || !read_all(f, &g.nnodes, 4, 1) || !read_all(f, &g.nroots, 4, 1)) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return 1;
+    }
+    g.off = malloc(((size_t)g.nnodes + 1) * sizeof *g.off);
+    if (g.off == NULL || !read_all(f, g.off, 8, (size_t)g.nnodes + 1))
+        return 1;
+    g.dst = malloc((g.off[g.nnodes] ? g.off[g.nnodes] : 1) * sizeof *g.dst);
+    g.size = malloc(((size_t)g.nnodes + 1) * sizeof *g.size);
+    if (!g.dst || !g.size || !read_all(f, g.dst, 4, g.off[g.nnodes]) || !read_all(f, g.size, 8, g.nnodes))
+        return 1;
+    fclose(f);
+    domtree d;
+    ghf_err err = {0};
+    double t0 = now();
+    if (!domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    double t = now() - t0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = hash_bytes(h, d.idom, (size_t)d.nnodes * sizeof *d.idom);
+    h = hash_bytes(h, d.retained, (size_t)d.nnodes * sizeof *d.retained);
+    h = hash_bytes(h, d.order, (size_t)d.nreach * sizeof *d.order);
+    h = hash_bytes(h, d.shared, (size_t)d.nshared * sizeof *d.shared);
+    printf("%s: %u nodes, %llu edges: %.2f s wall, %u reachable, %u shared, total %llu, hash %016llx\n", path,
+           g.nnodes, (unsigned long long)g.off[g.nnodes], t, d.nreach, d.nshared, (unsigned long long)d.total,
+           (unsigned long long)h);
+    domtree_free(&d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "file") == 0)
+        return run_file(argv[2]);
     if (argc != 6 || (strcmp(argv[1], "band") != 0 && strcmp(argv[1], "tree") != 0)) {
         fprintf(stderr, "usage: bench_domtree band|tree N AVG_OUT NROOTS LOCAL_PERCENT\n");
         return 2;

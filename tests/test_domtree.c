@@ -699,3 +699,64 @@ Test(domtree, long_list_with_items_also_in_a_slice, .timeout = 60)
     domtree_free(&d);
     free_graph(&g);
 }
+
+/* Predecessors are counted over every edge beside the DFS (two threads at
+ * >= GHF_PARALLEL_MIN nodes), then the edges of nodes the DFS did not reach
+ * are taken off. Here half the nodes are garbage pointing into a chain
+ * (root 0 -> 1 -> 2 -> ... -> m, each k also back to k - 1): idom(k) is
+ * k - 1 whatever the garbage does, and the garbage stays unreachable with
+ * nothing retained. Counting the garbage's edges would leave blocks of
+ * predecessors with slots never filled. */
+Test(domtree, garbage_pointing_into_a_chain, .timeout = 100)
+{
+    uint32_t m = 150000, n = 1 + m + m; /* root, chain 1..m, garbage m+1..2m */
+    ghf_graph g = {.nnodes = n, .nroots = 1};
+    g.off = malloc(((size_t)n + 1) * sizeof *g.off);
+    g.dst = malloc((size_t)n * 2 * sizeof *g.dst);
+    g.size = calloc(n, sizeof *g.size);
+    cr_assert(g.off && g.dst && g.size);
+    uint64_t e = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        g.off[v] = e;
+        if (v == 0) {
+            g.dst[e++] = 1;
+        } else if (v <= m) {
+            g.size[v] = 8 * (v % 5 + 1);
+            if (v < m)
+                g.dst[e++] = v + 1;
+            if (v > 1)
+                g.dst[e++] = v - 1;
+        } else {
+            g.size[v] = 1000;
+            g.dst[e++] = v - m;                                  /* chain node k = v - m */
+            g.dst[e++] = 1 + (uint32_t)((uint64_t)v * 7919 % m); /* and another one */
+        }
+    }
+    g.off[n] = e;
+    for (int threads = 1; threads <= 2; threads++) {
+        cr_assert_eq(setenv("GHF_THREADS", threads == 1 ? "1" : "2", 1), 0);
+        domtree d;
+        ghf_err err = {0};
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        cr_assert_eq(d.nreach, m + 1, "threads %d", threads);
+        cr_assert_eq(d.idom[0], DOM_SUPER);
+        cr_assert_eq(d.idom[1], 0);
+        uint64_t below = 0;
+        for (uint32_t k = m; k >= 1; k--) {
+            below += g.size[k];
+            cr_assert_eq(d.retained[k], below, "threads %d: retained of chain node %u", threads, k);
+            cr_assert_eq(d.order[k], k, "threads %d: order[%u]", threads, k);
+            if (k > 1)
+                cr_assert_eq(d.idom[k], k - 1, "threads %d: idom of chain node %u", threads, k);
+        }
+        cr_assert_eq(d.total, below);
+        cr_assert_eq(d.retained[0], below);
+        for (uint32_t v = m + 1; v < n; v++) {
+            cr_assert_eq(d.idom[v], DOM_UNREACHABLE, "threads %d: garbage %u", threads, v);
+            cr_assert_eq(d.retained[v], 0);
+        }
+        domtree_free(&d);
+    }
+    unsetenv("GHF_THREADS");
+    free_graph(&g);
+}

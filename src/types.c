@@ -1216,14 +1216,14 @@ static bool infer_heap_part(types_job *j)
     ghf_err *err = &j->err;
     size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1;
     if (j->want_dtypes) { /* per slot like the labels, moved down at the end */
-        out->dtype = calloc(nslab, sizeof *out->dtype);
+        out->dtype = ghf_big_calloc(nslab, sizeof *out->dtype);
         out->dtype_off = calloc(nslab, 1);
         if (out->dtype == NULL || out->dtype_off == NULL)
             return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
     }
     /* per slot while inferring (objects are numbered in slot order, so
      * object i <= its slot: the labels move down in place at the end) */
-    uint32_t *slab = malloc(nslab * sizeof *slab);
+    uint32_t *slab = ghf_big_malloc(nslab, sizeof *slab);
     if (slab == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");
     out->label = slab; /* freed by types_free on failure */

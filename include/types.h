@@ -52,7 +52,8 @@ void types_free(obj_types *t);
  * waits for it and adds what the roots reach, then the rest as
  * types_infer. The labels are the same as types_infer's, byte for byte:
  * the first step always runs first and alone on its data. With background
- * (and a heap of GHF_PARALLEL_MIN objects, ghf_threads() > 1) the first
+ * (and a heap of GHF_PARALLEL_MIN objects, ghf_threads() > 1, and objects
+ * that state their type in at least 1/64 of the heap's bytes) the first
  * step runs on a thread (which draws no progress); until types_finish or
  * types_cancel the caller may read the heap and the core but must not
  * change the heap. The job is freed by types_finish or types_cancel. */

@@ -45,6 +45,23 @@ typedef struct obj_types {
 bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err);
 void types_free(obj_types *t);
 
+/* types_infer in two steps, so that the first can run beside roots_collect
+ * on the second core: types_start does what needs only the heap's objects
+ * (the types that malloc headers and span.largeType state, 1.22+, and all
+ * they reach: most of the work on heaps of maps and slices); types_finish
+ * waits for it and adds what the roots reach, then the rest as
+ * types_infer. The labels are the same as types_infer's, byte for byte:
+ * the first step always runs first and alone on its data. With background
+ * (and a heap of GHF_PARALLEL_MIN objects, ghf_threads() > 1, and objects
+ * that state their type in at least 1/64 of the heap's bytes) the first
+ * step runs on a thread (which draws no progress); until types_finish or
+ * types_cancel the caller may read the heap and the core but must not
+ * change the heap. The job is freed by types_finish or types_cancel. */
+typedef struct types_job types_job;
+bool types_start(heap *h, bool want_dtypes, bool background, types_job **job, ghf_err *err);
+bool types_finish(types_job *job, const roots *r, obj_types *out, ghf_err *err);
+void types_cancel(types_job *job);
+
 static inline const char *types_label(const obj_types *t, uint32_t obj)
 {
     return strtab_get(&t->names, t->label[obj]);

@@ -420,7 +420,7 @@ bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *
     memset(w, 0, sizeof *w);
     if (!cli_open_session(src, s, &so, err))
         return false;
-    if (!session_load_roots(s, &a->roots, err) || !session_load_types(s, err) ||
+    if (!session_load_types(s, &a->roots, err) ||
         (session_stage(s, "building the reference graph"), !graph_build(s->heap, &s->roots, &g, err)))
         goto out;
     if (!a->frames.fields) /* the graph holds the edges now; only --fields reads the heap's */

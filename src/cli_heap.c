@@ -63,7 +63,7 @@ static int run_table(int argc, char **argv, void (*usage)(FILE *), table_fn writ
     session_opts so = {.force = a.force, .progress = a.progress};
     if (!cli_open_session(&a.src, &s, &so, &err))
         return cli_report(&err);
-    if (!session_load_types(&s, &err) || !outfile_open(&of, a.output, &err))
+    if (!session_load_types(&s, NULL, &err) || !outfile_open(&of, a.output, &err))
         goto fail;
     write(of.fp, &s, &a);
     if (!outfile_commit(&of, &err))

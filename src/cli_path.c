@@ -319,7 +319,7 @@ int cmd_path(int argc, char **argv)
             regfree(&re);
         return cli_report(&err);
     }
-    if (!session_load_roots(&s, &ro, &err) || !session_load_types(&s, &err) ||
+    if (!session_load_types(&s, &ro, &err) ||
         (session_stage(&s, "building the reference graph"), !graph_build(s.heap, &s.roots, &g, &err)))
         goto fail;
     session_progress(&s, "built the reference graph");

@@ -303,30 +303,43 @@ bool session_load_heap(session *s, ghf_err *err)
     return true;
 }
 
-bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
+/* With job (types to follow): types_start's first step runs on the other
+ * core while the roots are found. */
+static bool load_roots(session *s, const roots_opts *opts, types_job **job, ghf_err *err)
 {
-    if (s->have_roots)
-        return true;
     if (!session_load_heap(s, err))
         return false;
     session_stage(s, "reading pointers and finding roots");
     if (!heap_build_edges(s->heap, err))
         return false;
-    if (!roots_collect(s->heap, opts, &s->roots, err))
+    if (job != NULL && !types_start(s->heap, s->opts.field_paths, true, job, err))
         return fail_noted(s, err);
+    if (!roots_collect(s->heap, opts, &s->roots, err)) {
+        if (job != NULL)
+            types_cancel(*job);
+        return fail_noted(s, err);
+    }
     s->have_roots = true;
     session_progress(s, "read pointers, found roots");
     return true;
 }
 
-bool session_load_types(session *s, ghf_err *err)
+bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err)
+{
+    return s->have_roots || load_roots(s, opts, NULL, err);
+}
+
+bool session_load_types(session *s, const roots_opts *opts, ghf_err *err)
 {
     if (s->have_types)
         return true;
-    if (!session_load_roots(s, NULL, err))
+    types_job *job = NULL;
+    if (!s->have_roots && !load_roots(s, opts, &job, err))
         return false;
+    if (job == NULL && !types_start(s->heap, s->opts.field_paths, false, &job, err))
+        return fail_noted(s, err);
     session_stage(s, "inferring types");
-    if (!types_infer(s->heap, &s->roots, s->opts.field_paths, &s->types, err))
+    if (!types_finish(job, &s->roots, &s->types, err))
         return fail_noted(s, err);
     s->have_types = true;
     /* the later stages work on the arrays built so far, not on heap memory */

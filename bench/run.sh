@@ -11,7 +11,10 @@
 # RSS bytes per object, objects per second, and wall time / the time of one
 # sequential read of the core from page cache (measured in the same run), and
 # the 1-minute load average when the best run ended.
-# Stage timings (--progress) of the best flame run are printed after the table.
+# Stage timings (--progress) of the best flame run are printed after the table,
+# then bench/budget.py's tables of those runs: nanoseconds per object per stage
+# with the scaling from the smallest to the largest size, and bytes per object
+# resident after each stage with the stage that reached the peak.
 # Finally bench/render-bench.sh times `goheapflame render` on 1 M folded lines.
 # Environment: GHF_BENCH_CACHE (core cache dir), GO (Go binary).
 set -euo pipefail
@@ -93,6 +96,7 @@ echo "goheapflame: $ghf ($(cd "$ROOT" && git describe --always --dirty 2>/dev/nu
 echo "best of $runs runs"
 rows=()
 stages=()
+budget=()
 for shape in $shapes; do
 for n in $sizes; do
   dir=$cache/$hash-$shape-$n
@@ -128,6 +132,7 @@ for n in $sizes; do
     rows+=("$(awk -v sh="$shape" -v n="$n" -v o="$objs" -v k="$kind" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v f="$floor" -v m="$core_mb" -v l="$(cat "$out.$kind.load")" 'BEGIN {
       printf "%-6s %-9s %-5s %10d %7d %7.2f %7.2f %6.2f %8.0f %7.1f %10.2f %6.3f %6.1f %5s", sh, n, k, o, m, w, u + s, s, r / 1024, r * 1024 / o, o / (w > 0 ? w : 0.01) / 1e6, f, w / (f > 0 ? f : 0.001), l }')")
   done
+  budget+=("$shape:$n:$objs:$out.flame.stderr")
   stages+=("== $shape N=$n: stages of the best flame run (--progress, seconds since start)" "$(sed 's/^goheapflame: /  /' "$out.flame.stderr")")
 done
 done
@@ -136,6 +141,10 @@ printf "%-6s %-9s %-5s %10s %7s %7s %7s %6s %8s %7s %10s %6s %6s %5s\n" shape N 
 for r in "${rows[@]}"; do echo "$r"; done
 echo
 for s in "${stages[@]}"; do echo "$s"; done
+if [ ${#budget[@]} -gt 0 ]; then
+  echo
+  python3 "$ROOT/bench/budget.py" "${budget[@]}"
+fi
 if [ $render = 1 ]; then
   echo
   echo "== render of 1 M folded lines (bench/render-bench.sh)"

@@ -1,8 +1,8 @@
 /* progress.h — what a command is doing, on stderr, while it does it.
  *
  * With progress on, each stage ends with one line giving its own time, the
- * time so far and the resident memory:
- *   goheapflame: read heap objects and pointers   0.31 s  (total 0.52 s)  rss 115 MiB (anon 80, file 35)
+ * time so far, the resident memory and its peak so far:
+ *   goheapflame: read heap objects and pointers   0.31 s  (total 0.52 s)  rss 115 MiB (anon 80, file 35, peak 131)
  * On a terminal the stage being run is shown while it runs ("reading heap
  * objects ...") and replaced by that line when it ends. Where its work is
  * countable, the stage says how far it is: on a terminal the running line

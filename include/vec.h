@@ -36,9 +36,24 @@ bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *e
  * Never populate memory that may stay unwritten: it would count as resident. */
 void ghf_prefault(void *p, size_t bytes);
 
-/* Ask for 2 MiB pages on a big array that is about to be read at random:
- * one TLB entry then covers 512 times more of it. Only the 2 MiB-aligned
- * interior can be huge; a hint, failure is fine. Returns p. */
+/* Ask for 2 MiB pages on a big array p just returned by malloc, calloc or
+ * realloc (4 MiB or more; smaller ones are left alone), before its pages
+ * are first touched. One TLB entry then covers 512
+ * times more of it, and one page fault (several microseconds on a VM) maps
+ * 512 times more. ghf_xcalloc, ghf_xrealloc (so every VEC) and ghf_prefault
+ * call it; code that allocates a big array with plain malloc should too.
+ * Only the 2 MiB-aligned interior can be huge; a hint, failure is fine (THP
+ * off, or an old kernel). Returns p. */
 void *ghf_hugepage_hint(void *p, size_t bytes);
+
+/* malloc / calloc for a big flat array (one allocated whole, not grown):
+ * the same with ghf_hugepage_hint applied. NULL when out of memory or when
+ * n * size overflows. Free with free(). */
+void *ghf_big_malloc(size_t n, size_t size);
+void *ghf_big_calloc(size_t n, size_t size);
+
+/* Called once at start-up, before big arrays are made: allocations of 4 MiB
+ * or more become memory mappings of their own (see vec.c for why). */
+void ghf_big_arrays_init(void);
 
 #endif

@@ -66,9 +66,9 @@ static bool alloc_output(domtree *d, const ghf_graph *g, ghf_err *err)
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
     /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
-    d->idom = ghf_hugepage_hint(malloc(((size_t)g->nnodes + 1) * sizeof *d->idom), ((size_t)g->nnodes + 1) * sizeof *d->idom);
-    d->retained = ghf_hugepage_hint(ghf_xcalloc(g->nnodes, sizeof *d->retained, err), (size_t)g->nnodes * sizeof *d->retained);
-    d->order = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *d->order);
+    d->idom = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *d->idom);
+    d->retained = ghf_xcalloc(g->nnodes, sizeof *d->retained, err);
+    d->order = ghf_big_malloc(g->nnodes, sizeof *d->order);
     if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
         domtree_free(d);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
@@ -232,7 +232,7 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
     uint64_t total = s->roff[n - 1];
     s->roff[n] = total;
     s->nrsrc = total;
-    s->rsrc = ghf_hugepage_hint(malloc((size_t)(total ? total : 1) * sizeof *s->rsrc), (size_t)total * sizeof *s->rsrc);
+    s->rsrc = ghf_big_malloc(total, sizeof *s->rsrc);
     if (s->rsrc == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
     for (uint32_t r = 0; r < g->nroots; r++)
@@ -388,14 +388,14 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     lt s = {0};
     size_t cap = (size_t)g->nnodes + 1;
     bool ok = false;
-    s.num = ghf_hugepage_hint(calloc(cap, sizeof *s.num), cap * sizeof *s.num);
-    s.vert = malloc(cap * sizeof *s.vert);
-    s.parent = malloc(cap * sizeof *s.parent);
+    s.num = ghf_big_calloc(cap, sizeof *s.num);
+    s.vert = ghf_big_malloc(cap, sizeof *s.vert);
+    s.parent = ghf_big_malloc(cap, sizeof *s.parent);
     /* d->order is written only at the end: until then it is the stack
      * (DFS depth and compressed paths are at most nnodes long) */
     s.stack = d->order;
-    s.cursor = malloc(cap * sizeof *s.cursor);
-    s.roff = ghf_hugepage_hint(calloc(cap + 1, sizeof *s.roff), (cap + 1) * sizeof *s.roff);
+    s.cursor = ghf_big_malloc(cap, sizeof *s.cursor);
+    s.roff = ghf_big_calloc(cap + 1, sizeof *s.roff);
     if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.roff) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
@@ -409,8 +409,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
     s.num = NULL;
     free(s.roff);
     s.roff = NULL;
-    s.rec = ghf_hugepage_hint(malloc(((size_t)s.n + 1) * sizeof *s.rec), ((size_t)s.n + 1) * sizeof *s.rec);
-    s.idom = ghf_hugepage_hint(malloc(s.n * sizeof *s.idom), s.n * sizeof *s.idom);
+    s.rec = ghf_big_malloc((size_t)s.n + 1, sizeof *s.rec);
+    s.idom = ghf_big_malloc(s.n, sizeof *s.idom);
     s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
     if (!s.rec || !s.idom || !s.bucket_head) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
@@ -440,7 +440,7 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     const uint32_t TOP_SELF = 1u << 31; /* check_graph keeps nnodes below this */
     bool ok = false;
     uint32_t ntop = 0, nshared = 0;
-    uint32_t *top = malloc((size_t)(g->nnodes ? g->nnodes : 1) * sizeof *top);
+    uint32_t *top = ghf_big_malloc(g->nnodes, sizeof *top);
     uint64_t *coff = NULL;
     uint32_t *cdst = NULL, *setv = NULL, *queue = NULL;
     uint8_t *setn = NULL;
@@ -492,10 +492,10 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     for (uint32_t t = 1; t < ntop; t++)
         coff[t] += coff[t - 1];
     coff[ntop] = ntop ? coff[ntop - 1] : 0;
-    cdst = malloc((size_t)(coff[ntop] ? coff[ntop] : 1) * sizeof *cdst);
-    setv = malloc((size_t)ntop * CAP * sizeof *setv);
+    cdst = ghf_big_malloc(coff[ntop], sizeof *cdst);
+    setv = ghf_big_malloc((size_t)ntop * CAP, sizeof *setv);
     setn = ghf_xcalloc(ntop, 1, err);
-    queue = malloc((size_t)ntop * sizeof *queue);
+    queue = ghf_big_malloc(ntop, sizeof *queue);
     if (cdst == NULL || setv == NULL || setn == NULL || queue == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
         goto out;
@@ -533,7 +533,7 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
             }
         }
     }
-    d->shared = malloc((size_t)nshared * sizeof *d->shared);
+    d->shared = ghf_big_malloc(nshared, sizeof *d->shared);
     if (d->shared == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for shared-root analysis");
         goto out;
@@ -553,7 +553,7 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
      * binary search (it is asked for every shared node, in DFS order).
      * Optional: without memory for it, the search is used. */
     size_t nwords = ((size_t)g->nnodes + 63) / 64;
-    d->shared_index = calloc(nwords ? nwords * 2 : 2, sizeof *d->shared_index);
+    d->shared_index = ghf_big_calloc(nwords ? nwords * 2 : 2, sizeof *d->shared_index);
     if (d->shared_index != NULL) {
         for (uint32_t i = 0; i < d->nshared; i++)
             d->shared_index[(d->shared[i].node / 64) * 2] |= 1ull << (d->shared[i].node % 64);

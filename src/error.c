@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "vec.h"
 
 bool ghf_fail(ghf_err *err, int code, const char *fmt, ...)
 {
@@ -21,6 +22,7 @@ bool ghf_fail(ghf_err *err, int code, const char *fmt, ...)
 void *ghf_xcalloc(size_t n, size_t size, ghf_err *err)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
+    ghf_hugepage_hint(p, n * size); /* calloc checked n * size for overflow */
     if (p == NULL)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", n, size);
     return p;
@@ -34,6 +36,7 @@ void *ghf_xrealloc(void *p, size_t n, size_t size, ghf_err *err)
     }
     size_t bytes = n * size;
     void *q = realloc(p, bytes != 0 ? bytes : 1);
+    ghf_hugepage_hint(q, bytes);
     if (q == NULL)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", n, size);
     return q;

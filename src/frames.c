@@ -4,6 +4,7 @@
 #include "hash.h"
 #include "heap.h"
 #include "holders.h"
+#include "vec.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -142,7 +143,7 @@ static bool focus_tree(wtree *w, const char *pattern, bool may_match_nothing, gh
     if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
         return ghf_fail(err, GHF_EXIT_USAGE, "--focus: invalid regular expression '%s'", pattern);
     size_t n = w->nodes.n;
-    uint8_t *keep = calloc(n ? n : 1, 1); /* 1 = inside a matching subtree, 2 = on a path to one */
+    uint8_t *keep = ghf_big_calloc(n, 1); /* 1 = inside a matching subtree, 2 = on a path to one */
     if (keep == NULL) {
         regfree(&re);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory");
@@ -185,7 +186,7 @@ static bool focus_tree(wtree *w, const char *pattern, bool may_match_nothing, gh
  * other objects get VIA_NONE. */
 static uint64_t *parent_links(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, ghf_err *err)
 {
-    uint64_t *via = malloc(((size_t)g->nnodes + 1) * sizeof *via);
+    uint64_t *via = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *via);
     if (via == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for field paths");
         return NULL;
@@ -245,7 +246,7 @@ static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r,
     holders_index hi = {0};
     bool have_index = false, ok = true;
     uint32_t *found = malloc(((size_t)g->nroots + 1) * sizeof *found);
-    uint32_t *nodes = malloc((n + 1) * sizeof *nodes);
+    uint32_t *nodes = ghf_big_malloc(n + 1, sizeof *nodes);
     VEC(char) text = {0};
     if (found == NULL || nodes == NULL)
         ok = ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for the holders of shared frames");
@@ -299,7 +300,7 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
         o = &defaults;
     if (!wtree_init(w, err))
         return false;
-    uint32_t *wnode = malloc(((size_t)g->nnodes + 1) * sizeof *wnode);
+    uint32_t *wnode = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *wnode);
     VEC(uint32_t) depth = {0};
     if (wnode == NULL) {
         wtree_free(w);
@@ -508,10 +509,10 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     }
     w->objects = false; /* counts sit at the top frames: no "×N" on the base */
     size_t nl = t->names.off.n + 1;
-    uint32_t *seqid = calloc((size_t)g->nnodes + 1, sizeof *seqid);
+    uint32_t *seqid = ghf_big_calloc((size_t)g->nnodes + 1, sizeof *seqid);
     uint32_t *name_of = calloc(nl, sizeof *name_of); /* per type label: wtree name id + 1 */
     uint8_t *hit = calloc(nl, 1);                     /* per type label: 0 unknown, 1 no, 2 matches */
-    uint32_t *top = malloc(((size_t)g->nnodes + 1) * sizeof *top); /* per node: its root or shared node */
+    uint32_t *top = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *top); /* per node: its root or shared node */
     VEC(uint32_t) walk = {0};
     VEC(shared_pair) shared = {0}; /* the [shared] frames on matching chains and their shared nodes */
     pv_set s = {0};

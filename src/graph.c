@@ -7,6 +7,7 @@
 #include "heap.h"
 #include "parallel.h"
 #include "roots.h"
+#include "vec.h"
 
 /* One share of the object part: objects [lo, hi) and their edges. */
 typedef struct obj_share {
@@ -47,9 +48,9 @@ bool graph_build(const heap *h, const roots *r, ghf_graph *g, ghf_err *err)
     uint64_t nedges = r->edges.n + h->nedges;
     g->nnodes = (uint32_t)n;
     g->nroots = (uint32_t)nroots;
-    g->off = malloc((n + 1) * sizeof *g->off);
-    g->dst = malloc((nedges ? nedges : 1) * sizeof *g->dst);
-    g->size = calloc(n ? n : 1, sizeof *g->size);
+    g->off = ghf_big_malloc(n + 1, sizeof *g->off);
+    g->dst = ghf_big_malloc(nedges, sizeof *g->dst);
+    g->size = ghf_big_calloc(n, sizeof *g->size);
     if (g->off == NULL || g->dst == NULL || g->size == NULL) {
         graph_free(g);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a graph of %llu edges", (unsigned long long)nedges);
@@ -84,7 +85,7 @@ void graph_free(ghf_graph *g)
 bool graph_reachable(const ghf_graph *g, uint8_t *mark, ghf_err *err)
 {
     memset(mark, 0, g->nnodes);
-    uint32_t *queue = malloc(((size_t)g->nnodes + 1) * sizeof *queue);
+    uint32_t *queue = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *queue);
     if (queue == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for reachability");
     size_t head = 0, tail = 0;

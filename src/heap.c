@@ -360,7 +360,7 @@ static bool load_objects(heap *h, ghf_err *err)
             return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "more than 4 billion heap slots");
     }
     h->nslots = nslots;
-    h->slot_obj = malloc((nslots ? nslots : 1) * sizeof *h->slot_obj);
+    h->slot_obj = ghf_big_malloc(nslots, sizeof *h->slot_obj);
     if (h->slot_obj == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu heap slots", (unsigned long long)nslots);
     ghf_prefault(h->slot_obj, nslots * sizeof *h->slot_obj); /* every slot is written below */
@@ -621,7 +621,7 @@ static void *scan_range(void *arg)
 
 static bool build_edges(heap *h, ghf_err *err)
 {
-    h->edge_off = malloc(((size_t)h->nobjects + 1) * sizeof *h->edge_off);
+    h->edge_off = ghf_big_malloc((size_t)h->nobjects + 1, sizeof *h->edge_off);
     if (h->edge_off == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for edges");
     ghf_prefault(h->edge_off, ((size_t)h->nobjects + 1) * sizeof *h->edge_off);
@@ -666,8 +666,8 @@ static bool build_edges(heap *h, ghf_err *err)
     }
     uint32_t *dst = NULL, *off = NULL;
     if (ok) {
-        dst = malloc((total ? total : 1) * sizeof *dst);
-        off = malloc((total ? total : 1) * sizeof *off);
+        dst = ghf_big_malloc(total, sizeof *dst);
+        off = ghf_big_malloc(total, sizeof *off);
         if (dst == NULL || off == NULL) {
             free(dst);
             free(off);

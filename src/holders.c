@@ -1,5 +1,6 @@
 /* holders.c — every root that holds a shared object (holders.h). */
 #include "holders.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,11 @@ bool holders_index_build(holders_index *hi, const domtree *d, const ghf_graph *g
     uint32_t n = g->nnodes, ns = d->nshared;
     hi->d = d;
     hi->nroots = g->nroots;
-    hi->top = malloc(((size_t)n + 1) * sizeof *hi->top);
+    hi->top = ghf_big_malloc((size_t)n + 1, sizeof *hi->top);
     hi->roff = ghf_xcalloc((size_t)ns + 2, sizeof *hi->roff, err);
     hi->seen = ghf_xcalloc((size_t)ns + 1, sizeof *hi->seen, err);
     hi->rseen = ghf_xcalloc((size_t)g->nroots + 1, sizeof *hi->rseen, err);
-    hi->queue = malloc(((size_t)ns + 1) * sizeof *hi->queue);
+    hi->queue = ghf_big_malloc((size_t)ns + 1, sizeof *hi->queue);
     if (hi->top == NULL || hi->roff == NULL || hi->seen == NULL || hi->rseen == NULL || hi->queue == NULL)
         goto oom;
     memset(hi->top, 0xff, (size_t)n * sizeof *hi->top);
@@ -61,7 +62,7 @@ bool holders_index_build(holders_index *hi, const domtree *d, const ghf_graph *g
         if (pass == 0) {
             for (uint32_t i = 0; i < ns; i++)
                 hi->roff[i + 2] += hi->roff[i + 1];
-            hi->rsrc = malloc((size_t)(hi->roff[ns + 1] + 1) * sizeof *hi->rsrc);
+            hi->rsrc = ghf_big_malloc((size_t)hi->roff[ns + 1] + 1, sizeof *hi->rsrc);
             if (hi->rsrc == NULL)
                 goto oom;
         }

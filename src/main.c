@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "flame_job.h"
+#include "vec.h"
 #include "version.h"
 
 static const struct {
@@ -94,6 +95,7 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    ghf_big_arrays_init();
     if (argc < 2) {
         usage(stderr);
         return GHF_EXIT_USAGE;

@@ -17,11 +17,12 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Resident memory in MiB from /proc/self/status: anonymous (our arrays) and
- * file-backed (the mmapped core and executable). */
-static void rss_mib(double *anon, double *file)
+/* Resident memory in MiB from /proc/self/status: anonymous (our arrays),
+ * file-backed (the mmapped core and executable), and the peak of their sum
+ * so far (VmHWM): a stage whose line raises the peak is where it was. */
+static void rss_mib(double *anon, double *file, double *peak)
 {
-    *anon = *file = 0;
+    *anon = *file = *peak = 0;
     FILE *fp = fopen("/proc/self/status", "r");
     if (fp == NULL)
         return;
@@ -32,6 +33,8 @@ static void rss_mib(double *anon, double *file)
             *anon = kb / 1024.0;
         else if (sscanf(line, "RssFile: %lu", &kb) == 1)
             *file = kb / 1024.0;
+        else if (sscanf(line, "VmHWM: %lu", &kb) == 1)
+            *peak = kb / 1024.0;
     }
     fclose(fp);
 }
@@ -108,10 +111,10 @@ void progress_done(progress *p, const char *done)
     if (!p->on)
         return;
     clear_pending(p);
-    double t = now(), anon, file;
-    rss_mib(&anon, &file);
-    fprintf(stderr, "goheapflame: %-34s %6.2f s  (total %6.2f s)  rss %5.0f MiB (anon %.0f, file %.0f)\n", done,
-            t - p->tlast, t - p->t0, anon + file, anon, file);
+    double t = now(), anon, file, peak;
+    rss_mib(&anon, &file, &peak);
+    fprintf(stderr, "goheapflame: %-34s %6.2f s  (total %6.2f s)  rss %5.0f MiB (anon %.0f, file %.0f, peak %.0f)\n",
+            done, t - p->tlast, t - p->t0, anon + file, anon, file, peak);
     p->tlast = t;
 }
 

@@ -1175,7 +1175,7 @@ bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_
     memset(out, 0, sizeof *out);
     size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1;
     if (want_dtypes) { /* per slot like the labels, moved down at the end */
-        out->dtype = calloc(nslab, sizeof *out->dtype);
+        out->dtype = ghf_big_calloc(nslab, sizeof *out->dtype);
         out->dtype_off = calloc(nslab, 1);
         if (out->dtype == NULL || out->dtype_off == NULL) {
             types_free(out);
@@ -1184,7 +1184,7 @@ bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_
     }
     /* per slot while inferring (objects are numbered in slot order, so
      * object i <= its slot: the labels move down in place at the end) */
-    uint32_t *slab = malloc(nslab * sizeof *slab);
+    uint32_t *slab = ghf_big_malloc(nslab, sizeof *slab);
     if (slab == NULL) {
         types_free(out);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for object types");

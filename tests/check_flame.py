@@ -271,9 +271,12 @@ def check_pruning(c, ghf, label, core, exe, truth, names):
 def check_progress(c, ghf, label, core, exe):
     """Issue 17 item 9: every command takes --progress and --no-progress;
     with --progress each stage line gives its own time and the total so far
-    (the stage times add up to the totals), and a command that wrote a file
-    ends with "wrote FILE (SIZE)", SIZE being the file's size on disk."""
-    line = re.compile(r"^goheapflame: (.+?)\s+(\d+\.\d\d) s  \(total\s+(\d+\.\d\d) s\)  rss ")
+    (the stage times add up to the totals) and the memory (rss = anon + file,
+    within rounding; the peak so far never falls and is at least the rss),
+    and a command that wrote a file ends with "wrote FILE (SIZE)", SIZE being
+    the file's size on disk."""
+    line = re.compile(r"^goheapflame: (.+?)\s+(\d+\.\d\d) s  \(total\s+(\d+\.\d\d) s\)  "
+                      r"rss\s+(\d+) MiB \(anon (\d+), file (\d+), peak (\d+)\)$")
     with tempfile.TemporaryDirectory() as tmp:
         folded = os.path.join(tmp, "in.folded")
         with open(folded, "w") as f:
@@ -292,6 +295,9 @@ def check_progress(c, ghf, label, core, exe):
                 totals = [float(m.group(3)) for m in stages]
                 # each total is the previous plus the stage (0.01 s rounding per line)
                 ok = all(abs(totals[i] - (totals[i - 1] if i else 0) - times[i]) <= 0.011 for i in range(len(times)))
+                rss, anon, file, peak = ([int(m.group(k)) for m in stages] for k in (4, 5, 6, 7))
+                ok = ok and all(abs(rss[i] - anon[i] - file[i]) <= 1 and peak[i] + 1 >= rss[i] and
+                                (i == 0 or peak[i] >= peak[i - 1]) for i in range(len(stages)))
             want_last = f"goheapflame: wrote {out} ({human(os.stat(out).st_size)}) in " if rc == 0 else "?"
             c.check(f"{label}: {name} --progress: per-stage and total times, then what was written",
                     ok and lines[-1].startswith(want_last), f"rc {rc}: {err.strip()[-400:]}")

@@ -212,11 +212,13 @@ static void write_roots(FILE *fp, session *s, const cli_core_args *a)
     uint32_t *seen = calloc((size_t)h->nobjects + 1, sizeof *seen);
     if (seen == NULL)
         return;
-    size_t e = 0;
+    root_edge_iter it;
+    roots_edge_iter_at(r, 0, &it);
     for (uint32_t id = 0; id < r->list.n; id++) {
         uint64_t bytes = 0;
-        for (; e < r->edges.n && r->edges.v[e].root == id; e++) { /* edges are sorted by root */
-            uint32_t o = r->edges.v[e].obj;
+        root_edge re;
+        for (size_t e = r->edges.first[id]; e < r->edges.first[id + 1] && roots_edge_next(&it, &re); e++) {
+            uint32_t o = re.obj; /* edges are sorted by root: this root's, in order */
             if (seen[o] != id + 1) {
                 seen[o] = id + 1;
                 bytes += heap_obj_size(h, o);

@@ -69,14 +69,14 @@ static void hop_field(const path_ctx *c, uint32_t u, uint32_t v, char *buf, size
         return;
     uint32_t vo = v - nroots;
     if (u < nroots) {
-        for (size_t e = 0; e < r->edges.n; e++) {
-            const root_edge *re = &r->edges.v[e];
-            if (re->root == u && re->obj == vo) {
-                if (re->var_type && re->slot >= re->var_addr)
-                    types_path_in(h->rt->dw, re->var_type, re->slot - re->var_addr, buf, cap);
+        root_edge_iter it;
+        root_edge re;
+        for (roots_edge_iter_at(r, r->edges.first[u], &it); it.i < r->edges.first[u + 1] && roots_edge_next(&it, &re);)
+            if (re.obj == vo) { /* u's edges only: they are sorted by root */
+                if (re.var_type && re.slot >= re.var_addr)
+                    types_path_in(h->rt->dw, re.var_type, re.slot - re.var_addr, buf, cap);
                 return;
             }
-        }
         return;
     }
     uint32_t uo = u - nroots;

@@ -192,9 +192,12 @@ static uint64_t *parent_links(const domtree *d, const ghf_graph *g, const heap *
         return NULL;
     }
     memset(via, 0xff, ((size_t)g->nnodes + 1) * sizeof *via);
-    for (size_t e = 0; e < r->edges.n; e++) {
-        uint32_t v = g->nroots + r->edges.v[e].obj;
-        if (d->idom[v] == r->edges.v[e].root && via[v] == VIA_NONE)
+    root_edge_iter it;
+    root_edge re;
+    roots_edge_iter_at(r, 0, &it);
+    for (size_t e = 0; roots_edge_next(&it, &re); e++) {
+        uint32_t v = g->nroots + re.obj;
+        if (d->idom[v] == re.root && via[v] == VIA_NONE)
             via[v] = VIA_ROOT | e;
     }
     for (uint32_t i = 0; i < h->nobjects; i++)
@@ -212,9 +215,9 @@ static void field_label(const heap *h, const roots *r, const obj_types *t, uint6
     char path[256] = "";
     const dwx *dw = h->rt->dw;
     if (via != VIA_NONE && (via & VIA_ROOT)) {
-        const root_edge *e = &r->edges.v[via & ~VIA_ROOT];
-        if (e->var_type && e->slot >= e->var_addr)
-            types_path_in(dw, e->var_type, e->slot - e->var_addr, path, sizeof path);
+        root_edge e = roots_edge_at(r, via & ~VIA_ROOT);
+        if (e.var_type && e.slot >= e.var_addr)
+            types_path_in(dw, e.var_type, e.slot - e.var_addr, path, sizeof path);
     } else if (via != VIA_NONE) {
         types_field_path(t, h, dw, parent_obj, via, path, sizeof path);
     }

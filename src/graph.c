@@ -55,15 +55,14 @@ bool graph_build(const heap *h, const roots *r, ghf_graph *g, ghf_err *err)
         graph_free(g);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a graph of %llu edges", (unsigned long long)nedges);
     }
-    /* root edges are sorted by root: one pass fills their offsets */
+    /* root edges are sorted by root: their offsets are where each root's begin */
+    for (uint64_t v = 0; v < nroots; v++)
+        g->off[v] = r->edges.first[v];
     uint64_t k = 0;
-    for (uint64_t v = 0; v < nroots; v++) {
-        g->off[v] = k;
-        while (k < r->edges.n && r->edges.v[k].root == v) {
-            g->dst[k] = (uint32_t)(nroots + r->edges.v[k].obj);
-            k++;
-        }
-    }
+    root_edge_iter it;
+    root_edge e;
+    for (roots_edge_iter_at(r, 0, &it); roots_edge_next(&it, &e); k++)
+        g->dst[k] = (uint32_t)(nroots + e.obj);
     /* objects in two shares on large heaps (disjoint ranges of every array) */
     unsigned nsh = h->nobjects >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
     obj_share sh[GHF_MAX_THREADS];

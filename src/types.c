@@ -705,8 +705,10 @@ static bool seed_headers(inferer *in)
 static bool seed_roots(inferer *in, const roots *r)
 {
     uint64_t last = 0;
-    for (size_t i = 0; i < r->edges.n; i++) {
-        const root_edge *e = &r->edges.v[i];
+    root_edge_iter it;
+    root_edge re;
+    for (roots_edge_iter_at(r, 0, &it); roots_edge_next(&it, &re);) {
+        const root_edge *e = &re;
         if (e->var_type == 0 || e->var_addr == 0 || e->var_addr == last)
             continue;
         last = e->var_addr;
@@ -1110,8 +1112,10 @@ static bool iface_pair(inferer *in, uint64_t a)
 /* Untyped roots (no DWARF): each pointer word that is an interface's data word. */
 static bool seed_iface_roots(inferer *in, const roots *r)
 {
-    for (size_t i = 0; i < r->edges.n; i++) {
-        const root_edge *e = &r->edges.v[i];
+    root_edge_iter it;
+    root_edge re;
+    for (roots_edge_iter_at(r, 0, &it); roots_edge_next(&it, &re);) {
+        const root_edge *e = &re;
         if (e->var_type == 0 && e->slot >= 8 && e->slot % 8 == 0 && !iface_pair(in, e->slot - 8))
             return false;
     }

@@ -47,10 +47,15 @@ void ghf_prefault(void *p, size_t bytes);
 void *ghf_hugepage_hint(void *p, size_t bytes);
 
 /* malloc / calloc for a big flat array (one allocated whole, not grown):
- * the same with ghf_hugepage_hint applied. NULL when out of memory or when
- * n * size overflows. Free with free(). */
+ * the same with ghf_hugepage_hint applied, and sized so that the block's
+ * mapping starts and ends on 2 MiB boundaries (vec.c big_request). NULL
+ * when out of memory or when n * size overflows. Free with free(). */
 void *ghf_big_malloc(size_t n, size_t size);
 void *ghf_big_calloc(size_t n, size_t size);
+/* realloc the same way, for growing arrays (ghf_xrealloc, so every VEC): a
+ * block that becomes big is copied into a hinted one. NULL when out of
+ * memory (p is then left as it was). */
+void *ghf_big_realloc(void *p, size_t bytes);
 
 /* Called once at start-up, before big arrays are made: allocations of 4 MiB
  * or more become memory mappings of their own (see vec.c for why). */

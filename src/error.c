@@ -21,8 +21,7 @@ bool ghf_fail(ghf_err *err, int code, const char *fmt, ...)
 
 void *ghf_xcalloc(size_t n, size_t size, ghf_err *err)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    ghf_hugepage_hint(p, n * size); /* calloc checked n * size for overflow */
+    void *p = ghf_big_calloc(n, size);
     if (p == NULL)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", n, size);
     return p;
@@ -35,8 +34,7 @@ void *ghf_xrealloc(void *p, size_t n, size_t size, ghf_err *err)
         return NULL;
     }
     size_t bytes = n * size;
-    void *q = realloc(p, bytes != 0 ? bytes : 1);
-    ghf_hugepage_hint(q, bytes);
+    void *q = ghf_big_realloc(p, bytes);
     if (q == NULL)
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory allocating %zu x %zu bytes", n, size);
     return q;

@@ -10,7 +10,9 @@
 # under /usr/bin/time -v, and prints per size: wall and CPU seconds, peak RSS,
 # RSS bytes per object, objects per second, and wall time / the time of one
 # sequential read of the core from page cache (measured in the same run), and
-# the 1-minute load average when the best run ended.
+# the 1-minute load average when the best run ended. The header gives what the
+# machine charges for fresh memory (bench/pagecost.py): on a VM it can be a
+# large part of every run.
 # Stage timings (--progress) of the best flame run are printed after the table,
 # then bench/budget.py's tables of those runs: nanoseconds per object per stage
 # with the scaling from the smallest to the largest size, and bytes per object
@@ -92,6 +94,7 @@ read_floor() {
 
 echo "machine: $(nproc) CPUs, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (other jobs; CPU time is the steadier figure)"
+echo "memory:  $(python3 "$ROOT/bench/pagecost.py")"
 echo "goheapflame: $ghf ($(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '?'))"
 echo "best of $runs runs"
 rows=()

@@ -20,7 +20,8 @@
  *
  * Both modes fill the same arrays. Nothing recurses; memory is a handful of
  * flat arrays of nnodes (or edge count) entries: dominator mode peaks near
- * 48 bytes per node + 4 per edge on top of the graph and the output.
+ * 28 bytes per node + 4 per edge on top of the graph and the output (whose
+ * arrays it uses as scratch before it fills them).
  *
  * Shared objects (dominator mode only): a non-root node whose idom is
  * DOM_SUPER is held by several roots and by nothing smaller. For each such

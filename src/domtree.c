@@ -67,7 +67,9 @@ static bool alloc_output(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf
     d->nnodes = g->nnodes;
     /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
     d->idom = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *d->idom);
-    d->retained = ghf_xcalloc(g->nnodes, sizeof *d->retained, err);
+    /* one more than nnodes: build_dominator borrows it for two arrays of
+     * nnodes + 1 numbers (accumulate_retained writes every entry after) */
+    d->retained = ghf_big_calloc((size_t)g->nnodes + 1, sizeof *d->retained);
     d->order = ghf_big_malloc(g->nnodes, sizeof *d->order);
     if (d->idom == NULL || d->retained == NULL || d->order == NULL) {
         domtree_free(d);
@@ -136,7 +138,10 @@ typedef struct lt_rec {
     uint32_t child;  /* balanced linking: next subtree root; s->n = none */
 } lt_rec;
 
-/* Working arrays of Lengauer–Tarjan, indexed by DFS number (0 = super-root). */
+/* Working arrays of Lengauer–Tarjan, indexed by DFS number (0 = super-root).
+ * None is an allocation of its own: every fresh page costs its first touch
+ * (a page fault that clears it; ~1.6 ms per MB on a VM), so the arrays of
+ * one phase reuse the pages of the last one's (see build_dominator). */
 typedef struct lt {
     uint32_t n;          /* numbered vertices, super-root included */
     uint32_t *num;       /* node -> DFS number, 0 = not reached */
@@ -150,22 +155,16 @@ typedef struct lt {
     uint64_t *cursor;    /* DFS stack: next edge to follow */
     uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
     uint64_t nrsrc;
+    void *work;          /* the block that num, pos, cursor, then rec and idom live in */
 } lt;
 
 #define LT_FIRST (1u << 31) /* free bit: DFS numbers are below DOM_MAX_NODES */
 
 static void lt_free(lt *s)
 {
-    free(s->num);
-    free(s->vert);
-    free(s->parent);
-    free(s->rec);
-    free(s->idom);
-    free(s->bucket_head);
-    free(s->stack);
-    free(s->cursor);
-    free(s->pos);
+    free(s->work);
     free(s->rsrc);
+    memset(s, 0, sizeof *s);
 }
 
 /* Preorder numbering from the super-root: roots in order, edges in order. */
@@ -243,7 +242,7 @@ static void *dfs_run(void *arg)
  * beside the DFS, whose random reads of num[] had also carried the
  * counter updates). Each block's first entry is marked with LT_FIRST, so
  * the main loop, which takes the blocks from the last, needs no offsets:
- * pos is freed before the loop's own arrays are made.
+ * the loop's own arrays take pos's pages.
  * The fill is one thread: two shares of the sources writing the shared
  * counters need atomic decrements, and a locked read-modify-write per edge
  * stalls on its cache miss instead of overlapping it with the next ones;
@@ -281,8 +280,13 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
         if (i == 0)
             continue;
         for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++) {
-            if (e + 16 < end) /* dst is read in order, pos at random */
+            /* dst is read in order, pos and rsrc at random: pos 16 edges
+             * ahead, then (pos there by now) the rsrc entry 8 ahead */
+            if (e + 16 < end) {
                 __builtin_prefetch(&s->pos[g->dst[e + 16]], 1);
+                uint64_t at = s->pos[g->dst[e + 8]];
+                __builtin_prefetch(&s->rsrc[at ? at - 1 : 0], 1);
+            }
             s->rsrc[--s->pos[g->dst[e]]] = i;
         }
     }
@@ -470,23 +474,35 @@ static void relabel(domtree *d, const lt *s, const ghf_graph *g)
     d->nreach = s->n - 1;
 }
 
-static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
+/* Where the per-vertex arrays live, so that few pages are fresh:
+ *  - vert and parent: in d->retained (nnodes + 1 entries of 8 bytes, not
+ *    written before accumulate_retained);
+ *  - the DFS stack: in d->order, and the buckets' heads: in d->idom (both
+ *    written only by relabel at the end);
+ *  - one block `work`, zero when made, holds pos, cursor and num while the
+ *    DFS and the predecessor lists need them (20 bytes a vertex), then rec
+ *    and idom over the same pages (28 bytes a vertex).
+ * That makes 28 fresh bytes per vertex instead of 56, at the same peak. */
+static bool build_dominator(domtree *d, const ghf_graph *g, void **spare, ghf_err *err)
 {
     lt s = {0};
-    size_t cap = (size_t)g->nnodes + 1;
+    size_t cap = (size_t)g->nnodes + 1; /* DFS numbers: s.n <= cap */
+    size_t rec_bytes = (cap + 1) * sizeof *s.rec, work_bytes = rec_bytes + cap * sizeof *s.idom;
     bool ok = false;
-    s.num = ghf_big_calloc(cap, sizeof *s.num);
-    s.vert = ghf_big_malloc(cap, sizeof *s.vert);
-    s.parent = ghf_big_malloc(cap, sizeof *s.parent);
-    /* d->order is written only at the end: until then it is the stack
-     * (DFS depth and compressed paths are at most nnodes long) */
-    s.stack = d->order;
-    s.cursor = ghf_big_malloc(cap, sizeof *s.cursor);
-    s.pos = ghf_big_calloc(cap, sizeof *s.pos);
-    if (!s.num || !s.vert || !s.parent || !s.stack || !s.cursor || !s.pos) {
+    _Static_assert(sizeof(lt_rec) >= 20 && sizeof(lt_rec) % 4 == 0, "pos, cursor and num fit where rec goes");
+    s.work = ghf_big_calloc(work_bytes, 1);
+    if (s.work == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
+    s.pos = s.work;                                  /* 8 bytes a vertex, zero */
+    s.cursor = s.pos + cap;                          /* 8 */
+    s.num = (uint32_t *)(s.cursor + cap);            /* 4, zero */
+    s.vert = (uint32_t *)d->retained;
+    s.parent = s.vert + cap;
+    /* d->order is written only at the end: until then it is the stack
+     * (DFS depth and compressed paths are at most nnodes long) */
+    s.stack = d->order;
     dfs_share sh[2] = {{&s, g, false}, {&s, g, true}};
     if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
         ghf_run_shares(dfs_run, sh, sizeof sh[0], 2);
@@ -494,39 +510,34 @@ static bool build_dominator(domtree *d, const ghf_graph *g, ghf_err *err)
         lt_count(&s, g);
         lt_dfs(&s, g);
     }
-    free(s.cursor);
-    s.cursor = NULL;
+    s.cursor = NULL; /* its pages: rec's, below */
     if (!lt_reverse(&s, g, err))
         goto out;
-    free(s.num); /* DFS numbers and offsets are not needed past here: less at the peak */
-    s.num = NULL;
-    free(s.pos);
+    s.num = NULL; /* DFS numbers and offsets are not needed past here */
     s.pos = NULL;
-    s.rec = ghf_big_malloc((size_t)s.n + 1, sizeof *s.rec);
-    s.idom = ghf_big_malloc(s.n, sizeof *s.idom);
+    s.rec = s.work;                                  /* s.n + 1 <= cap + 1 entries */
+    s.idom = (uint32_t *)((char *)s.work + rec_bytes);
     s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
-    if (!s.rec || !s.idom || !s.bucket_head) {
-        ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
-        goto out;
-    }
     lt_dominators(&s);
     relabel(d, &s, g);
     ok = true;
+    *spare = s.work; /* compute_shared's top[] takes its pages */
+    s.work = NULL;
 out:
-    s.stack = NULL;       /* borrowed from d */
-    s.bucket_head = NULL;
-    lt_free(&s);
+    lt_free(&s); /* the rest is borrowed from d */
     return ok;
 }
 
-/* Which roots reach each shared node; see the header for the method. */
-static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
+/* Which roots reach each shared node; see the header for the method.
+ * spare: NULL, or room for nnodes numbers that are not fresh pages (the
+ * caller frees it). */
+static bool compute_shared(domtree *d, const ghf_graph *g, uint32_t *spare, ghf_err *err)
 {
     enum { CAP = DOM_SHARE_K + 1 };
     const uint32_t TOP_SELF = 1u << 31; /* check_graph keeps nnodes below this */
     bool ok = false;
     uint32_t ntop = 0, nshared = 0;
-    uint32_t *top = ghf_big_malloc(g->nnodes, sizeof *top);
+    uint32_t *top = spare != NULL ? spare : ghf_big_malloc(g->nnodes, sizeof *top);
     uint64_t *coff = NULL;
     uint32_t *cdst = NULL, *setv = NULL, *queue = NULL;
     uint8_t *setn = NULL;
@@ -651,7 +662,8 @@ static bool compute_shared(domtree *d, const ghf_graph *g, ghf_err *err)
     }
     ok = true;
 out:
-    free(top);
+    if (top != spare)
+        free(top);
     free(is_top);
     free(coff);
     free(cdst);
@@ -667,6 +679,7 @@ typedef struct finish_share {
     domtree *d;
     const ghf_graph *g;
     ghf_err *err;
+    uint32_t *spare;  /* for compute_shared */
     bool shared;      /* compute_shared; else accumulate_retained */
     bool ok;
 } finish_share;
@@ -675,7 +688,7 @@ static void *finish_run(void *arg)
 {
     finish_share *sh = arg;
     if (sh->shared)
-        sh->ok = compute_shared(sh->d, sh->g, sh->err);
+        sh->ok = compute_shared(sh->d, sh->g, sh->spare, sh->err);
     else
         accumulate_retained(sh->d, sh->g);
     return NULL;
@@ -687,12 +700,13 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
     if (!check_graph(g, err) || !alloc_output(d, g, mode, err))
         return false;
     bool ok;
+    void *spare = NULL; /* build_dominator's scratch block, for compute_shared */
     if (mode == DOM_MODE_FIRST_PATH) {
         ok = build_first_path(d, g);
         if (ok)
             accumulate_retained(d, g);
-    } else if ((ok = build_dominator(d, g, err))) {
-        finish_share sh[2] = {{d, g, err, true, false}, {d, g, err, false, true}};
+    } else if ((ok = build_dominator(d, g, &spare, err))) {
+        finish_share sh[2] = {{d, g, err, spare, true, false}, {d, g, err, NULL, false, true}};
         if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
             ghf_run_shares(finish_run, sh, sizeof sh[0], 2);
         } else {
@@ -702,6 +716,7 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
         }
         ok = sh[0].ok;
     }
+    free(spare);
     if (!ok) {
         domtree_free(d);
         return false;

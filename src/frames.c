@@ -4,6 +4,7 @@
 #include "hash.h"
 #include "heap.h"
 #include "holders.h"
+#include "parallel.h"
 #include "vec.h"
 
 #include <regex.h>
@@ -237,14 +238,20 @@ static int cmp_pair(const void *a, const void *b)
 
 /* Every [shared] frame's holders (wtree_set_holders): the roots named in its
  * label when that is all of them, else every root reaching one of its
- * objects (holders.h; the index is built only when some frame says "more"). */
+ * objects (holders.h; the index is built only when some frame says "more",
+ * unless the caller has built it already: prebuilt, or NULL). */
 static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r, shared_pair *pairs, size_t n,
-                           wtree *w, ghf_err *err)
+                           holders_index *prebuilt, wtree *w, ghf_err *err)
 {
     if (n > 1) /* pairs is NULL when no frame is shared */
         qsort(pairs, n, sizeof *pairs, cmp_pair);
     holders_index hi = {0};
     bool have_index = false, ok = true;
+    if (prebuilt != NULL) {
+        hi = *prebuilt;
+        memset(prebuilt, 0, sizeof *prebuilt);
+        have_index = true;
+    }
     uint32_t *found = malloc(((size_t)g->nroots + 1) * sizeof *found);
     uint32_t *nodes = ghf_big_malloc(n + 1, sizeof *nodes);
     VEC(char) text = {0};
@@ -292,32 +299,83 @@ static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r,
     return ok;
 }
 
-bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
-                  const frames_opts *o, wtree *w, ghf_err *err)
+typedef VEC(shared_pair) shared_vec;
+
+/* The [shared] frames met lately, by the roots their label names: a heap
+ * may have 500,000 shared objects under a few labels, and making the label
+ * (snprintf of root names) and finding its frame by name cost more than the
+ * rest of such an object's step. */
+#define SHARED_MEMO 64
+typedef struct shared_memo {
+    dom_shared key;    /* nroots and roots[] (node unused) */
+    uint32_t frame;    /* its [shared] frame; 0 = empty slot */
+} shared_memo;
+
+static uint32_t shared_memo_slot(const dom_shared *sh)
 {
-    static const frames_opts defaults = {0};
-    if (o == NULL)
-        o = &defaults;
-    if (!wtree_init(w, err))
+    uint32_t h = sh->nroots;
+    for (uint32_t k = 0; k < DOM_SHARE_K && k < sh->nroots; k++)
+        h = (h ^ sh->roots[k]) * 0x9E3779B1u;
+    return (h >> 16) % SHARED_MEMO;
+}
+
+/* Equal labels (shared_label): the same count and the same named roots. */
+static bool same_roots(const dom_shared *a, const dom_shared *b)
+{
+    if (a->nroots != b->nroots)
         return false;
+    for (uint32_t k = 0; k < DOM_SHARE_K && k < a->nroots; k++)
+        if (a->roots[k] != b->roots[k])
+            return false;
+    return true;
+}
+
+/* frames_build's two jobs: the walk over the tree that makes the frames
+ * and, when some [shared] frame will need it, the holders index. They read
+ * only d and g in common, so on two threads they run side by side. */
+typedef struct frames_job {
+    const domtree *d;
+    const ghf_graph *g;
+    const heap *h;
+    const roots *r;
+    const obj_types *t;
+    const frames_opts *o;
+    wtree *w;
+    shared_vec *shared;   /* walk: every shared node and its frame */
+    holders_index *hi;    /* the index job's output */
+    ghf_err *err;
+    bool index;           /* this one builds the index; else it walks */
+    bool ok;
+} frames_job;
+
+/* Does some shared node have more holders than its record names? Then
+ * attach_holders needs the index (every shared node gets a frame). */
+static bool needs_holders_index(const domtree *d)
+{
+    for (uint32_t i = 0; i < d->nshared; i++)
+        if (d->shared[i].nroots > DOM_SHARE_K)
+            return true;
+    return false;
+}
+
+static bool frames_walk(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
+                        const frames_opts *o, wtree *w, shared_vec *sharedp, ghf_err *err)
+{
     uint32_t *wnode = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *wnode);
     VEC(uint32_t) depth = {0};
-    if (wnode == NULL) {
-        wtree_free(w);
+    if (wnode == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for frames");
-    }
     /* per type label id: wtree name id + 1 (labels are interned, so equal
      * ids are equal names) */
     VEC(uint32_t) name_of = {0};
     VEC(uint8_t) kind_of = {0}; /* per type label: enum wtree_type_kind + 1, 0 = not yet */
     type_census census = {0};
-    VEC(shared_pair) shared = {0}; /* every shared node and its frame */
-    w->objects = true;
+    shared_vec shared = *sharedp;
     char label[1200], flabel[1200];
+    shared_memo memo[SHARED_MEMO] = {0};
     uint64_t *via = NULL; /* --fields: labels are per edge, so the slow path by name */
     if (o->fields && (via = parent_links(d, g, h, r, err)) == NULL) {
         free(wnode);
-        wtree_free(w);
         return false;
     }
     bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err) &&
@@ -366,11 +424,18 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
                         flabel, sizeof flabel);
         if (p == DOM_SUPER) {
             const dom_shared *sh = domtree_shared(d, v);
-            if (sh != NULL)
-                shared_label(sh, r, label, sizeof label);
-            else
-                snprintf(label, sizeof label, "[shared]");
-            ok = child(w, WTREE_ROOT, label, WTREE_KIND_SHARED, &pw, err);
+            shared_memo *m = sh != NULL ? &memo[shared_memo_slot(sh)] : NULL;
+            if (m != NULL && m->frame != 0 && same_roots(&m->key, sh)) {
+                pw = m->frame; /* the same label: the frame child() would find */
+            } else {
+                if (sh != NULL)
+                    shared_label(sh, r, label, sizeof label);
+                else
+                    snprintf(label, sizeof label, "[shared]");
+                ok = child(w, WTREE_ROOT, label, WTREE_KIND_SHARED, &pw, err);
+                if (ok && m != NULL)
+                    *m = (shared_memo){*sh, pw};
+            }
             shared_pair sp = {pw, v};
             ok = ok && VEC_PUSH(&shared, sp, err);
             while (ok && depth.n <= pw)
@@ -429,7 +494,45 @@ bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roo
     free(via);
     VEC_FREE(&depth);
     VEC_FREE(&name_of);
-    ok = ok && attach_holders(d, g, r, shared.v, shared.n, w, err);
+    *sharedp = shared;
+    return ok;
+}
+
+static void *frames_job_run(void *arg)
+{
+    frames_job *j = arg;
+    if (j->index)
+        j->ok = holders_index_build(j->hi, j->d, j->g, j->err);
+    else
+        j->ok = frames_walk(j->d, j->g, j->h, j->r, j->t, j->o, j->w, j->shared, j->err);
+    return NULL;
+}
+
+bool frames_build(const domtree *d, const ghf_graph *g, const heap *h, const roots *r, const obj_types *t,
+                  const frames_opts *o, wtree *w, ghf_err *err)
+{
+    static const frames_opts defaults = {0};
+    if (o == NULL)
+        o = &defaults;
+    if (!wtree_init(w, err))
+        return false;
+    w->objects = true;
+    shared_vec shared = {0};
+    holders_index hi = {0};
+    ghf_err ierr = {0};
+    frames_job jobs[2] = {
+        {d, g, h, r, t, o, w, &shared, NULL, err, false, false},
+        {d, g, h, r, t, o, w, NULL, &hi, &ierr, true, false},
+    };
+    bool early = g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1 && needs_holders_index(d);
+    ghf_run_shares(frames_job_run, jobs, sizeof jobs[0], early ? 2 : 1);
+    bool ok = jobs[0].ok;
+    if (ok && early && !jobs[1].ok) { /* the error attach_holders would have met */
+        *err = ierr;
+        ok = false;
+    }
+    ok = ok && attach_holders(d, g, r, shared.v, shared.n, early ? &hi : NULL, w, err);
+    holders_index_free(&hi);
     VEC_FREE(&shared);
     if (ok && o->focus)
         ok = focus_tree(w, o->focus, o->focus_may_match_nothing, err);
@@ -592,7 +695,7 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
     free(s.slots);
     VEC_FREE(&s.seq);
     VEC_FREE(&walk);
-    ok = ok && attach_holders(d, g, r, shared.v, shared.n, w, err);
+    ok = ok && attach_holders(d, g, r, shared.v, shared.n, NULL, w, err);
     VEC_FREE(&shared);
     if (ok && matched == 0)
         ok = ghf_fail(err, GHF_EXIT_USAGE, "--pivot '%s' matches no reachable object: nothing to draw", pattern);

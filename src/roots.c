@@ -63,6 +63,17 @@ typedef struct live_word {
     uint32_t obj;
 } live_word;
 
+/* A stretch of walker.raw encoded by one walker: its own edges, or those
+ * spliced in from the other core's walker (merge_share). Encoding starts
+ * afresh every ROOT_EDGE_MARK edges from a segment's start. */
+typedef struct raw_seg {
+    size_t start;                  /* its first raw edge */
+    size_t mark0;                  /* index in raw_marks of its first mark */
+    uint32_t image0;               /* added to its edges' var_image: the other walker's
+                                      images follow this one's in roots.images */
+} raw_seg;
+#define RAW_SEGS 3                 /* own, spliced, own again */
+
 typedef struct walker {
     heap *h;
     roots *r;
@@ -82,8 +93,12 @@ typedef struct walker {
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
     VEC(raw_edge) raw;             /* the edges as found (edge_push), before sort_edges encodes */
     VEC(uint8_t) raw_vars;         /* them in r->edges; their variables */
-    VEC(uint64_t) raw_marks;       /* offset in raw_vars of every ROOT_EDGE_MARK-th edge's */
+    VEC(uint64_t) raw_marks;       /* offset in raw_vars of every ROOT_EDGE_MARK-th edge's
+                                      (counted from its segment's start) */
     root_edge raw_prev;            /* the edge pushed last */
+    size_t raw_next_mark;          /* the raw edge that starts the next mark */
+    raw_seg segs[RAW_SEGS];        /* raw's segments (merge_share), segs[0].start == 0 */
+    int nsegs;                     /* 0: one segment, all the walker's own */
     VEC(uint32_t) gstarts;         /* index in raw where each goroutine's edges begin, and
                                       where the last one's end (sort_edges' runs), ascending */
     uint64_t g_addr;               /* the g whose stack is being walked */
@@ -238,11 +253,11 @@ static const uint8_t *edge_get(const uint8_t *p, root_edge *e)
  * ~1 B an edge instead of 32 until sort_edges encodes them in order. */
 static bool edge_push(walker *w, const root_edge *e)
 {
-    size_t i = w->raw.n;
-    if (i % ROOT_EDGE_MARK == 0) {
+    if (w->raw.n == w->raw_next_mark) {
         if (!VEC_PUSH(&w->raw_marks, w->raw_vars.n, w->err))
             return false;
         w->raw_prev = (root_edge){0};
+        w->raw_next_mark = w->raw.n + ROOT_EDGE_MARK;
     }
     if (!VEC_RESERVE(&w->raw_vars, w->raw_vars.n + EDGE_CODE_MAX, w->err))
         return false;
@@ -1143,26 +1158,56 @@ typedef struct raw_cursor {
     const walker *w;
     size_t i;         /* the next raw edge */
     size_t at;        /* its variable's offset in raw_vars */
-    root_edge var;    /* the variable of raw edge i - 1 */
+    root_edge var;    /* the variable of raw edge i - 1, as encoded */
+    size_t next;      /* the next edge from i on where encoding starts afresh */
+    uint32_t image0;  /* raw_seg.image0 of edge i - 1's segment */
 } raw_cursor;
+
+/* The segment holding raw edge i. */
+static const raw_seg *raw_seg_of(const walker *w, size_t i)
+{
+    int s = w->nsegs ? w->nsegs - 1 : 0;
+    while (s > 0 && w->segs[s].start > i)
+        s--;
+    return &w->segs[s];
+}
+
+/* Position c at edge i, where encoding starts afresh. */
+static void raw_restart(raw_cursor *c, size_t i, size_t mark)
+{
+    const walker *w = c->w;
+    const raw_seg *sg = raw_seg_of(w, i);
+    c->i = i;
+    c->at = w->raw_marks.v[mark];
+    c->next = i;
+    c->image0 = sg->image0;
+}
 
 static void raw_var(raw_cursor *c, size_t j, root_edge *e)
 {
     const walker *w = c->w;
-    if (j < c->i || j / ROOT_EDGE_MARK != c->i / ROOT_EDGE_MARK) { /* else read on up to j */
-        c->i = j - j % ROOT_EDGE_MARK;
-        c->at = w->raw_marks.v[j / ROOT_EDGE_MARK];
+    if (j < c->i || j - c->i >= ROOT_EDGE_MARK) { /* else read on up to j */
+        const raw_seg *sg = raw_seg_of(w, j);
+        size_t k = (j - sg->start) / ROOT_EDGE_MARK;
+        raw_restart(c, sg->start + k * ROOT_EDGE_MARK, sg->mark0 + k);
     }
     for (; c->i <= j; c->i++) {
-        if (c->i % ROOT_EDGE_MARK == 0)
+        if (c->i == c->next) { /* a mark: maybe the start of a segment */
+            const raw_seg *sg = raw_seg_of(w, c->i);
+            const raw_seg *nx = sg + 1 < w->segs + (w->nsegs ? w->nsegs : 1) ? sg + 1 : NULL;
             c->var = (root_edge){0};
+            c->image0 = sg->image0;
+            c->next = c->i + ROOT_EDGE_MARK - (c->i - sg->start) % ROOT_EDGE_MARK;
+            if (nx != NULL && nx->start < c->next)
+                c->next = nx->start;
+        }
         uint64_t prev_slot = c->var.slot;
         c->var.slot = w->raw.v[c->i].slot;
         c->at = (size_t)(var_get(w->raw_vars.v + c->at, &c->var, prev_slot) - w->raw_vars.v);
     }
     e->var_addr = c->var.var_addr;
     e->var_type = c->var.var_type;
-    e->var_image = c->var.var_image;
+    e->var_image = c->var.var_image ? c->var.var_image + c->image0 : 0;
 }
 
 /* Walk one goroutine's stack: its frames, then its stack objects. */
@@ -1217,7 +1262,9 @@ static bool scan_goroutines(walker *w, const rt_goroutine *gs, size_t from, size
  * on the other core by a walker of its own (its own roots, names, edges),
  * merged after the first share's in goroutine order, so that root ids,
  * names and edges come out exactly as one walker gives them. */
+#ifndef STACK_SHARE_MIN /* (a test build may lower it, -DSTACK_SHARE_MIN=2) */
 #define STACK_SHARE_MIN 64 /* live goroutines below which one walker does all */
+#endif
 
 typedef struct stack_share {
     walker *w;
@@ -1285,16 +1332,34 @@ static bool merge_share(walker *w, walker *w1)
         memcpy(r->images.v + r->images.n, r1->images.v, r1->images.n);
         r->images.n += r1->images.n;
     }
-    size_t edge0 = w->raw.n;
-    ok = ok && VEC_RESERVE(&w->raw, w->raw.n + w1->raw.n, w->err);
-    raw_cursor cur = {.w = w1};
-    for (size_t i = 0; ok && i < w1->raw.n; i++) {
-        const raw_edge *x = &w1->raw.v[i];
-        root_edge e = {.root = map[x->root], .obj = x->obj, .slot = x->slot};
-        raw_var(&cur, i, &e);
-        if (e.var_image)
-            e.var_image += image0;
-        ok = edge_push(w, &e);
+    /* w1's edges follow w's as they are, with w's root ids: a segment of
+     * their own (their encoding starts at w1's marks), then w's own again */
+    size_t edge0 = w->raw.n, n1 = w1->raw.n, vars0 = w->raw_vars.n, mark0 = w->raw_marks.n;
+    ok = ok && VEC_RESERVE(&w->raw, edge0 + n1, w->err) &&
+         VEC_RESERVE(&w->raw_vars, vars0 + w1->raw_vars.n, w->err) &&
+         VEC_RESERVE(&w->raw_marks, mark0 + w1->raw_marks.n, w->err);
+    if (ok) {
+        for (size_t i = 0; i < n1; i++) {
+            raw_edge x = w1->raw.v[i];
+            x.root = map[x.root];
+            w->raw.v[edge0 + i] = x;
+        }
+        w->raw.n += n1;
+        if (w1->raw_vars.n)
+            memcpy(w->raw_vars.v + vars0, w1->raw_vars.v, w1->raw_vars.n);
+        w->raw_vars.n += w1->raw_vars.n;
+        for (size_t k = 0; k < w1->raw_marks.n; k++)
+            w->raw_marks.v[mark0 + k] = vars0 + w1->raw_marks.v[k];
+        w->raw_marks.n += w1->raw_marks.n;
+        int s0 = w->nsegs ? w->nsegs : 1;
+        if (s0 + 2 > RAW_SEGS)
+            ok = ghf_fail(w->err, GHF_EXIT_INTERNAL, "root edges merged twice");
+        else {
+            w->segs[s0] = (raw_seg){.start = edge0, .mark0 = mark0, .image0 = image0};
+            w->segs[s0 + 1] = (raw_seg){.start = w->raw.n, .mark0 = w->raw_marks.n};
+            w->nsegs = s0 + 2;
+            w->raw_next_mark = w->raw.n; /* what w pushes next starts afresh */
+        }
     }
     free(map);
     for (size_t k = 0; ok && k < w1->gstarts.n; k++)
@@ -1767,6 +1832,10 @@ root_edge roots_edge_at(const roots *r, size_t i)
     return e;
 }
 
+#ifndef ENCODE_SHARE_MIN /* (a test build may lower it) */
+#define ENCODE_SHARE_MIN GHF_PARALLEL_MIN /* edges below which one thread encodes */
+#endif
+
 /* Encode the sorted edges idx[from..to) (from at a mark) into code, their
  * marks' offsets (relative to code) into mark. */
 typedef struct encode_share {
@@ -1841,7 +1910,7 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
     /* the encoding in two halves at once (split at a mark, where encoding
      * starts afresh), the second appended to the first */
     encode_share sh[2] = {{.w = w, .idx = idx, .to = n, .mark = es->mark}};
-    unsigned nsh = n >= GHF_PARALLEL_MIN && ghf_threads() > 1 ? 2 : 1;
+    unsigned nsh = n >= ENCODE_SHARE_MIN && ghf_threads() > 1 ? 2 : 1;
     if (nsh == 2) {
         sh[1] = sh[0];
         sh[0].to = sh[1].from = n / 2 - n / 2 % ROOT_EDGE_MARK;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gstack.h"
+#include "parallel.h"
 #include "pcln.h"
 
 /* Find or create the root called name (root ids equal name ids). */
@@ -62,6 +63,17 @@ typedef struct live_word {
     uint32_t obj;
 } live_word;
 
+/* A stretch of walker.raw encoded by one walker: its own edges, or those
+ * spliced in from the other core's walker (merge_share). Encoding starts
+ * afresh every ROOT_EDGE_MARK edges from a segment's start. */
+typedef struct raw_seg {
+    size_t start;                  /* its first raw edge */
+    size_t mark0;                  /* index in raw_marks of its first mark */
+    uint32_t image0;               /* added to its edges' var_image: the other walker's
+                                      images follow this one's in roots.images */
+} raw_seg;
+#define RAW_SEGS 3                 /* own, spliced, own again */
+
 typedef struct walker {
     heap *h;
     roots *r;
@@ -81,8 +93,12 @@ typedef struct walker {
     VEC(uint64_t) interrupted_regs;/* registers of running goroutines' interrupted contexts */
     VEC(raw_edge) raw;             /* the edges as found (edge_push), before sort_edges encodes */
     VEC(uint8_t) raw_vars;         /* them in r->edges; their variables */
-    VEC(uint64_t) raw_marks;       /* offset in raw_vars of every ROOT_EDGE_MARK-th edge's */
+    VEC(uint64_t) raw_marks;       /* offset in raw_vars of every ROOT_EDGE_MARK-th edge's
+                                      (counted from its segment's start) */
     root_edge raw_prev;            /* the edge pushed last */
+    size_t raw_next_mark;          /* the raw edge that starts the next mark */
+    raw_seg segs[RAW_SEGS];        /* raw's segments (merge_share), segs[0].start == 0 */
+    int nsegs;                     /* 0: one segment, all the walker's own */
     VEC(uint32_t) gstarts;         /* index in raw where each goroutine's edges begin, and
                                       where the last one's end (sort_edges' runs), ascending */
     uint64_t g_addr;               /* the g whose stack is being walked */
@@ -237,11 +253,11 @@ static const uint8_t *edge_get(const uint8_t *p, root_edge *e)
  * ~1 B an edge instead of 32 until sort_edges encodes them in order. */
 static bool edge_push(walker *w, const root_edge *e)
 {
-    size_t i = w->raw.n;
-    if (i % ROOT_EDGE_MARK == 0) {
+    if (w->raw.n == w->raw_next_mark) {
         if (!VEC_PUSH(&w->raw_marks, w->raw_vars.n, w->err))
             return false;
         w->raw_prev = (root_edge){0};
+        w->raw_next_mark = w->raw.n + ROOT_EDGE_MARK;
     }
     if (!VEC_RESERVE(&w->raw_vars, w->raw_vars.n + EDGE_CODE_MAX, w->err))
         return false;
@@ -1136,43 +1152,98 @@ static bool scan_stack_objects(walker *w)
     return ok;
 }
 
-static bool scan_stacks(walker *w)
+/* Reads w->raw_vars at any raw edge: where the last read stopped (the
+ * sorted order mostly continues a run), else from the mark before it. */
+typedef struct raw_cursor {
+    const walker *w;
+    size_t i;         /* the next raw edge */
+    size_t at;        /* its variable's offset in raw_vars */
+    root_edge var;    /* the variable of raw edge i - 1, as encoded */
+    size_t next;      /* the next edge from i on where encoding starts afresh */
+    uint32_t image0;  /* raw_seg.image0 of edge i - 1's segment */
+} raw_cursor;
+
+/* The segment holding raw edge i. */
+static const raw_seg *raw_seg_of(const walker *w, size_t i)
 {
-    rt_goroutine *gs;
-    size_t ngs;
-    const go_runtime *rt = w->rt;
-    if (!rt_goroutines(rt, &gs, &ngs, w->err))
+    int s = w->nsegs ? w->nsegs - 1 : 0;
+    while (s > 0 && w->segs[s].start > i)
+        s--;
+    return &w->segs[s];
+}
+
+/* Position c at edge i, where encoding starts afresh. */
+static void raw_restart(raw_cursor *c, size_t i, size_t mark)
+{
+    const walker *w = c->w;
+    const raw_seg *sg = raw_seg_of(w, i);
+    c->i = i;
+    c->at = w->raw_marks.v[mark];
+    c->next = i;
+    c->image0 = sg->image0;
+}
+
+static void raw_var(raw_cursor *c, size_t j, root_edge *e)
+{
+    const walker *w = c->w;
+    if (j < c->i || j - c->i >= ROOT_EDGE_MARK) { /* else read on up to j */
+        const raw_seg *sg = raw_seg_of(w, j);
+        size_t k = (j - sg->start) / ROOT_EDGE_MARK;
+        raw_restart(c, sg->start + k * ROOT_EDGE_MARK, sg->mark0 + k);
+    }
+    for (; c->i <= j; c->i++) {
+        if (c->i == c->next) { /* a mark: maybe the start of a segment */
+            const raw_seg *sg = raw_seg_of(w, c->i);
+            const raw_seg *nx = sg + 1 < w->segs + (w->nsegs ? w->nsegs : 1) ? sg + 1 : NULL;
+            c->var = (root_edge){0};
+            c->image0 = sg->image0;
+            c->next = c->i + ROOT_EDGE_MARK - (c->i - sg->start) % ROOT_EDGE_MARK;
+            if (nx != NULL && nx->start < c->next)
+                c->next = nx->start;
+        }
+        uint64_t prev_slot = c->var.slot;
+        c->var.slot = w->raw.v[c->i].slot;
+        c->at = (size_t)(var_get(w->raw_vars.v + c->at, &c->var, prev_slot) - w->raw_vars.v);
+    }
+    e->var_addr = c->var.var_addr;
+    e->var_type = c->var.var_type;
+    e->var_image = c->var.var_image ? c->var.var_image + c->image0 : 0;
+}
+
+/* Walk one goroutine's stack: its frames, then its stack objects. */
+static bool scan_goroutine(walker *w, const rt_goroutine *g)
+{
+    w->r->goroutines++;
+    if (w->raw.n < UINT32_MAX && !VEC_PUSH(&w->gstarts, (uint32_t)w->raw.n, w->err))
         return false;
+    if (w->opts->split_goroutines)
+        snprintf(w->prefix, sizeof w->prefix, "goroutine %llu: ", (unsigned long long)g->goid);
+    gstack_start st;
+    gstack_find_start(&w->gs, g, &st);
+    for (int k = 0; k < st.nregs; k++)
+        if (!VEC_PUSH(&w->interrupted_regs, st.regs[k], w->err))
+            return false;
+    w->g_addr = g->addr;
+    w->stack_lo = g->stack_lo;
+    w->stack_hi = g->stack_hi;
+    if (st.problem[0]) /* no trustworthy start: the whole stack, conservatively */
+        return stack_lost(w, g, g->stack_lo, st.problem);
+    gstack_walk walk;
+    if (!walk_stack(w, &st, g->stack_lo, g->stack_hi, &walk) || !scan_stack_objects(w))
+        return false;
+    return walk.end != GSTACK_LOST || stack_lost(w, g, walk.sp, walk.why);
+}
+
+/* Walk the live goroutines of gs[from..to) in order. */
+static bool scan_goroutines(walker *w, const rt_goroutine *gs, size_t from, size_t to)
+{
     /* a cache only: without it every slot is named and interned */
-    w->local_root = calloc(dwx_local_count(rt->dw) + 1, sizeof *w->local_root);
+    w->local_root = calloc(dwx_local_count(w->rt->dw) + 1, sizeof *w->local_root);
     w->fits = calloc(FIT_MEMO, sizeof *w->fits);
     bool ok = true;
-    for (size_t i = 0; i < ngs && ok; i++) {
-        const rt_goroutine *g = &gs[i];
-        if (!gstack_live(g))
-            continue;
-        w->r->goroutines++;
-        ok = ok && (w->raw.n >= UINT32_MAX || VEC_PUSH(&w->gstarts, (uint32_t)w->raw.n, w->err));
-        if (w->opts->split_goroutines)
-            snprintf(w->prefix, sizeof w->prefix, "goroutine %llu: ", (unsigned long long)g->goid);
-        gstack_start st;
-        gstack_find_start(&w->gs, g, &st);
-        for (int k = 0; ok && k < st.nregs; k++)
-            ok = VEC_PUSH(&w->interrupted_regs, st.regs[k], w->err);
-        w->g_addr = g->addr;
-        w->stack_lo = g->stack_lo;
-        w->stack_hi = g->stack_hi;
-        if (st.problem[0]) { /* no trustworthy start: the whole stack, conservatively */
-            ok = ok && stack_lost(w, g, g->stack_lo, st.problem);
-            continue;
-        }
-        gstack_walk walk;
-        ok = ok && walk_stack(w, &st, g->stack_lo, g->stack_hi, &walk) && scan_stack_objects(w);
-        if (ok && walk.end == GSTACK_LOST)
-            ok = stack_lost(w, g, walk.sp, walk.why);
-    }
-    if (ok && w->raw.n < UINT32_MAX)
-        ok = VEC_PUSH(&w->gstarts, (uint32_t)w->raw.n, w->err);
+    for (size_t i = from; i < to && ok; i++)
+        if (gstack_live(&gs[i]))
+            ok = scan_goroutine(w, &gs[i]);
     w->stack_lo = w->stack_hi = 0;
     VEC_FREE(&w->sobjs);
     VEC_FREE(&w->stack_refs);
@@ -1184,6 +1255,164 @@ static bool scan_stacks(walker *w)
     w->local_root = NULL;
     free(w->fits);
     w->fits = NULL;
+    return ok;
+}
+
+/* Goroutines are independent: with many of them, the later ones are walked
+ * on the other core by a walker of its own (its own roots, names, edges),
+ * merged after the first share's in goroutine order, so that root ids,
+ * names and edges come out exactly as one walker gives them. */
+#ifndef STACK_SHARE_MIN /* (a test build may lower it, -DSTACK_SHARE_MIN=2) */
+#define STACK_SHARE_MIN 64 /* live goroutines below which one walker does all */
+#endif
+
+typedef struct stack_share {
+    walker *w;
+    const rt_goroutine *gs;
+    size_t from, to;
+    bool ok;
+} stack_share;
+
+static void *stack_share_run(void *arg)
+{
+    stack_share *s = arg;
+    s->ok = scan_goroutines(s->w, s->gs, s->from, s->to);
+    return NULL;
+}
+
+/* Where to split gs[0..n) in two: the live goroutines' stack bytes in use
+ * (what a walk costs) halved. 0 when there are too few to be worth it. */
+static size_t stack_split(const rt_goroutine *gs, size_t n)
+{
+    uint64_t total = 0, half = 0;
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++)
+        if (gstack_live(&gs[i])) {
+            live++;
+            total += gs[i].sp > gs[i].stack_lo && gs[i].sp < gs[i].stack_hi ? gs[i].stack_hi - gs[i].sp : 1;
+        }
+    if (live < STACK_SHARE_MIN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (gstack_live(&gs[i])) {
+            half += gs[i].sp > gs[i].stack_lo && gs[i].sp < gs[i].stack_hi ? gs[i].stack_hi - gs[i].sp : 1;
+            if (half >= total / 2)
+                return i + 1;
+        }
+    return n;
+}
+
+/* Append what w1 found (its own roots) to w's, as if w had walked on:
+ * w1's roots get w's ids (created, in the order w1 created them, where w
+ * has none of that name), its images and edges follow w's. */
+static bool merge_share(walker *w, walker *w1)
+{
+    roots *r = w->r, *r1 = w1->r;
+    uint32_t *map = malloc((r1->list.n ? r1->list.n : 1) * sizeof *map);
+    if (map == NULL)
+        return ghf_fail(w->err, GHF_EXIT_INTERNAL, "out of memory merging the goroutines' roots");
+    bool ok = true;
+    for (size_t k = 0; ok && k < r1->list.n; k++) {
+        const root *x = &r1->list.v[k];
+        size_t before = r->list.n;
+        ok = root_get(r, strtab_get(&r1->names, x->name), x->kind, x->type, x->addr, &map[k], w->err);
+        if (ok && r->list.n > before) { /* new here too: as sobj_edge made it */
+            root *nr = &r->list.v[map[k]];
+            nr->count = x->count;
+            if (x->also) {
+                const char *also = strtab_get(&r1->notes, x->also - 1);
+                ok = strtab_intern(&r->notes, also, strlen(also), &nr->also, w->err);
+                nr->also++;
+            }
+        }
+    }
+    uint32_t image0 = (uint32_t)r->images.n;
+    ok = ok && VEC_RESERVE(&r->images, r->images.n + r1->images.n, w->err);
+    if (ok && r1->images.n) {
+        memcpy(r->images.v + r->images.n, r1->images.v, r1->images.n);
+        r->images.n += r1->images.n;
+    }
+    /* w1's edges follow w's as they are, with w's root ids: a segment of
+     * their own (their encoding starts at w1's marks), then w's own again */
+    size_t edge0 = w->raw.n, n1 = w1->raw.n, vars0 = w->raw_vars.n, mark0 = w->raw_marks.n;
+    ok = ok && VEC_RESERVE(&w->raw, edge0 + n1, w->err) &&
+         VEC_RESERVE(&w->raw_vars, vars0 + w1->raw_vars.n, w->err) &&
+         VEC_RESERVE(&w->raw_marks, mark0 + w1->raw_marks.n, w->err);
+    if (ok) {
+        for (size_t i = 0; i < n1; i++) {
+            raw_edge x = w1->raw.v[i];
+            x.root = map[x.root];
+            w->raw.v[edge0 + i] = x;
+        }
+        w->raw.n += n1;
+        if (w1->raw_vars.n)
+            memcpy(w->raw_vars.v + vars0, w1->raw_vars.v, w1->raw_vars.n);
+        w->raw_vars.n += w1->raw_vars.n;
+        for (size_t k = 0; k < w1->raw_marks.n; k++)
+            w->raw_marks.v[mark0 + k] = vars0 + w1->raw_marks.v[k];
+        w->raw_marks.n += w1->raw_marks.n;
+        int s0 = w->nsegs ? w->nsegs : 1;
+        if (s0 + 2 > RAW_SEGS)
+            ok = ghf_fail(w->err, GHF_EXIT_INTERNAL, "root edges merged twice");
+        else {
+            w->segs[s0] = (raw_seg){.start = edge0, .mark0 = mark0, .image0 = image0};
+            w->segs[s0 + 1] = (raw_seg){.start = w->raw.n, .mark0 = w->raw_marks.n};
+            w->nsegs = s0 + 2;
+            w->raw_next_mark = w->raw.n; /* what w pushes next starts afresh */
+        }
+    }
+    free(map);
+    for (size_t k = 0; ok && k < w1->gstarts.n; k++)
+        ok = edge0 + w1->gstarts.v[k] >= UINT32_MAX ||
+             VEC_PUSH(&w->gstarts, (uint32_t)(edge0 + w1->gstarts.v[k]), w->err);
+    for (size_t k = 0; ok && k < w1->interrupted_regs.n; k++)
+        ok = VEC_PUSH(&w->interrupted_regs, w1->interrupted_regs.v[k], w->err);
+    for (size_t k = 0; ok && k < r1->lost.n; k++)
+        ok = VEC_PUSH(&r->lost, r1->lost.v[k], w->err);
+    r->goroutines += r1->goroutines;
+    r->frames += r1->frames;
+    r->conservative_frames += r1->conservative_frames;
+    r->unwind_failures += r1->unwind_failures;
+    r->frames_without_maps += r1->frames_without_maps;
+    return ok;
+}
+
+static void walker_free_edges(walker *w)
+{
+    VEC_FREE(&w->interrupted_regs);
+    VEC_FREE(&w->gstarts);
+    VEC_FREE(&w->raw);
+    VEC_FREE(&w->raw_vars);
+    VEC_FREE(&w->raw_marks);
+}
+
+static bool scan_stacks(walker *w)
+{
+    rt_goroutine *gs;
+    size_t ngs;
+    if (!rt_goroutines(w->rt, &gs, &ngs, w->err))
+        return false;
+    size_t split = ghf_threads() > 1 ? stack_split(gs, ngs) : 0;
+    bool ok;
+    if (split == 0 || split == ngs) {
+        ok = scan_goroutines(w, gs, 0, ngs);
+    } else {
+        roots r1 = {0};
+        ghf_err err1 = {0};
+        walker w1 = {.h = w->h, .r = &r1, .opts = w->opts, .err = &err1, .rt = w->rt, .gofunc = w->gofunc,
+                     .rodata = w->rodata, .gs = w->gs};
+        stack_share shares[2] = {{.w = w, .gs = gs, .from = 0, .to = split},
+                                 {.w = &w1, .gs = gs, .from = split, .to = ngs}};
+        ghf_run_shares(stack_share_run, shares, sizeof *shares, 2);
+        ok = shares[0].ok;
+        if (ok && !shares[1].ok)
+            ok = ghf_fail(w->err, err1.code, "%s", err1.msg);
+        ok = ok && merge_share(w, &w1);
+        walker_free_edges(&w1);
+        roots_free(&r1);
+    }
+    if (ok && w->raw.n < UINT32_MAX)
+        ok = VEC_PUSH(&w->gstarts, (uint32_t)w->raw.n, w->err);
     free(gs);
     return ok;
 }
@@ -1603,32 +1832,45 @@ root_edge roots_edge_at(const roots *r, size_t i)
     return e;
 }
 
-/* Reads w->raw_vars at any raw edge: where the last read stopped (the
- * sorted order mostly continues a run), else from the mark before it. */
-typedef struct raw_cursor {
-    const walker *w;
-    size_t i;         /* the next raw edge */
-    size_t at;        /* its variable's offset in raw_vars */
-    root_edge var;    /* the variable of raw edge i - 1 */
-} raw_cursor;
+#ifndef ENCODE_SHARE_MIN /* (a test build may lower it) */
+#define ENCODE_SHARE_MIN GHF_PARALLEL_MIN /* edges below which one thread encodes */
+#endif
 
-static void raw_var(raw_cursor *c, size_t j, root_edge *e)
+/* Encode the sorted edges idx[from..to) (from at a mark) into code, their
+ * marks' offsets (relative to code) into mark. */
+typedef struct encode_share {
+    const walker *w;
+    const uint32_t *idx;
+    size_t from, to;
+    uint64_t *mark;
+    VEC(uint8_t) code;
+    ghf_err err;
+    bool ok;
+} encode_share;
+
+static void *encode_run(void *arg)
 {
-    const walker *w = c->w;
-    if (j < c->i || j / ROOT_EDGE_MARK != c->i / ROOT_EDGE_MARK) { /* else read on up to j */
-        c->i = j - j % ROOT_EDGE_MARK;
-        c->at = w->raw_marks.v[j / ROOT_EDGE_MARK];
+    encode_share *s = arg;
+    const raw_edge *e = s->w->raw.v;
+    raw_cursor cur = {.w = s->w};
+    root_edge prev = {0};
+    s->ok = true;
+    for (size_t i = s->from; s->ok && i < s->to; i++) {
+        if (i % ROOT_EDGE_MARK == 0) {
+            s->mark[i / ROOT_EDGE_MARK] = s->code.n;
+            prev = (root_edge){0};
+        }
+        /* ~3 bytes an edge on a goroutine-heavy heap: grow by a quarter of that */
+        s->ok = VEC_RESERVE(&s->code, s->code.n + EDGE_CODE_MAX + (s->to - i) / 4, &s->err);
+        if (s->ok) {
+            const raw_edge *x = &e[s->idx[i]];
+            root_edge y = {.root = x->root, .obj = x->obj, .slot = x->slot};
+            raw_var(&cur, s->idx[i], &y);
+            s->code.n = (size_t)(edge_put(s->code.v + s->code.n, &y, &prev) - s->code.v);
+            prev = y;
+        }
     }
-    for (; c->i <= j; c->i++) {
-        if (c->i % ROOT_EDGE_MARK == 0)
-            c->var = (root_edge){0};
-        uint64_t prev_slot = c->var.slot;
-        c->var.slot = w->raw.v[c->i].slot;
-        c->at = (size_t)(var_get(w->raw_vars.v + c->at, &c->var, prev_slot) - w->raw_vars.v);
-    }
-    e->var_addr = c->var.var_addr;
-    e->var_type = c->var.var_type;
-    e->var_image = c->var.var_image;
+    return NULL;
 }
 
 /* Sort the edges by (root, slot), keeping the order found among equal
@@ -1665,33 +1907,38 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
     memmove(start + 1, start, nroots * sizeof *start); /* now where each root's edges begin */
     start[0] = 0;
     es->first = start;
-    VEC(uint8_t) code = {0};
-    raw_cursor cur = {.w = w};
-    root_edge prev = {0};
-    bool ok = true;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (i % ROOT_EDGE_MARK == 0) {
-            es->mark[i / ROOT_EDGE_MARK] = code.n;
-            prev = (root_edge){0};
-        }
-        /* ~3 bytes an edge on a goroutine-heavy heap: grow by a quarter of that */
-        ok = VEC_RESERVE(&code, code.n + EDGE_CODE_MAX + (n - i) / 4, err);
+    /* the encoding in two halves at once (split at a mark, where encoding
+     * starts afresh), the second appended to the first */
+    encode_share sh[2] = {{.w = w, .idx = idx, .to = n, .mark = es->mark}};
+    unsigned nsh = n >= ENCODE_SHARE_MIN && ghf_threads() > 1 ? 2 : 1;
+    if (nsh == 2) {
+        sh[1] = sh[0];
+        sh[0].to = sh[1].from = n / 2 - n / 2 % ROOT_EDGE_MARK;
+    }
+    ghf_run_shares(encode_run, sh, sizeof *sh, nsh);
+    free(idx);
+    bool ok = sh[0].ok && (nsh == 1 || sh[1].ok);
+    if (ok && nsh == 2) {
+        ok = VEC_RESERVE(&sh[0].code, sh[0].code.n + sh[1].code.n, err);
         if (ok) {
-            const raw_edge *x = &e[idx[i]];
-            root_edge y = {.root = x->root, .obj = x->obj, .slot = x->slot};
-            raw_var(&cur, idx[i], &y);
-            code.n = (size_t)(edge_put(code.v + code.n, &y, &prev) - code.v);
-            prev = y;
+            memcpy(sh[0].code.v + sh[0].code.n, sh[1].code.v, sh[1].code.n);
+            for (size_t m = sh[1].from / ROOT_EDGE_MARK; m * ROOT_EDGE_MARK < n; m++)
+                es->mark[m] += sh[0].code.n;
+            sh[0].code.n += sh[1].code.n;
         }
     }
-    free(idx);
+    for (unsigned k = 0; k < nsh; k++)
+        if (!sh[k].ok)
+            ok = ghf_fail(err, sh[k].err.code, "%s", sh[k].err.msg);
+    if (nsh == 2)
+        VEC_FREE(&sh[1].code);
     if (!ok) {
-        VEC_FREE(&code);
+        VEC_FREE(&sh[0].code);
         return false;
     }
-    uint8_t *shrunk = code.n ? realloc(code.v, code.n) : NULL;
-    es->code = shrunk ? shrunk : code.v;
-    es->code_len = code.n;
+    uint8_t *shrunk = sh[0].code.n ? realloc(sh[0].code.v, sh[0].code.n) : NULL;
+    es->code = shrunk ? shrunk : sh[0].code.v;
+    es->code_len = sh[0].code.n;
     es->n = n;
     return true;
 }
@@ -1710,11 +1957,7 @@ bool roots_collect(heap *h, const roots_opts *opts, roots *r, ghf_err *err)
     core_release_pages(w.rt->core);
     if (!scan_globals(&w) || !scan_stacks(&w) || !scan_specials(&w) || !scan_queues(&w) ||
         (w.opts->registers && !scan_registers(&w))) {
-        VEC_FREE(&w.interrupted_regs);
-        VEC_FREE(&w.gstarts);
-        VEC_FREE(&w.raw);
-        VEC_FREE(&w.raw_vars);
-        VEC_FREE(&w.raw_marks);
+        walker_free_edges(&w);
         roots_free(r);
         return false;
     }

@@ -25,13 +25,21 @@
 #define PREFETCH_POP 4             /* queued values whose words are prefetched before they are popped */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
-/* 16 bytes: a walk of a pointer-dense heap queues millions at a time */
+/* Queued work: count values of a type from addr. A walk of a pointer-dense
+ * heap queues millions at a time (dense 10M: 3 M, stacks: nearly every
+ * object), and each MiB of fresh queue costs ~1.6 ms of page faults, so
+ * the usual case is one word: the type id in the top 16 bits, the address
+ * (8-aligned, below 2^48) with count - 1 (< 8) in its low 3 bits. Other
+ * work queues WIDE in that word and itself on the `wide` stack, in the
+ * same LIFO order. */
 typedef struct work {
     uint64_t addr;     /* where the typed value starts (object base + offset) */
+    uint64_t count;    /* consecutive values */
     gt_id type;
-    uint32_t count;    /* consecutive values; BIG_COUNT: on the inferer's big_counts stack */
 } work;
-#define BIG_COUNT UINT32_MAX
+#define WIDE 0xffffull
+#define ADDR_BITS 48
+#define PACKED_MAX_COUNT 8
 
 /* up to L_FUNC: leaves that read their words in place (walk_plan's view) */
 enum { L_PTR, L_STRING, L_SLICE, L_IFACE, L_FUNC, L_ROLE, L_SLOTS, L_ARRAY };
@@ -46,6 +54,8 @@ typedef struct leaf {
 typedef struct plan {
     uint32_t first, n;
     uint64_t words_end;    /* end of the words its leaves read in place (pointer, string, slice, iface, func) */
+    bool words_only;       /* every leaf is one pointer word (L_PTR, L_STRING, L_SLICE): walk_words */
+    uint8_t max_depth;     /* the deepest leaf's depth */
 } plan;
 
 /* An interface's first word (type or itab) and the dynamic type it names. */
@@ -79,8 +89,8 @@ typedef struct inferer {
     uint64_t *done;
     uint32_t ntyped; /* objects labelled so far, for the progress line */
     bool quiet;      /* on types_start's thread: no progress line (the main thread's stage owns it) */
-    VEC(work) queue;
-    VEC(uint64_t) big_counts;   /* the counts of queued BIG_COUNT work, in the same LIFO order */
+    VEC(uint64_t) queue;        /* packed work, or WIDE (see struct work) */
+    VEC(work) wide;
     ghf_err *err;
     VEC(uint32_t) plan_of;      /* per type: plan index + 1 (0 = not built yet) */
     VEC(plan) plans;
@@ -172,14 +182,31 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     uint32_t planned = type < in->plan_of.n ? in->plan_of.v[type] : 0;
     if (planned != 0 && in->plans.v[planned - 1].n == 0)
         return true; /* nothing in its values points anywhere: no work, no prefetch */
-    work w = {base + offset, type, count < BIG_COUNT ? (uint32_t)count : BIG_COUNT};
-    if (w.count == BIG_COUNT && !VEC_PUSH(&in->big_counts, count, in->err))
+    uint64_t addr = base + offset, packed = WIDE << ADDR_BITS;
+    if (type < WIDE && addr >> ADDR_BITS == 0 && addr % 8 == 0 && count - 1 < PACKED_MAX_COUNT)
+        packed = (uint64_t)type << ADDR_BITS | addr | (count - 1);
+    else if (!VEC_PUSH(&in->wide, ((work){addr, count, type}), in->err))
         return false;
     /* its words are read soon (the queue is LIFO): start the cache miss now */
-    const uint8_t *v = core_view(in->rt->core, w.addr, 8);
+    const uint8_t *v = core_view(in->rt->core, addr, 8);
     if (v != NULL)
         __builtin_prefetch(v);
-    return VEC_PUSH(&in->queue, w, in->err);
+    return VEC_PUSH(&in->queue, packed, in->err);
+}
+
+/* The address of queued work (packed word q), 0 for WIDE. */
+static inline uint64_t queued_addr(uint64_t q)
+{
+    return q >> ADDR_BITS == WIDE ? 0 : q & ((1ull << ADDR_BITS) - 8);
+}
+
+/* Pop the last work queued. */
+static inline work pop_work(inferer *in)
+{
+    uint64_t q = in->queue.v[--in->queue.n];
+    if (q >> ADDR_BITS == WIDE)
+        return in->wide.v[--in->wide.n];
+    return (work){queued_addr(q), (q & 7) + 1, (gt_id)(q >> ADDR_BITS)};
 }
 
 /* Is the 16-byte object holding p a tiny block (runtime/malloc.go: the
@@ -202,16 +229,38 @@ static gt_id embedder(inferer *in, gt_id base, uint64_t room)
     return e->sub;
 }
 
+/* Where a pointer word's target lies: heap_find_slot's answer, taken
+ * ahead of use by walk_words for several words at once. */
+typedef struct target {
+    uint32_t slot; /* HEAP_NONE: not in the heap */
+    uint64_t base, size, user_off;
+} target;
+
+static inline void find_target(const inferer *in, uint64_t p, target *t)
+{
+    t->slot = p ? heap_find_slot(in->h, p, &t->base, &t->size, &t->user_off) : HEAP_NONE;
+}
+
+static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);
+
 /* A pointer to count values of type elem (a slice's backing array when
  * `slice`): type its target object, if p is where that object's data starts. */
 static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, bool slice)
 {
     if (p == 0 || elem == 0)
         return true;
-    uint64_t base, size, user_off;
-    uint32_t slot = heap_find_slot(in->h, p, &base, &size, &user_off);
-    if (!unlabelled(in, slot))
+    target tg;
+    find_target(in, p, &tg);
+    return typed_target(in, p, &tg, elem, count, slice);
+}
+
+/* typed_pointer with p's target already found (p != 0) */
+static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
+{
+    if (elem == 0 || !unlabelled(in, tg->slot))
         return true;
+    uint32_t slot = tg->slot;
+    uint64_t base = tg->base, size = tg->size, user_off = tg->user_off;
     uint64_t ub = base + user_off;
     const gt_type *et = gt_get(in->gm, elem);
     if (et == NULL)
@@ -372,9 +421,12 @@ static bool plan_get(inferer *in, gt_id type, plan *out)
         size_t start = in->leaves.n;
         if (!flatten(in, type, 0, 0))
             return false;
-        plan pl = {(uint32_t)start, (uint32_t)(in->leaves.n - start), 0};
+        plan pl = {(uint32_t)start, (uint32_t)(in->leaves.n - start), 0, true, 0};
         for (size_t i = start; i < in->leaves.n; i++) {
             const leaf *l = &in->leaves.v[i];
+            pl.words_only &= l->kind <= L_SLICE;
+            if (l->depth > pl.max_depth)
+                pl.max_depth = l->depth;
             /* rd reads 8 bytes; an interface's second word is ptr_size on */
             uint64_t end = l->off + (l->kind == L_IFACE ? in->L->ptr_size : 0) + 8;
             if (l->kind <= L_FUNC && end > pl.words_end)
@@ -596,11 +648,25 @@ static bool walk_slots(inferer *in, uint64_t addr, gt_id type, int depth)
     return true;
 }
 
+/* A string's bytes: label their object "string" (never walked). */
+static bool string_target(inferer *in, const target *tg)
+{
+    if (!unlabelled(in, tg->slot))
+        return true;
+    if (in->string_label == 0) {
+        uint32_t id;
+        if (!intern(in, "string", &id))
+            return false;
+        in->string_label = id + 1;
+    }
+    return assign_id(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1);
+}
+
 /* One leaf of a value at addr; `at`: addr's bytes in place, or NULL. */
 static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf *l, int depth)
 {
-    uint64_t p, base, size, user_off;
-    uint32_t slot;
+    uint64_t p;
+    target tg;
     switch (l->kind) {
     case L_PTR:
         return rd_at(in, at, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
@@ -609,15 +675,8 @@ static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf 
     case L_STRING:
         if (!rd_at(in, at, addr, &p) || p == 0)
             return true;
-        if (!unlabelled(in, slot = heap_find_slot(in->h, p, &base, &size, &user_off)))
-            return true;
-        if (in->string_label == 0) {
-            uint32_t id;
-            if (!intern(in, "string", &id))
-                return false;
-            in->string_label = id + 1;
-        }
-        return assign_id(in, slot, base, in->string_label - 1, 0, 0, 1);
+        find_target(in, p, &tg);
+        return string_target(in, &tg);
     case L_IFACE:
         return walk_interface(in, addr, at, l->type, depth);
     case L_FUNC:
@@ -636,9 +695,55 @@ static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf 
     }
 }
 
+/* A value whose leaves are all single pointer words, in view: the words'
+ * targets are all looked up before any is followed, so their page-table
+ * look-ups and labelled-yet bits are fetched side by side, not each after
+ * the last one's work (pointer-dense heaps wait on little else). Only pure
+ * look-ups move ahead (the heap does not change while types are inferred);
+ * the words are followed in order, as walk_leaf would. Following one
+ * builds no plan, so the plan's leaves stay where they are. */
+#define BATCH 8
+
+static bool walk_words(inferer *in, const uint8_t *view, plan pl)
+{
+    for (uint32_t i = 0; i < pl.n; i += BATCH) {
+        uint32_t m = pl.n - i < BATCH ? pl.n - i : BATCH;
+        const leaf *ls = &in->leaves.v[pl.first + i];
+        uint64_t ps[BATCH];
+        target tgs[BATCH];
+        for (uint32_t k = 0; k < m; k++) {
+            memcpy(&ps[k], view + ls[k].off, 8);
+            find_target(in, ps[k], &tgs[k]);
+            if (tgs[k].slot != HEAP_NONE)
+                __builtin_prefetch(&in->done[tgs[k].slot >> 6]);
+        }
+        for (uint32_t k = 0; k < m; k++) {
+            bool ok = true;
+            if (ps[k] == 0)
+                continue;
+            switch (ls[k].kind) {
+            case L_PTR:
+                ok = typed_target(in, ps[k], &tgs[k], ls[k].elem, 1, false);
+                break;
+            case L_SLICE:
+                ok = typed_target(in, ps[k], &tgs[k], ls[k].elem, UINT64_MAX, true);
+                break;
+            default: /* L_STRING */
+                ok = string_target(in, &tgs[k]);
+                break;
+            }
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
 static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
 {
     const uint8_t *view = plan_view(in, addr, pl);
+    if (view != NULL && pl.words_only && depth + pl.max_depth <= MAX_DEPTH)
+        return walk_words(in, view, pl);
     for (uint32_t i = 0; i < pl.n; i++) {
         /* a copy: walking a leaf may build other plans and move the arrays */
         leaf l = in->leaves.v[pl.first + i];
@@ -736,12 +841,13 @@ static bool drain(inferer *in)
          * queued long ago and out of the cache by now: start its miss a
          * few pops ahead. Only a prefetch: the order is the stack's. */
         if (in->queue.n > PREFETCH_POP) {
-            const uint8_t *v = core_view(in->rt->core, in->queue.v[in->queue.n - 1 - PREFETCH_POP].addr, 8);
+            uint64_t ahead = queued_addr(in->queue.v[in->queue.n - 1 - PREFETCH_POP]);
+            const uint8_t *v = ahead ? core_view(in->rt->core, ahead, 8) : NULL;
             if (v != NULL)
                 __builtin_prefetch(v);
         }
-        work w = in->queue.v[--in->queue.n];
-        uint64_t wcount = w.count != BIG_COUNT ? w.count : in->big_counts.v[--in->big_counts.n];
+        work w = pop_work(in);
+        uint64_t wcount = w.count;
         const gt_type *t = gt_get(in->gm, w.type);
         uint64_t size = t ? t->size : 0;
         plan p;
@@ -1202,7 +1308,7 @@ struct types_job {
 static void infer_free(inferer *in)
 {
     VEC_FREE(&in->queue);
-    VEC_FREE(&in->big_counts);
+    VEC_FREE(&in->wide);
     VEC_FREE(&in->reflect_names);
     VEC_FREE(&in->plan_of);
     VEC_FREE(&in->plans);

@@ -1592,8 +1592,8 @@ static bool scan_queues(walker *w)
 static uint8_t *reachable_objects(walker *w, const uint32_t *want, size_t nwant)
 {
     const heap *h = w->h;
-    uint8_t *mark = calloc((size_t)h->nobjects + 1, 1);
-    uint32_t *queue = malloc(((size_t)h->nobjects + 1) * sizeof *queue);
+    uint8_t *mark = ghf_big_calloc((size_t)h->nobjects + 1, 1);
+    uint32_t *queue = ghf_big_malloc((size_t)h->nobjects + 1, sizeof *queue);
     if (mark == NULL || queue == NULL) {
         free(mark);
         free(queue);
@@ -1884,7 +1884,7 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
     if (n >= UINT32_MAX)
         return ghf_fail(err, GHF_EXIT_INPUT, "too many root edges (%zu)", n);
     size_t *start = calloc(nroots + 1, sizeof *start);
-    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    uint32_t *idx = ghf_big_malloc(n ? n : 1, sizeof *idx), *tmp = ghf_big_malloc(n ? n : 1, sizeof *tmp);
     root_edges *es = &r->edges;
     es->mark = malloc((n / ROOT_EDGE_MARK + 1) * sizeof *es->mark);
     if (start == NULL || idx == NULL || tmp == NULL || es->mark == NULL) {

@@ -662,6 +662,20 @@ static bool string_target(inferer *in, const target *tg)
     return assign_id(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1);
 }
 
+/* A one-word leaf (L_PTR, L_SLICE, L_STRING) holding p (not 0), whose
+ * target tg is found: what walk_leaf and walk_words do with it. */
+static bool follow_word(inferer *in, const leaf *l, uint64_t p, const target *tg)
+{
+    switch (l->kind) {
+    case L_PTR:
+        return typed_target(in, p, tg, l->elem, 1, false);
+    case L_SLICE:
+        return typed_target(in, p, tg, l->elem, UINT64_MAX, true);
+    default: /* L_STRING */
+        return string_target(in, tg);
+    }
+}
+
 /* One leaf of a value at addr; `at`: addr's bytes in place, or NULL. */
 static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf *l, int depth)
 {
@@ -669,14 +683,12 @@ static bool walk_leaf(inferer *in, uint64_t addr, const uint8_t *at, const leaf 
     target tg;
     switch (l->kind) {
     case L_PTR:
-        return rd_at(in, at, addr, &p) ? typed_pointer(in, p, l->elem, 1, false) : true;
     case L_SLICE:
-        return rd_at(in, at, addr, &p) ? typed_pointer(in, p, l->elem, UINT64_MAX, true) : true;
     case L_STRING:
         if (!rd_at(in, at, addr, &p) || p == 0)
             return true;
         find_target(in, p, &tg);
-        return string_target(in, &tg);
+        return follow_word(in, l, p, &tg);
     case L_IFACE:
         return walk_interface(in, addr, at, l->type, depth);
     case L_FUNC:
@@ -717,24 +729,9 @@ static bool walk_words(inferer *in, const uint8_t *view, plan pl)
             if (tgs[k].slot != HEAP_NONE)
                 __builtin_prefetch(&in->done[tgs[k].slot >> 6]);
         }
-        for (uint32_t k = 0; k < m; k++) {
-            bool ok = true;
-            if (ps[k] == 0)
-                continue;
-            switch (ls[k].kind) {
-            case L_PTR:
-                ok = typed_target(in, ps[k], &tgs[k], ls[k].elem, 1, false);
-                break;
-            case L_SLICE:
-                ok = typed_target(in, ps[k], &tgs[k], ls[k].elem, UINT64_MAX, true);
-                break;
-            default: /* L_STRING */
-                ok = string_target(in, &tgs[k]);
-                break;
-            }
-            if (!ok)
+        for (uint32_t k = 0; k < m; k++)
+            if (ps[k] != 0 && !follow_word(in, &ls[k], ps[k], &tgs[k]))
                 return false;
-        }
     }
     return true;
 }

@@ -29,6 +29,7 @@ struct page_key {
     uint32_t elemsize;
     uint32_t base_off;       /* page start - span base */
     uint32_t bytes;          /* limit - base; top bit: objects have a malloc header */
+    uint32_t div_mul;        /* 2^32 / elemsize rounded up: slot = off * div_mul >> 32 or one less */
 };
 #define KEY_HEADER 0x80000000u
 
@@ -38,9 +39,21 @@ struct heap_mask_cache {
 
 /* ---- address -> arena -> page -> span ---- */
 
+/* Page and arena sizes are powers of two (go_runtime checks): shift and
+ * mask, not divide, on the look-up that every pointer word takes. */
+static inline unsigned log2_of(uint64_t pow2)
+{
+    return (unsigned)__builtin_ctzll(pow2);
+}
+
 static uint64_t arena_index(const go_runtime *rt, uint64_t addr)
 {
-    return (addr - rt->arena_base_offset) / rt->arena_bytes;
+    return (addr - rt->arena_base_offset) >> log2_of(rt->arena_bytes);
+}
+
+static inline uint64_t page_in_arena(const go_runtime *rt, uint64_t addr)
+{
+    return (addr & (rt->arena_bytes - 1)) >> log2_of(rt->page_size);
 }
 
 static uint64_t hash_u64(uint64_t a)
@@ -137,18 +150,22 @@ uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
     if (a == NULL)
         return HEAP_NONE;
-    uint64_t page = (addr % rt->arena_bytes) / rt->page_size;
+    uint64_t page = page_in_arena(rt, addr);
     const struct page_key *k = &a->keys[page];
     if (k->elemsize == 0) {
         if (k->first_slot == HEAP_NONE)
             return HEAP_NONE;
         return find_slow(h, &h->spans[a->page_span[page]], addr, base, size, user_off);
     }
-    uint64_t span_base = addr - addr % rt->page_size - k->base_off;
+    uint64_t span_base = (addr & ~(rt->page_size - 1)) - k->base_off;
     uint64_t off = addr - span_base;
     if (off >= (k->bytes & ~KEY_HEADER))
         return HEAP_NONE;
-    uint32_t slot = (uint32_t)(off / k->elemsize);
+    /* the runtime's own divMul (mbitmap.go): off < 2^31 here, so the
+     * product overshoots the quotient by at most one */
+    uint32_t slot = (uint32_t)((off * k->div_mul) >> 32);
+    if ((uint64_t)slot * k->elemsize > off)
+        slot--;
     *base = span_base + (uint64_t)slot * k->elemsize;
     *size = k->elemsize;
     *user_off = k->bytes & KEY_HEADER ? rt->malloc_header_size : 0;
@@ -161,7 +178,7 @@ const heap_span *heap_span_at(const heap *h, uint64_t addr)
     const struct heap_arena_map *a = arena_lookup(h, arena_index(rt, addr));
     if (a == NULL)
         return NULL;
-    uint32_t si = a->page_span[(addr % rt->arena_bytes) / rt->page_size];
+    uint32_t si = a->page_span[page_in_arena(rt, addr)];
     return si == HEAP_NONE ? NULL : &h->spans[si];
 }
 
@@ -195,9 +212,11 @@ static bool build_page_keys(heap *h, ghf_err *err)
             uint64_t base_off = page_start - sp->base, bytes = sp->limit - sp->base;
             if (bytes > (uint64_t)sp->nelems * sp->elemsize) /* no slot past nelems, whatever limit says */
                 bytes = (uint64_t)sp->nelems * sp->elemsize;
-            if (sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
+            /* elemsize 1 (damaged metadata only) would need a div_mul of 2^32 */
+            if (sp->elemsize < 2 || sp->elemsize > UINT32_MAX || base_off > UINT32_MAX || bytes >= KEY_HEADER)
                 continue;
             k->elemsize = (uint32_t)sp->elemsize;
+            k->div_mul = (uint32_t)(UINT32_MAX / k->elemsize + 1);
             k->base_off = (uint32_t)base_off;
             k->bytes = (uint32_t)bytes;
             if (rt->minor >= 22 && !sp->noscan && sp->sizeclass != 0 && sp->elemsize > rt->min_size_for_malloc_header)
@@ -340,7 +359,7 @@ static bool index_pages(heap *h, ghf_err *err)
             struct heap_arena_map *a = arena_add(h, arena_index(rt, addr), err);
             if (a == NULL)
                 return false;
-            a->page_span[(addr % rt->arena_bytes) / rt->page_size] = i;
+            a->page_span[page_in_arena(rt, addr)] = i;
         }
     }
     return true;

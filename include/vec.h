@@ -22,7 +22,7 @@
 #define VEC_PUSH(vec, value, err) \
     (VEC_RESERVE((vec), (vec)->n + 1, (err)) ? ((vec)->v[(vec)->n++] = (value), true) : false)
 
-#define VEC_FREE(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+#define VEC_FREE(vec) (ghf_big_free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
 
 bool ghf_vec_grow(void **data, size_t *cap, size_t need, size_t elem, ghf_err *err);
 
@@ -49,9 +49,27 @@ void *ghf_hugepage_hint(void *p, size_t bytes);
 /* malloc / calloc for a big flat array (one allocated whole, not grown):
  * the same with ghf_hugepage_hint applied, and sized so that the block's
  * mapping starts and ends on 2 MiB boundaries (vec.c big_request). NULL
- * when out of memory or when n * size overflows. Free with free(). */
+ * when out of memory or when n * size overflows. Free with free() or, to
+ * let a later big array reuse its pages, ghf_big_free(). */
 void *ghf_big_malloc(size_t n, size_t size);
 void *ghf_big_calloc(size_t n, size_t size);
+/* free() for a big array whose pages a later one may reuse: a block of
+ * 4 MiB or more is kept (its pages stay resident) and handed to the next
+ * ghf_big_* allocation it fits best, resized without copying; fresh pages
+ * cost far more than reused ones on a VM (vec.c "warm blocks"). Kept blocks
+ * go back to the kernel at the second ghf_big_stage_begins after their free,
+ * or at ghf_big_release. Thread-safe. */
+void ghf_big_free(void *p);
+/* A stage of the pipeline starts (session_stage): return the blocks kept
+ * since before the previous stage started, which nothing took. */
+void ghf_big_stage_begins(void);
+/* Return every kept block (the pipeline is done with big arrays). */
+void ghf_big_release(void);
+/* Whether ghf_big_free keeps blocks at all (off at start: plain free;
+ * off again returns every kept block). The session turns it on once the
+ * core's heap pages are released, since kept blocks add to the resident
+ * memory of whatever runs while they wait. */
+void ghf_big_keep(bool on);
 /* realloc the same way, for growing arrays (ghf_xrealloc, so every VEC): a
  * block that becomes big is copied into a hinted one. NULL when out of
  * memory (p is then left as it was). */

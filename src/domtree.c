@@ -162,8 +162,8 @@ typedef struct lt {
 
 static void lt_free(lt *s)
 {
-    free(s->work);
-    free(s->rsrc);
+    ghf_big_free(s->work);
+    ghf_big_free(s->rsrc);
     memset(s, 0, sizeof *s);
 }
 
@@ -663,13 +663,13 @@ static bool compute_shared(domtree *d, const ghf_graph *g, uint32_t *spare, ghf_
     ok = true;
 out:
     if (top != spare)
-        free(top);
-    free(is_top);
-    free(coff);
-    free(cdst);
-    free(setv);
-    free(setn);
-    free(queue);
+        ghf_big_free(top);
+    ghf_big_free(is_top);
+    ghf_big_free(coff);
+    ghf_big_free(cdst);
+    ghf_big_free(setv);
+    ghf_big_free(setn);
+    ghf_big_free(queue);
     return ok;
 }
 
@@ -716,7 +716,7 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
         }
         ok = sh[0].ok;
     }
-    free(spare);
+    ghf_big_free(spare);
     if (!ok) {
         domtree_free(d);
         return false;
@@ -726,11 +726,11 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
 
 void domtree_free(domtree *d)
 {
-    free(d->idom);
-    free(d->retained);
-    free(d->order);
-    free(d->shared);
-    free(d->shared_index);
+    ghf_big_free(d->idom);
+    ghf_big_free(d->retained);
+    ghf_big_free(d->order);
+    ghf_big_free(d->shared);
+    ghf_big_free(d->shared_index);
     memset(d, 0, sizeof *d);
 }
 

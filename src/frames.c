@@ -122,7 +122,7 @@ static bool census_add(type_census *c, wtree *w, uint32_t node, uint32_t label, 
                     j = (j + 1) & (ncap - 1);
                 ns[j] = c->set[i];
             }
-        free(c->set);
+        ghf_big_free(c->set);
         c->set = ns;
         c->cap = ncap;
     }
@@ -159,7 +159,7 @@ static bool focus_tree(wtree *w, const char *pattern, bool may_match_nothing, gh
     }
     if (matched == 0 && !may_match_nothing) {
         regfree(&re);
-        free(keep);
+        ghf_big_free(keep);
         return ghf_fail(err, GHF_EXIT_USAGE, "--focus '%s' matches no frame: nothing to draw", pattern);
     }
     for (size_t i = n; i-- > 1;)
@@ -174,7 +174,7 @@ static bool focus_tree(wtree *w, const char *pattern, bool may_match_nothing, gh
             w->nodes.v[i].self_count = 0;
         }
     regfree(&re);
-    free(keep);
+    ghf_big_free(keep);
     return true;
 }
 
@@ -293,8 +293,8 @@ static bool attach_holders(const domtree *d, const ghf_graph *g, const roots *r,
     }
     if (have_index)
         holders_index_free(&hi);
-    free(found);
-    free(nodes);
+    ghf_big_free(found);
+    ghf_big_free(nodes);
     VEC_FREE(&text);
     return ok;
 }
@@ -375,7 +375,7 @@ static bool frames_walk(const domtree *d, const ghf_graph *g, const heap *h, con
     shared_memo memo[SHARED_MEMO] = {0};
     uint64_t *via = NULL; /* --fields: labels are per edge, so the slow path by name */
     if (o->fields && (via = parent_links(d, g, h, r, err)) == NULL) {
-        free(wnode);
+        ghf_big_free(wnode);
         return false;
     }
     bool ok = VEC_PUSH(&depth, 0u, err) && VEC_RESERVE(&name_of, t->names.off.n + 1, err) &&
@@ -487,11 +487,11 @@ static bool frames_walk(const domtree *d, const ghf_graph *g, const heap *h, con
             w->nodes.v[id].type_kind = tk - 1u;
         }
     }
-    free(wnode);
-    free(census.first);
-    free(census.set);
+    ghf_big_free(wnode);
+    ghf_big_free(census.first);
+    ghf_big_free(census.set);
     VEC_FREE(&kind_of);
-    free(via);
+    ghf_big_free(via);
     VEC_FREE(&depth);
     VEC_FREE(&name_of);
     *sharedp = shared;
@@ -582,7 +582,7 @@ static bool pv_cons(pv_set *s, uint32_t head, uint32_t kind, uint32_t tail, uint
                     j = (j + 1) & (ncap - 1);
                 ns[j] = s->slots[i];
             }
-        free(s->slots);
+        ghf_big_free(s->slots);
         s->slots = ns;
         s->cap = ncap;
     }
@@ -688,11 +688,11 @@ bool frames_build_pivot(const domtree *d, const ghf_graph *g, const roots *r, co
         matched++;
     }
     regfree(&re);
-    free(seqid);
-    free(name_of);
-    free(hit);
-    free(top);
-    free(s.slots);
+    ghf_big_free(seqid);
+    ghf_big_free(name_of);
+    ghf_big_free(hit);
+    ghf_big_free(top);
+    ghf_big_free(s.slots);
     VEC_FREE(&s.seq);
     VEC_FREE(&walk);
     ok = ok && attach_holders(d, g, r, shared.v, shared.n, NULL, w, err);

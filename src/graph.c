@@ -76,9 +76,9 @@ bool graph_build(const heap *h, const roots *r, ghf_graph *g, ghf_err *err)
 
 void graph_free(ghf_graph *g)
 {
-    free(g->off);
-    free(g->dst);
-    free(g->size);
+    ghf_big_free(g->off);
+    ghf_big_free(g->dst);
+    ghf_big_free(g->size);
     memset(g, 0, sizeof *g);
 }
 
@@ -103,6 +103,6 @@ bool graph_reachable(const ghf_graph *g, uint8_t *mark, ghf_err *err)
             }
         }
     }
-    free(queue);
+    ghf_big_free(queue);
     return true;
 }

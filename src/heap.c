@@ -744,9 +744,9 @@ bool heap_build_edges(heap *h, ghf_err *err)
 
 void heap_drop_edges(heap *h)
 {
-    free(h->edge_off);
-    free(h->edge_dst);
-    free(h->edge_src_off);
+    ghf_big_free(h->edge_off);
+    ghf_big_free(h->edge_dst);
+    ghf_big_free(h->edge_src_off);
     h->edge_off = NULL;
     h->edge_dst = NULL;
     h->edge_src_off = NULL;

@@ -7,12 +7,12 @@
 
 void holders_index_free(holders_index *hi)
 {
-    free(hi->top);
-    free(hi->roff);
-    free(hi->rsrc);
-    free(hi->seen);
-    free(hi->rseen);
-    free(hi->queue);
+    ghf_big_free(hi->top);
+    ghf_big_free(hi->roff);
+    ghf_big_free(hi->rsrc);
+    ghf_big_free(hi->seen);
+    ghf_big_free(hi->rseen);
+    ghf_big_free(hi->queue);
     memset(hi, 0, sizeof *hi);
 }
 

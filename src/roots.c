@@ -1595,8 +1595,8 @@ static uint8_t *reachable_objects(walker *w, const uint32_t *want, size_t nwant)
     uint8_t *mark = ghf_big_calloc((size_t)h->nobjects + 1, 1);
     uint32_t *queue = ghf_big_malloc((size_t)h->nobjects + 1, sizeof *queue);
     if (mark == NULL || queue == NULL) {
-        free(mark);
-        free(queue);
+        ghf_big_free(mark);
+        ghf_big_free(queue);
         ghf_fail(w->err, GHF_EXIT_INTERNAL, "out of memory");
         return NULL;
     }
@@ -1626,7 +1626,7 @@ static uint8_t *reachable_objects(walker *w, const uint32_t *want, size_t nwant)
             }
         }
     }
-    free(queue);
+    ghf_big_free(queue);
     return mark;
 }
 
@@ -1671,7 +1671,7 @@ static bool scan_registers(walker *w)
         ok = ok && edge_push(w, &e);
     }
     VEC_FREE(&objs);
-    free(mark);
+    ghf_big_free(mark);
     return ok;
 }
 
@@ -1889,8 +1889,8 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
     es->mark = malloc((n / ROOT_EDGE_MARK + 1) * sizeof *es->mark);
     if (start == NULL || idx == NULL || tmp == NULL || es->mark == NULL) {
         free(start);
-        free(idx);
-        free(tmp);
+        ghf_big_free(idx);
+        ghf_big_free(tmp);
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory sorting the root edges");
     }
     for (size_t i = 0; i < n; i++)
@@ -1903,7 +1903,7 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
     for (size_t k = 0, from = 0; k < nroots; from = start[k++])
         if (!sort_by_runs(e, idx + from, tmp, start[k] - from, gs, ngs))
             sort_by_slot(e, idx + from, tmp, start[k] - from);
-    free(tmp);
+    ghf_big_free(tmp);
     memmove(start + 1, start, nroots * sizeof *start); /* now where each root's edges begin */
     start[0] = 0;
     es->first = start;
@@ -1916,7 +1916,7 @@ static bool sort_edges(walker *w, roots *r, const uint32_t *gs, size_t ngs, ghf_
         sh[0].to = sh[1].from = n / 2 - n / 2 % ROOT_EDGE_MARK;
     }
     ghf_run_shares(encode_run, sh, sizeof *sh, nsh);
-    free(idx);
+    ghf_big_free(idx);
     bool ok = sh[0].ok && (nsh == 1 || sh[1].ok);
     if (ok && nsh == 2) {
         ok = VEC_RESERVE(&sh[0].code, sh[0].code.n + sh[1].code.n, err);

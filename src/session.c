@@ -9,9 +9,11 @@
 #include "debug_exe.h"
 #include "live.h"
 #include "rtfind.h"
+#include "vec.h"
 
 void session_stage(session *s, const char *doing)
 {
+    ghf_big_stage_begins(); /* big blocks the last stage freed stay for this one to reuse */
     progress_begin(&s->prog, doing);
 }
 
@@ -344,6 +346,10 @@ bool session_load_types(session *s, const roots_opts *opts, ghf_err *err)
     s->have_types = true;
     /* the later stages work on the arrays built so far, not on heap memory */
     core_release_pages(s->core);
+    /* Until now the core's heap pages, mapped while pointers and types are
+     * read, made the peak; from here on a big array a stage frees can be
+     * kept for the next one without adding to it. */
+    ghf_big_keep(true);
     session_progress(s, "inferred types");
     return true;
 }
@@ -362,6 +368,7 @@ void session_close(session *s)
         dwx_close(s->dw);
     if (s->core)
         core_close(s->core);
+    ghf_big_keep(false);
     memset(s, 0, sizeof *s);
 }
 

@@ -1,7 +1,9 @@
 /* vec.c — growth policy for vec.h arrays. */
 #include "vec.h"
 
+#include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,11 +41,139 @@ static size_t big_request(size_t bytes)
     return ((bytes + header + huge - 1) & ~(huge - 1)) - header;
 }
 
+/* ---- warm blocks ----
+ * On a VM the first touch of fresh memory is dear (the kernel zeroes each
+ * page and the host may have to find it one: 0.1-5 s per GB here, against
+ * 0.02 s to clear memory already ours), and a 10 M-object run used to map
+ * 1.0-1.9 GB of big arrays for a peak of 0.7-1.1 GB: each stage freed its
+ * arrays and the next one mapped new ones. So a big block given to
+ * ghf_big_free is kept, and the next big allocation takes the best fitting
+ * one (mremap shrinks or grows it; only a grown tail is fresh). Blocks not
+ * taken again before the stage after next starts are returned to the
+ * kernel (ghf_big_stage_begins), so they hold memory for one stage at most.
+ * The blocks are glibc's own: free() on a block handed out stays correct. */
+#define WARM_SLOTS 32
+#define WARM_MIN ((size_t)4 << 20) /* the mmap threshold (ghf_big_arrays_init) */
+
+static struct warm_block {
+    void *p;
+    size_t usable;
+    unsigned stage; /* ghf_big_stage_begins' count when it was freed */
+} warm[WARM_SLOTS];
+static unsigned warm_count, warm_stage;
+static bool warm_on;
+static pthread_mutex_t warm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ghf_big_free(void *p)
+{
+    if (p == NULL)
+        return;
+    size_t usable = malloc_usable_size(p);
+    if (usable < WARM_MIN || !__atomic_load_n(&warm_on, __ATOMIC_RELAXED)) {
+        free(p);
+        return;
+    }
+    void *drop = p;
+    pthread_mutex_lock(&warm_lock);
+    unsigned at = warm_count;
+    if (at == WARM_SLOTS) { /* full: keep the bigger of p and the smallest kept */
+        at = 0;
+        for (unsigned i = 1; i < warm_count; i++)
+            if (warm[i].usable < warm[at].usable)
+                at = i;
+        if (warm[at].usable >= usable)
+            at = WARM_SLOTS;
+        else
+            drop = warm[at].p;
+    } else {
+        warm_count++;
+        drop = NULL;
+    }
+    if (at < WARM_SLOTS)
+        warm[at] = (struct warm_block){p, usable, warm_stage};
+    pthread_mutex_unlock(&warm_lock);
+    free(drop);
+}
+
+/* Which of two kept blocks of sizes a and b better serves a request of
+ * `want` bytes: the smaller of those that hold it, else the bigger. */
+static bool serves_better(size_t a, size_t b, size_t want)
+{
+    if ((a >= want) != (b >= want))
+        return a >= want;
+    return a >= want ? a < b : a > b;
+}
+
+/* A kept block resized to `bytes` (a big_request size), or NULL. */
+static void *warm_take(size_t bytes)
+{
+    if (bytes < WARM_MIN)
+        return NULL;
+    pthread_mutex_lock(&warm_lock);
+    void *p = NULL;
+    if (warm_count > 0) {
+        unsigned best = 0;
+        for (unsigned i = 1; i < warm_count; i++)
+            if (serves_better(warm[i].usable, warm[best].usable, bytes))
+                best = i;
+        p = warm[best].p;
+        warm[best] = warm[--warm_count];
+    }
+    pthread_mutex_unlock(&warm_lock);
+    if (p == NULL)
+        return NULL;
+    void *q = realloc(p, bytes); /* a mapping of its own: mremap, no copy */
+    if (q == NULL)
+        free(p);
+    return q;
+}
+
+/* Return the kept blocks freed before stage `before` (all: every one). */
+static void drop_kept(unsigned before)
+{
+    void *drop[WARM_SLOTS];
+    unsigned ndrop = 0;
+    pthread_mutex_lock(&warm_lock);
+    for (unsigned i = 0; i < warm_count;)
+        if (warm[i].stage < before) {
+            drop[ndrop++] = warm[i].p;
+            warm[i] = warm[--warm_count];
+        } else {
+            i++;
+        }
+    pthread_mutex_unlock(&warm_lock);
+    for (unsigned i = 0; i < ndrop; i++)
+        free(drop[i]);
+}
+
+void ghf_big_stage_begins(void)
+{
+    pthread_mutex_lock(&warm_lock);
+    unsigned ended = warm_stage++;
+    pthread_mutex_unlock(&warm_lock);
+    drop_kept(ended); /* those freed before the stage that just ended */
+}
+
+void ghf_big_release(void)
+{
+    drop_kept(UINT_MAX);
+}
+
+void ghf_big_keep(bool on)
+{
+    __atomic_store_n(&warm_on, on, __ATOMIC_RELAXED);
+    if (!on)
+        ghf_big_release();
+}
+
 void *ghf_big_malloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
     size_t bytes = n * size;
+    void *p = warm_take(big_request(bytes));
+    if (p != NULL)
+        return p;
     return ghf_hugepage_hint(malloc(bytes != 0 ? big_request(bytes) : 1), bytes);
 }
 
@@ -52,6 +182,9 @@ void *ghf_big_calloc(size_t n, size_t size)
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
     size_t bytes = n * size;
+    void *p = warm_take(big_request(bytes));
+    if (p != NULL) /* clearing memory already ours costs ~0.02 s per GB */
+        return memset(p, 0, bytes);
     /* pages of a fresh mapping are zero already, so calloc writes none:
      * the hint comes in time for the first write */
     return ghf_hugepage_hint(calloc(1, bytes != 0 ? big_request(bytes) : 1), bytes);
@@ -59,9 +192,10 @@ void *ghf_big_calloc(size_t n, size_t size)
 
 void *ghf_big_realloc(void *p, size_t bytes)
 {
-    const size_t big = (size_t)4 << 20; /* the mmap threshold, ghf_big_arrays_init */
-    size_t had = p != NULL ? malloc_usable_size(p) : 0;
-    if (p != NULL && had < big && bytes >= big) {
+    if (p == NULL)
+        return ghf_big_malloc(1, bytes);
+    size_t had = malloc_usable_size(p);
+    if (had < WARM_MIN && bytes >= WARM_MIN) {
         /* A block moving out of glibc's heap into a mapping of its own:
          * realloc would copy it into the new mapping before the hint, in
          * 4 KiB faults (5,000 of mixed 10M's faults); copy it ourselves into

@@ -74,6 +74,11 @@ bool core_read_u8(const ghf_core *c, uint64_t addr, uint8_t *out);
  * fast path for scanning the heap. The pointer is NOT necessarily aligned
  * (gcore stores segments at odd file offsets): load words with memcpy. */
 const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n);
+/* The piece of mapped bytes holding addr: its bytes (those of *start) and
+ * [*start, *end), for a caller that views many addresses and checks its own
+ * last piece before asking again (core_view(addr, n) is its bytes + addr -
+ * start when addr + n <= end); NULL where core_view would give none. */
+const uint8_t *core_piece(const ghf_core *c, uint64_t addr, uint64_t *start, uint64_t *end);
 
 /* True when addr is inside some mapping (core or executable). A gcore turns
  * PROT_NONE reservations into readable zeros, so this proves little. */

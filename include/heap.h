@@ -86,6 +86,44 @@ uint32_t heap_find_obj(const heap *h, uint64_t addr, uint64_t *base, uint64_t *s
  * less than heap_find_obj for callers that keep per-slot data. */
 uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
 
+/* What heap_find needs of the span holding a page, in the page table itself
+ * so that a look-up costs one cache miss, not a page entry then a span.
+ * elemsize 0: no span (first_slot HEAP_NONE) or sizes that do not fit here
+ * (the slow way through page_span and heap_span). */
+struct page_key {
+    uint32_t first_slot;
+    uint32_t elemsize;
+    uint32_t base_off;       /* page start - span base */
+    uint32_t bytes;          /* limit - base; top bit: objects have a malloc header */
+    uint32_t div_mul;        /* 2^32 / elemsize rounded up: slot = off * div_mul >> 32 or one less */
+};
+#define KEY_HEADER 0x80000000u
+
+/* heap_find_slot's answer from the key of addr's page (elemsize != 0). */
+static inline uint32_t heap_key_slot(const struct page_key *k, uint64_t addr, uint64_t page_size,
+                                     uint64_t header_size, uint64_t *base, uint64_t *size, uint64_t *user_off)
+{
+    uint64_t span_base = (addr & ~(page_size - 1)) - k->base_off;
+    uint64_t off = addr - span_base;
+    if (off >= (k->bytes & ~KEY_HEADER))
+        return HEAP_NONE;
+    /* the runtime's own divMul (mbitmap.go): off < 2^31 here, so the
+     * product overshoots the quotient by at most one */
+    uint32_t slot = (uint32_t)((off * k->div_mul) >> 32);
+    if ((uint64_t)slot * k->elemsize > off)
+        slot--;
+    *base = span_base + (uint64_t)slot * k->elemsize;
+    *size = k->elemsize;
+    *user_off = k->bytes & KEY_HEADER ? header_size : 0;
+    return k->first_slot + slot;
+}
+
+/* The page keys (pages_per_arena, indexed by (addr % arena bytes) / page
+ * size) of the heap arena holding addr, whose addresses are [*lo, *hi);
+ * NULL when no arena holds it. For a caller that looks up many addresses
+ * (the types walk): where a key's elemsize is 0 it asks heap_find_slot. */
+const struct page_key *heap_arena_keys(const heap *h, uint64_t addr, uint64_t *lo, uint64_t *hi);
+
 /* The in-use span whose pages hold addr, or NULL: from the page table, not
  * through slot_obj and obj_span (two cache misses fewer than heap_find). */
 const heap_span *heap_span_at(const heap *h, uint64_t addr);

@@ -920,6 +920,16 @@ const uint8_t *core_view(const ghf_core *c, uint64_t addr, size_t n)
     return p->bytes + (addr - p->start);
 }
 
+const uint8_t *core_piece(const ghf_core *c, uint64_t addr, uint64_t *start, uint64_t *end)
+{
+    const piece *p = lookup(c, addr);
+    if (p == NULL || p->bytes == NULL)
+        return NULL;
+    *start = p->start;
+    *end = p->end;
+    return p->bytes;
+}
+
 void core_release_pages(const ghf_core *c)
 {
     /* The mapping is private and never written: dropped pages read back

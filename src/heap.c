@@ -20,18 +20,7 @@ struct heap_arena_map {
     struct page_key *keys;   /* pages_per_arena entries: what heap_find needs */
 };
 
-/* What heap_find needs of the span holding a page, in the page table itself
- * so that a look-up costs one cache miss, not a page entry then a span.
- * elemsize 0: no span (first_slot HEAP_NONE) or sizes that do not fit here
- * (the slow way through page_span and heap_span). */
-struct page_key {
-    uint32_t first_slot;
-    uint32_t elemsize;
-    uint32_t base_off;       /* page start - span base */
-    uint32_t bytes;          /* limit - base; top bit: objects have a malloc header */
-    uint32_t div_mul;        /* 2^32 / elemsize rounded up: slot = off * div_mul >> 32 or one less */
-};
-#define KEY_HEADER 0x80000000u
+/* struct page_key, what heap_find needs of the span holding a page: heap.h */
 
 struct heap_mask_cache {
     htypes types;
@@ -157,19 +146,19 @@ uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *
             return HEAP_NONE;
         return find_slow(h, &h->spans[a->page_span[page]], addr, base, size, user_off);
     }
-    uint64_t span_base = (addr & ~(rt->page_size - 1)) - k->base_off;
-    uint64_t off = addr - span_base;
-    if (off >= (k->bytes & ~KEY_HEADER))
-        return HEAP_NONE;
-    /* the runtime's own divMul (mbitmap.go): off < 2^31 here, so the
-     * product overshoots the quotient by at most one */
-    uint32_t slot = (uint32_t)((off * k->div_mul) >> 32);
-    if ((uint64_t)slot * k->elemsize > off)
-        slot--;
-    *base = span_base + (uint64_t)slot * k->elemsize;
-    *size = k->elemsize;
-    *user_off = k->bytes & KEY_HEADER ? rt->malloc_header_size : 0;
-    return k->first_slot + slot;
+    return heap_key_slot(k, addr, rt->page_size, rt->malloc_header_size, base, size, user_off);
+}
+
+const struct page_key *heap_arena_keys(const heap *h, uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+    const go_runtime *rt = h->rt;
+    uint64_t idx = arena_index(rt, addr);
+    const struct heap_arena_map *a = arena_lookup(h, idx);
+    if (a == NULL || a->keys == NULL)
+        return NULL;
+    *lo = idx * rt->arena_bytes + rt->arena_base_offset;
+    *hi = *lo + rt->arena_bytes;
+    return a->keys;
 }
 
 const heap_span *heap_span_at(const heap *h, uint64_t addr)

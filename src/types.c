@@ -73,6 +73,20 @@ typedef struct embed_memo {
     gt_id base, sub; /* base 0: empty */
 } embed_memo;
 
+/* typed_target's answer for a pointer to the start of an object: the
+ * type, count and label it queues, for a pointee type (and slice or not)
+ * and the room in the object; the same every time (see typed_target). */
+#define TARGET_MEMO 512
+#define ARENA_MEMO 8
+typedef struct target_memo {
+    uint64_t room;
+    uint64_t count; /* values queued */
+    gt_id elem;     /* the pointee type asked about; 0: empty */
+    gt_id to;       /* the type queued */
+    uint32_t id;    /* the label */
+    bool slice;
+} target_memo;
+
 typedef struct inferer {
     heap *h;
     const go_runtime *rt;
@@ -106,7 +120,45 @@ typedef struct inferer {
     iface_memo memo[IFACE_MEMO]; /* direct-mapped, by the first word */
     embed_memo embeds[EMBED_MEMO]; /* direct-mapped, by type and room */
     uint64_t types_lo, types_hi; /* without DWARF: where the module's type descriptors may lie */
+    /* the core's piece of mapped bytes last viewed (view()): [vlo, vhi) at vbytes */
+    uint64_t vlo, vhi;
+    const uint8_t *vbytes;
+    /* drain's last type popped, its size and plan */
+    gt_id last_type;
+    uint64_t last_size;
+    plan last_plan;
+    target_memo tmemo[TARGET_MEMO]; /* direct-mapped, by type, slice and room */
+    /* find_target's arenas: page keys of [lo, lo + arena bytes), by the arena's low index bits */
+    struct {
+        uint64_t lo;
+        const struct page_key *keys; /* NULL: empty */
+    } arenas[ARENA_MEMO];
+    uint64_t amask, page_size, header_size;
+    unsigned page_shift, arena_shift;
 } inferer;
+
+/* core_view(core, addr, n) through the last piece viewed: the walk views
+ * every value it reads and every object it queues, nearly all in the few
+ * pieces that hold the heap, and the core's own look-up was a tenth of
+ * the stage's instructions on pointer-dense heaps. */
+static const uint8_t *view_slow(inferer *in, uint64_t addr, uint64_t n)
+{
+    uint64_t lo, hi;
+    const uint8_t *b = core_piece(in->rt->core, addr, &lo, &hi);
+    if (b == NULL)
+        return NULL;
+    in->vlo = lo;
+    in->vhi = hi;
+    in->vbytes = b;
+    return hi - addr >= n ? b + (addr - lo) : NULL;
+}
+
+static inline const uint8_t *view(inferer *in, uint64_t addr, uint64_t n)
+{
+    if (addr - in->vlo < in->vhi - in->vlo)
+        return in->vhi - addr >= n ? in->vbytes + (addr - in->vlo) : NULL;
+    return view_slow(in, addr, n);
+}
 
 static bool grow_cover_slow(inferer *in, void *vec_, gt_id id)
 {
@@ -188,7 +240,7 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     else if (!VEC_PUSH(&in->wide, ((work){addr, count, type}), in->err))
         return false;
     /* its words are read soon (the queue is LIFO): start the cache miss now */
-    const uint8_t *v = core_view(in->rt->core, addr, 8);
+    const uint8_t *v = view(in, addr, 8);
     if (v != NULL)
         __builtin_prefetch(v);
     return VEC_PUSH(&in->queue, packed, in->err);
@@ -236,9 +288,35 @@ typedef struct target {
     uint64_t base, size, user_off;
 } target;
 
-static inline void find_target(const inferer *in, uint64_t p, target *t)
+static uint32_t find_slot_slow(inferer *in, uint64_t p, target *t)
 {
-    t->slot = p ? heap_find_slot(in->h, p, &t->base, &t->size, &t->user_off) : HEAP_NONE;
+    uint64_t lo, hi;
+    const struct page_key *k = heap_arena_keys(in->h, p, &lo, &hi);
+    if (k != NULL && hi - lo == in->amask + 1) {
+        in->arenas[(p >> in->arena_shift) & (ARENA_MEMO - 1)].lo = lo;
+        in->arenas[(p >> in->arena_shift) & (ARENA_MEMO - 1)].keys = k;
+    }
+    return heap_find_slot(in->h, p, &t->base, &t->size, &t->user_off);
+}
+
+/* heap_find_slot, inline through the page keys of the arenas looked up
+ * in (a heap has a few arenas of 64 MiB): the call, the arena's hash
+ * look-up and the runtime's constants were three quarters of its cost. */
+static inline void find_target(inferer *in, uint64_t p, target *t)
+{
+    size_t a = (p >> in->arena_shift) & (ARENA_MEMO - 1);
+    if (in->arenas[a].keys != NULL && p - in->arenas[a].lo <= in->amask) {
+        const struct page_key *k = &in->arenas[a].keys[(p & in->amask) >> in->page_shift];
+        if (k->elemsize != 0) {
+            t->slot = heap_key_slot(k, p, in->page_size, in->header_size, &t->base, &t->size, &t->user_off);
+            return;
+        }
+        if (k->first_slot == HEAP_NONE) {
+            t->slot = HEAP_NONE;
+            return;
+        }
+    }
+    t->slot = p ? find_slot_slow(in, p, t) : HEAP_NONE;
 }
 
 static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);
@@ -262,6 +340,15 @@ static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, 
     uint32_t slot = tg->slot;
     uint64_t base = tg->base, size = tg->size, user_off = tg->user_off;
     uint64_t ub = base + user_off;
+    /* What follows depends on p only for type descriptors (and their
+     * reflect names) and interior pointers; else on elem, slice, count
+     * and the room after p, through the model and label_of, whose answers
+     * never change: the memo gives the same label, type and count. The
+     * callers' counts are 1 for a pointer and UINT64_MAX for a slice. */
+    bool memo = p == ub && count == (slice ? UINT64_MAX : 1);
+    target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)((size - user_off) >> 3) ^ slice) & (TARGET_MEMO - 1)];
+    if (memo && m->elem == elem && m->slice == slice && m->room == size - user_off)
+        return assign_id(in, slot, base, m->id, m->to, user_off, m->count);
     const gt_type *et = gt_get(in->gm, elem);
     if (et == NULL)
         return true;
@@ -272,7 +359,10 @@ static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, 
         return label_of(in, elem, slice, &id) && assign_id(in, slot, base, id, 0, 0, 1);
     }
     uint64_t esize = et->size, room = base + size - ub;
+    gt_id asked = elem;
+    bool asked_slice = slice;
     if (!slice && et->role == GT_ROLE_TYPE_DESC) { /* a type descriptor reflect made: its kind's whole one */
+        memo = false;
         gt_id whole = gt_descriptor_at(in->gm, elem, p);
         const gt_type *wt = gt_get(in->gm, whole);
         uint32_t str;
@@ -305,6 +395,9 @@ static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, 
     uint32_t id;
     if (!label_of(in, elem, slice, &id))
         return false;
+    if (memo)
+        *m = (target_memo){.room = room, .count = count ? count : 1, .elem = asked, .to = elem, .id = id,
+                           .slice = asked_slice};
     return assign_id(in, slot, base, id, elem, ub - base, count ? count : 1);
 }
 
@@ -581,30 +674,31 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
  * in one view of the core instead of a look-up per word; NULL when the
  * core does not map them in one piece (rd then reads each) or while a
  * split local's image stands in for the core. */
-static const uint8_t *plan_view(const inferer *in, uint64_t addr, plan pl)
+static const uint8_t *plan_view(inferer *in, uint64_t addr, plan pl)
 {
-    return in->image_len == 0 && pl.words_end ? core_view(in->rt->core, addr, pl.words_end) : NULL;
+    return in->image_len == 0 && pl.words_end ? view(in, addr, pl.words_end) : NULL;
 }
 
 /* Start the cache misses that walking the value at addr by plan pl will
  * wait for, one after the other: the labels of the heap slots its words
  * point to (a random place in a big array for each). Callers do this for
  * several values before they walk them, so the misses overlap. */
-static void prefetch_targets(const inferer *in, uint64_t addr, plan pl)
+static void prefetch_targets(inferer *in, uint64_t addr, plan pl)
 {
     const uint8_t *view = plan_view(in, addr, pl);
     for (uint32_t i = 0; view != NULL && i < pl.n; i++) {
         const leaf *l = &in->leaves.v[pl.first + i];
-        uint64_t p, base, size, user_off;
+        uint64_t p;
+        target tg;
         if (l->kind == L_PTR || l->kind == L_STRING || l->kind == L_SLICE)
             memcpy(&p, view + l->off, 8);
         else if (l->kind == L_IFACE)
             memcpy(&p, view + l->off + in->L->ptr_size, 8); /* the data word */
         else
             continue;
-        uint32_t slot = p ? heap_find_slot(in->h, p, &base, &size, &user_off) : HEAP_NONE;
-        if (slot != HEAP_NONE)
-            __builtin_prefetch(&in->done[slot >> 6]);
+        find_target(in, p, &tg);
+        if (tg.slot != HEAP_NONE)
+            __builtin_prefetch(&in->done[tg.slot >> 6]);
     }
 }
 
@@ -729,8 +823,8 @@ static bool walk_words(inferer *in, const uint8_t *view, plan pl)
             if (tgs[k].slot != HEAP_NONE)
                 __builtin_prefetch(&in->done[tgs[k].slot >> 6]);
         }
-        for (uint32_t k = 0; k < m; k++)
-            if (ps[k] != 0 && !follow_word(in, &ls[k], ps[k], &tgs[k]))
+        for (uint32_t k = 0; k < m; k++) /* (most targets of a dense heap are labelled by then) */
+            if (ps[k] != 0 && unlabelled(in, tgs[k].slot) && !follow_word(in, &ls[k], ps[k], &tgs[k]))
                 return false;
     }
     return true;
@@ -839,17 +933,21 @@ static bool drain(inferer *in)
          * few pops ahead. Only a prefetch: the order is the stack's. */
         if (in->queue.n > PREFETCH_POP) {
             uint64_t ahead = queued_addr(in->queue.v[in->queue.n - 1 - PREFETCH_POP]);
-            const uint8_t *v = ahead ? core_view(in->rt->core, ahead, 8) : NULL;
+            const uint8_t *v = ahead ? view(in, ahead, 8) : NULL;
             if (v != NULL)
                 __builtin_prefetch(v);
         }
         work w = pop_work(in);
         uint64_t wcount = w.count;
-        const gt_type *t = gt_get(in->gm, w.type);
-        uint64_t size = t ? t->size : 0;
-        plan p;
-        if (!plan_get(in, w.type, &p))
-            return false;
+        if (w.type != in->last_type || w.type == 0) { /* a type's size and plan never change once built */
+            const gt_type *t = gt_get(in->gm, w.type);
+            in->last_size = t ? t->size : 0;
+            if (!plan_get(in, w.type, &in->last_plan))
+                return false;
+            in->last_type = w.type;
+        }
+        uint64_t size = in->last_size;
+        plan p = in->last_plan;
         if (p.n == 0)
             continue; /* nothing in these values points anywhere */
         uint64_t count = size ? wcount : 1;
@@ -1346,7 +1444,11 @@ static bool infer_heap_part(types_job *j)
         return false;
     j->in = (inferer){.h = h, .rt = h->rt, .gm = out->model, .L = gt_layout_of(out->model), .out = out,
                       .slab = slab, .done = done, .err = err, .quiet = j->quiet,
-                      .desc_common = gt_descriptor_common(out->model)};
+                      .desc_common = gt_descriptor_common(out->model),
+                      .amask = h->rt->arena_bytes - 1, .page_size = h->rt->page_size,
+                      .header_size = h->rt->malloc_header_size,
+                      .page_shift = (unsigned)__builtin_ctzll(h->rt->page_size),
+                      .arena_shift = (unsigned)__builtin_ctzll(h->rt->arena_bytes)};
     return seed_headers(&j->in) && drain(&j->in);
 }
 

@@ -319,7 +319,7 @@ static inline void find_target(inferer *in, uint64_t p, target *t)
     t->slot = p ? find_slot_slow(in, p, t) : HEAP_NONE;
 }
 
-static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);
+static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);
 
 /* A pointer to count values of type elem (a slice's backing array when
  * `slice`): type its target object, if p is where that object's data starts. */
@@ -332,23 +332,13 @@ static bool typed_pointer(inferer *in, uint64_t p, gt_id elem, uint64_t count, b
     return typed_target(in, p, &tg, elem, count, slice);
 }
 
-/* typed_pointer with p's target already found (p != 0) */
-static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
+/* typed_target past its memo (memo: p is eligible, m its entry) */
+static bool typed_target_slow(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice,
+                              bool memo, target_memo *m)
 {
-    if (elem == 0 || !unlabelled(in, tg->slot))
-        return true;
     uint32_t slot = tg->slot;
     uint64_t base = tg->base, size = tg->size, user_off = tg->user_off;
     uint64_t ub = base + user_off;
-    /* What follows depends on p only for type descriptors (and their
-     * reflect names) and interior pointers; else on elem, slice, count
-     * and the room after p, through the model and label_of, whose answers
-     * never change: the memo gives the same label, type and count. The
-     * callers' counts are 1 for a pointer and UINT64_MAX for a slice. */
-    bool memo = p == ub && count == (slice ? UINT64_MAX : 1);
-    target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)((size - user_off) >> 3) ^ slice) & (TARGET_MEMO - 1)];
-    if (memo && m->elem == elem && m->slice == slice && m->room == size - user_off)
-        return assign_id(in, slot, base, m->id, m->to, user_off, m->count);
     const gt_type *et = gt_get(in->gm, elem);
     if (et == NULL)
         return true;
@@ -399,6 +389,24 @@ static bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, 
         *m = (target_memo){.room = room, .count = count ? count : 1, .elem = asked, .to = elem, .id = id,
                            .slice = asked_slice};
     return assign_id(in, slot, base, id, elem, ub - base, count ? count : 1);
+}
+
+/* typed_pointer with p's target already found (p != 0) */
+static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
+{
+    if (elem == 0 || !unlabelled(in, tg->slot))
+        return true;
+    /* What follows depends on p only for type descriptors (and their
+     * reflect names) and interior pointers; else on elem, slice, count
+     * and the room after p, through the model and label_of, whose answers
+     * never change: the memo gives the same label, type and count. The
+     * callers' counts are 1 for a pointer and UINT64_MAX for a slice. */
+    uint64_t room = tg->size - tg->user_off;
+    bool memo = p == tg->base + tg->user_off && count == (slice ? UINT64_MAX : 1);
+    target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)(room >> 3) ^ slice) & (TARGET_MEMO - 1)];
+    if (memo && m->elem == elem && m->slice == slice && m->room == room)
+        return assign_id(in, tg->slot, tg->base, m->id, m->to, tg->user_off, m->count);
+    return typed_target_slow(in, p, tg, elem, count, slice, memo, m);
 }
 
 /* ---- plans ---- */
@@ -863,34 +871,41 @@ static bool seed_headers(inferer *in)
     const go_runtime *rt = in->rt;
     if (rt->minor < 22)
         return true;
-    for (uint32_t i = 0; i < h->nobjects; i++) {
-        const heap_span *s = &h->spans[h->obj_span[i]];
-        if (s->noscan)
+    /* span by span, slot by slot: the objects in their order (heap_build
+     * numbers them so), without a look at those of spans where none can
+     * state a type (pointer-free, small without malloc headers) */
+    for (uint32_t si = 0; si < h->nspans; si++) {
+        const heap_span *s = &h->spans[si];
+        if (s->noscan || (s->sizeclass == 0 ? s->large_type == 0 : s->elemsize <= rt->min_size_for_malloc_header))
             continue;
-        uint64_t t = 0, ub = h->obj_addr[i];
-        if (s->sizeclass == 0)
-            t = s->large_type;
-        else if (s->elemsize > rt->min_size_for_malloc_header) {
-            core_read_u64(rt->core, h->obj_addr[i], &t);
-            ub += rt->malloc_header_size;
+        for (uint32_t k = 0; k < s->nelems; k++) {
+            uint32_t slot = s->first_slot + k;
+            if (h->slot_obj[slot] == HEAP_NONE)
+                continue;
+            uint64_t addr = s->base + (uint64_t)k * s->elemsize, t = 0, ub = addr;
+            if (s->sizeclass == 0)
+                t = s->large_type;
+            else {
+                core_read_u64(rt->core, addr, &t);
+                ub += rt->malloc_header_size;
+            }
+            gt_id g;
+            if (t == 0)
+                continue;
+            if (!gt_from_rtype(in->gm, t, &g, in->err))
+                return false;
+            const gt_type *gt = gt_get(in->gm, g);
+            if (gt == NULL)
+                continue;
+            uint64_t room = addr + s->elemsize - ub;
+            uint64_t count = gt->size ? room / gt->size : 1;
+            uint32_t id;
+            /* a slot holding several values is a slice's (or array's) backing store */
+            if (!label_of(in, g, count >= 2, &id))
+                return false;
+            if (!assign_id(in, slot, addr, id, g, ub - addr, count ? count : 1))
+                return false;
         }
-        gt_id g;
-        if (t == 0)
-            continue;
-        if (!gt_from_rtype(in->gm, t, &g, in->err))
-            return false;
-        const gt_type *gt = gt_get(in->gm, g);
-        if (gt == NULL)
-            continue;
-        uint64_t room = h->obj_addr[i] + s->elemsize - ub;
-        uint64_t count = gt->size ? room / gt->size : 1;
-        uint32_t id;
-        /* a slot holding several values is a slice's (or array's) backing store */
-        if (!label_of(in, g, count >= 2, &id))
-            return false;
-        uint32_t slot = s->first_slot + (uint32_t)((h->obj_addr[i] - s->base) / s->elemsize);
-        if (!assign_id(in, slot, h->obj_addr[i], id, g, ub - h->obj_addr[i], count ? count : 1))
-            return false;
     }
     return true;
 }

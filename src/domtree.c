@@ -65,8 +65,7 @@ static bool alloc_output(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf
 {
     memset(d, 0, sizeof *d);
     d->nnodes = g->nnodes;
-    /* one more than nnodes: build_dominator borrows it for DFS-numbered buckets */
-    d->idom = ghf_big_malloc((size_t)g->nnodes + 1, sizeof *d->idom);
+    d->idom = ghf_big_malloc(g->nnodes, sizeof *d->idom);
     /* one more than nnodes: build_dominator borrows it for two arrays of
      * nnodes + 1 numbers (accumulate_retained writes every entry after) */
     d->retained = ghf_big_calloc((size_t)g->nnodes + 1, sizeof *d->retained);
@@ -133,7 +132,7 @@ typedef struct lt_rec {
     uint32_t anc;    /* linked forest, path-compressed; NONE = no ancestor */
     uint32_t label;  /* vertex of minimum semi on the compressed path */
     uint32_t lsemi;  /* semi[label], cached */
-    uint32_t semi;   /* semidominator (DFS number) */
+    uint32_t head;   /* first vertex waiting in this vertex's bucket, or NONE */
     uint32_t size;   /* balanced linking: size of the subtree */
     uint32_t child;  /* balanced linking: next subtree root; s->n = none */
 } lt_rec;
@@ -143,22 +142,26 @@ typedef struct lt_rec {
  * (a page fault that clears it; ~1.6 ms per MB on a VM), so the arrays of
  * one phase reuse the pages of the last one's (see build_dominator). */
 typedef struct lt {
-    uint32_t n;          /* numbered vertices, super-root included */
-    uint32_t *num;       /* node -> DFS number, 0 = not reached */
-    uint64_t *pos;       /* node -> predecessors counted, then its block's end, then start */
-    uint32_t *vert;      /* DFS number -> node (vert[0] unused) */
-    uint32_t *parent;    /* DFS-tree parent */
+    uint32_t n;          /* LT vertices (the DFS's, less the trivial leaves), super-root included */
+    uint32_t ndfs;       /* DFS-numbered vertices, super-root included */
+    uint32_t *num;       /* node -> DFS number (| LT_LEAF), 0 = not reached; then LT number */
+    uint64_t *pos;       /* node -> predecessors counted, then its block's end, then start;
+                            LT_TRIVIAL for a trivial leaf */
+    uint32_t *vert;      /* DFS number -> node (vert[0] unused); then LT number -> node */
+    uint32_t *parent;    /* DFS-tree parent, by DFS number; then by LT number */
     lt_rec *rec;         /* n + 1: rec[n] is the empty child (size 0, lsemi 0) */
     uint32_t *idom;      /* also the bucket links while a vertex waits */
-    uint32_t *bucket_head;
-    uint32_t *stack;     /* DFS stack of nodes, later the compress stack */
-    uint64_t *cursor;    /* DFS stack: next edge to follow */
+    uint32_t *stack;     /* DFS stack of nodes */
+    uint64_t *cursor;    /* DFS stack: next edge to follow; then DFS number -> LT number */
     uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
     uint64_t nrsrc;
     void *work;          /* the block that num, pos, cursor, then rec and idom live in */
 } lt;
 
 #define LT_FIRST (1u << 31) /* free bit: DFS numbers are below DOM_MAX_NODES */
+#define LT_LEAF (1u << 31)  /* in num[] during the DFS: the node has no out-edges */
+#define LT_DEFER (1u << 31) /* in idom[]: idom(w) = idom(this), known at the end */
+#define LT_TRIVIAL UINT64_MAX /* in pos[]: a trivial leaf, left out of LT */
 
 static void lt_free(lt *s)
 {
@@ -176,7 +179,7 @@ static void lt_dfs(lt *s, const ghf_graph *g)
     for (uint32_t r = 0; r < g->nroots; r++) {
         if (s->num[r] != 0)
             continue;
-        s->num[r] = n;
+        s->num[r] = n | (g->off[r] == g->off[r + 1] ? LT_LEAF : 0);
         s->vert[n] = r;
         s->parent[n] = 0;
         n++;
@@ -193,16 +196,20 @@ static void lt_dfs(lt *s, const ghf_graph *g)
             uint32_t x = g->dst[s->cursor[sp - 1]++];
             if (s->num[x] != 0)
                 continue;
-            s->num[x] = n;
+            uint64_t xo = g->off[x];
             s->vert[n] = x;
-            s->parent[n] = s->num[v];
-            n++;
+            s->parent[n] = s->num[v]; /* v has edges: no LT_LEAF */
+            if (xo == g->off[x + 1]) { /* a leaf: numbered, never on the stack */
+                s->num[x] = n++ | LT_LEAF;
+                continue;
+            }
+            s->num[x] = n++;
             s->stack[sp] = x;
-            s->cursor[sp] = g->off[x];
+            s->cursor[sp] = xo;
             sp++;
         }
     }
-    s->n = n;
+    s->ndfs = n;
 }
 
 /* pos[x] += edges into x, from every node (the unreachable ones' edges are
@@ -236,7 +243,15 @@ static void *dfs_run(void *arg)
     return NULL;
 }
 
-/* Predecessor lists in DFS numbers, counting-sort style: blocks in DFS
+/* Trivial leaves: a node without out-edges and with one predecessor (its
+ * DFS parent) is dominated by that parent and lies inside no other node's
+ * paths, so Lengauer-Tarjan runs on the graph without them (the DFS of
+ * that graph is this one's, leaves left out): in heaps most objects are
+ * such leaves (54 % of the `mixed` bench heap's nodes, 75 % of `maps`).
+ * They get LT numbers in DFS order too (the preorder of the rest),
+ * and their idom is written here.
+ *
+ * Predecessor lists in LT numbers, counting-sort style: blocks in DFS
  * order, each filled through its node's pos[] (so the fill needs no DFS
  * number of an edge's target, and counting needed none either: it ran
  * beside the DFS, whose random reads of num[] had also carried the
@@ -249,31 +264,59 @@ static void *dfs_run(void *arg)
  * measured 1.2-1.7 s slower at 10 M. Two shares with their own counters
  * (filling each block from both ends) or each scanning every edge for half
  * of the targets were slower on two cores too (false sharing of the
- * blocks' cache lines; twice the random reads). */
-static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
+ * blocks' cache lines; twice the random reads).
+ * Also writes d->order (the DFS preorder), the trivial leaves' and the
+ * unreachable nodes' d->idom. */
+static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
 {
-    uint32_t n = s->n;
+    uint32_t ndfs = s->ndfs;
     /* edges from nodes the DFS did not reach are no one's predecessors */
     for (uint32_t v = 0; v < g->nnodes; v++)
-        if (s->num[v] == 0)
+        if (s->num[v] == 0) {
+            d->idom[v] = DOM_UNREACHABLE;
             for (uint64_t e = g->off[v]; e < g->off[v + 1]; e++)
                 s->pos[g->dst[e]]--;
-    /* inclusive prefix in DFS order: pos[v] = end of v's block */
+        }
+    /* In DFS order: the preorder out, trivial leaves' idom out, LT numbers
+     * (k) for the rest (num[v], and vert and parent compacted in place:
+     * k <= i), inclusive prefix: pos[v] = end of v's block. The cursor
+     * array, free since the DFS, maps DFS numbers to LT numbers. */
+    uint32_t *ltk = (uint32_t *)s->cursor;
+    uint32_t k = 1;
     uint64_t total = 0;
-    for (uint32_t i = 1; i < n; i++) {
-        if (i + 16 < n)
-            __builtin_prefetch(&s->pos[s->vert[i + 16]], 1);
-        uint32_t v = s->vert[i];
+    ltk[0] = 0;
+    for (uint32_t i = 1; i < ndfs; i++) {
+        if (i + 16 < ndfs) {
+            uint32_t x = s->vert[i + 16];
+            __builtin_prefetch(&s->pos[x], 1);
+            __builtin_prefetch(&s->num[x], 1);
+            __builtin_prefetch(&d->idom[x], 1);
+        }
+        uint32_t v = s->vert[i], p = s->parent[i];
+        d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
+        if ((s->num[v] & LT_LEAF) && s->pos[v] == 1) {
+            d->idom[v] = p == 0 ? DOM_SUPER : d->order[p - 1];
+            s->pos[v] = LT_TRIVIAL;
+            continue; /* no one's parent: ltk[i] is never read */
+        }
         total += s->pos[v];
         s->pos[v] = total;
+        s->num[v] = k;
+        ltk[i] = k;
+        s->vert[k] = v;
+        s->parent[k] = ltk[p];
+        k++;
     }
+    s->n = k;
     s->nrsrc = total;
     s->rsrc = ghf_big_malloc(total, sizeof *s->rsrc);
     if (s->rsrc == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
     for (uint32_t r = 0; r < g->nroots; r++)
-        s->rsrc[--s->pos[r]] = 0;
-    /* node order, not DFS order: sequential reads of off/dst/num */
+        if (s->pos[r] != LT_TRIVIAL)
+            s->rsrc[--s->pos[r]] = 0;
+    /* node order, not DFS order: sequential reads of off/dst/num (sources
+     * have edges, so they are not trivial and num is their LT number) */
     uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
     for (uint32_t v = 0; v < g->nnodes; v++) {
         uint32_t i = s->num[v];
@@ -285,32 +328,38 @@ static bool lt_reverse(lt *s, const ghf_graph *g, ghf_err *err)
             if (e + 16 < end) {
                 __builtin_prefetch(&s->pos[g->dst[e + 16]], 1);
                 uint64_t at = s->pos[g->dst[e + 8]];
-                __builtin_prefetch(&s->rsrc[at ? at - 1 : 0], 1);
+                __builtin_prefetch(&s->rsrc[at - 1 < total ? at - 1 : 0], 1);
             }
-            s->rsrc[--s->pos[g->dst[e]]] = i;
+            uint64_t *px = &s->pos[g->dst[e]];
+            if (*px != LT_TRIVIAL)
+                s->rsrc[--*px] = i;
         }
     }
     /* now pos[v] = start of v's block; every vertex but the super-root has
      * a predecessor (its DFS parent), so no block is empty */
     for (uint32_t v = 0; v < g->nnodes; v++)
-        if (s->num[v] != 0)
+        if (s->num[v] != 0 && s->pos[v] != LT_TRIVIAL)
             s->rsrc[s->pos[v]] |= LT_FIRST;
     return true;
 }
 
 /* Compress the path from v up to the child of its tree's root: every
  * vertex on it then points at that root and carries the minimum label of
- * the path above it. Iterative (the stack is nnodes long). */
+ * the path above it. Iterative: the stack grows down from the end of
+ * rsrc, over the predecessor entries already read. Every vertex on the
+ * path has been linked, so it is one of the vertices w.. n-1 whose blocks
+ * (at least one entry each) the main loop has taken from that end. */
 static inline void lt_compress(lt *s, uint32_t v)
 {
     lt_rec *rec = s->rec;
+    uint32_t *stack = s->rsrc + s->nrsrc;
     uint32_t sp = 0, x = v;
     while (rec[rec[x].anc].anc != NONE) {
-        s->stack[sp++] = x;
+        *(stack - ++sp) = x;
         x = rec[x].anc;
     }
     while (sp > 0) {
-        lt_rec *y = &rec[s->stack[--sp]];
+        lt_rec *y = &rec[*(stack - sp--)];
         const lt_rec *a = &rec[y->anc];
         if (a->lsemi < y->lsemi) {
             y->label = a->label;
@@ -379,17 +428,18 @@ static inline void lt_link(lt *s, uint32_t v, uint32_t w)
  * (O(E α(E, N))). (Semi-NCA was tried: its ancestor walk is quadratic on
  * a long list whose items are also held by a second root — a common heap
  * shape.) A vertex waits in the bucket of its semidominator until its
- * idom is known, so bucket links live in the idom array itself. */
+ * idom is known, so bucket links live in the idom array itself and the
+ * heads in the records (the vertices of p's bucket have semi p, so the
+ * semi itself need not be kept; an idom known only as "that of u" is
+ * u | LT_DEFER until the last pass). */
 static void lt_dominators(lt *s)
 {
     uint32_t n = s->n;
-    uint32_t *idom = s->idom, *head = s->bucket_head;
+    uint32_t *idom = s->idom;
     lt_rec *rec = s->rec;
-    for (uint32_t i = 0; i < n; i++) {
-        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .semi = i, .size = 1, .child = n};
-        head[i] = NONE;
-    }
-    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .semi = 0, .size = 0, .child = n};
+    for (uint32_t i = 0; i < n; i++)
+        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
+    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
     idom[0] = 0;
     uint64_t e = s->nrsrc, pf = e; /* blocks are taken from the last: w = n-1 first */
     for (uint32_t w = n - 1; w >= 1; w--) {
@@ -398,7 +448,7 @@ static void lt_dominators(lt *s)
         for (; pf > 0 && pf + 16 > e; pf--)
             __builtin_prefetch(&rec[s->rsrc[pf - 1] & ~LT_FIRST]);
         if (w > 8)
-            __builtin_prefetch(&head[s->parent[w - 8]]);
+            __builtin_prefetch(&rec[s->parent[w - 8]]);
         uint32_t sw = w, v;
         do {
             v = s->rsrc[--e];
@@ -408,31 +458,31 @@ static void lt_dominators(lt *s)
             if (su < sw)
                 sw = su;
         } while (!(v & LT_FIRST));
-        rec[w].semi = rec[w].lsemi = sw;
-        idom[w] = head[sw]; /* bucket link until idom(w) is known */
-        head[sw] = w;
+        rec[w].lsemi = sw;
+        idom[w] = rec[sw].head; /* bucket link until idom(w) is known */
+        rec[sw].head = w;
         uint32_t p = s->parent[w];
         lt_link(s, p, w);
-        for (uint32_t b = head[p]; b != NONE;) {
+        for (uint32_t b = rec[p].head; b != NONE;) {
             uint32_t next = idom[b], su;
             uint32_t u = lt_eval(s, b, &su);
-            idom[b] = su < rec[b].semi ? u : p;
+            idom[b] = su < p ? u | LT_DEFER : p; /* semi(b) = p */
             b = next;
         }
-        head[p] = NONE;
+        rec[p].head = NONE;
     }
     for (uint32_t w = 1; w < n; w++)
-        if (idom[w] != rec[w].semi)
-            idom[w] = idom[idom[w]];
+        if (idom[w] & LT_DEFER)
+            idom[w] = idom[idom[w] & ~LT_DEFER];
 }
 
-/* One share of the translation from DFS numbers back to nodes: numbers
- * [lo, hi) (first pass: nodes [lo, hi) marked unreachable). */
+/* One share of the translation from LT numbers back to nodes: numbers
+ * [lo, hi). (d->order, the trivial leaves' and the unreachable nodes'
+ * idom were written by lt_reverse.) */
 typedef struct relabel_share {
     domtree *d;
     const lt *s;
     uint32_t lo, hi;
-    bool mark;
 } relabel_share;
 
 static void *relabel_run(void *arg)
@@ -440,45 +490,33 @@ static void *relabel_run(void *arg)
     relabel_share *sh = arg;
     domtree *d = sh->d;
     const lt *s = sh->s;
-    if (sh->mark) {
-        for (uint32_t v = sh->lo; v < sh->hi; v++)
-            d->idom[v] = DOM_UNREACHABLE;
-        return NULL;
-    }
     for (uint32_t i = sh->lo; i < sh->hi; i++) {
         if (i + 16 < sh->hi) { /* both at random */
             __builtin_prefetch(&d->idom[s->vert[i + 16]], 1);
             __builtin_prefetch(&s->vert[s->idom[i + 16]]);
         }
-        uint32_t v = s->vert[i];
-        d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
-        d->idom[v] = s->idom[i] == 0 ? DOM_SUPER : s->vert[s->idom[i]];
+        d->idom[s->vert[i]] = s->idom[i] == 0 ? DOM_SUPER : s->vert[s->idom[i]];
     }
     return NULL;
 }
 
-/* d->idom and d->order from the DFS-numbered result; on two threads in
- * halves (each pass writes disjoint entries). */
+/* d->idom of the LT vertices; on two threads in halves (disjoint entries). */
 static void relabel(domtree *d, const lt *s, const ghf_graph *g)
 {
     unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
     relabel_share sh[GHF_MAX_THREADS];
     for (unsigned t = 0; t < nsh; t++)
-        sh[t] = (relabel_share){d, s, (uint32_t)((uint64_t)g->nnodes * t / nsh),
-                                (uint32_t)((uint64_t)g->nnodes * (t + 1) / nsh), true};
-    ghf_run_shares(relabel_run, sh, sizeof sh[0], nsh);
-    for (unsigned t = 0; t < nsh; t++)
         sh[t] = (relabel_share){d, s, 1 + (uint32_t)((uint64_t)(s->n - 1) * t / nsh),
-                                1 + (uint32_t)((uint64_t)(s->n - 1) * (t + 1) / nsh), false};
+                                1 + (uint32_t)((uint64_t)(s->n - 1) * (t + 1) / nsh)};
     ghf_run_shares(relabel_run, sh, sizeof sh[0], nsh);
-    d->nreach = s->n - 1;
+    d->nreach = s->ndfs - 1;
 }
 
 /* Where the per-vertex arrays live, so that few pages are fresh:
  *  - vert and parent: in d->retained (nnodes + 1 entries of 8 bytes, not
  *    written before accumulate_retained);
- *  - the DFS stack: in d->order, and the buckets' heads: in d->idom (both
- *    written only by relabel at the end);
+ *  - the DFS stack: in d->order (written by lt_reverse after the DFS);
+ *    the compress stack: in the end of rsrc (see lt_compress);
  *  - one block `work`, zero when made, holds pos, cursor and num while the
  *    DFS and the predecessor lists need them (20 bytes a vertex), then rec
  *    and idom over the same pages (28 bytes a vertex).
@@ -500,8 +538,8 @@ static bool build_dominator(domtree *d, const ghf_graph *g, void **spare, ghf_er
     s.num = (uint32_t *)(s.cursor + cap);            /* 4, zero */
     s.vert = (uint32_t *)d->retained;
     s.parent = s.vert + cap;
-    /* d->order is written only at the end: until then it is the stack
-     * (DFS depth and compressed paths are at most nnodes long) */
+    /* d->order is written after the DFS: until then it is the stack
+     * (the DFS depth is at most nnodes) */
     s.stack = d->order;
     dfs_share sh[2] = {{&s, g, false}, {&s, g, true}};
     if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
@@ -510,14 +548,13 @@ static bool build_dominator(domtree *d, const ghf_graph *g, void **spare, ghf_er
         lt_count(&s, g);
         lt_dfs(&s, g);
     }
-    s.cursor = NULL; /* its pages: rec's, below */
-    if (!lt_reverse(&s, g, err))
+    if (!lt_reverse(&s, d, g, err))
         goto out;
+    s.cursor = NULL; /* its pages: rec's, below */
     s.num = NULL; /* DFS numbers and offsets are not needed past here */
     s.pos = NULL;
     s.rec = s.work;                                  /* s.n + 1 <= cap + 1 entries */
     s.idom = (uint32_t *)((char *)s.work + rec_bytes);
-    s.bucket_head = d->idom; /* nnodes + 1 >= s.n entries, refilled below */
     lt_dominators(&s);
     relabel(d, &s, g);
     ok = true;

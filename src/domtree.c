@@ -35,7 +35,10 @@ static void *check_edges(void *arg)
     return NULL;
 }
 
-static bool check_graph(const ghf_graph *g, ghf_err *err)
+/* Also, when leaf is not NULL: bit v of leaf[] set for every node v
+ * without out-edges (a bitmap small enough to stay in cache, so that the
+ * DFS need not read a leaf's offsets). */
+static bool check_graph(const ghf_graph *g, uint64_t *leaf, ghf_err *err)
 {
     if (g->nnodes >= DOM_MAX_NODES)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "graph has %u nodes, more than the dominator tree can number", g->nnodes);
@@ -45,9 +48,17 @@ static bool check_graph(const ghf_graph *g, ghf_err *err)
         return true;
     if (g->off[0] != 0)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge offsets do not start at 0");
-    for (uint32_t v = 0; v < g->nnodes; v++)
+    uint64_t word = 0;
+    for (uint32_t v = 0; v < g->nnodes; v++) {
         if (g->off[v + 1] < g->off[v])
             return ghf_fail(err, GHF_EXIT_INTERNAL, "graph edge offsets decrease at node %u", v);
+        word |= (uint64_t)(g->off[v + 1] == g->off[v]) << (v & 63);
+        if ((v & 63) == 63 || v + 1 == g->nnodes) {
+            if (leaf != NULL)
+                leaf[v >> 6] = word;
+            word = 0;
+        }
+    }
     uint64_t nedges = g->off[g->nnodes];
     unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
     check_share sh[GHF_MAX_THREADS];
@@ -154,6 +165,7 @@ typedef struct lt {
     uint32_t *stack;     /* DFS stack of nodes */
     uint64_t *cursor;    /* DFS stack: next edge to follow; then DFS number -> LT number */
     uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
+    const uint64_t *leaf; /* bit per node: no out-edges (check_graph) */
     uint64_t nrsrc;
     void *work;          /* the block that num, pos, cursor, then rec and idom live in */
 } lt;
@@ -179,7 +191,7 @@ static void lt_dfs(lt *s, const ghf_graph *g)
     for (uint32_t r = 0; r < g->nroots; r++) {
         if (s->num[r] != 0)
             continue;
-        s->num[r] = n | (g->off[r] == g->off[r + 1] ? LT_LEAF : 0);
+        s->num[r] = n | (s->leaf[r >> 6] >> (r & 63) & 1 ? LT_LEAF : 0);
         s->vert[n] = r;
         s->parent[n] = 0;
         n++;
@@ -196,16 +208,15 @@ static void lt_dfs(lt *s, const ghf_graph *g)
             uint32_t x = g->dst[s->cursor[sp - 1]++];
             if (s->num[x] != 0)
                 continue;
-            uint64_t xo = g->off[x];
             s->vert[n] = x;
             s->parent[n] = s->num[v]; /* v has edges: no LT_LEAF */
-            if (xo == g->off[x + 1]) { /* a leaf: numbered, never on the stack */
+            if (s->leaf[x >> 6] >> (x & 63) & 1) { /* numbered, its offsets unread, never on the stack */
                 s->num[x] = n++ | LT_LEAF;
                 continue;
             }
             s->num[x] = n++;
             s->stack[sp] = x;
-            s->cursor[sp] = xo;
+            s->cursor[sp] = g->off[x];
             sp++;
         }
     }
@@ -521,9 +532,9 @@ static void relabel(domtree *d, const lt *s, const ghf_graph *g)
  *    DFS and the predecessor lists need them (20 bytes a vertex), then rec
  *    and idom over the same pages (28 bytes a vertex).
  * That makes 28 fresh bytes per vertex instead of 56, at the same peak. */
-static bool build_dominator(domtree *d, const ghf_graph *g, void **spare, ghf_err *err)
+static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf, void **spare, ghf_err *err)
 {
-    lt s = {0};
+    lt s = {.leaf = leaf};
     size_t cap = (size_t)g->nnodes + 1; /* DFS numbers: s.n <= cap */
     size_t rec_bytes = (cap + 1) * sizeof *s.rec, work_bytes = rec_bytes + cap * sizeof *s.idom;
     bool ok = false;
@@ -734,15 +745,21 @@ static void *finish_run(void *arg)
 bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *err)
 {
     memset(d, 0, sizeof *d);
-    if (!check_graph(g, err) || !alloc_output(d, g, mode, err))
+    uint64_t *leaf = NULL; /* for the DFS of the dominator mode */
+    if (mode == DOM_MODE_DOMINATOR && g->nnodes < DOM_MAX_NODES && /* else check_graph refuses it */
+        (leaf = ghf_xcalloc(((size_t)g->nnodes + 63) / 64 + 1, sizeof *leaf, err)) == NULL)
         return false;
+    if (!check_graph(g, leaf, err) || !alloc_output(d, g, mode, err)) {
+        free(leaf);
+        return false;
+    }
     bool ok;
     void *spare = NULL; /* build_dominator's scratch block, for compute_shared */
     if (mode == DOM_MODE_FIRST_PATH) {
         ok = build_first_path(d, g);
         if (ok)
             accumulate_retained(d, g);
-    } else if ((ok = build_dominator(d, g, &spare, err))) {
+    } else if ((ok = build_dominator(d, g, leaf, &spare, err))) {
         finish_share sh[2] = {{d, g, err, spare, true, false}, {d, g, err, NULL, false, true}};
         if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
             ghf_run_shares(finish_run, sh, sizeof sh[0], 2);
@@ -753,7 +770,8 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
         }
         ok = sh[0].ok;
     }
-    ghf_big_free(spare);
+    free(spare);
+    free(leaf);
     if (!ok) {
         domtree_free(d);
         return false;

@@ -530,7 +530,8 @@ static void relabel(domtree *d, const lt *s, const ghf_graph *g)
  *    the compress stack: in the end of rsrc (see lt_compress);
  *  - one block `work`, zero when made, holds pos, cursor and num while the
  *    DFS and the predecessor lists need them (20 bytes a vertex), then rec
- *    and idom over the same pages (28 bytes a vertex).
+ *    and idom over the same pages (28 bytes an LT vertex, idom right after
+ *    rec: with trivial leaves left out, both fit in pages pos took).
  * That makes 28 fresh bytes per vertex instead of 56, at the same peak. */
 static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf, void **spare, ghf_err *err)
 {
@@ -565,7 +566,7 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     s.num = NULL; /* DFS numbers and offsets are not needed past here */
     s.pos = NULL;
     s.rec = s.work;                                  /* s.n + 1 <= cap + 1 entries */
-    s.idom = (uint32_t *)((char *)s.work + rec_bytes);
+    s.idom = (uint32_t *)(s.rec + s.n + 1);          /* right after: pages pos already took */
     lt_dominators(&s);
     relabel(d, &s, g);
     ok = true;

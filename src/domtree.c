@@ -155,7 +155,7 @@ typedef struct lt_rec {
 typedef struct lt {
     uint32_t n;          /* LT vertices (the DFS's, less the trivial leaves), super-root included */
     uint32_t ndfs;       /* DFS-numbered vertices, super-root included */
-    uint32_t *num;       /* node -> DFS number (| LT_LEAF), 0 = not reached; then LT number */
+    uint32_t *num;       /* node -> DFS number, 0 = not reached; then LT number (not for leaves) */
     uint64_t *pos;       /* node -> predecessors counted, then its block's end, then start;
                             LT_TRIVIAL for a trivial leaf */
     uint32_t *vert;      /* DFS number -> node (vert[0] unused); then LT number -> node */
@@ -171,7 +171,6 @@ typedef struct lt {
 } lt;
 
 #define LT_FIRST (1u << 31) /* free bit: DFS numbers are below DOM_MAX_NODES */
-#define LT_LEAF (1u << 31)  /* in num[] during the DFS: the node has no out-edges */
 #define LT_DEFER (1u << 31) /* in idom[]: idom(w) = idom(this), known at the end */
 #define LT_TRIVIAL UINT64_MAX /* in pos[]: a trivial leaf, left out of LT */
 
@@ -191,7 +190,7 @@ static void lt_dfs(lt *s, const ghf_graph *g)
     for (uint32_t r = 0; r < g->nroots; r++) {
         if (s->num[r] != 0)
             continue;
-        s->num[r] = n | (s->leaf[r >> 6] >> (r & 63) & 1 ? LT_LEAF : 0);
+        s->num[r] = n;
         s->vert[n] = r;
         s->parent[n] = 0;
         n++;
@@ -209,12 +208,10 @@ static void lt_dfs(lt *s, const ghf_graph *g)
             if (s->num[x] != 0)
                 continue;
             s->vert[n] = x;
-            s->parent[n] = s->num[v]; /* v has edges: no LT_LEAF */
-            if (s->leaf[x >> 6] >> (x & 63) & 1) { /* numbered, its offsets unread, never on the stack */
-                s->num[x] = n++ | LT_LEAF;
-                continue;
-            }
+            s->parent[n] = s->num[v];
             s->num[x] = n++;
+            if (s->leaf[x >> 6] >> (x & 63) & 1) /* its offsets unread, never on the stack */
+                continue;
             s->stack[sp] = x;
             s->cursor[sp] = g->off[x];
             sp++;
@@ -297,22 +294,23 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
     uint64_t total = 0;
     ltk[0] = 0;
     for (uint32_t i = 1; i < ndfs; i++) {
-        if (i + 16 < ndfs) {
+        if (i + 16 < ndfs) { /* the leaf bitmap stays in cache */
             uint32_t x = s->vert[i + 16];
             __builtin_prefetch(&s->pos[x], 1);
-            __builtin_prefetch(&s->num[x], 1);
-            __builtin_prefetch(&d->idom[x], 1);
+            __builtin_prefetch(s->leaf[x >> 6] >> (x & 63) & 1 ? (void *)&d->idom[x] : (void *)&s->num[x], 1);
         }
         uint32_t v = s->vert[i], p = s->parent[i];
         d->order[i - 1] = v; /* preorder: an idom is a DFS ancestor, so it comes first */
-        if ((s->num[v] & LT_LEAF) && s->pos[v] == 1) {
+        bool leaf = s->leaf[v >> 6] >> (v & 63) & 1;
+        if (leaf && s->pos[v] == 1) {
             d->idom[v] = p == 0 ? DOM_SUPER : d->order[p - 1];
             s->pos[v] = LT_TRIVIAL;
             continue; /* no one's parent: ltk[i] is never read */
         }
         total += s->pos[v];
         s->pos[v] = total;
-        s->num[v] = k;
+        if (!leaf) /* a source of edges; a leaf's num is only tested for 0 */
+            s->num[v] = k;
         ltk[i] = k;
         s->vert[k] = v;
         s->parent[k] = ltk[p];

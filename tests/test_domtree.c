@@ -183,6 +183,41 @@ Test(domtree, matches_brute_force_on_random_graphs)
     cr_assert_gt(saturated_seen, 10);
 }
 
+/* The leaves Lengauer-Tarjan leaves out (no out-edges, one predecessor
+ * edge) and the ones it must not: a leaf with a duplicated edge, one whose
+ * second predecessor is garbage (trivial once that edge is taken off), one
+ * with two reachable predecessors (its idom is their meeting point), a
+ * root without edges, and a root that is also some node's target. */
+Test(domtree, leaves_with_one_or_more_predecessors)
+{
+    /* roots 0, 1, 2; 0 -> a(3) -> {4, 5, 5, 6, 7}; 3 -> 8 -> 7; garbage 9 -> 6;
+     * 2 -> 10 -> 2 (root 2 also a target); 8 -> 11, 10 -> 11 (two roots) */
+    const edge es[] = {{0, 3}, {3, 4}, {3, 5}, {3, 5}, {3, 6}, {3, 7}, {3, 8}, {8, 7},
+                       {9, 6}, {2, 10}, {10, 2}, {8, 11}, {10, 11}};
+    ghf_graph g;
+    make_graph(&g, 12, 3, es, sizeof es / sizeof es[0]);
+    for (uint32_t v = 3; v < 12; v++)
+        g.size[v] = 10 + v;
+    ghf_err err = {0};
+    domtree d;
+    cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+    check_against_brute_force(&g, &d, 0);
+    cr_assert_eq(d.idom[4], 3);  /* trivial leaf */
+    cr_assert_eq(d.idom[5], 3);  /* duplicated edge */
+    cr_assert_eq(d.idom[6], 3);  /* second predecessor is garbage */
+    cr_assert_eq(d.idom[7], 3);  /* two predecessors, 3 and 8 */
+    cr_assert_eq(d.idom[1], DOM_SUPER); /* root without edges */
+    cr_assert_eq(d.idom[9], DOM_UNREACHABLE);
+    cr_assert_eq(d.idom[11], DOM_SUPER); /* from roots 0 and 2 */
+    /* preorder: roots in order, edges in order, leaves included */
+    const uint32_t want[] = {0, 3, 4, 5, 6, 7, 8, 11, 1, 2, 10};
+    cr_assert_eq(d.nreach, sizeof want / sizeof want[0]);
+    for (uint32_t i = 0; i < d.nreach; i++)
+        cr_assert_eq(d.order[i], want[i], "order[%u] = %u, want %u", i, d.order[i], want[i]);
+    domtree_free(&d);
+    free_graph(&g);
+}
+
 /* Reference dominators from the data-flow definition, on bitsets:
  * Dom(root) = {super-root, root} (the super-root is every root's only
  * predecessor that counts: it dominates everything), Dom(v) = {v} ∪ the

@@ -164,13 +164,13 @@ typedef struct lt {
     uint32_t *idom;      /* also the bucket links while a vertex waits */
     uint32_t *stack;     /* DFS stack of nodes */
     uint64_t *cursor;    /* DFS stack: next edge to follow; then DFS number -> LT number */
-    uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks */
-    uint64_t *first;     /* bit e set: rsrc[e] is its block's first entry */
+    uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
     const uint64_t *leaf; /* bit per node: no out-edges (check_graph) */
     uint64_t nrsrc;
     void *work;          /* the block that num, pos, cursor, then rec and idom live in */
 } lt;
 
+#define LT_FIRST (1u << 31) /* free bit: DFS numbers are below DOM_MAX_NODES */
 #define LT_DEFER (1u << 31) /* in idom[]: idom(w) = idom(this), known at the end */
 #define LT_TRIVIAL UINT64_MAX /* in pos[]: a trivial leaf, left out of LT */
 
@@ -178,7 +178,6 @@ static void lt_free(lt *s)
 {
     free(s->work);
     free(s->rsrc);
-    free(s->first);
     memset(s, 0, sizeof *s);
 }
 
@@ -264,8 +263,10 @@ static void *dfs_run(void *arg)
  * order, each filled through its node's pos[] (so the fill needs no DFS
  * number of an edge's target, and counting needed none either: it ran
  * beside the DFS, whose random reads of num[] had also carried the
- * counter updates). Each block's first entry is marked in a bitmap (set
- * in order as the blocks are laid out; read in order too), so
+ * counter updates). Each block's first entry is marked with LT_FIRST
+ * where the blocks are laid out, in order (rsrc is made before its size
+ * is known, sized for every edge, zero: only the pages written count;
+ * the fill ORs the sources in), so
  * the main loop, which takes the blocks from the last, needs no offsets:
  * the loop's own arrays take pos's pages.
  * The fill is one thread: two shares of the sources writing the shared
@@ -294,9 +295,9 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
     uint32_t *ltk = (uint32_t *)s->cursor;
     uint32_t k = 1;
     uint64_t total = 0, bound = (g->nnodes ? g->off[g->nnodes] : 0) + g->nroots; /* >= total */
-    s->first = ghf_xcalloc(bound / 64 + 1, sizeof *s->first, err);
-    if (s->first == NULL)
-        return false;
+    s->rsrc = ghf_big_calloc(bound, sizeof *s->rsrc);
+    if (s->rsrc == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)bound);
     ltk[0] = 0;
     for (uint32_t i = 1; i < ndfs; i++) {
         if (i + 16 < ndfs) { /* the leaf bitmap stays in cache */
@@ -312,7 +313,7 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
             s->pos[v] = LT_TRIVIAL;
             continue; /* no one's parent: ltk[i] is never read */
         }
-        s->first[total >> 6] |= 1ull << (total & 63);
+        s->rsrc[total] = LT_FIRST;
         total += s->pos[v];
         s->pos[v] = total;
         if (!leaf) /* a source of edges; a leaf's num is only tested for 0 */
@@ -324,12 +325,10 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
     }
     s->n = k;
     s->nrsrc = total;
-    s->rsrc = ghf_big_malloc(total, sizeof *s->rsrc);
-    if (s->rsrc == NULL)
-        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu reverse edges", (unsigned long long)total);
+    /* the super-root's entries are 0: nothing to OR in */
     for (uint32_t r = 0; r < g->nroots; r++)
         if (s->pos[r] != LT_TRIVIAL)
-            s->rsrc[--s->pos[r]] = 0;
+            --s->pos[r];
     /* node order, not DFS order: sequential reads of off/dst/num (sources
      * have edges, so they are not trivial and num is their LT number) */
     uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
@@ -346,8 +345,8 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
                 __builtin_prefetch(&s->rsrc[at - 1 < total ? at - 1 : 0], 1);
             }
             uint64_t *px = &s->pos[g->dst[e]];
-            if (*px != LT_TRIVIAL)
-                s->rsrc[--*px] = i;
+            if (*px != LT_TRIVIAL) /* the line is fetched for the write anyway */
+                s->rsrc[--*px] |= i;
         }
     }
     /* now pos[v] = start of v's block; every vertex but the super-root has
@@ -458,17 +457,18 @@ static void lt_dominators(lt *s)
         /* what a later step reads at random: the predecessors up to 16
          * entries ahead, each once, and a bucket head */
         for (; pf > 0 && pf + 16 > e; pf--)
-            __builtin_prefetch(&rec[s->rsrc[pf - 1]]);
+            __builtin_prefetch(&rec[s->rsrc[pf - 1] & ~LT_FIRST]);
         if (w > 8)
             __builtin_prefetch(&rec[s->parent[w - 8]]);
-        uint32_t sw = w;
+        uint32_t sw = w, v;
         do {
-            uint32_t u = s->rsrc[--e], su = u; /* unlinked (u <= w): semi(u) = u */
+            v = s->rsrc[--e];
+            uint32_t u = v & ~LT_FIRST, su = u; /* unlinked (u <= w): semi(u) = u */
             if (u > w)
                 lt_eval(s, u, &su);
             if (su < sw)
                 sw = su;
-        } while (!(s->first[e >> 6] >> (e & 63) & 1));
+        } while (!(v & LT_FIRST));
         rec[w].lsemi = sw;
         idom[w] = rec[sw].head; /* bucket link until idom(w) is known */
         rec[sw].head = w;

@@ -176,8 +176,8 @@ typedef struct lt {
 
 static void lt_free(lt *s)
 {
-    free(s->work);
-    free(s->rsrc);
+    ghf_big_free(s->work);
+    ghf_big_free(s->rsrc);
     memset(s, 0, sizeof *s);
 }
 
@@ -751,7 +751,7 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
         (leaf = ghf_xcalloc(((size_t)g->nnodes + 63) / 64 + 1, sizeof *leaf, err)) == NULL)
         return false;
     if (!check_graph(g, leaf, err) || !alloc_output(d, g, mode, err)) {
-        free(leaf);
+        ghf_big_free(leaf);
         return false;
     }
     bool ok;
@@ -771,8 +771,8 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
         }
         ok = sh[0].ok;
     }
-    free(spare);
-    free(leaf);
+    ghf_big_free(spare);
+    ghf_big_free(leaf);
     if (!ok) {
         domtree_free(d);
         return false;

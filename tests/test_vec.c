@@ -72,13 +72,21 @@ Test(vec, kept_block_grows_for_a_bigger_request)
     ghf_big_free(q);
 }
 
+/* Allocate, touch and free a 64 MiB block; the anonymous RSS before. */
+static size_t touch_and_free_64_mib(void)
+{
+    size_t before = rss_anon();
+    unsigned char *p = ghf_big_malloc(64, MiB);
+    cr_assert_not_null(p);
+    memset(p, 1, 64 * MiB);
+    ghf_big_free(p);
+    return before;
+}
+
 Test(vec, kept_blocks_go_back_after_the_next_stage, .disabled = !PAGES_VISIBLE)
 {
     ghf_big_keep(true);
-    size_t before = rss_anon();
-    unsigned char *p = ghf_big_malloc(64, MiB);
-    memset(p, 1, 64 * MiB);
-    ghf_big_free(p);
+    size_t before = touch_and_free_64_mib();
     cr_assert_geq(rss_anon(), before + 60 * MiB, "a kept block stays resident");
     ghf_big_stage_begins(); /* the stage after the one that freed it: still kept */
     cr_assert_geq(rss_anon(), before + 60 * MiB);
@@ -89,9 +97,6 @@ Test(vec, kept_blocks_go_back_after_the_next_stage, .disabled = !PAGES_VISIBLE)
 Test(vec, nothing_is_kept_when_off, .disabled = !PAGES_VISIBLE)
 {
     ghf_big_keep(false);
-    size_t before = rss_anon();
-    unsigned char *p = ghf_big_malloc(64, MiB);
-    memset(p, 1, 64 * MiB);
-    ghf_big_free(p);
+    size_t before = touch_and_free_64_mib();
     cr_assert_lt(rss_anon(), before + 8 * MiB, "rss %zu MiB, was %zu MiB", rss_anon() / MiB, before / MiB);
 }

@@ -304,6 +304,10 @@ static uint32_t find_slot_slow(inferer *in, uint64_t p, target *t)
  * look-up and the runtime's constants were three quarters of its cost. */
 static inline void find_target(inferer *in, uint64_t p, target *t)
 {
+    if (p == 0) { /* nil, whatever a damaged core says lies at address 0 */
+        t->slot = HEAP_NONE;
+        return;
+    }
     size_t a = (p >> in->arena_shift) & (ARENA_MEMO - 1);
     if (in->arenas[a].keys != NULL && p - in->arenas[a].lo <= in->amask) {
         const struct page_key *k = &in->arenas[a].keys[(p & in->amask) >> in->page_shift];
@@ -316,7 +320,7 @@ static inline void find_target(inferer *in, uint64_t p, target *t)
             return;
         }
     }
-    t->slot = p ? find_slot_slow(in, p, t) : HEAP_NONE;
+    t->slot = find_slot_slow(in, p, t);
 }
 
 static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);

@@ -672,22 +672,28 @@ static bool build_edges(heap *h, ghf_err *err)
         }
         total += b[t].dst.n;
     }
+    /* The first share's arrays become the result, resized where they are
+     * (a big block is a mapping of its own: mremap keeps its pages, no
+     * copy), and the later shares are copied after them: the fresh memory
+     * of the join is the later shares' edges, not all of them. */
     uint32_t *dst = NULL, *off = NULL;
     if (ok) {
-        dst = ghf_big_malloc(total, sizeof *dst);
-        off = ghf_big_malloc(total, sizeof *off);
-        if (dst == NULL || off == NULL) {
-            free(dst);
-            free(off);
+        size_t bytes = (total ? total : 1) * sizeof *dst;
+        if ((dst = ghf_big_realloc(b[0].dst.v, bytes)) != NULL)
+            b[0].dst.v = dst;
+        if (dst != NULL && (off = ghf_big_realloc(b[0].off.v, bytes)) != NULL)
+            b[0].off.v = off;
+        if (dst == NULL || off == NULL)
             ok = ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu edges", (unsigned long long)total);
-        }
+        else
+            b[0].dst.v = b[0].off.v = NULL; /* h's now */
     }
     uint64_t k = 0;
     for (int t = 0; t < nthreads; t++) {
         if (ok) {
             for (uint32_t i = b[t].lo; i < b[t].hi; i++)
                 h->edge_off[i] += k;
-            if (b[t].dst.n) { /* (mapped share by share: each share's arrays are freed after its copy) */
+            if (t > 0 && b[t].dst.n) { /* (mapped share by share: each share's arrays are freed after its copy) */
                 ghf_prefault(dst + k, b[t].dst.n * sizeof *dst);
                 ghf_prefault(off + k, b[t].off.n * sizeof *off);
                 memcpy(dst + k, b[t].dst.v, b[t].dst.n * sizeof *dst);

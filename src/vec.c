@@ -73,23 +73,19 @@ void ghf_big_free(void *p)
         free(p);
         return;
     }
-    void *drop = p;
+    void *drop = NULL;
     pthread_mutex_lock(&warm_lock);
     unsigned at = warm_count;
-    if (at == WARM_SLOTS) { /* full: keep the bigger of p and the smallest kept */
+    if (warm_count < WARM_SLOTS) {
+        warm_count++;
+    } else { /* full: p takes the smallest kept block's place if it is bigger */
         at = 0;
         for (unsigned i = 1; i < warm_count; i++)
             if (warm[i].usable < warm[at].usable)
                 at = i;
-        if (warm[at].usable >= usable)
-            at = WARM_SLOTS;
-        else
-            drop = warm[at].p;
-    } else {
-        warm_count++;
-        drop = NULL;
+        drop = warm[at].usable < usable ? warm[at].p : p;
     }
-    if (at < WARM_SLOTS)
+    if (drop != p)
         warm[at] = (struct warm_block){p, usable, warm_stage};
     pthread_mutex_unlock(&warm_lock);
     free(drop);

@@ -71,6 +71,10 @@ typedef struct domtree {
 /* Build the tree. g must be well-formed (off monotonic, dst < nnodes,
  * nroots <= nnodes); checked, failing with GHF_EXIT_INTERNAL otherwise. */
 bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *err);
+/* For tests: the steps per vertex the semi-NCA walk may take before the
+ * dominators are finished with Lengauer-Tarjan's buckets instead (default
+ * 8; 0 takes the buckets always). The answer is the same either way. */
+void domtree_set_nca_budget(uint64_t per_vertex);
 void domtree_free(domtree *d);
 
 /* The shared-roots record of node v, or NULL if v is not a shared node. */

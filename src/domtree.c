@@ -1,8 +1,10 @@
 /* domtree.c — dominator tree / first-path tree of a ghf_graph (include/domtree.h).
  *
- * Dominators: Lengauer–Tarjan, the balanced ("sophisticated") variant
- * (path compression and linking by subtree size), over DFS numbers in which
- * 0 is the virtual super-root. Every step that the textbook writes
+ * Dominators: semidominators by Lengauer–Tarjan, the balanced
+ * ("sophisticated") variant (path compression and linking by subtree
+ * size), then idoms by semi-NCA, or by Lengauer-Tarjan's buckets where
+ * semi-NCA's walk would be long; over DFS numbers in which 0 is the
+ * virtual super-root. Every step that the textbook writes
  * recursively (DFS, compress) runs on an explicit stack, so a
  * 10-million-node chain is just a long loop.
  */
@@ -143,7 +145,7 @@ typedef struct lt_rec {
     uint32_t anc;    /* linked forest, path-compressed; NONE = no ancestor */
     uint32_t label;  /* vertex of minimum semi on the compressed path */
     uint32_t lsemi;  /* semi[label], cached */
-    uint32_t head;   /* first vertex waiting in this vertex's bucket, or NONE */
+    uint32_t head;   /* first vertex waiting in this vertex's bucket, or NONE; semi-NCA: the idom */
     uint32_t size;   /* balanced linking: size of the subtree */
     uint32_t child;  /* balanced linking: next subtree root; s->n = none */
 } lt_rec;
@@ -161,7 +163,7 @@ typedef struct lt {
     uint32_t *vert;      /* DFS number -> node (vert[0] unused); then LT number -> node */
     uint32_t *parent;    /* DFS-tree parent, by DFS number; then by LT number */
     lt_rec *rec;         /* n + 1: rec[n] is the empty child (size 0, lsemi 0) */
-    uint32_t *idom;      /* also the bucket links while a vertex waits */
+    uint32_t *idom;      /* semidominators, then idoms (the bucket links while a vertex waits) */
     uint32_t *stack;     /* DFS stack of nodes */
     uint64_t *cursor;    /* DFS stack: next edge to follow; then DFS number -> LT number */
     uint32_t *rsrc;      /* predecessors of 1, 2, .. n-1 in blocks; LT_FIRST marks a block's first */
@@ -435,27 +437,29 @@ static inline void lt_link(lt *s, uint32_t v, uint32_t w)
     }
 }
 
-/* Lengauer–Tarjan with balanced linking and path compression
- * (O(E α(E, N))). (Semi-NCA was tried: its ancestor walk is quadratic on
- * a long list whose items are also held by a second root — a common heap
- * shape.) A vertex waits in the bucket of its semidominator until its
- * idom is known, so bucket links live in the idom array itself and the
- * heads in the records (the vertices of p's bucket have semi p, so the
- * semi itself need not be kept; an idom known only as "that of u" is
- * u | LT_DEFER until the last pass). */
-static void lt_dominators(lt *s)
+/* Steps the nearest-common-ancestor pass may take per vertex (on top of
+ * a fixed allowance) before it gives up for Lengauer-Tarjan's buckets;
+ * tests lower it to make every graph take that way. */
+static uint64_t nca_budget_per_vertex = 8;
+
+void domtree_set_nca_budget(uint64_t per_vertex)
+{
+    nca_budget_per_vertex = per_vertex;
+}
+
+/* Semidominators, Lengauer-Tarjan's way: w from the last DFS number up,
+ * semi(w) the least eval over its predecessors, then w linked to its
+ * parent (balanced linking and path compression, O(E α(E, N))). semi(w)
+ * is left in idom[w]. */
+static void lt_semidominators(lt *s)
 {
     uint32_t n = s->n;
     uint32_t *idom = s->idom;
     lt_rec *rec = s->rec;
-    for (uint32_t i = 0; i < n; i++)
-        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
-    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
-    idom[0] = 0;
     uint64_t e = s->nrsrc, pf = e; /* blocks are taken from the last: w = n-1 first */
     for (uint32_t w = n - 1; w >= 1; w--) {
         /* what a later step reads at random: the predecessors up to 16
-         * entries ahead, each once, and a bucket head */
+         * entries ahead, each once, and the parent's record */
         for (; pf > 0 && pf + 16 > e; pf--)
             __builtin_prefetch(&rec[s->rsrc[pf - 1] & ~LT_FIRST]);
         if (w > 8)
@@ -469,6 +473,63 @@ static void lt_dominators(lt *s)
             if (su < sw)
                 sw = su;
         } while (!(v & LT_FIRST));
+        rec[w].lsemi = sw;
+        idom[w] = sw;
+        lt_link(s, s->parent[w], w);
+    }
+}
+
+/* Semi-NCA (Georgiadis): in preorder, idom(w) is the nearest common
+ * ancestor of parent(w) and semi(w) in the dominator tree built so far:
+ * the first of parent(w)'s dominators numbered at most semi(w). The
+ * answers go to rec[w].head (idom[] still holds the semis, in case the
+ * walk gives up). Usually a step or two per vertex; but a long list whose
+ * items are also held by a second root makes every item walk the list's
+ * dominator chain (quadratic), so past a budget of steps it stops and
+ * returns false. */
+static bool nca_idoms(lt *s)
+{
+    uint32_t n = s->n;
+    const uint32_t *semi = s->idom;
+    lt_rec *rec = s->rec;
+    uint64_t steps = 0, budget = nca_budget_per_vertex * n + (nca_budget_per_vertex ? 1u << 20 : 0);
+    rec[0].head = 0;
+    for (uint32_t w = 1; w < n; w++) {
+        if (w + 16 < n)
+            __builtin_prefetch(&rec[s->parent[w + 16]]);
+        uint32_t x = s->parent[w], sw = semi[w];
+        while (x > sw) {
+            x = rec[x].head;
+            if (++steps > budget)
+                return false;
+        }
+        rec[w].head = x;
+    }
+    return true;
+}
+
+/* Lengauer-Tarjan's second half, when the NCA walk gave up: the links of
+ * lt_semidominators replayed, each record as it was then (an unlinked
+ * vertex's semi reads as its own number: eval compares with the root of a
+ * tree, which is not linked yet), and each vertex put in its
+ * semidominator's bucket and answered when that is linked to its parent. A vertex waits in the bucket until its idom is known, so
+ * bucket links live in the idom array itself and the heads in the records
+ * (the vertices of p's bucket have semi p, so the semi itself need not be
+ * kept; an idom known only as "that of u" is u | LT_DEFER until the last
+ * pass). */
+static void lt_buckets(lt *s)
+{
+    uint32_t n = s->n;
+    uint32_t *idom = s->idom;
+    lt_rec *rec = s->rec;
+    for (uint32_t i = 0; i < n; i++)
+        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
+    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
+    idom[0] = 0;
+    for (uint32_t w = n - 1; w >= 1; w--) {
+        if (w > 8)
+            __builtin_prefetch(&rec[s->parent[w - 8]]);
+        uint32_t sw = idom[w]; /* semi(w); idom[] below w still holds semis */
         rec[w].lsemi = sw;
         idom[w] = rec[sw].head; /* bucket link until idom(w) is known */
         rec[sw].head = w;
@@ -485,6 +546,30 @@ static void lt_dominators(lt *s)
     for (uint32_t w = 1; w < n; w++)
         if (idom[w] & LT_DEFER)
             idom[w] = idom[idom[w] & ~LT_DEFER];
+}
+
+/* Immediate dominators by LT number into s->idom: semidominators as
+ * Lengauer-Tarjan finds them, then semi-NCA, which needs no buckets
+ * (on the `dense` bench heap the buckets were a third of the time: its
+ * many vertices with semidominators near the root wait in few buckets,
+ * each answered by an eval that walks the forest). Where semi-NCA's walk
+ * would be long, Lengauer-Tarjan's buckets finish instead. Both give the
+ * one dominator tree. */
+static void lt_dominators(lt *s)
+{
+    uint32_t n = s->n;
+    lt_rec *rec = s->rec;
+    for (uint32_t i = 0; i < n; i++)
+        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
+    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
+    s->idom[0] = 0;
+    lt_semidominators(s);
+    if (!nca_idoms(s)) {
+        lt_buckets(s);
+        return;
+    }
+    for (uint32_t w = 1; w < n; w++)
+        s->idom[w] = rec[w].head;
 }
 
 /* One share of the translation from LT numbers back to nodes: numbers

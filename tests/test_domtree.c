@@ -170,6 +170,12 @@ Test(domtree, matches_brute_force_on_random_graphs)
          * saturating root count */
         random_small_graph(&g, iter < 3000 ? 12 : 20, iter < 3000 ? 3 : 9);
         domtree d;
+        /* semi-NCA, then (budget 0) Lengauer-Tarjan's buckets */
+        domtree_set_nca_budget(0);
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        check_against_brute_force(&g, &d, iter);
+        domtree_free(&d);
+        domtree_set_nca_budget(8);
         cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
         check_against_brute_force(&g, &d, iter);
         shared_seen += d.nshared > 0;
@@ -389,8 +395,13 @@ Test(domtree, matches_data_flow_definition_on_bigger_graphs, .timeout = 120)
         for (uint32_t v = nroots; v < n; v++)
             g.size[v] = 8 + rnd() % 512;
         domtree d;
-        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
         static const char *names[] = {"random", "chain", "tree"};
+        domtree_set_nca_budget(0); /* Lengauer-Tarjan's buckets, then semi-NCA */
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
+        check_against_reference(&g, &d, names[shape], iter);
+        domtree_free(&d);
+        domtree_set_nca_budget(8);
+        cr_assert(domtree_build(&d, &g, DOM_MODE_DOMINATOR, &err), "%s", err.msg);
         check_against_reference(&g, &d, names[shape], iter);
         if (shape == 0)
             cr_assert_lt(d.nreach, n, "random %d: some nodes should be unreachable", iter);

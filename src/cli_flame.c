@@ -423,8 +423,10 @@ bool flame_build(const flame_args *a, const cli_source *src, session *s, wtree *
     if (!session_load_types(s, &a->roots, err) ||
         (session_stage(s, "building the reference graph"), !graph_build(s->heap, &s->roots, &g, err)))
         goto out;
-    if (!a->frames.fields) /* the graph holds the edges now; only --fields reads the heap's */
+    if (!a->frames.fields) { /* the graph holds edges and sizes now; only --fields reads the heap's */
         heap_drop_edges(s->heap);
+        heap_drop_objects(s->heap);
+    }
     session_progress(s, "built the reference graph");
     session_stage(s, a->tree == DOM_MODE_DOMINATOR ? "computing dominators" : "computing first paths");
     if (!domtree_build(&d, &g, a->tree, err))

@@ -747,6 +747,16 @@ void heap_drop_edges(heap *h)
     h->edge_src_off = NULL;
 }
 
+void heap_drop_objects(heap *h)
+{
+    ghf_big_free(h->slot_obj);
+    ghf_big_free(h->obj_addr);
+    ghf_big_free(h->obj_span);
+    h->slot_obj = NULL;
+    h->obj_addr = NULL;
+    h->obj_span = NULL;
+}
+
 void heap_free(heap *h)
 {
     if (h == NULL)

@@ -124,11 +124,41 @@ static inline uint32_t heap_key_slot(const struct page_key *k, uint64_t addr, ui
     return k->first_slot + slot;
 }
 
-/* The page keys (pages_per_arena, indexed by (addr % arena bytes) / page
- * size) of the heap arena holding addr, whose addresses are [*lo, *hi);
- * NULL when no arena holds it. For a caller that looks up many addresses
- * (the types walk): where a key's elemsize is 0 it asks heap_find_slot. */
-const struct page_key *heap_arena_keys(const heap *h, uint64_t addr, uint64_t *lo, uint64_t *hi);
+/* heap_find_slot for a thread that looks up many addresses (the edge scan,
+ * the types walk): the page keys of the arenas it met last, by the arena's
+ * low index bits (a heap has a few arenas of 64 MiB), so that a look-up
+ * costs no call, no hash look-up of the arena and no runtime constants
+ * read through pointers (those were three quarters of heap_find_slot's
+ * cost). One per thread: it is written as it goes. */
+#define HEAP_SLOT_CACHE_ARENAS 8
+typedef struct heap_slot_cache {
+    const heap *h;
+    struct {
+        uint64_t lo;                 /* the arena's first address */
+        const struct page_key *keys; /* its pages' keys; NULL: empty */
+    } arenas[HEAP_SLOT_CACHE_ARENAS];
+    uint64_t amask, page_size, header_size;
+    unsigned page_shift, arena_shift;
+} heap_slot_cache;
+
+void heap_slot_cache_init(heap_slot_cache *c, const heap *h);
+/* heap_cached_slot's way when addr's arena is not cached: remember it, ask heap_find_slot */
+uint32_t heap_slot_cache_miss(heap_slot_cache *c, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
+
+/* heap_find_slot's answer, through the cache. */
+static inline uint32_t heap_cached_slot(heap_slot_cache *c, uint64_t addr, uint64_t *base, uint64_t *size,
+                                        uint64_t *user_off)
+{
+    size_t a = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
+    if (c->arenas[a].keys != NULL && addr - c->arenas[a].lo <= c->amask) {
+        const struct page_key *k = &c->arenas[a].keys[(addr & c->amask) >> c->page_shift];
+        if (k->elemsize != 0)
+            return heap_key_slot(k, addr, c->page_size, c->header_size, base, size, user_off);
+        if (k->first_slot == HEAP_NONE)
+            return HEAP_NONE;
+    }
+    return heap_slot_cache_miss(c, addr, base, size, user_off);
+}
 
 /* The in-use span whose pages hold addr, or NULL: from the page table, not
  * through slot_obj and obj_span (two cache misses fewer than heap_find). */

@@ -149,16 +149,27 @@ uint32_t heap_find_slot(const heap *h, uint64_t addr, uint64_t *base, uint64_t *
     return heap_key_slot(k, addr, rt->page_size, rt->malloc_header_size, base, size, user_off);
 }
 
-const struct page_key *heap_arena_keys(const heap *h, uint64_t addr, uint64_t *lo, uint64_t *hi)
+void heap_slot_cache_init(heap_slot_cache *c, const heap *h)
 {
+    const go_runtime *rt = h->rt;
+    *c = (heap_slot_cache){.h = h, .amask = rt->arena_bytes - 1, .page_size = rt->page_size,
+                           .header_size = rt->malloc_header_size,
+                           .page_shift = (unsigned)__builtin_ctzll(rt->page_size),
+                           .arena_shift = (unsigned)__builtin_ctzll(rt->arena_bytes)};
+}
+
+uint32_t heap_slot_cache_miss(heap_slot_cache *c, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off)
+{
+    const heap *h = c->h;
     const go_runtime *rt = h->rt;
     uint64_t idx = arena_index(rt, addr);
     const struct heap_arena_map *a = arena_lookup(h, idx);
-    if (a == NULL || a->keys == NULL)
-        return NULL;
-    *lo = idx * rt->arena_bytes + rt->arena_base_offset;
-    *hi = *lo + rt->arena_bytes;
-    return a->keys;
+    if (a != NULL && a->keys != NULL) {
+        size_t i = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
+        c->arenas[i].lo = idx * rt->arena_bytes + rt->arena_base_offset;
+        c->arenas[i].keys = a->keys;
+    }
+    return heap_find_slot(h, addr, base, size, user_off);
 }
 
 const heap_span *heap_span_at(const heap *h, uint64_t addr)
@@ -565,8 +576,6 @@ bool heap_type_pointer_bits(heap *h, uint64_t type_addr, uint64_t addr, uint64_t
 #define SCAN_THREADS 2
 
 /* One thread's share: objects [lo, hi), its edges in its own arrays. */
-#define EDGE_ARENA_MEMO 8
-
 typedef struct edge_builder {
     heap *h;
     uint32_t lo, hi;
@@ -576,13 +585,7 @@ typedef struct edge_builder {
     uint64_t nptr_words, unscannable;
     ghf_err err;
     bool failed;
-    /* page keys of the arenas looked up (small_object_edges), by the
-     * arena's low index bits */
-    struct {
-        uint64_t lo;
-        const struct page_key *keys; /* NULL: empty */
-    } arenas[EDGE_ARENA_MEMO];
-    unsigned arena_shift, page_shift;
+    heap_slot_cache slots; /* small_object_edges' look-ups */
 } edge_builder;
 
 static void add_edge(void *p, uint64_t off, uint64_t value)
@@ -597,28 +600,6 @@ static void add_edge(void *p, uint64_t off, uint64_t value)
         return;
     if (!VEC_PUSH(&b->dst, t, &b->err) || !VEC_PUSH(&b->off, (uint32_t)off, &b->err))
         b->failed = true;
-}
-
-/* heap_find_slot through the page keys of the arenas looked up before
- * (a heap has a few arenas of 64 MiB): no call, no hash look-up. */
-static inline uint32_t edge_slot(edge_builder *b, uint64_t v)
-{
-    const heap *h = b->h;
-    uint64_t amask = h->rt->arena_bytes - 1, base, size, user_off;
-    size_t a = (v >> b->arena_shift) & (EDGE_ARENA_MEMO - 1);
-    if (b->arenas[a].keys == NULL || v - b->arenas[a].lo > amask) {
-        uint64_t lo, hi;
-        const struct page_key *k = heap_arena_keys(h, v, &lo, &hi);
-        if (k != NULL && hi - lo == amask + 1) {
-            b->arenas[a].lo = lo;
-            b->arenas[a].keys = k;
-        }
-        return heap_find_slot(h, v, &base, &size, &user_off);
-    }
-    const struct page_key *k = &b->arenas[a].keys[(v & amask) >> b->page_shift];
-    if (k->elemsize == 0)
-        return k->first_slot == HEAP_NONE ? HEAP_NONE : heap_find_slot(h, v, &base, &size, &user_off);
-    return heap_key_slot(k, v, h->rt->page_size, h->rt->malloc_header_size, &base, &size, &user_off);
 }
 
 /* object_pointers with add_edge, for the usual object of 1.22 on: small
@@ -658,7 +639,8 @@ static bool small_object_edges(edge_builder *b, scanner *sc, uint32_t obj)
         memcpy(&v, words + k * 8, 8);
         if (v != 0) {
             b->nptr_words++;
-            uint32_t t = edge_slot(b, v);
+            uint64_t obase, osize, user_off;
+            uint32_t t = heap_cached_slot(&b->slots, v, &obase, &osize, &user_off);
             if (t != HEAP_NONE && !b->failed &&
                 (!VEC_PUSH(&b->dst, t, &b->err) || !VEC_PUSH(&b->off, (uint32_t)(k * 8), &b->err)))
                 b->failed = true;
@@ -673,8 +655,7 @@ static void *scan_range(void *arg)
     edge_builder *b = arg;
     heap *h = b->h;
     scanner sc = {.h = h, .types = &b->types};
-    b->arena_shift = (unsigned)__builtin_ctzll(h->rt->arena_bytes);
-    b->page_shift = (unsigned)__builtin_ctzll(h->rt->page_size);
+    heap_slot_cache_init(&b->slots, h);
     /* edge_off[i] is relative to this share until the shares are joined */
     for (uint32_t i = b->lo; i < b->hi && !b->failed; i++) {
         if (b->lo == 0 && (i & 4095) == 0) /* the first share's thread speaks for all */
@@ -817,24 +798,21 @@ bool heap_build_edges(heap *h, ghf_err *err)
     return h->edge_off != NULL || build_edges(h, err);
 }
 
+/* free a big array of the heap's, leaving NULL (heap_free skips it) */
+#define DROP(array) (ghf_big_free(array), (array) = NULL)
+
 void heap_drop_edges(heap *h)
 {
-    ghf_big_free(h->edge_off);
-    ghf_big_free(h->edge_dst);
-    ghf_big_free(h->edge_src_off);
-    h->edge_off = NULL;
-    h->edge_dst = NULL;
-    h->edge_src_off = NULL;
+    DROP(h->edge_off);
+    DROP(h->edge_dst);
+    DROP(h->edge_src_off);
 }
 
 void heap_drop_objects(heap *h)
 {
-    ghf_big_free(h->slot_obj);
-    ghf_big_free(h->obj_addr);
-    ghf_big_free(h->obj_span);
-    h->slot_obj = NULL;
-    h->obj_addr = NULL;
-    h->obj_span = NULL;
+    DROP(h->slot_obj);
+    DROP(h->obj_addr);
+    DROP(h->obj_span);
 }
 
 void heap_free(heap *h)

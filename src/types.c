@@ -77,7 +77,6 @@ typedef struct embed_memo {
  * type, count and label it queues, for a pointee type (and slice or not)
  * and the room in the object; the same every time (see typed_target). */
 #define TARGET_MEMO 512
-#define ARENA_MEMO 8
 typedef struct target_memo {
     uint64_t room;
     uint64_t count; /* values queued */
@@ -128,13 +127,7 @@ typedef struct inferer {
     uint64_t last_size;
     plan last_plan;
     target_memo tmemo[TARGET_MEMO]; /* direct-mapped, by type, slice and room */
-    /* find_target's arenas: page keys of [lo, lo + arena bytes), by the arena's low index bits */
-    struct {
-        uint64_t lo;
-        const struct page_key *keys; /* NULL: empty */
-    } arenas[ARENA_MEMO];
-    uint64_t amask, page_size, header_size;
-    unsigned page_shift, arena_shift;
+    heap_slot_cache slots; /* find_target's look-ups */
 } inferer;
 
 /* core_view(core, addr, n) through the last piece viewed: the walk views
@@ -288,39 +281,14 @@ typedef struct target {
     uint64_t base, size, user_off;
 } target;
 
-static uint32_t find_slot_slow(inferer *in, uint64_t p, target *t)
-{
-    uint64_t lo, hi;
-    const struct page_key *k = heap_arena_keys(in->h, p, &lo, &hi);
-    if (k != NULL && hi - lo == in->amask + 1) {
-        in->arenas[(p >> in->arena_shift) & (ARENA_MEMO - 1)].lo = lo;
-        in->arenas[(p >> in->arena_shift) & (ARENA_MEMO - 1)].keys = k;
-    }
-    return heap_find_slot(in->h, p, &t->base, &t->size, &t->user_off);
-}
-
-/* heap_find_slot, inline through the page keys of the arenas looked up
- * in (a heap has a few arenas of 64 MiB): the call, the arena's hash
- * look-up and the runtime's constants were three quarters of its cost. */
+/* heap_find_slot through the inferer's slot cache */
 static inline void find_target(inferer *in, uint64_t p, target *t)
 {
     if (p == 0) { /* nil, whatever a damaged core says lies at address 0 */
         t->slot = HEAP_NONE;
         return;
     }
-    size_t a = (p >> in->arena_shift) & (ARENA_MEMO - 1);
-    if (in->arenas[a].keys != NULL && p - in->arenas[a].lo <= in->amask) {
-        const struct page_key *k = &in->arenas[a].keys[(p & in->amask) >> in->page_shift];
-        if (k->elemsize != 0) {
-            t->slot = heap_key_slot(k, p, in->page_size, in->header_size, &t->base, &t->size, &t->user_off);
-            return;
-        }
-        if (k->first_slot == HEAP_NONE) {
-            t->slot = HEAP_NONE;
-            return;
-        }
-    }
-    t->slot = find_slot_slow(in, p, t);
+    t->slot = heap_cached_slot(&in->slots, p, &t->base, &t->size, &t->user_off);
 }
 
 static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice);
@@ -1463,11 +1431,8 @@ static bool infer_heap_part(types_job *j)
         return false;
     j->in = (inferer){.h = h, .rt = h->rt, .gm = out->model, .L = gt_layout_of(out->model), .out = out,
                       .slab = slab, .done = done, .err = err, .quiet = j->quiet,
-                      .desc_common = gt_descriptor_common(out->model),
-                      .amask = h->rt->arena_bytes - 1, .page_size = h->rt->page_size,
-                      .header_size = h->rt->malloc_header_size,
-                      .page_shift = (unsigned)__builtin_ctzll(h->rt->page_size),
-                      .arena_shift = (unsigned)__builtin_ctzll(h->rt->arena_bytes)};
+                      .desc_common = gt_descriptor_common(out->model)};
+    heap_slot_cache_init(&j->in.slots, h);
     return seed_headers(&j->in) && drain(&j->in);
 }
 

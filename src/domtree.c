@@ -508,13 +508,25 @@ static bool nca_idoms(lt *s)
     return true;
 }
 
+/* Every vertex alone in the forest, its semi its own number; rec[n] is
+ * the empty child (size 0, lsemi 0). */
+static void lt_init_records(lt *s)
+{
+    uint32_t n = s->n;
+    for (uint32_t i = 0; i < n; i++)
+        s->rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
+    s->rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
+    s->idom[0] = 0;
+}
+
 /* Lengauer-Tarjan's second half, when the NCA walk gave up: the links of
  * lt_semidominators replayed, each record as it was then (an unlinked
  * vertex's semi reads as its own number: eval compares with the root of a
  * tree, which is not linked yet), and each vertex put in its
- * semidominator's bucket and answered when that is linked to its parent. A vertex waits in the bucket until its idom is known, so
- * bucket links live in the idom array itself and the heads in the records
- * (the vertices of p's bucket have semi p, so the semi itself need not be
+ * semidominator's bucket and answered when that is linked to its parent.
+ * A vertex waits in the bucket until its idom is known, so bucket links
+ * live in the idom array itself and the heads in the records (the
+ * vertices of p's bucket have semi p, so the semi itself need not be
  * kept; an idom known only as "that of u" is u | LT_DEFER until the last
  * pass). */
 static void lt_buckets(lt *s)
@@ -522,10 +534,7 @@ static void lt_buckets(lt *s)
     uint32_t n = s->n;
     uint32_t *idom = s->idom;
     lt_rec *rec = s->rec;
-    for (uint32_t i = 0; i < n; i++)
-        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
-    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
-    idom[0] = 0;
+    lt_init_records(s);
     for (uint32_t w = n - 1; w >= 1; w--) {
         if (w > 8)
             __builtin_prefetch(&rec[s->parent[w - 8]]);
@@ -559,10 +568,7 @@ static void lt_dominators(lt *s)
 {
     uint32_t n = s->n;
     lt_rec *rec = s->rec;
-    for (uint32_t i = 0; i < n; i++)
-        rec[i] = (lt_rec){.anc = NONE, .label = i, .lsemi = i, .head = NONE, .size = 1, .child = n};
-    rec[n] = (lt_rec){.anc = NONE, .label = n, .lsemi = 0, .head = NONE, .size = 0, .child = n};
-    s->idom[0] = 0;
+    lt_init_records(s);
     lt_semidominators(s);
     if (!nca_idoms(s)) {
         lt_buckets(s);

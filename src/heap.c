@@ -493,6 +493,27 @@ static const uint8_t *arena_bitmap(heap *h, uint64_t addr, uint64_t *len)
     return a->bitmap;
 }
 
+/* Where a small object's pointer bits are, 1.22 on (no malloc header):
+ * at the end of its span (runtime/mbitmap.go spanHeapBitsRange), one bit
+ * a word, words w0 .. w0 + nw - 1 from the span's base in the bytes
+ * [at + first, at + last]. False when that is more than HEAP_BITS_MAX
+ * bytes (sizes no valid span has). */
+#define HEAP_BITS_MAX 65
+typedef struct heap_bits {
+    uint64_t at, w0, nw, first, last;
+} heap_bits;
+
+static inline bool small_heap_bits(const heap *h, const heap_span *s, uint64_t base, heap_bits *hb)
+{
+    uint64_t span_bytes = s->npages * h->rt->page_size;
+    hb->at = s->base + span_bytes - span_bytes / 64 - (s->inline_marks ? h->inline_marks_size : 0);
+    hb->w0 = (base - s->base) / 8;
+    hb->nw = s->elemsize / 8;
+    hb->first = hb->w0 / 8;
+    hb->last = (hb->w0 + hb->nw - 1) / 8;
+    return hb->last - hb->first + 1 <= HEAP_BITS_MAX;
+}
+
 static bool object_pointers(scanner *sc, uint32_t obj, heap_ptr_fn fn, void *ctx)
 {
     heap *h = sc->h;
@@ -525,17 +546,13 @@ static bool object_pointers(scanner *sc, uint32_t obj, heap_ptr_fn fn, void *ctx
         return true;
     }
     if (s->elemsize <= rt->min_size_for_malloc_header) {
-        /* heap bits at the end of the span (runtime/mbitmap.go spanHeapBitsRange) */
-        uint64_t span_bytes = s->npages * rt->page_size;
-        uint64_t hb = s->base + span_bytes - span_bytes / 64 - (s->inline_marks ? h->inline_marks_size : 0);
-        uint64_t w0 = (base - s->base) / 8, nw = s->elemsize / 8;
-        uint8_t bits[65];
-        uint64_t first = w0 / 8, last = (w0 + nw - 1) / 8;
-        if (last - first + 1 > sizeof bits || !scan_read(sc, hb + first, bits, last - first + 1))
+        heap_bits hb;
+        uint8_t bits[HEAP_BITS_MAX];
+        if (!small_heap_bits(h, s, base, &hb) || !scan_read(sc, hb.at + hb.first, bits, hb.last - hb.first + 1))
             return false;
-        for (uint64_t k = 0; k < nw; k++) {
-            uint64_t w = w0 + k;
-            if (bits[w / 8 - first] >> (w % 8) & 1)
+        for (uint64_t k = 0; k < hb.nw; k++) {
+            uint64_t w = hb.w0 + k;
+            if (bits[w / 8 - hb.first] >> (w % 8) & 1)
                 emit(sc, base, base + k * 8, fn, ctx);
         }
         return true;
@@ -615,18 +632,17 @@ static bool small_object_edges(edge_builder *b, scanner *sc, uint32_t obj)
     if (rt->minor < 22 || s->noscan || s->elemsize == 0 || s->elemsize > rt->min_size_for_malloc_header ||
         s->elemsize % 8 != 0)
         return false;
-    uint64_t base = h->obj_addr[obj], nw = s->elemsize / 8;
+    uint64_t base = h->obj_addr[obj];
     if (base < sc->vbase || base >= sc->vend)
         scanner_span(sc, s);
-    uint64_t span_bytes = s->npages * rt->page_size;
-    uint64_t hb = s->base + span_bytes - span_bytes / 64 - (s->inline_marks ? h->inline_marks_size : 0);
-    uint64_t w0 = (base - s->base) / 8, first = w0 / 8, last = (w0 + nw - 1) / 8;
-    if (sc->view == NULL || last - first + 1 > 65 || base < sc->vbase || sc->vend - base < s->elemsize ||
-        hb + first < sc->vbase || hb + last >= sc->vend)
+    heap_bits hb;
+    if (sc->view == NULL || !small_heap_bits(h, s, base, &hb) || base < sc->vbase || sc->vend - base < s->elemsize ||
+        hb.at + hb.first < sc->vbase || hb.at + hb.last >= sc->vend)
         return false;
-    const uint8_t *bits = sc->view + (hb - sc->vbase), *words = sc->view + (base - sc->vbase);
+    const uint8_t *bits = sc->view + (hb.at - sc->vbase), *words = sc->view + (base - sc->vbase);
+    uint64_t nw = hb.nw;
     for (uint64_t k = 0; k < nw;) {
-        uint64_t w = w0 + k;
+        uint64_t w = hb.w0 + k;
         unsigned byte = bits[w / 8] >> (w % 8); /* this word's bit and the rest of its byte */
         if (byte == 0) {
             k += 8 - w % 8;

@@ -367,10 +367,93 @@ static bool index_pages(heap *h, ghf_err *err)
 
 /* Allocated: slot index < freeindex, or its bit in allocBits is set
  * (runtime/mbitmap.go isFree; allocBits is the mark bitmap of the last
- * sweep, freeindex the allocation cursor since). */
+ * sweep, freeindex the allocation cursor since). Reads span s's bits into
+ * bits (false: none readable, only freeindex counts). */
+static bool span_alloc_bits(const heap *h, const heap_span *s, uint8_t bits[static 8192])
+{
+    size_t nbytes = (s->nelems + 7) / 8;
+    return s->alloc_bits != 0 && nbytes <= 8192 && core_read(h->rt->core, s->alloc_bits, bits, nbytes);
+}
+
+static inline bool slot_allocated(const heap_span *s, uint32_t k, const uint8_t *bits, bool have_bits)
+{
+    return k < s->freeindex || (have_bits && (bits[k / 8] >> (k % 8) & 1));
+}
+
+/* One share of load_objects: spans [lo, hi), counted, then filled. */
+typedef struct objects_share {
+    heap *h;
+    uint32_t lo, hi;
+    uint32_t *first_obj;      /* per span: its allocated objects, then the id of its first */
+    uint64_t nobjects, alloc_bytes, without_bits;
+    bool fill;                /* the second pass */
+    bool ticks;               /* draws the progress line (the calling thread's share) */
+} objects_share;
+
+static void *count_objects(objects_share *sh)
+{
+    heap *h = sh->h;
+    uint8_t bits[8192];
+    for (uint32_t i = sh->lo; i < sh->hi; i++) {
+        const heap_span *s = &h->spans[i];
+        bool have_bits = span_alloc_bits(h, s, bits);
+        sh->without_bits += !have_bits;
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < s->nelems; k++)
+            n += slot_allocated(s, k, bits, have_bits);
+        sh->first_obj[i] = n;
+        sh->nobjects += n;
+        sh->alloc_bytes += n * s->elemsize;
+    }
+    return NULL;
+}
+
+/* Every slot of the share's spans and every object in them is written:
+ * the share maps its stretch of each array in one go, so that the kernel
+ * clears those pages on this share's core. */
+static void *number_objects(objects_share *sh)
+{
+    heap *h = sh->h;
+    uint8_t bits[8192];
+    if (sh->lo == sh->hi)
+        return NULL;
+    uint64_t slot_lo = h->spans[sh->lo].first_slot;
+    uint64_t slot_hi = sh->hi < h->nspans ? h->spans[sh->hi].first_slot : h->nslots;
+    uint32_t obj = sh->first_obj[sh->lo];
+    ghf_prefault(h->slot_obj + slot_lo, (slot_hi - slot_lo) * sizeof *h->slot_obj);
+    ghf_prefault(h->obj_addr + obj, sh->nobjects * sizeof *h->obj_addr);
+    ghf_prefault(h->obj_span + obj, sh->nobjects * sizeof *h->obj_span);
+    for (uint32_t i = sh->lo; i < sh->hi; i++) {
+        const heap_span *s = &h->spans[i];
+        if ((i & 255) == 0 && sh->ticks)
+            progress_tick("objects", i, h->nspans);
+        bool have_bits = span_alloc_bits(h, s, bits);
+        for (uint32_t k = 0; k < s->nelems; k++) {
+            if (!slot_allocated(s, k, bits, have_bits)) {
+                h->slot_obj[s->first_slot + k] = HEAP_NONE;
+                continue;
+            }
+            h->slot_obj[s->first_slot + k] = obj;
+            h->obj_addr[obj] = s->base + (uint64_t)k * s->elemsize;
+            h->obj_span[obj] = i;
+            obj++;
+        }
+    }
+    return NULL;
+}
+
+static void *objects_run(void *arg)
+{
+    objects_share *sh = arg;
+    return sh->fill ? number_objects(sh) : count_objects(sh);
+}
+
+/* Objects are numbered in span order, then slot order: on big heaps two
+ * shares of the spans (half of the slots each) count their objects, and
+ * once each span's first object id is known, fill their own stretches of
+ * the arrays; the numbering is the one a single pass gives. */
 static bool load_objects(heap *h, ghf_err *err)
 {
-    const go_runtime *rt = h->rt;
     uint64_t nslots = 0;
     for (uint32_t i = 0; i < h->nspans; i++) {
         h->spans[i].first_slot = (uint32_t)nslots;
@@ -379,37 +462,46 @@ static bool load_objects(heap *h, ghf_err *err)
             return ghf_fail(err, GHF_EXIT_UNSUPPORTED, "more than 4 billion heap slots");
     }
     h->nslots = nslots;
-    h->slot_obj = ghf_big_malloc(nslots, sizeof *h->slot_obj);
-    if (h->slot_obj == NULL)
-        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu heap slots", (unsigned long long)nslots);
-    ghf_prefault(h->slot_obj, nslots * sizeof *h->slot_obj); /* every slot is written below */
-    VEC(uint64_t) addrs = {0};
-    VEC(uint32_t) owner = {0};
-    uint8_t bits[8192];
-    for (uint32_t i = 0; i < h->nspans; i++) {
-        heap_span *s = &h->spans[i];
-        size_t nbytes = (s->nelems + 7) / 8;
-        if ((i & 255) == 0)
-            progress_tick("objects", i, h->nspans);
-        bool have_bits = s->alloc_bits != 0 && nbytes <= sizeof bits &&
-                         core_read(rt->core, s->alloc_bits, bits, nbytes);
-        if (!have_bits)
-            h->spans_without_allocbits++;
-        for (uint32_t k = 0; k < s->nelems; k++) {
-            bool alloc = k < s->freeindex || (have_bits && (bits[k / 8] >> (k % 8) & 1));
-            if (!alloc) {
-                h->slot_obj[s->first_slot + k] = HEAP_NONE;
-                continue;
-            }
-            h->slot_obj[s->first_slot + k] = (uint32_t)addrs.n;
-            if (!VEC_PUSH(&addrs, s->base + (uint64_t)k * s->elemsize, err) || !VEC_PUSH(&owner, i, err))
-                return false;
-            h->alloc_bytes += s->elemsize;
-        }
+    uint32_t *first_obj = malloc(((size_t)h->nspans + 1) * sizeof *first_obj);
+    if (first_obj == NULL)
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %u heap spans", h->nspans);
+    unsigned nsh = nslots >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    objects_share sh[GHF_MAX_THREADS];
+    uint32_t lo = 0;
+    for (unsigned t = 0; t < nsh; t++) { /* share t ends where the slots pass (t + 1) / nsh of them */
+        uint64_t want = nslots * (t + 1) / nsh;
+        uint32_t hi = lo;
+        while (hi < h->nspans && (t + 1 == nsh || h->spans[hi].first_slot < want))
+            hi++;
+        sh[t] = (objects_share){.h = h, .lo = lo, .hi = hi, .first_obj = first_obj, .ticks = t == 0};
+        lo = hi;
     }
-    h->obj_addr = addrs.v;
-    h->obj_span = owner.v;
-    h->nobjects = (uint32_t)addrs.n;
+    ghf_run_shares(objects_run, sh, sizeof sh[0], nsh);
+    uint64_t nobjects = 0;
+    for (unsigned t = 0; t < nsh; t++) {
+        h->alloc_bytes += sh[t].alloc_bytes;
+        h->spans_without_allocbits += sh[t].without_bits;
+        nobjects += sh[t].nobjects;
+    }
+    /* nobjects <= nslots < UINT32_MAX */
+    h->slot_obj = ghf_big_malloc(nslots, sizeof *h->slot_obj);
+    h->obj_addr = ghf_big_malloc(nobjects, sizeof *h->obj_addr);
+    h->obj_span = ghf_big_malloc(nobjects, sizeof *h->obj_span);
+    if (h->slot_obj == NULL || h->obj_addr == NULL || h->obj_span == NULL) {
+        free(first_obj);
+        return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for %llu heap slots", (unsigned long long)nslots);
+    }
+    h->nobjects = (uint32_t)nobjects;
+    uint32_t next = 0;
+    for (uint32_t i = 0; i < h->nspans; i++) { /* counts -> first ids */
+        uint32_t n = first_obj[i];
+        first_obj[i] = next;
+        next += n;
+    }
+    for (unsigned t = 0; t < nsh; t++)
+        sh[t].fill = true;
+    ghf_run_shares(objects_run, sh, sizeof sh[0], nsh);
+    free(first_obj);
     return true;
 }
 

@@ -764,6 +764,8 @@ static void *scan_range(void *arg)
     heap *h = b->h;
     scanner sc = {.h = h, .types = &b->types};
     heap_slot_cache_init(&b->slots, h);
+    /* written in full, this share's stretch mapped by this share's core */
+    ghf_prefault(h->edge_off + b->lo, (size_t)(b->hi - b->lo) * sizeof *h->edge_off);
     /* edge_off[i] is relative to this share until the shares are joined */
     for (uint32_t i = b->lo; i < b->hi && !b->failed; i++) {
         if (b->lo == 0 && (i & 4095) == 0) /* the first share's thread speaks for all */
@@ -796,12 +798,41 @@ static void *scan_range(void *arg)
     return NULL;
 }
 
+/* One share of copy_edges: edges [lo, hi) of a scan share. */
+typedef struct copy_share {
+    uint32_t *dst, *off;
+    const uint32_t *from_dst, *from_off;
+    size_t lo, hi;
+} copy_share;
+
+static void *copy_run(void *arg)
+{
+    copy_share *c = arg;
+    size_t n = c->hi - c->lo;
+    ghf_prefault(c->dst + c->lo, n * sizeof *c->dst);
+    ghf_prefault(c->off + c->lo, n * sizeof *c->off);
+    memcpy(c->dst + c->lo, c->from_dst + c->lo, n * sizeof *c->dst);
+    memcpy(c->off + c->lo, c->from_off + c->lo, n * sizeof *c->off);
+    return NULL;
+}
+
+/* A later scan share's edges into the joined arrays at dst, off: fresh
+ * pages (the kernel clears each on first touch), so on as many threads as
+ * the scan had, each mapping and filling its own half. */
+static void copy_edges(uint32_t *dst, uint32_t *off, const edge_builder *b, int nthreads)
+{
+    copy_share c[GHF_MAX_THREADS];
+    unsigned n = nthreads > 1 ? GHF_MAX_THREADS : 1;
+    for (unsigned t = 0; t < n; t++)
+        c[t] = (copy_share){dst, off, b->dst.v, b->off.v, b->dst.n * t / n, b->dst.n * (t + 1) / n};
+    ghf_run_shares(copy_run, c, sizeof c[0], n);
+}
+
 static bool build_edges(heap *h, ghf_err *err)
 {
     h->edge_off = ghf_big_malloc((size_t)h->nobjects + 1, sizeof *h->edge_off);
     if (h->edge_off == NULL)
         return ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for edges");
-    ghf_prefault(h->edge_off, ((size_t)h->nobjects + 1) * sizeof *h->edge_off);
     /* arena bitmaps (1.19-1.21) are looked up lazily: do it now, before threads share them */
     if (h->rt->minor <= 21)
         for (uint32_t i = 0; i < h->nspans; i++) {
@@ -832,6 +863,11 @@ static bool build_edges(heap *h, ghf_err *err)
         else if (ok)
             scan_range(&b[t]); /* no thread: do its share here */
     }
+    /* The heap's pages of the core, mapped by the scan, would sit under
+     * the join's arrays (its peak: the first share's grown to all the
+     * edges, the later shares' still there); they read back from the page
+     * cache when touched. */
+    core_release_pages(h->rt->core);
     /* Join the shares in object order: the result does not depend on threads. */
     uint64_t total = 0;
     for (int t = 0; t < nthreads; t++) {
@@ -862,12 +898,8 @@ static bool build_edges(heap *h, ghf_err *err)
         if (ok) {
             for (uint32_t i = b[t].lo; i < b[t].hi; i++)
                 h->edge_off[i] += k;
-            if (t > 0 && b[t].dst.n) { /* (mapped share by share: each share's arrays are freed after its copy) */
-                ghf_prefault(dst + k, b[t].dst.n * sizeof *dst);
-                ghf_prefault(off + k, b[t].off.n * sizeof *off);
-                memcpy(dst + k, b[t].dst.v, b[t].dst.n * sizeof *dst);
-                memcpy(off + k, b[t].off.v, b[t].off.n * sizeof *off);
-            }
+            if (t > 0 && b[t].dst.n) /* (share by share: each share's arrays are freed after its copy) */
+                copy_edges(dst + k, off + k, &b[t], nthreads);
             k += b[t].dst.n;
             h->nptr_words += b[t].nptr_words;
             h->unscannable_objects += b[t].unscannable;

@@ -243,13 +243,19 @@ typedef struct dfs_share {
     bool count;       /* this share counts predecessors; the other numbers */
 } dfs_share;
 
+/* The counting share is done long before the DFS (one sequential pass
+ * against a chain of misses), so it first takes the first touches of num,
+ * which the DFS writes at random: where num's pages are fresh, the kernel
+ * clears them on this core instead of in the DFS's chain. */
 static void *dfs_run(void *arg)
 {
     dfs_share *sh = arg;
-    if (sh->count)
+    if (sh->count) {
+        ghf_prefault(sh->s->num, ((size_t)sh->g->nnodes + 1) * sizeof *sh->s->num);
         lt_count(sh->s, sh->g);
-    else
+    } else {
         lt_dfs(sh->s, sh->g);
+    }
     return NULL;
 }
 
@@ -331,8 +337,15 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
     for (uint32_t r = 0; r < g->nroots; r++)
         if (s->pos[r] != LT_TRIVIAL)
             --s->pos[r];
-    /* node order, not DFS order: sequential reads of off/dst/num (sources
-     * have edges, so they are not trivial and num is their LT number) */
+    return true;
+}
+
+/* The predecessor lists' fill (see lt_reverse), in node order, not DFS
+ * order: sequential reads of off/dst/num (sources have edges, so they are
+ * not trivial and num is their LT number). */
+static void lt_fill(lt *s, const ghf_graph *g)
+{
+    uint64_t total = s->nrsrc;
     uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
     for (uint32_t v = 0; v < g->nnodes; v++) {
         uint32_t i = s->num[v];
@@ -353,7 +366,26 @@ static bool lt_reverse(lt *s, domtree *d, const ghf_graph *g, ghf_err *err)
     }
     /* now pos[v] = start of v's block; every vertex but the super-root has
      * a predecessor (its DFS parent), so no block is empty */
-    return true;
+}
+
+/* Beside the fill (one thread), the other maps what rec and idom will
+ * need past the pages pos, cursor and num took: the kernel clears fresh
+ * pages on first touch, and lt_init_records would otherwise take those
+ * touches on the one thread. */
+typedef struct fill_share {
+    lt *s;
+    const ghf_graph *g;
+    size_t from, to; /* bytes of s->work to map; from == to: this share fills */
+} fill_share;
+
+static void *fill_run(void *arg)
+{
+    fill_share *sh = arg;
+    if (sh->from == sh->to)
+        lt_fill(sh->s, sh->g);
+    else
+        ghf_prefault((char *)sh->s->work + sh->from, sh->to - sh->from);
+    return NULL;
 }
 
 /* Compress the path from v up to the child of its tree's root: every
@@ -653,6 +685,13 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     }
     if (!lt_reverse(&s, d, g, err))
         goto out;
+    size_t pos_to_num = (size_t)((char *)(s.num + cap) - (char *)s.work);
+    size_t rec_to_idom = (s.n + 1) * sizeof *s.rec + s.n * sizeof *s.idom;
+    fill_share fill[2] = {{&s, g, 0, 0}, {&s, g, pos_to_num, rec_to_idom}};
+    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1 && rec_to_idom > pos_to_num)
+        ghf_run_shares(fill_run, fill, sizeof fill[0], 2);
+    else
+        lt_fill(&s, g);
     s.cursor = NULL; /* its pages: rec's, below */
     s.num = NULL; /* DFS numbers and offsets are not needed past here */
     s.pos = NULL;

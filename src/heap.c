@@ -704,7 +704,7 @@ static void add_edge(void *p, uint64_t off, uint64_t value)
     /* the slot now, its object later (finish_range): keeps the slot_obj
      * cache miss out of this dependent chain */
     uint64_t base, size, user_off;
-    uint32_t t = heap_find_slot(b->h, value, &base, &size, &user_off);
+    uint32_t t = heap_cached_slot(&b->slots, value, &base, &size, &user_off);
     if (t == HEAP_NONE || b->failed)
         return;
     if (!VEC_PUSH(&b->dst, t, &b->err) || !VEC_PUSH(&b->off, (uint32_t)off, &b->err))

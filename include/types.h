@@ -45,8 +45,8 @@ typedef struct obj_types {
 bool types_infer(heap *h, const roots *r, bool want_dtypes, obj_types *out, ghf_err *err);
 void types_free(obj_types *t);
 
-/* types_infer in two steps, so that the first can run beside roots_collect
- * on the second core: types_start does what needs only the heap's objects
+/* types_infer in two steps, so that the first can run beside the edge scan
+ * and roots_collect: types_start does what needs only the heap's objects
  * (the types that malloc headers and span.largeType state, 1.22+, and all
  * they reach: most of the work on heaps of maps and slices); types_finish
  * waits for it and adds what the roots reach, then the rest as
@@ -55,8 +55,10 @@ void types_free(obj_types *t);
  * (and a heap of GHF_PARALLEL_MIN objects, ghf_threads() > 1, and objects
  * that state their type in at least 1/64 of the heap's bytes) the first
  * step runs on a thread (which draws no progress); until types_finish or
- * types_cancel the caller may read the heap and the core but must not
- * change the heap. The job is freed by types_finish or types_cancel. */
+ * types_cancel the caller may read the heap and the core, and build the
+ * heap's edges (heap_build_edges: arrays the first step never reads), but
+ * must not change the heap otherwise. The job is freed by types_finish or
+ * types_cancel. */
 typedef struct types_job types_job;
 bool types_start(heap *h, bool want_dtypes, bool background, types_job **job, ghf_err *err);
 bool types_finish(types_job *job, const roots *r, obj_types *out, ghf_err *err);

@@ -305,17 +305,21 @@ bool session_load_heap(session *s, ghf_err *err)
     return true;
 }
 
-/* With job (types to follow): types_start's first step runs on the other
- * core while the roots are found. */
+/* With job (types to follow): types_start's first step runs on a thread
+ * of its own while the pointers are read and the roots found (it needs
+ * neither: only the heap's objects and the core). */
 static bool load_roots(session *s, const roots_opts *opts, types_job **job, ghf_err *err)
 {
     if (!session_load_heap(s, err))
         return false;
     session_stage(s, "reading pointers and finding roots");
-    if (!heap_build_edges(s->heap, err))
-        return false;
     if (job != NULL && !types_start(s->heap, s->opts.field_paths, true, job, err))
         return fail_noted(s, err);
+    if (!heap_build_edges(s->heap, err)) {
+        if (job != NULL)
+            types_cancel(*job);
+        return false;
+    }
     if (!roots_collect(s->heap, opts, &s->roots, err)) {
         if (job != NULL)
             types_cancel(*job);

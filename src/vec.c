@@ -100,24 +100,19 @@ static bool serves_better(size_t a, size_t b, size_t want)
     return a >= want ? a < b : a > b;
 }
 
-/* A kept block resized to `bytes` (a big_request size), or NULL; *kept:
- * how many of its first bytes were the kept block's. Past those it is
- * fresh: mremap grows a mapping with new zero pages (and realloc's
- * fallback copies into a new mapping, zero past the copy). */
-static void *warm_take(size_t bytes, size_t *kept)
+/* A kept block resized to `bytes` (a big_request size), or NULL. */
+static void *warm_take(size_t bytes)
 {
     if (bytes < WARM_MIN)
         return NULL;
     pthread_mutex_lock(&warm_lock);
     void *p = NULL;
-    size_t usable = 0;
     if (warm_count > 0) {
         unsigned best = 0;
         for (unsigned i = 1; i < warm_count; i++)
             if (serves_better(warm[i].usable, warm[best].usable, bytes))
                 best = i;
         p = warm[best].p;
-        usable = warm[best].usable;
         warm[best] = warm[--warm_count];
     }
     pthread_mutex_unlock(&warm_lock);
@@ -126,7 +121,6 @@ static void *warm_take(size_t bytes, size_t *kept)
     void *q = realloc(p, bytes); /* a mapping of its own: mremap, no copy */
     if (q == NULL)
         free(p);
-    *kept = usable < bytes ? usable : bytes;
     return q;
 }
 
@@ -172,8 +166,8 @@ void *ghf_big_malloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
-    size_t bytes = n * size, kept;
-    void *p = warm_take(big_request(bytes), &kept);
+    size_t bytes = n * size;
+    void *p = warm_take(big_request(bytes));
     if (p != NULL)
         return p;
     return ghf_hugepage_hint(malloc(bytes != 0 ? big_request(bytes) : 1), bytes);
@@ -183,13 +177,10 @@ void *ghf_big_calloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
-    size_t bytes = n * size, kept;
-    void *p = warm_take(big_request(bytes), &kept);
-    /* clearing memory already ours costs ~0.02 s per GB; the grown part is
-     * zero, and clearing it here would fault it in on this thread (a stage
-     * may have another thread take those first touches: domtree's count) */
-    if (p != NULL)
-        return memset(p, 0, kept < bytes ? kept : bytes);
+    size_t bytes = n * size;
+    void *p = warm_take(big_request(bytes));
+    if (p != NULL) /* clearing memory already ours costs ~0.02 s per GB */
+        return memset(p, 0, bytes);
     /* pages of a fresh mapping are zero already, so calloc writes none:
      * the hint comes in time for the first write */
     return ghf_hugepage_hint(calloc(1, bytes != 0 ? big_request(bytes) : 1), bytes);

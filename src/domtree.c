@@ -244,14 +244,14 @@ typedef struct dfs_share {
 } dfs_share;
 
 /* The counting share is done long before the DFS (one sequential pass
- * against a chain of misses), so it first takes the first touches of num,
- * which the DFS writes at random: where num's pages are fresh, the kernel
- * clears them on this core instead of in the DFS's chain. */
+ * against a chain of misses), so it clears its own counters first: where
+ * pos's pages are fresh, the kernel clears them on this core, not before
+ * the DFS on the one thread. */
 static void *dfs_run(void *arg)
 {
     dfs_share *sh = arg;
     if (sh->count) {
-        ghf_prefault(sh->s->num, ((size_t)sh->g->nnodes + 1) * sizeof *sh->s->num);
+        memset(sh->s->pos, 0, ((size_t)sh->g->nnodes + 1) * sizeof *sh->s->pos);
         lt_count(sh->s, sh->g);
     } else {
         lt_dfs(sh->s, sh->g);
@@ -369,7 +369,7 @@ static void lt_fill(lt *s, const ghf_graph *g)
 }
 
 /* Beside the fill (one thread), the other maps what rec and idom will
- * need past the pages pos, cursor and num took: the kernel clears fresh
+ * need past the pages num, pos and cursor took: the kernel clears fresh
  * pages on first touch, and lt_init_records would otherwise take those
  * touches on the one thread. */
 typedef struct fill_share {
@@ -651,10 +651,13 @@ static void relabel(domtree *d, const lt *s, const ghf_graph *g)
  *    written before accumulate_retained);
  *  - the DFS stack: in d->order (written by lt_reverse after the DFS);
  *    the compress stack: in the end of rsrc (see lt_compress);
- *  - one block `work`, zero when made, holds pos, cursor and num while the
- *    DFS and the predecessor lists need them (20 bytes a vertex), then rec
- *    and idom over the same pages (28 bytes an LT vertex, idom right after
- *    rec: with trivial leaves left out, both fit in pages pos took).
+ *  - one block `work` holds num, pos and cursor while the DFS and the
+ *    predecessor lists need them (20 bytes a vertex), then rec and idom
+ *    over the same pages (28 bytes an LT vertex, idom right after rec:
+ *    with trivial leaves left out, both fit in pages num and pos took).
+ *    It is not made zero: num is cleared before the DFS (it comes first,
+ *    in the pages most likely reused from an earlier stage's block), pos
+ *    by the counting share beside the DFS, and cursor needs no clearing.
  * That makes 28 fresh bytes per vertex instead of 56, at the same peak. */
 static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf, void **spare, ghf_err *err)
 {
@@ -663,14 +666,16 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     size_t rec_bytes = (cap + 1) * sizeof *s.rec, work_bytes = rec_bytes + cap * sizeof *s.idom;
     bool ok = false;
     _Static_assert(sizeof(lt_rec) >= 20 && sizeof(lt_rec) % 4 == 0, "pos, cursor and num fit where rec goes");
-    s.work = ghf_big_calloc(work_bytes, 1);
+    s.work = ghf_big_malloc(work_bytes, 1);
     if (s.work == NULL) {
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
-    s.pos = s.work;                                  /* 8 bytes a vertex, zero */
+    s.num = s.work;                                  /* 4 bytes a vertex, cleared here */
+    s.pos = (uint64_t *)((char *)s.work + ((cap * sizeof *s.num + 7) & ~(size_t)7)); /* 8, by the count */
     s.cursor = s.pos + cap;                          /* 8 */
-    s.num = (uint32_t *)(s.cursor + cap);            /* 4, zero */
+    size_t dfs_bytes = (size_t)((char *)(s.cursor + cap) - (char *)s.work);
+    memset(s.num, 0, cap * sizeof *s.num);
     s.vert = (uint32_t *)d->retained;
     s.parent = s.vert + cap;
     /* d->order is written after the DFS: until then it is the stack
@@ -680,15 +685,15 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
         ghf_run_shares(dfs_run, sh, sizeof sh[0], 2);
     } else {
+        memset(s.pos, 0, cap * sizeof *s.pos);
         lt_count(&s, g);
         lt_dfs(&s, g);
     }
     if (!lt_reverse(&s, d, g, err))
         goto out;
-    size_t pos_to_num = (size_t)((char *)(s.num + cap) - (char *)s.work);
     size_t rec_to_idom = (s.n + 1) * sizeof *s.rec + s.n * sizeof *s.idom;
-    fill_share fill[2] = {{&s, g, 0, 0}, {&s, g, pos_to_num, rec_to_idom}};
-    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1 && rec_to_idom > pos_to_num)
+    fill_share fill[2] = {{&s, g, 0, 0}, {&s, g, dfs_bytes, rec_to_idom}};
+    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1 && rec_to_idom > dfs_bytes)
         ghf_run_shares(fill_run, fill, sizeof fill[0], 2);
     else
         lt_fill(&s, g);

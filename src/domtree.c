@@ -369,7 +369,7 @@ static void lt_fill(lt *s, const ghf_graph *g)
 }
 
 /* Beside the fill (one thread), the other maps what rec and idom will
- * need past the pages num, pos and cursor took: the kernel clears fresh
+ * need past the pages cursor, num and pos took: the kernel clears fresh
  * pages on first touch, and lt_init_records would otherwise take those
  * touches on the one thread. */
 typedef struct fill_share {
@@ -651,13 +651,14 @@ static void relabel(domtree *d, const lt *s, const ghf_graph *g)
  *    written before accumulate_retained);
  *  - the DFS stack: in d->order (written by lt_reverse after the DFS);
  *    the compress stack: in the end of rsrc (see lt_compress);
- *  - one block `work` holds num, pos and cursor while the DFS and the
+ *  - one block `work` holds cursor, num and pos while the DFS and the
  *    predecessor lists need them (20 bytes a vertex), then rec and idom
  *    over the same pages (28 bytes an LT vertex, idom right after rec:
- *    with trivial leaves left out, both fit in pages num and pos took).
- *    It is not made zero: num is cleared before the DFS (it comes first,
- *    in the pages most likely reused from an earlier stage's block), pos
- *    by the counting share beside the DFS, and cursor needs no clearing.
+ *    with trivial leaves left out, both fit in pages cursor and num took).
+ *    It is not made zero, and the DFS's arrays come first, in the pages
+ *    most likely kept from an earlier stage's block (a block grown from a
+ *    kept one is fresh past it): cursor needs no clearing, num is cleared
+ *    before the DFS, pos by the counting share beside it.
  * That makes 28 fresh bytes per vertex instead of 56, at the same peak. */
 static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf, void **spare, ghf_err *err)
 {
@@ -671,10 +672,10 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
         ghf_fail(err, GHF_EXIT_INTERNAL, "out of memory for a dominator tree of %u nodes", g->nnodes);
         goto out;
     }
-    s.num = s.work;                                  /* 4 bytes a vertex, cleared here */
-    s.pos = (uint64_t *)((char *)s.work + ((cap * sizeof *s.num + 7) & ~(size_t)7)); /* 8, by the count */
-    s.cursor = s.pos + cap;                          /* 8 */
-    size_t dfs_bytes = (size_t)((char *)(s.cursor + cap) - (char *)s.work);
+    s.cursor = s.work;                               /* 8 bytes a vertex */
+    s.num = (uint32_t *)(s.cursor + cap);            /* 4, cleared here */
+    s.pos = (uint64_t *)((char *)s.num + ((cap * sizeof *s.num + 7) & ~(size_t)7)); /* 8, by the count */
+    size_t dfs_bytes = (size_t)((char *)(s.pos + cap) - (char *)s.work);
     memset(s.num, 0, cap * sizeof *s.num);
     s.vert = (uint32_t *)d->retained;
     s.parent = s.vert + cap;
@@ -701,7 +702,7 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     s.num = NULL; /* DFS numbers and offsets are not needed past here */
     s.pos = NULL;
     s.rec = s.work;                                  /* s.n + 1 <= cap + 1 entries */
-    s.idom = (uint32_t *)(s.rec + s.n + 1);          /* right after: pages pos already took */
+    s.idom = (uint32_t *)(s.rec + s.n + 1);          /* right after: pages the DFS arrays took */
     lt_dominators(&s);
     relabel(d, &s, g);
     ok = true;

@@ -46,7 +46,8 @@ bool session_load_heap(session *s, ghf_err *err);
 /* Each loads what it needs before it (heap before roots before types). */
 bool session_load_roots(session *s, const roots_opts *opts, ghf_err *err);
 /* Types, and the roots (with opts) if not loaded yet: then the part of the
- * types that needs no roots runs beside roots_collect (types_start). */
+ * types that needs no roots runs beside the edge scan and roots_collect
+ * (types_start). */
 bool session_load_types(session *s, const roots_opts *opts, ghf_err *err);
 /* Progress lines (progress.h): a stage starting, a stage done. */
 void session_stage(session *s, const char *doing);

@@ -18,6 +18,12 @@
 
 #define NONE UINT32_MAX
 
+/* Shares a pass over graph g splits into: 1 below GHF_PARALLEL_MIN nodes. */
+static unsigned dom_shares(const ghf_graph *g)
+{
+    return g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+}
+
 /* One share of the edge check: the first edge in [lo, hi) pointing past
  * the nodes, or hi. */
 typedef struct check_share {
@@ -62,7 +68,7 @@ static bool check_graph(const ghf_graph *g, uint64_t *leaf, ghf_err *err)
         }
     }
     uint64_t nedges = g->off[g->nnodes];
-    unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    unsigned nsh = dom_shares(g);
     check_share sh[GHF_MAX_THREADS];
     for (unsigned t = 0; t < nsh; t++)
         sh[t] = (check_share){g, nedges * t / nsh, nedges * (t + 1) / nsh, 0};
@@ -222,11 +228,14 @@ static void lt_dfs(lt *s, const ghf_graph *g)
     s->ndfs = n;
 }
 
-/* pos[x] += edges into x, from every node (the unreachable ones' edges are
+/* pos[x] = edges into x, from every node (the unreachable ones' edges are
  * taken off once the DFS has found them), plus the super-root's edges.
- * It reads only the graph: on two threads it runs beside the DFS. */
+ * It reads only the graph: on two threads it runs beside the DFS, long
+ * done before it, so it clears pos itself (where pos's pages are fresh,
+ * the kernel clears them on this core, not on the DFS's before it starts). */
 static void lt_count(lt *s, const ghf_graph *g)
 {
+    memset(s->pos, 0, ((size_t)g->nnodes + 1) * sizeof *s->pos);
     uint64_t end = g->nnodes ? g->off[g->nnodes] : 0;
     for (uint64_t e = 0; e < end; e++) {
         if (e + 16 < end)
@@ -243,19 +252,13 @@ typedef struct dfs_share {
     bool count;       /* this share counts predecessors; the other numbers */
 } dfs_share;
 
-/* The counting share is done long before the DFS (one sequential pass
- * against a chain of misses), so it clears its own counters first: where
- * pos's pages are fresh, the kernel clears them on this core, not before
- * the DFS on the one thread. */
 static void *dfs_run(void *arg)
 {
     dfs_share *sh = arg;
-    if (sh->count) {
-        memset(sh->s->pos, 0, ((size_t)sh->g->nnodes + 1) * sizeof *sh->s->pos);
+    if (sh->count)
         lt_count(sh->s, sh->g);
-    } else {
+    else
         lt_dfs(sh->s, sh->g);
-    }
     return NULL;
 }
 
@@ -637,7 +640,7 @@ static void *relabel_run(void *arg)
 /* d->idom of the LT vertices; on two threads in halves (disjoint entries). */
 static void relabel(domtree *d, const lt *s, const ghf_graph *g)
 {
-    unsigned nsh = g->nnodes >= GHF_PARALLEL_MIN ? ghf_threads() : 1;
+    unsigned nsh = dom_shares(g);
     relabel_share sh[GHF_MAX_THREADS];
     for (unsigned t = 0; t < nsh; t++)
         sh[t] = (relabel_share){d, s, 1 + (uint32_t)((uint64_t)(s->n - 1) * t / nsh),
@@ -674,7 +677,7 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
     }
     s.cursor = s.work;                               /* 8 bytes a vertex */
     s.num = (uint32_t *)(s.cursor + cap);            /* 4, cleared here */
-    s.pos = (uint64_t *)((char *)s.num + ((cap * sizeof *s.num + 7) & ~(size_t)7)); /* 8, by the count */
+    s.pos = (uint64_t *)((char *)s.num + ((cap * sizeof *s.num + 7) & ~(size_t)7)); /* 8, by lt_count */
     size_t dfs_bytes = (size_t)((char *)(s.pos + cap) - (char *)s.work);
     memset(s.num, 0, cap * sizeof *s.num);
     s.vert = (uint32_t *)d->retained;
@@ -683,10 +686,9 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
      * (the DFS depth is at most nnodes) */
     s.stack = d->order;
     dfs_share sh[2] = {{&s, g, false}, {&s, g, true}};
-    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
+    if (dom_shares(g) > 1) {
         ghf_run_shares(dfs_run, sh, sizeof sh[0], 2);
     } else {
-        memset(s.pos, 0, cap * sizeof *s.pos);
         lt_count(&s, g);
         lt_dfs(&s, g);
     }
@@ -694,7 +696,7 @@ static bool build_dominator(domtree *d, const ghf_graph *g, const uint64_t *leaf
         goto out;
     size_t rec_to_idom = (s.n + 1) * sizeof *s.rec + s.n * sizeof *s.idom;
     fill_share fill[2] = {{&s, g, 0, 0}, {&s, g, dfs_bytes, rec_to_idom}};
-    if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1 && rec_to_idom > dfs_bytes)
+    if (dom_shares(g) > 1 && rec_to_idom > dfs_bytes)
         ghf_run_shares(fill_run, fill, sizeof fill[0], 2);
     else
         lt_fill(&s, g);
@@ -898,7 +900,7 @@ bool domtree_build(domtree *d, const ghf_graph *g, enum dom_mode mode, ghf_err *
             accumulate_retained(d, g);
     } else if ((ok = build_dominator(d, g, leaf, &spare, err))) {
         finish_share sh[2] = {{d, g, err, spare, true, false}, {d, g, err, NULL, false, true}};
-        if (g->nnodes >= GHF_PARALLEL_MIN && ghf_threads() > 1) {
+        if (dom_shares(g) > 1) {
             ghf_run_shares(finish_run, sh, sizeof sh[0], 2);
         } else {
             finish_run(&sh[0]);

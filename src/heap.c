@@ -821,8 +821,9 @@ static void *copy_run(void *arg)
  * the scan had, each mapping and filling its own half. */
 static void copy_edges(uint32_t *dst, uint32_t *off, const edge_builder *b, int nthreads)
 {
-    copy_share c[GHF_MAX_THREADS];
-    unsigned n = nthreads > 1 ? GHF_MAX_THREADS : 1;
+    _Static_assert(SCAN_THREADS <= GHF_MAX_THREADS, "a scan's threads can run shares");
+    copy_share c[SCAN_THREADS];
+    unsigned n = (unsigned)nthreads;
     for (unsigned t = 0; t < n; t++)
         c[t] = (copy_share){dst, off, b->dst.v, b->off.v, b->dst.n * t / n, b->dst.n * (t + 1) / n};
     ghf_run_shares(copy_run, c, sizeof c[0], n);

@@ -163,6 +163,15 @@ static inline uint32_t heap_cached_slot(heap_slot_cache *c, uint64_t addr, uint6
     return heap_slot_cache_miss(c, addr, base, size, user_off);
 }
 
+/* Start the cache miss of the page key heap_cached_slot will read for
+ * addr (nothing when addr's arena is not cached). */
+static inline void heap_cached_slot_prefetch(const heap_slot_cache *c, uint64_t addr)
+{
+    size_t a = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
+    if (c->arenas[a].keys != NULL && addr - c->arenas[a].lo <= c->amask)
+        __builtin_prefetch(&c->arenas[a].keys[(addr & c->amask) >> c->page_shift]);
+}
+
 /* The in-use span whose pages hold addr, or NULL: from the page table, not
  * through slot_obj and obj_span (two cache misses fewer than heap_find). */
 const heap_span *heap_span_at(const heap *h, uint64_t addr);

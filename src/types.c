@@ -22,7 +22,6 @@
 #define PLAN_MAX_LEAVES 4096       /* longer arrays become one L_ARRAY leaf */
 #define TINY_BLOCK 16              /* runtime/malloc.go maxTinySize */
 #define PREFETCH_AHEAD 4           /* values of an array whose targets are prefetched ahead */
-#define PREFETCH_POP 4             /* queued values whose words are prefetched before they are popped */
 #define MIN_TOPHASH 5              /* old maps: tophash below this is an empty slot (runtime/map.go) */
 
 /* Queued work: count values of a type from addr. A walk of a pointer-dense
@@ -659,6 +658,19 @@ static const uint8_t *plan_view(inferer *in, uint64_t addr, plan pl)
     return in->image_len == 0 && pl.words_end ? view(in, addr, pl.words_end) : NULL;
 }
 
+/* The pointer word of leaf l that the prefetches look up, from a value's
+ * bytes in place: the word itself, or an interface's data word. */
+static inline bool leaf_word(const inferer *in, const uint8_t *view, const leaf *l, uint64_t *p)
+{
+    if (l->kind == L_PTR || l->kind == L_STRING || l->kind == L_SLICE)
+        memcpy(p, view + l->off, 8);
+    else if (l->kind == L_IFACE)
+        memcpy(p, view + l->off + in->L->ptr_size, 8); /* the data word */
+    else
+        return false;
+    return true;
+}
+
 /* Start the cache misses that walking the value at addr by plan pl will
  * wait for, one after the other: the labels of the heap slots its words
  * point to (a random place in a big array for each). Callers do this for
@@ -666,20 +678,28 @@ static const uint8_t *plan_view(inferer *in, uint64_t addr, plan pl)
 static void prefetch_targets(inferer *in, uint64_t addr, plan pl)
 {
     const uint8_t *view = plan_view(in, addr, pl);
+    uint64_t p;
+    target tg;
     for (uint32_t i = 0; view != NULL && i < pl.n; i++) {
-        const leaf *l = &in->leaves.v[pl.first + i];
-        uint64_t p;
-        target tg;
-        if (l->kind == L_PTR || l->kind == L_STRING || l->kind == L_SLICE)
-            memcpy(&p, view + l->off, 8);
-        else if (l->kind == L_IFACE)
-            memcpy(&p, view + l->off + in->L->ptr_size, 8); /* the data word */
-        else
+        if (!leaf_word(in, view, &in->leaves.v[pl.first + i], &p))
             continue;
         find_target(in, p, &tg);
-        if (tg.slot != HEAP_NONE)
+        if (tg.slot != HEAP_NONE) {
             __builtin_prefetch(&in->done[tg.slot >> 6]);
+            __builtin_prefetch(&in->slab[tg.slot], 1); /* written if it is not labelled yet */
+        }
     }
+}
+
+/* Before prefetch_targets: the misses on the page keys its look-ups
+ * read (the first of the two dependent misses each pointer word costs). */
+static void prefetch_keys(inferer *in, uint64_t addr, plan pl)
+{
+    const uint8_t *view = plan_view(in, addr, pl);
+    uint64_t p;
+    for (uint32_t i = 0; view != NULL && i < pl.n; i++)
+        if (leaf_word(in, view, &in->leaves.v[pl.first + i], &p))
+            heap_cached_slot_prefetch(&in->slots, p);
 }
 
 /* A bucket's or group's slots hold garbage unless their control byte says
@@ -911,21 +931,20 @@ static bool seed_roots(inferer *in, const roots *r)
     return true;
 }
 
-static bool drain(inferer *in)
+/* Work taken off the stack at once (see drain). */
+#define POP_BATCH 16
+typedef struct popped {
+    work w;
+    plan p;
+    uint64_t size; /* of one value */
+} popped;
+
+/* Pop up to POP_BATCH pieces of work that have something to walk. */
+static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
 {
-    while (in->queue.n) {
-        /* The value popped next when this one queues nothing (the usual
-         * case once most objects are labelled) lies deeper in the stack,
-         * queued long ago and out of the cache by now: start its miss a
-         * few pops ahead. Only a prefetch: the order is the stack's. */
-        if (in->queue.n > PREFETCH_POP) {
-            uint64_t ahead = queued_addr(in->queue.v[in->queue.n - 1 - PREFETCH_POP]);
-            const uint8_t *v = ahead ? view(in, ahead, 8) : NULL;
-            if (v != NULL)
-                __builtin_prefetch(v);
-        }
+    *nb = 0;
+    while (*nb < POP_BATCH && in->queue.n) {
         work w = pop_work(in);
-        uint64_t wcount = w.count;
         if (w.type != in->last_type || w.type == 0) { /* a type's size and plan never change once built */
             const gt_type *t = gt_get(in->gm, w.type);
             in->last_size = t ? t->size : 0;
@@ -933,18 +952,52 @@ static bool drain(inferer *in)
                 return false;
             in->last_type = w.type;
         }
-        uint64_t size = in->last_size;
-        plan p = in->last_plan;
-        if (p.n == 0)
-            continue; /* nothing in these values points anywhere */
-        uint64_t count = size ? wcount : 1;
-        for (uint64_t k = 0; count > 1 && k < count && k < PREFETCH_AHEAD; k++)
-            prefetch_targets(in, w.addr + k * size, p);
-        for (uint64_t k = 0; k < count; k++) {
-            if (k + PREFETCH_AHEAD < count)
-                prefetch_targets(in, w.addr + (k + PREFETCH_AHEAD) * size, p);
-            if (!walk_plan(in, w.addr + k * size, p, 0))
-                return false;
+        if (in->last_plan.n != 0) /* else nothing in these values points anywhere */
+            b[(*nb)++] = (popped){w, in->last_plan, in->last_size};
+    }
+    return true;
+}
+
+/* Walk the stack's work until it is empty. The walk waits on memory: a
+ * value's words, then its targets' page keys, then their labelled-yet
+ * bits and labels, each a miss that needs the one before. One value at a
+ * time (a stack pops what it has just pushed, so nothing is known ahead)
+ * paid them in turn; so work is popped in batches, and each of the three
+ * misses is started for the whole batch before the next, so that a
+ * batch's misses overlap. The values are then walked in the order they
+ * were popped; what they queue is popped by the next batches. The order
+ * is a fixed function of the heap (no thread, no timing in it), which
+ * makes the labels one too. */
+static bool drain(inferer *in)
+{
+    popped b[POP_BATCH];
+    uint32_t nb;
+    while (in->queue.n) {
+        if (!pop_batch(in, b, &nb))
+            return false;
+        /* the next batch, if these queue nothing: its words' misses now */
+        for (uint32_t i = 0; i < POP_BATCH && i < in->queue.n; i++) {
+            uint64_t ahead = queued_addr(in->queue.v[in->queue.n - 1 - i]);
+            const uint8_t *v = ahead ? view(in, ahead, 8) : NULL;
+            if (v != NULL)
+                __builtin_prefetch(v);
+        }
+        for (uint32_t i = 0; i < nb; i++)
+            prefetch_keys(in, b[i].w.addr, b[i].p);
+        for (uint32_t i = 0; i < nb; i++)
+            prefetch_targets(in, b[i].w.addr, b[i].p);
+        for (uint32_t i = 0; i < nb; i++) {
+            uint64_t size = b[i].size, addr = b[i].w.addr;
+            uint64_t count = size ? b[i].w.count : 1;
+            /* the values of an array: PREFETCH_AHEAD ahead (the first's are started above) */
+            for (uint64_t k = 1; count > 1 && k < count && k < PREFETCH_AHEAD; k++)
+                prefetch_targets(in, addr + k * size, b[i].p);
+            for (uint64_t k = 0; k < count; k++) {
+                if (k + PREFETCH_AHEAD < count)
+                    prefetch_targets(in, addr + (k + PREFETCH_AHEAD) * size, b[i].p);
+                if (!walk_plan(in, addr + k * size, b[i].p, 0))
+                    return false;
+            }
         }
     }
     return true;

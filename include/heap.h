@@ -148,13 +148,22 @@ void heap_slot_cache_init(heap_slot_cache *c, const heap *h);
 /* heap_cached_slot's way when addr's arena is not cached: remember it, ask heap_find_slot */
 uint32_t heap_slot_cache_miss(heap_slot_cache *c, uint64_t addr, uint64_t *base, uint64_t *size, uint64_t *user_off);
 
+/* Where addr's page key is if its arena is cached (the key is not read),
+ * else NULL. */
+static inline const struct page_key *heap_cached_key(const heap_slot_cache *c, uint64_t addr)
+{
+    size_t a = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
+    if (c->arenas[a].keys == NULL || addr - c->arenas[a].lo > c->amask)
+        return NULL;
+    return &c->arenas[a].keys[(addr & c->amask) >> c->page_shift];
+}
+
 /* heap_find_slot's answer, through the cache. */
 static inline uint32_t heap_cached_slot(heap_slot_cache *c, uint64_t addr, uint64_t *base, uint64_t *size,
                                         uint64_t *user_off)
 {
-    size_t a = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
-    if (c->arenas[a].keys != NULL && addr - c->arenas[a].lo <= c->amask) {
-        const struct page_key *k = &c->arenas[a].keys[(addr & c->amask) >> c->page_shift];
+    const struct page_key *k = heap_cached_key(c, addr);
+    if (k != NULL) {
         if (k->elemsize != 0)
             return heap_key_slot(k, addr, c->page_size, c->header_size, base, size, user_off);
         if (k->first_slot == HEAP_NONE)
@@ -167,9 +176,9 @@ static inline uint32_t heap_cached_slot(heap_slot_cache *c, uint64_t addr, uint6
  * addr (nothing when addr's arena is not cached). */
 static inline void heap_cached_slot_prefetch(const heap_slot_cache *c, uint64_t addr)
 {
-    size_t a = (addr >> c->arena_shift) & (HEAP_SLOT_CACHE_ARENAS - 1);
-    if (c->arenas[a].keys != NULL && addr - c->arenas[a].lo <= c->amask)
-        __builtin_prefetch(&c->arenas[a].keys[(addr & c->amask) >> c->page_shift]);
+    const struct page_key *k = heap_cached_key(c, addr);
+    if (k != NULL)
+        __builtin_prefetch(k);
 }
 
 /* The in-use span whose pages hold addr, or NULL: from the page table, not

@@ -152,6 +152,14 @@ static inline const uint8_t *view(inferer *in, uint64_t addr, uint64_t n)
     return view_slow(in, addr, n);
 }
 
+/* Start the cache miss on the word at addr, if the core maps it. */
+static inline void prefetch_word(inferer *in, uint64_t addr)
+{
+    const uint8_t *v = view(in, addr, 8);
+    if (v != NULL)
+        __builtin_prefetch(v);
+}
+
 static bool grow_cover_slow(inferer *in, void *vec_, gt_id id)
 {
     VEC(uint32_t) *v = vec_;
@@ -231,10 +239,7 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
         packed = (uint64_t)type << ADDR_BITS | addr | (count - 1);
     else if (!VEC_PUSH(&in->wide, ((work){addr, count, type}), in->err))
         return false;
-    /* its words are read soon (the queue is LIFO): start the cache miss now */
-    const uint8_t *v = view(in, addr, 8);
-    if (v != NULL)
-        __builtin_prefetch(v);
+    prefetch_word(in, addr); /* its words are read soon (the queue is LIFO) */
     return VEC_PUSH(&in->queue, packed, in->err);
 }
 
@@ -671,13 +676,13 @@ static inline bool leaf_word(const inferer *in, const uint8_t *view, const leaf 
     return true;
 }
 
-/* Start the cache misses that walking the value at addr by plan pl will
- * wait for, one after the other: the labels of the heap slots its words
- * point to (a random place in a big array for each). Callers do this for
- * several values before they walk them, so the misses overlap. */
-static void prefetch_targets(inferer *in, uint64_t addr, plan pl)
+/* Start the cache misses that walking a value by plan pl will wait for,
+ * one after the other: the labels of the heap slots its words point to (a
+ * random place in a big array for each). Callers do this for several
+ * values before they walk them, so the misses overlap. view: the value's
+ * bytes in place (plan_view), or NULL (nothing to start). */
+static void prefetch_targets_in(inferer *in, const uint8_t *view, plan pl)
 {
-    const uint8_t *view = plan_view(in, addr, pl);
     uint64_t p;
     target tg;
     for (uint32_t i = 0; view != NULL && i < pl.n; i++) {
@@ -691,11 +696,17 @@ static void prefetch_targets(inferer *in, uint64_t addr, plan pl)
     }
 }
 
-/* Before prefetch_targets: the misses on the page keys its look-ups
- * read (the first of the two dependent misses each pointer word costs). */
-static void prefetch_keys(inferer *in, uint64_t addr, plan pl)
+/* prefetch_targets_in for the value at addr */
+static void prefetch_targets(inferer *in, uint64_t addr, plan pl)
 {
-    const uint8_t *view = plan_view(in, addr, pl);
+    prefetch_targets_in(in, plan_view(in, addr, pl), pl);
+}
+
+/* Before prefetch_targets: the misses on the page keys its look-ups
+ * read (the first of the two dependent misses each pointer word costs),
+ * for a value whose bytes are in view (or NULL). */
+static void prefetch_keys(inferer *in, const uint8_t *view, plan pl)
+{
     uint64_t p;
     for (uint32_t i = 0; view != NULL && i < pl.n; i++)
         if (leaf_word(in, view, &in->leaves.v[pl.first + i], &p))
@@ -830,9 +841,9 @@ static bool walk_words(inferer *in, const uint8_t *view, plan pl)
     return true;
 }
 
-static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
+/* walk_plan with the value's bytes in place already taken (plan_view) */
+static bool walk_plan_in(inferer *in, uint64_t addr, const uint8_t *view, plan pl, int depth)
 {
-    const uint8_t *view = plan_view(in, addr, pl);
     if (view != NULL && pl.words_only && depth + pl.max_depth <= MAX_DEPTH)
         return walk_words(in, view, pl);
     for (uint32_t i = 0; i < pl.n; i++) {
@@ -844,6 +855,11 @@ static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
             return false;
     }
     return true;
+}
+
+static bool walk_plan(inferer *in, uint64_t addr, plan pl, int depth)
+{
+    return walk_plan_in(in, addr, plan_view(in, addr, pl), pl, depth);
 }
 
 static bool walk_value(inferer *in, uint64_t addr, gt_id type, int depth)
@@ -936,7 +952,8 @@ static bool seed_roots(inferer *in, const roots *r)
 typedef struct popped {
     work w;
     plan p;
-    uint64_t size; /* of one value */
+    uint64_t size;       /* of one value */
+    const uint8_t *view; /* the first value's bytes in place (plan_view), or NULL */
 } popped;
 
 /* Pop up to POP_BATCH pieces of work that have something to walk. */
@@ -953,7 +970,7 @@ static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
             in->last_type = w.type;
         }
         if (in->last_plan.n != 0) /* else nothing in these values points anywhere */
-            b[(*nb)++] = (popped){w, in->last_plan, in->last_size};
+            b[(*nb)++] = (popped){w, in->last_plan, in->last_size, plan_view(in, w.addr, in->last_plan)};
     }
     return true;
 }
@@ -978,14 +995,13 @@ static bool drain(inferer *in)
         /* the next batch, if these queue nothing: its words' misses now */
         for (uint32_t i = 0; i < POP_BATCH && i < in->queue.n; i++) {
             uint64_t ahead = queued_addr(in->queue.v[in->queue.n - 1 - i]);
-            const uint8_t *v = ahead ? view(in, ahead, 8) : NULL;
-            if (v != NULL)
-                __builtin_prefetch(v);
+            if (ahead != 0)
+                prefetch_word(in, ahead);
         }
         for (uint32_t i = 0; i < nb; i++)
-            prefetch_keys(in, b[i].w.addr, b[i].p);
+            prefetch_keys(in, b[i].view, b[i].p);
         for (uint32_t i = 0; i < nb; i++)
-            prefetch_targets(in, b[i].w.addr, b[i].p);
+            prefetch_targets_in(in, b[i].view, b[i].p);
         for (uint32_t i = 0; i < nb; i++) {
             uint64_t size = b[i].size, addr = b[i].w.addr;
             uint64_t count = size ? b[i].w.count : 1;
@@ -995,7 +1011,8 @@ static bool drain(inferer *in)
             for (uint64_t k = 0; k < count; k++) {
                 if (k + PREFETCH_AHEAD < count)
                     prefetch_targets(in, addr + (k + PREFETCH_AHEAD) * size, b[i].p);
-                if (!walk_plan(in, addr + k * size, b[i].p, 0))
+                const uint8_t *v = k == 0 ? b[i].view : plan_view(in, addr + k * size, b[i].p);
+                if (!walk_plan_in(in, addr + k * size, v, b[i].p, 0))
                     return false;
             }
         }

@@ -140,14 +140,17 @@ static void write_objects(FILE *fp, session *s, const cli_core_args *a)
 typedef struct hist_row {
     uint32_t label;
     uint64_t objects, bytes;
+    const char *name;
 } hist_row;
 
+/* Largest first; equal sizes by name (a label's id is the order the
+ * types walk met it in, which a shared walk does not fix). */
 static int cmp_hist(const void *a, const void *b)
 {
     const hist_row *x = a, *y = b;
     if (x->bytes != y->bytes)
         return x->bytes > y->bytes ? -1 : 1;
-    return x->label < y->label ? -1 : x->label > y->label;
+    return strcmp(x->name, y->name);
 }
 
 static void write_histogram(FILE *fp, session *s, const cli_core_args *a)
@@ -158,8 +161,10 @@ static void write_histogram(FILE *fp, session *s, const cli_core_args *a)
     hist_row *rows = calloc(nl ? nl : 1, sizeof *rows);
     if (rows == NULL)
         return;
-    for (uint32_t i = 0; i < nl; i++)
+    for (uint32_t i = 0; i < nl; i++) {
         rows[i].label = i;
+        rows[i].name = strtab_get(&s->types.names, i);
+    }
     for (uint32_t i = 0; i < h->nobjects; i++) {
         rows[s->types.label[i]].objects++;
         rows[s->types.label[i]].bytes += heap_obj_size(h, i);

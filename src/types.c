@@ -18,6 +18,7 @@
 
 #define NO_LABEL UINT32_MAX
 #define FREE_SLOT (UINT32_MAX - 1) /* a slot with no object: never labelled */
+#define INERT 0x40000000u          /* in a slot's label while inferring: an inert claim's (see assign_claim) */
 #define MAX_DEPTH 24
 #define PLAN_MAX_LEAVES 4096       /* longer arrays become one L_ARRAY leaf */
 #define TINY_BLOCK 16              /* runtime/malloc.go maxTinySize */
@@ -49,6 +50,7 @@ typedef struct leaf {
     uint64_t n, stride;    /* L_ARRAY: elements and their size */
     uint8_t kind;
     uint8_t depth;         /* nesting below the planned type */
+    bool inert_target;     /* L_STRING, or L_PTR/L_SLICE to values without pointers: its claim may be inert */
 } leaf;
 typedef struct plan {
     uint32_t first, n;
@@ -83,6 +85,8 @@ typedef struct target_memo {
     gt_id to;       /* the type queued */
     uint32_t id;    /* the label */
     bool slice;
+    bool inert;     /* `to` holds no pointers: the claim is inert */
+    uint32_t code[2]; /* the roots' drain: its claim's code for a slot without / with a malloc header; 0 not yet */
 } target_memo;
 
 typedef struct inferer {
@@ -108,6 +112,7 @@ typedef struct inferer {
     VEC(plan) plans;
     VEC(leaf) leaves;
     VEC(uint32_t) label_of[2];  /* per type: label id + 1 for one value / several */
+    VEC(uint8_t) ptrs_of;       /* per type: 0 not known yet, 1 no pointers, 2 pointers */
     uint32_t string_label;      /* id + 1 of "string", 0 until first used */
     gt_id desc_common;          /* abi.Type / runtime._type */
     /* while a root variable split into DWARF pieces is walked: its value,
@@ -127,6 +132,14 @@ typedef struct inferer {
     plan last_plan;
     target_memo tmemo[TARGET_MEMO]; /* direct-mapped, by type, slice and room */
     heap_slot_cache slots; /* find_target's look-ups */
+    /* the roots' drain (drain_roots): its state while it runs; while a
+     * round of it is frozen, a value this thread set aside (it needs what
+     * only one thread may build) and the values set aside */
+    struct shared_walk *sw;
+    bool blocked;
+    VEC(work) deferred;
+    size_t share_min;      /* the stack's length that splits it (SHARED_MIN; tests lower it) */
+    uint32_t share_objects; /* the heap's objects it needs to split (GHF_PARALLEL_MIN; tests lower it) */
 } inferer;
 
 /* core_view(core, addr, n) through the last piece viewed: the walk views
@@ -178,17 +191,36 @@ static inline bool grow_cover(inferer *in, void *vec_, gt_id id)
     return id < v->n || grow_cover_slow(in, vec_, id);
 }
 
+static inline bool frozen(const inferer *in);
+
+/* The label id of string s, interned if new (not while a round of the
+ * roots' drain is frozen: the value is set aside, *id 0, no claim made). */
 static bool intern(inferer *in, const char *s, uint32_t *id)
 {
+    if (frozen(in)) {
+        in->blocked = true;
+        *id = 0;
+        return true;
+    }
     return strtab_intern(&in->out->names, s, strlen(s), id, in->err);
 }
 
 /* The label id of an object holding one (or several) values of type t. */
 static bool label_of(inferer *in, gt_id t, bool plural, uint32_t *id)
 {
+    if (frozen(in) && t >= in->label_of[plural].n) { /* (see intern) */
+        in->blocked = true;
+        *id = 0;
+        return true;
+    }
     if (!grow_cover(in, &in->label_of[plural], t))
         return false;
     uint32_t *cached = &in->label_of[plural].v[t];
+    if (*cached == 0 && frozen(in)) { /* interning is one thread's (see intern) */
+        in->blocked = true;
+        *id = 0;
+        return true;
+    }
     if (*cached == 0) {
         char label[600];
         gt_label(in->gm, t, plural, label, sizeof label);
@@ -200,11 +232,318 @@ static bool label_of(inferer *in, gt_id t, bool plural, uint32_t *id)
     return true;
 }
 
+/* Does a value of type t hold pointers (an unknown type: no)? A claim
+ * of a type without them queues nothing: it is inert (see assign_claim). */
+static bool type_has_pointers(const gt_model *gm, gt_id t, int depth)
+{
+    const gt_type *g = gt_get(gm, t);
+    if (g == NULL)
+        return false;
+    if (depth > MAX_DEPTH)
+        return true; /* as if: its claims stay first-come */
+    switch (g->kind) {
+    case GT_PTR:
+    case GT_MAP:
+    case GT_CHAN:
+    case GT_STRING:
+    case GT_SLICE:
+    case GT_INTERFACE:
+    case GT_FUNC:
+    case GT_UNSAFEPTR:
+        return true;
+    case GT_ARRAY:
+        return g->len != 0 && type_has_pointers(gm, g->elem, depth + 1);
+    case GT_STRUCT:
+        if (g->role != GT_ROLE_NONE) /* the runtime's map and channel structs: walked by role */
+            return true;
+        for (uint32_t i = 0; i < g->nfields; i++)
+            if (type_has_pointers(gm, gt_field_at(gm, g, i)->type, depth + 1))
+                return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* type_has_pointers, remembered per type (not while a round of the
+ * roots' drain is frozen: then it is worked out again, from the model) */
+static bool has_pointers(inferer *in, gt_id t)
+{
+    if (t < in->ptrs_of.n && in->ptrs_of.v[t] != 0)
+        return in->ptrs_of.v[t] == 2;
+    bool has = type_has_pointers(in->gm, t, 0);
+    if (!frozen(in) && (t < in->ptrs_of.n || VEC_RESERVE(&in->ptrs_of, (size_t)t + 1, in->err))) {
+        if (t >= in->ptrs_of.n) {
+            memset(in->ptrs_of.v + in->ptrs_of.n, 0, (size_t)t + 1 - in->ptrs_of.n);
+            in->ptrs_of.n = (size_t)t + 1;
+        }
+        in->ptrs_of.v[t] = has ? 2 : 1;
+    }
+    return has;
+}
+
 /* ---- assigning ---- */
 
 static bool unlabelled(const inferer *in, uint32_t slot)
 {
     return slot != HEAP_NONE && !(in->done[slot >> 6] >> (slot & 63) & 1);
+}
+
+/* ---- the roots' drain: claims (the drain itself: drain_roots) ----
+ *
+ * While the roots' drain runs, a slot it labels holds the code of its
+ * claim (CLAIM_CODE | index in `claims`: label, type, offset and count,
+ * all that labelling it decides) instead of a label, written by compare-
+ * and-swap, and a later claim on the slot is compared with it, not
+ * skipped. Rival claims are settled so that no order of claims can change
+ * the outcome (claim_shared): each rival queues its values once, so the
+ * values walked are the closure of every claim made, and the slot keeps
+ * the rival that wins by a fixed rule (claim_wins). That lets two threads
+ * share the drain and still give the one-thread labels, byte for byte. */
+#define CLAIM_CODE 0x80000000u
+/* The stack's length that splits the drain between two threads, and the
+ * longest stack it splits (half of it is copied: a heap of goroutine
+ * stacks queues nearly every object at once, and is left to one thread). */
+#define SHARED_MIN 256
+#define SHARED_MAX (1u << 20)
+typedef struct claim {
+    uint64_t offset, count;
+    gt_id type;
+    uint32_t label;
+    bool inert;            /* then offset 0, count 1, type 0: an inert claim is its label alone */
+} claim;
+typedef struct shared_walk {
+    const uint64_t *snap;  /* the done bits when it began: slots it never labels */
+    size_t nwords;
+    VEC(claim) claims;     /* code index -> claim; grows only while not frozen */
+    uint32_t *hash;        /* open addressing over claims: index + 1, 0 empty */
+    size_t hcap;
+    /* rival claims whose values are queued: slot << 32 | code, open
+     * addressing, 0 empty; rare, so one lock */
+    pthread_mutex_t lock;
+    uint64_t *rivals;
+    size_t nrivals, rcap;
+    bool frozen;           /* two threads walk: nothing may be built, decoded or interned */
+    unsigned rounds;
+} shared_walk;
+
+static inline bool frozen(const inferer *in)
+{
+    return in->sw != NULL && in->sw->frozen;
+}
+
+/* A slot the roots' drain may label or must compare: not labelled before it began. */
+static inline bool shared_candidate(const inferer *in, uint32_t slot)
+{
+    return slot != HEAP_NONE && !(in->sw->snap[slot >> 6] >> (slot & 63) & 1);
+}
+
+/* May the walk claim slot (or, in the roots' drain, compare its claim)? */
+static inline bool may_claim(const inferer *in, uint32_t slot)
+{
+    return in->sw != NULL ? shared_candidate(in, slot) : unlabelled(in, slot);
+}
+
+static inline size_t claim_hash(const claim *c)
+{
+    uint64_t h = (c->offset * 0x9E3779B97F4A7C15ull) ^ (c->count * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)c->type << 32 | c->label) ^ c->inert;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (size_t)(h ^ h >> 32);
+}
+
+/* The code of claim c in *code: found, or (not frozen) added; 0 when
+ * frozen and it is new. False: out of memory. */
+static bool claim_code(inferer *in, const claim *c, uint32_t *code)
+{
+    shared_walk *sw = in->sw;
+    *code = 0;
+    for (size_t i = claim_hash(c) & (sw->hcap - 1);; i = (i + 1) & (sw->hcap - 1)) {
+        uint32_t k = sw->hash[i];
+        if (k == 0)
+            break;
+        const claim *o = &sw->claims.v[k - 1];
+        if (o->label == c->label && o->type == c->type && o->offset == c->offset && o->count == c->count &&
+            o->inert == c->inert) {
+            *code = CLAIM_CODE | (k - 1);
+            return true;
+        }
+    }
+    if (sw->frozen)
+        return true;
+    if (sw->claims.n >= CLAIM_CODE - 1)
+        return ghf_fail(in->err, GHF_EXIT_INTERNAL, "too many distinct type claims");
+    if ((sw->claims.n + 1) * 2 > sw->hcap) { /* at most half full */
+        size_t cap = sw->hcap * 2;
+        uint32_t *h = calloc(cap, sizeof *h);
+        if (h == NULL)
+            return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for the type claims");
+        for (size_t k = 0; k < sw->claims.n; k++) {
+            size_t i = claim_hash(&sw->claims.v[k]) & (cap - 1);
+            while (h[i] != 0)
+                i = (i + 1) & (cap - 1);
+            h[i] = (uint32_t)k + 1;
+        }
+        free(sw->hash);
+        sw->hash = h;
+        sw->hcap = cap;
+    }
+    if (!VEC_PUSH(&sw->claims, *c, in->err))
+        return false;
+    size_t i = claim_hash(c) & (sw->hcap - 1);
+    while (sw->hash[i] != 0)
+        i = (i + 1) & (sw->hcap - 1);
+    sw->hash[i] = (uint32_t)sw->claims.n;
+    *code = CLAIM_CODE | (uint32_t)(sw->claims.n - 1);
+    return true;
+}
+
+static bool queue_values(inferer *in, uint64_t addr, gt_id type, uint64_t count);
+
+/* Does label a come before label b (by name)? Decides between inert claims. */
+static inline bool label_before(const inferer *in, uint32_t a, uint32_t b)
+{
+    return strcmp(strtab_get(&in->out->names, a), strtab_get(&in->out->names, b)) < 0;
+}
+
+/* A stable key for type t: its DWARF id (DWARF's order), else its
+ * descriptor's address; not the model's id of a decoded type, which is
+ * the order types were decoded in. */
+static uint64_t type_key(const inferer *in, gt_id t)
+{
+    const gt_type *g = gt_get(in->gm, t);
+    if (g == NULL)
+        return 0;
+    return g->from_dwarf ? t : 1ull << 63 | g->rtype;
+}
+
+/* Does claim a win a slot from rival b, whatever came first? A claim
+ * that queues work beats an inert one; between inert claims, the label
+ * first by name; else the larger count (a map's whole bucket array
+ * against a pointer to its first bucket), then the label first by name,
+ * then the type's stable key, then the smaller offset. */
+static bool claim_wins(const inferer *in, const claim *a, const claim *b)
+{
+    if (a->inert != b->inert)
+        return !a->inert;
+    if (a->inert || a->count == b->count) {
+        if (a->label != b->label)
+            return label_before(in, a->label, b->label);
+        if (a->inert)
+            return false;
+    } else {
+        return a->count > b->count;
+    }
+    uint64_t ka = type_key(in, a->type), kb = type_key(in, b->type);
+    if (ka != kb)
+        return ka < kb;
+    if (a->offset != b->offset)
+        return a->offset < b->offset;
+    return a->type < b->type; /* two decoded types of one descriptor: not met */
+}
+
+/* Add slot << 32 | code to the rival set; *fresh: it was not there. */
+static bool rival_add(inferer *in, uint64_t key, bool *fresh)
+{
+    shared_walk *sw = in->sw;
+    *fresh = false;
+    if ((sw->nrivals + 1) * 2 > sw->rcap) {
+        size_t cap = sw->rcap ? sw->rcap * 2 : 256;
+        uint64_t *r = calloc(cap, sizeof *r);
+        if (r == NULL)
+            return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for rival type claims");
+        for (size_t k = 0; k < sw->rcap; k++)
+            if (sw->rivals[k] != 0) {
+                size_t i = (size_t)(sw->rivals[k] * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
+                while (r[i] != 0)
+                    i = (i + 1) & (cap - 1);
+                r[i] = sw->rivals[k];
+            }
+        free(sw->rivals);
+        sw->rivals = r;
+        sw->rcap = cap;
+    }
+    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 32) & (sw->rcap - 1);
+    for (; sw->rivals[i] != 0; i = (i + 1) & (sw->rcap - 1))
+        if (sw->rivals[i] == key)
+            return true;
+    sw->rivals[i] = key;
+    sw->nrivals++;
+    *fresh = true;
+    return true;
+}
+
+/* Claim slot (not labelled before the drain) with code: label it and
+ * queue its values if it is the first claim. A rival claim (another
+ * code) queues its own values too, once, unless it is inert (the code
+ * the slot holds has had its values queued: it was the first, or a rival
+ * that queued them); then the slot takes whichever wins by claim_wins
+ * (compare-and-swap until it holds). Each thread's claims and queueing
+ * are thus the same in any order, and so is every slot's final code. */
+static bool claim_shared(inferer *in, uint32_t slot, uint64_t base, uint32_t code, gt_id type, uint64_t offset,
+                         uint64_t count)
+{
+    uint32_t old = __atomic_load_n(&in->slab[slot], __ATOMIC_RELAXED);
+    if (old == NO_LABEL &&
+        __atomic_compare_exchange_n(&in->slab[slot], &old, code, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        __atomic_fetch_or(&in->done[slot >> 6], 1ull << (slot & 63), __ATOMIC_RELAXED);
+        in->ntyped++;
+        if ((in->ntyped & 4095) == 0 && !in->quiet)
+            progress_tick("objects typed", in->ntyped, in->h->nobjects);
+        return type == 0 || queue_values(in, base + offset, type, count);
+    }
+    if (old == code) /* (old is a code: the slot was NO_LABEL when the drain began) */
+        return true;
+    const claim *now = &in->sw->claims.v[code & ~CLAIM_CODE];
+    if (!now->inert) {
+        bool fresh, ok;
+        pthread_mutex_lock(&in->sw->lock);
+        ok = rival_add(in, (uint64_t)slot << 32 | old, &fresh) && rival_add(in, (uint64_t)slot << 32 | code, &fresh);
+        pthread_mutex_unlock(&in->sw->lock);
+        if (!ok)
+            return false;
+        if (fresh && type != 0 && !queue_values(in, base + offset, type, count))
+            return false;
+    }
+    while (old != code && claim_wins(in, now, &in->sw->claims.v[old & ~CLAIM_CODE]))
+        if (__atomic_compare_exchange_n(&in->slab[slot], &old, code, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            break;
+    return true;
+}
+
+/* An inert claim with label id on a slot labelled before the roots'
+ * drain began: it takes the slot from an inert claim later by name, as
+ * inert_min does. */
+static bool inert_min_shared(inferer *in, uint32_t slot, uint32_t id)
+{
+    uint32_t old = __atomic_load_n(&in->slab[slot], __ATOMIC_RELAXED);
+    while (old != FREE_SLOT && (old & INERT) && !(old & CLAIM_CODE) && (old & ~INERT) != id &&
+           label_before(in, id, old & ~INERT))
+        if (__atomic_compare_exchange_n(&in->slab[slot], &old, id | INERT, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            break;
+    return true;
+}
+
+/* assign_claim while the roots' drain runs */
+static bool claim_by_value(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
+                           uint64_t count, bool inert)
+{
+    if (slot == HEAP_NONE || (in->blocked && in->sw->frozen)) /* blocked: id may be a stand-in */
+        return true;
+    if (!shared_candidate(in, slot))
+        return !inert || inert_min_shared(in, slot, id);
+    /* an inert claim is its label alone: its type, offset and count queue nothing */
+    claim c = inert ? (claim){0, 1, 0, id, true} : (claim){offset, count, type, id, false};
+    uint32_t code;
+    if (!claim_code(in, &c, &code))
+        return false;
+    if (code == 0) { /* a new claim: set aside until one thread may add it */
+        in->blocked = true;
+        return true;
+    }
+    return claim_shared(in, slot, base, code, c.type, offset, count);
 }
 
 /* For --fields: the type of the slot's values and where they start. */
@@ -216,14 +555,44 @@ static void note_dtype(inferer *in, uint32_t slot, gt_id type, uint64_t offset)
     }
 }
 
-/* Give the object in slot (at base) label id and, if it has a type, queue
- * its contents: count values from base + offset. */
-static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
-                      uint64_t count)
+/* The one-thread walk's inert claim with label id on a labelled slot:
+ * it takes the slot from an inert claim later by name. */
+static void inert_min(inferer *in, uint32_t slot, uint32_t id, gt_id type, uint64_t offset)
 {
-    if (!unlabelled(in, slot))
+    uint32_t old = in->slab[slot];
+    if (old == FREE_SLOT || !(old & INERT) || (old & ~INERT) == id || !label_before(in, id, old & ~INERT))
+        return;
+    in->slab[slot] = id | INERT;
+    if (in->out->dtype != NULL) {
+        in->out->dtype[slot] = type;
+        in->out->dtype_off[slot] = (uint8_t)(type == 0 ? 0 : offset < 255 ? offset : 255);
+    }
+}
+
+/* Give the object in slot (at base) label id and, if it has a type, queue
+ * its contents: count values from base + offset. The first claim on a
+ * slot wins, but for inert ones: a claim is inert when it queues nothing
+ * (no type, or a type without pointers), and between inert claims the
+ * label first by name wins, whichever came first. Which claim comes first
+ * is the walk's order; so only claims that queue work are left to it,
+ * and a heap whose only rival claims are inert (a string and a []byte on
+ * the same bytes, two tenants of a tiny block) gets the same labels in
+ * any order. (The roots' drain settles all rival claims: claim_shared.) */
+static bool assign_claim(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
+                         uint64_t count, bool inert)
+{
+    if (in->sw != NULL)
+        return claim_by_value(in, slot, base, id, type, offset, count, inert);
+    if (slot == HEAP_NONE)
         return true;
-    in->slab[slot] = id;
+    if (!unlabelled(in, slot)) {
+        if (inert)
+            inert_min(in, slot, id, type, offset);
+        return true;
+    }
+    if (id & (INERT | CLAIM_CODE))
+        return ghf_fail(in->err, GHF_EXIT_INTERNAL, "too many type labels");
+    in->slab[slot] = inert ? id | INERT : id;
     in->done[slot >> 6] |= 1ull << (slot & 63);
     in->ntyped++;
     if ((in->ntyped & 4095) == 0 && !in->quiet)
@@ -231,10 +600,23 @@ static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt
     if (type == 0)
         return true;
     note_dtype(in, slot, type, offset);
+    return inert || queue_values(in, base + offset, type, count);
+}
+
+/* assign_claim, inert when type holds no pointers */
+static bool assign_id(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
+                      uint64_t count)
+{
+    return assign_claim(in, slot, base, id, type, offset, count, type == 0 || !has_pointers(in, type));
+}
+
+/* Queue count values of type from addr (an object just labelled). */
+static bool queue_values(inferer *in, uint64_t addr, gt_id type, uint64_t count)
+{
     uint32_t planned = type < in->plan_of.n ? in->plan_of.v[type] : 0;
     if (planned != 0 && in->plans.v[planned - 1].n == 0)
         return true; /* nothing in its values points anywhere: no work, no prefetch */
-    uint64_t addr = base + offset, packed = WIDE << ADDR_BITS;
+    uint64_t packed = WIDE << ADDR_BITS;
     if (type < WIDE && addr >> ADDR_BITS == 0 && addr % 8 == 0 && count - 1 < PACKED_MAX_COUNT)
         packed = (uint64_t)type << ADDR_BITS | addr | (count - 1);
     else if (!VEC_PUSH(&in->wide, ((work){addr, count, type}), in->err))
@@ -284,6 +666,16 @@ typedef struct target {
     uint32_t slot; /* HEAP_NONE: not in the heap */
     uint64_t base, size, user_off;
 } target;
+
+/* May p's claim on a target of a pointer to elem be inert? (Then a
+ * labelled target is not skipped: inert claims are compared.) The
+ * claim's type holds elem (itself, an array of it, a struct embedding
+ * it): no pointers in that unless none in elem; or it is a tiny block's
+ * label, of no type. */
+static inline bool maybe_inert(inferer *in, gt_id elem, uint64_t p, const target *tg)
+{
+    return (tg->size == TINY_BLOCK && p != tg->base + tg->user_off) || !has_pointers(in, elem);
+}
 
 /* heap_find_slot through the inferer's slot cache */
 static inline void find_target(inferer *in, uint64_t p, target *t)
@@ -363,14 +755,53 @@ static bool typed_target_slow(inferer *in, uint64_t p, const target *tg, gt_id e
         return false;
     if (memo)
         *m = (target_memo){.room = room, .count = count ? count : 1, .elem = asked, .to = elem, .id = id,
-                           .slice = asked_slice};
+                           .slice = asked_slice, .inert = !has_pointers(in, elem)};
     return assign_id(in, slot, base, id, elem, ub - base, count ? count : 1);
+}
+
+/* typed_target while the roots' drain runs: the memo's claim by its code;
+ * past the memo, the slow way, which frozen threads leave to one thread
+ * (but for an interior pointer into an object that is no tiny block:
+ * that claims nothing). */
+static bool typed_target_shared(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
+{
+    if (elem == 0 || tg->slot == HEAP_NONE)
+        return true;
+    bool candidate = shared_candidate(in, tg->slot);
+    if (!candidate && !maybe_inert(in, elem, p, tg))
+        return true;
+    uint64_t room = tg->size - tg->user_off;
+    bool memo = p == tg->base + tg->user_off && count == (slice ? UINT64_MAX : 1);
+    target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)(room >> 3) ^ slice) & (TARGET_MEMO - 1)];
+    if (memo && m->elem == elem && m->slice == slice && m->room == room) {
+        if (!candidate)
+            return !m->inert || inert_min_shared(in, tg->slot, m->id);
+        uint32_t *code = &m->code[tg->user_off != 0];
+        if (*code == 0) {
+            claim c = m->inert ? (claim){0, 1, 0, m->id, true} : (claim){tg->user_off, m->count, m->to, m->id, false};
+            if (!claim_code(in, &c, code))
+                return false;
+            if (*code == 0) {
+                in->blocked = true;
+                return true;
+            }
+        }
+        return claim_shared(in, tg->slot, tg->base, *code, m->inert ? 0 : m->to, tg->user_off, m->count);
+    }
+    if (in->sw->frozen) {
+        if (p == tg->base + tg->user_off || tg->size == TINY_BLOCK)
+            in->blocked = true;
+        return true;
+    }
+    return typed_target_slow(in, p, tg, elem, count, slice, memo, m);
 }
 
 /* typed_pointer with p's target already found (p != 0) */
 static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
 {
-    if (elem == 0 || !unlabelled(in, tg->slot))
+    if (in->sw != NULL)
+        return typed_target_shared(in, p, tg, elem, count, slice);
+    if (elem == 0 || tg->slot == HEAP_NONE || (!unlabelled(in, tg->slot) && !maybe_inert(in, elem, p, tg)))
         return true;
     /* What follows depends on p only for type descriptors (and their
      * reflect names) and interior pointers; else on elem, slice, count
@@ -381,7 +812,7 @@ static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id
     bool memo = p == tg->base + tg->user_off && count == (slice ? UINT64_MAX : 1);
     target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)(room >> 3) ^ slice) & (TARGET_MEMO - 1)];
     if (memo && m->elem == elem && m->slice == slice && m->room == room)
-        return assign_id(in, tg->slot, tg->base, m->id, m->to, tg->user_off, m->count);
+        return assign_claim(in, tg->slot, tg->base, m->id, m->to, tg->user_off, m->count, m->inert);
     return typed_target_slow(in, p, tg, elem, count, slice, memo, m);
 }
 
@@ -392,15 +823,17 @@ static bool flatten(inferer *in, gt_id type, uint64_t off, int depth);
 static bool push_leaf(inferer *in, uint8_t kind, uint64_t off, gt_id type, gt_id elem, int depth)
 {
     leaf l = {.off = off, .type = type, .elem = elem, .kind = kind, .depth = (uint8_t)depth};
+    l.inert_target = kind == L_STRING || ((kind == L_PTR || kind == L_SLICE) && !has_pointers(in, elem));
     return VEC_PUSH(&in->leaves, l, in->err);
 }
 
-static bool flatten_fields(inferer *in, const gt_type *t, uint64_t off, int depth, uint64_t skip_off)
+/* The fields of struct t at off, but those at offsets skip[0] and skip[1]. */
+static bool flatten_fields(inferer *in, const gt_type *t, uint64_t off, int depth, uint64_t skip0, uint64_t skip1)
 {
     gt_id sync_ptr = 0; /* sync/atomic.Pointer[T]: `_ [0]*T` states what its unsafe.Pointer holds */
     for (uint32_t i = 0; i < t->nfields; i++) {
         const gt_field *f = gt_field_at(in->gm, t, i);
-        if (f->offset == skip_off)
+        if (f->offset == skip0 || f->offset == skip1)
             continue;
         const gt_type *ft = gt_get(in->gm, f->type);
         if (ft == NULL)
@@ -473,15 +906,23 @@ static bool flatten(inferer *in, gt_id type, uint64_t off, int depth)
         case GT_ROLE_MAP_BUCKETS:
         case GT_ROLE_MAP_GROUPS:
             return push_leaf(in, L_SLOTS, off, type, 0, depth);
+        /* The role types the arrays with their real counts, and their
+         * pointer fields are left out: DWARF types them too (a Swiss map's
+         * dirPtr as **table, which a small map points at its one group
+         * with; an old map's buckets as *bucket, the array's first), and
+         * a second claim, on the same object, would be a rival. */
         case GT_ROLE_MAP_HEADER:
+            return push_leaf(in, L_ROLE, off, type, 0, depth) &&
+                   (in->L->swiss ? flatten_fields(in, t, off, depth, in->L->smap_dir_ptr, UINT64_MAX)
+                                 : flatten_fields(in, t, off, depth, in->L->hmap_buckets, in->L->hmap_oldbuckets));
         case GT_ROLE_MAP_TABLE:
-            /* the role first: it types the arrays with their real counts */
-            return push_leaf(in, L_ROLE, off, type, 0, depth) && flatten_fields(in, t, off, depth, UINT64_MAX);
+            return push_leaf(in, L_ROLE, off, type, 0, depth) &&
+                   flatten_fields(in, t, off, depth, in->L->table_groups_data, UINT64_MAX);
         case GT_ROLE_CHAN_HEADER:
             return push_leaf(in, L_ROLE, off, type, 0, depth) &&
-                   flatten_fields(in, t, off, depth, in->L->hchan_buf);
+                   flatten_fields(in, t, off, depth, in->L->hchan_buf, UINT64_MAX);
         default:
-            return flatten_fields(in, t, off, depth, UINT64_MAX);
+            return flatten_fields(in, t, off, depth, UINT64_MAX, UINT64_MAX);
         }
     default:
         return true;
@@ -491,6 +932,11 @@ static bool flatten(inferer *in, gt_id type, uint64_t off, int depth)
 /* The plan of type (built on first use). */
 static bool plan_get(inferer *in, gt_id type, plan *out)
 {
+    if (frozen(in) && (type >= in->plan_of.n || in->plan_of.v[type] == 0)) {
+        in->blocked = true; /* a plan to build: one thread's work */
+        *out = (plan){0};
+        return true;
+    }
     if (!grow_cover(in, &in->plan_of, type))
         return false;
     uint32_t *slot = &in->plan_of.v[type];
@@ -549,6 +995,10 @@ static bool dynamic_type(inferer *in, uint64_t word, bool itab, gt_id *dyn)
     }
     uint64_t tw = word;
     *dyn = 0;
+    if (frozen(in)) { /* decoding a type: one thread's work */
+        in->blocked = true;
+        return true;
+    }
     if (itab && !rd(in, word + in->L->itab_type, &tw))
         return true;
     /* a descriptor reflect made lives on the heap */
@@ -597,15 +1047,19 @@ static bool walk_func(inferer *in, uint64_t p)
     if (p == 0)
         return true;
     uint32_t slot = heap_find_slot(in->h, p, &base, &size, &user_off);
-    if (!unlabelled(in, slot) || p != base + user_off || !rd(in, p, &code))
+    if (!may_claim(in, slot) || p != base + user_off || !rd(in, p, &code))
         return true;
+    if (frozen(in)) { /* decoding a closure's type: one thread's work */
+        in->blocked = true;
+        return true;
+    }
     gt_id ct;
     uint32_t id;
     if (!gt_closure(in->gm, code, &ct, in->err))
         return false;
     if (ct == 0 || !label_of(in, ct, false, &id))
         return ct == 0;
-    return assign_id(in, slot, base, id, ct, user_off, 1);
+    return assign_claim(in, slot, base, id, ct, user_off, 1, false); /* first-come: closures are not compared */
 }
 
 /* The runtime's map and channel structs (runtime/map.go, internal/runtime/
@@ -645,6 +1099,10 @@ static bool walk_role(inferer *in, uint64_t addr, gt_id type)
             !rd(in, addr + L->hchan_elemtype, &et) || p == 0 || et == 0 || n == 0)
             return true;
         gt_id elem;
+        if (frozen(in)) { /* decoding a type: one thread's work */
+            in->blocked = true;
+            return true;
+        }
         if (!gt_from_rtype(in->gm, et, &elem, in->err))
             return false;
         return typed_pointer(in, p, elem, n, true);
@@ -756,15 +1214,17 @@ static bool walk_slots(inferer *in, uint64_t addr, gt_id type, int depth)
 /* A string's bytes: label their object "string" (never walked). */
 static bool string_target(inferer *in, const target *tg)
 {
-    if (!unlabelled(in, tg->slot))
+    if (tg->slot == HEAP_NONE) /* labelled or not: its claim is inert */
         return true;
     if (in->string_label == 0) {
         uint32_t id;
         if (!intern(in, "string", &id))
             return false;
+        if (frozen(in)) /* set aside: interning is one thread's */
+            return true;
         in->string_label = id + 1;
     }
-    return assign_id(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1);
+    return assign_claim(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1, true);
 }
 
 /* A one-word leaf (L_PTR, L_SLICE, L_STRING) holding p (not 0), whose
@@ -834,8 +1294,14 @@ static bool walk_words(inferer *in, const uint8_t *view, plan pl)
             if (tgs[k].slot != HEAP_NONE)
                 __builtin_prefetch(&in->done[tgs[k].slot >> 6]);
         }
-        for (uint32_t k = 0; k < m; k++) /* (most targets of a dense heap are labelled by then) */
-            if (ps[k] != 0 && unlabelled(in, tgs[k].slot) && !follow_word(in, &ls[k], ps[k], &tgs[k]))
+        /* (most targets of a dense heap are labelled by then; a labelled
+         * one is skipped unless the claim may be inert, or the roots' drain
+         * compares) */
+        for (uint32_t k = 0; k < m; k++)
+            if (ps[k] != 0 && tgs[k].slot != HEAP_NONE &&
+                (may_claim(in, tgs[k].slot) || ls[k].inert_target ||
+                 (tgs[k].size == TINY_BLOCK && ps[k] != tgs[k].base + tgs[k].user_off)) &&
+                !follow_word(in, &ls[k], ps[k], &tgs[k]))
                 return false;
     }
     return true;
@@ -911,7 +1377,8 @@ static bool seed_headers(inferer *in)
             /* a slot holding several values is a slice's (or array's) backing store */
             if (!label_of(in, g, count >= 2, &id))
                 return false;
-            if (!assign_id(in, slot, addr, id, g, ub - addr, count ? count : 1))
+            /* the allocation's own type: never taken by an inert claim */
+            if (!assign_claim(in, slot, addr, id, g, ub - addr, count ? count : 1, false))
                 return false;
         }
     }
@@ -956,6 +1423,14 @@ typedef struct popped {
     const uint8_t *view; /* the first value's bytes in place (plan_view), or NULL */
 } popped;
 
+/* Set w aside: a frozen round of the roots' drain met something in it
+ * that only one thread may build (see drain_roots). */
+static bool set_aside(inferer *in, work w)
+{
+    in->blocked = false;
+    return VEC_PUSH(&in->deferred, w, in->err);
+}
+
 /* Pop up to POP_BATCH pieces of work that have something to walk. */
 static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
 {
@@ -967,6 +1442,12 @@ static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
             in->last_size = t ? t->size : 0;
             if (!plan_get(in, w.type, &in->last_plan))
                 return false;
+            if (in->blocked) { /* frozen, and its plan is not built */
+                in->last_type = 0;
+                if (!set_aside(in, w))
+                    return false;
+                continue;
+            }
             in->last_type = w.type;
         }
         if (in->last_plan.n != 0) /* else nothing in these values points anywhere */
@@ -975,8 +1456,9 @@ static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
     return true;
 }
 
-/* Walk the stack's work until it is empty. The walk waits on memory: a
- * value's words, then its targets' page keys, then their labelled-yet
+/* Walk the stack's work until it is empty, or (drain_roots' one-thread
+ * steps) until it holds `limit` entries. The walk waits on memory:
+ * a value's words, then its targets' page keys, then their labelled-yet
  * bits and labels, each a miss that needs the one before. One value at a
  * time (a stack pops what it has just pushed, so nothing is known ahead)
  * paid them in turn; so work is popped in batches, and each of the three
@@ -984,12 +1466,13 @@ static bool pop_batch(inferer *in, popped *b, uint32_t *nb)
  * batch's misses overlap. The values are then walked in the order they
  * were popped; what they queue is popped by the next batches. The order
  * is a fixed function of the heap (no thread, no timing in it), which
- * makes the labels one too. */
-static bool drain(inferer *in)
+ * makes the labels one too; the roots' drain (drain_roots), which two
+ * threads may share, settles its claims so that the order does not matter. */
+static bool drain_to(inferer *in, size_t limit)
 {
     popped b[POP_BATCH];
     uint32_t nb;
-    while (in->queue.n) {
+    while (in->queue.n && in->queue.n < limit) {
         if (!pop_batch(in, b, &nb))
             return false;
         /* the next batch, if these queue nothing: its words' misses now */
@@ -1014,10 +1497,228 @@ static bool drain(inferer *in)
                 const uint8_t *v = k == 0 ? b[i].view : plan_view(in, addr + k * size, b[i].p);
                 if (!walk_plan_in(in, addr + k * size, v, b[i].p, 0))
                     return false;
+                if (in->blocked) { /* frozen: this value and the rest wait for one thread */
+                    if (!set_aside(in, (work){addr + k * size, size ? count - k : b[i].w.count, b[i].w.type}))
+                        return false;
+                    break;
+                }
             }
         }
     }
     return true;
+}
+
+static bool drain(inferer *in)
+{
+    return drain_to(in, SIZE_MAX);
+}
+
+/* ---- the roots' drain, on one thread or two ----
+ *
+ * On a pointer-dense heap nearly all of the types' time is the roots'
+ * drain, and it waits on memory: two threads take twice the misses at a
+ * time. Which claim reaches an object first then depends on timing; so
+ * this drain settles claims in a way no order changes (claim_shared):
+ * the values walked are the closure of every claim made on a slot, and a
+ * slot's label the claim that wins by a fixed rule. It is run the same
+ * way on one thread, so the labels do not depend on the thread count.
+ *
+ * Two threads share it in rounds. In a frozen round each drains half of
+ * the stack, reading the model, plans, labels and claim codes but
+ * changing none of them; a value that needs one built (a plan, a decoded
+ * type, a label, a claim never made) is set aside. Then this thread walks
+ * the values set aside, building what they need, and drains the stack
+ * until it is long enough to split again. Types and labels are thus made
+ * in an order that timing may change: a label's id is not a fact of the
+ * heap (the histogram orders equal rows by name, not id). */
+
+/* Frozen rounds at most; the rest is one thread's. */
+#define SHARED_ROUNDS_MAX 64
+
+/* May the drain split its stack between two threads? */
+static bool split_pays(const inferer *in)
+{
+    return in->h->nobjects >= in->share_objects && ghf_threads() > 1;
+}
+
+typedef struct shared_helper {
+    inferer in;
+    ghf_err err;
+    bool ok;
+} shared_helper;
+
+static void *shared_run(void *arg)
+{
+    shared_helper *hp = arg;
+    hp->ok = drain(&hp->in);
+    return NULL;
+}
+
+static void helper_free(shared_helper *hp)
+{
+    VEC_FREE(&hp->in.queue);
+    VEC_FREE(&hp->in.wide);
+    VEC_FREE(&hp->in.deferred);
+    VEC_FREE(&hp->in.reflect_names);
+}
+
+/* A frozen round: the helper drains the stack's lower half (with the
+ * wide work its entries stand for), this thread the upper; what either
+ * set aside ends in in->deferred. False: an error (in->err). */
+static bool shared_round(inferer *in, shared_helper *hp)
+{
+    size_t nstack = in->queue.n, half = nstack / 2, nwide = 0;
+    for (size_t i = 0; i < half; i++)
+        nwide += in->queue.v[i] >> ADDR_BITS == WIDE;
+    /* a copy of the walker: its caches and memos its own, the model,
+     * plans, labels and claims shared (read only while frozen) */
+    hp->in = *in;
+    memset(&hp->in.queue, 0, sizeof hp->in.queue);
+    memset(&hp->in.wide, 0, sizeof hp->in.wide);
+    memset(&hp->in.deferred, 0, sizeof hp->in.deferred);
+    memset(&hp->in.reflect_names, 0, sizeof hp->in.reflect_names);
+    memset(&hp->err, 0, sizeof hp->err);
+    hp->in.err = &hp->err;
+    hp->in.quiet = true;
+    hp->in.ntyped = 0;
+    hp->in.blocked = false;
+    bool ok = VEC_RESERVE(&hp->in.queue, half + 1, in->err) && VEC_RESERVE(&hp->in.wide, nwide + 1, in->err);
+    if (ok) {
+        memcpy(hp->in.queue.v, in->queue.v, half * sizeof *in->queue.v);
+        hp->in.queue.n = half;
+        memcpy(hp->in.wide.v, in->wide.v, nwide * sizeof *in->wide.v);
+        hp->in.wide.n = nwide;
+        memmove(in->queue.v, in->queue.v + half, (nstack - half) * sizeof *in->queue.v);
+        in->queue.n = nstack - half;
+        memmove(in->wide.v, in->wide.v + nwide, (in->wide.n - nwide) * sizeof *in->wide.v);
+        in->wide.n -= nwide;
+        in->sw->frozen = true;
+        pthread_t t;
+        bool threaded = pthread_create(&t, NULL, shared_run, hp) == 0;
+        bool mine = drain(in);
+        if (threaded)
+            pthread_join(t, NULL);
+        else
+            shared_run(hp);
+        in->sw->frozen = false;
+        in->blocked = false;
+        in->ntyped += hp->in.ntyped;
+        ok = mine && hp->ok;
+        if (mine && !hp->ok)
+            *in->err = hp->err;
+        for (size_t i = 0; ok && i < hp->in.deferred.n; i++)
+            ok = VEC_PUSH(&in->deferred, hp->in.deferred.v[i], in->err);
+        for (size_t i = 0; ok && i < hp->in.reflect_names.n; i++)
+            ok = VEC_PUSH(&in->reflect_names, hp->in.reflect_names.v[i], in->err);
+    }
+    helper_free(hp);
+    return ok;
+}
+
+/* The values set aside, walked on this thread (it may build, decode and
+ * intern now). */
+static bool walk_set_aside(inferer *in)
+{
+    for (size_t i = 0; i < in->deferred.n; i++) {
+        work w = in->deferred.v[i];
+        const gt_type *t = gt_get(in->gm, w.type);
+        uint64_t size = t ? t->size : 0, count = size ? w.count : 1;
+        plan pl;
+        if (!plan_get(in, w.type, &pl))
+            return false;
+        for (uint64_t k = 0; pl.n != 0 && k < count; k++)
+            if (!walk_plan(in, w.addr + k * size, pl, 0))
+                return false;
+    }
+    in->deferred.n = 0;
+    return true;
+}
+
+/* Before the first round: the plans of the types on the stack and of
+ * those the target memo queues, and the claims the memo and the string
+ * label make (at either offset an object's values start at), so that
+ * the first frozen round does not set aside every value for want of
+ * them. (A claim added and never made costs nothing.) */
+static bool shared_prepare(inferer *in)
+{
+    plan pl;
+    for (size_t i = 0; i < in->queue.n; i++)
+        if (in->queue.v[i] >> ADDR_BITS != WIDE && !plan_get(in, (gt_id)(in->queue.v[i] >> ADDR_BITS), &pl))
+            return false;
+    for (size_t i = 0; i < in->wide.n; i++)
+        if (!plan_get(in, in->wide.v[i].type, &pl))
+            return false;
+    uint64_t offsets[2] = {0, in->slots.header_size};
+    uint32_t code;
+    for (size_t k = 0; k < TARGET_MEMO; k++) {
+        const target_memo *m = &in->tmemo[k];
+        if (m->elem == 0)
+            continue;
+        if (!plan_get(in, m->to, &pl))
+            return false;
+        for (int o = 0; o < 2; o++) {
+            claim c = m->inert ? (claim){0, 1, 0, m->id, true} : (claim){offsets[o], m->count, m->to, m->id, false};
+            if (!claim_code(in, &c, &code))
+                return false;
+        }
+    }
+    claim str = {0, 1, 0, in->string_label - 1, true};
+    return in->string_label == 0 || claim_code(in, &str, &code);
+}
+
+/* The roots' drain (see above): the stack's work, with its claims
+ * settled by claim_shared, on two threads in rounds where that pays. */
+static bool drain_roots(inferer *in)
+{
+    const heap *h = in->h;
+    size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1, nwords = nslab / 64 + 1;
+    shared_walk sw = {.nwords = nwords, .hcap = 64};
+    uint64_t *snap = malloc(nwords * sizeof *snap);
+    shared_helper *hp = calloc(1, sizeof *hp);
+    sw.hash = calloc(sw.hcap, sizeof *sw.hash);
+    bool ok = snap != NULL && hp != NULL && sw.hash != NULL && pthread_mutex_init(&sw.lock, NULL) == 0;
+    if (!ok) {
+        free(snap);
+        free(hp);
+        free(sw.hash);
+        return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for the roots' drain");
+    }
+    memcpy(snap, in->done, nwords * sizeof *snap);
+    sw.snap = snap;
+    in->sw = &sw;
+    bool split = split_pays(in);
+    ok = !split || shared_prepare(in);
+    while (ok) {
+        if (split && in->queue.n > SHARED_MAX)
+            split = false; /* for good: see SHARED_MAX */
+        if (split && in->queue.n >= in->share_min && sw.rounds < SHARED_ROUNDS_MAX) {
+            sw.rounds++;
+            if (!(ok = shared_round(in, hp)))
+                break;
+        }
+        if (in->deferred.n == 0 && in->queue.n == 0)
+            break;
+        ok = walk_set_aside(in) && drain_to(in, split && sw.rounds < SHARED_ROUNDS_MAX ? in->share_min : SIZE_MAX);
+    }
+    in->sw = NULL;
+    /* the codes of the slots it labelled become their labels (an inert
+     * claim's marked so, for the walks after: see assign_claim) and, for
+     * --fields, the winning claim's type */
+    for (size_t w = 0; ok && w < nwords; w++)
+        for (uint64_t bits = in->done[w] & ~snap[w]; bits; bits &= bits - 1) {
+            size_t slot = w * 64 + (size_t)__builtin_ctzll(bits);
+            const claim *c = &sw.claims.v[in->slab[slot] & ~CLAIM_CODE];
+            in->slab[slot] = c->inert ? c->label | INERT : c->label;
+            if (!c->inert)
+                note_dtype(in, (uint32_t)slot, c->type, c->offset);
+        }
+    pthread_mutex_destroy(&sw.lock);
+    free(hp);
+    free(snap);
+    free(sw.hash);
+    free(sw.rivals);
+    VEC_FREE(&sw.claims);
+    return ok;
 }
 
 /* ---- reflect's run-time types (runtime.reflectOffs) ---- */
@@ -1195,7 +1896,7 @@ static bool runtime_object(inferer *in, uint64_t p, const char *name, uint64_t s
     uint32_t slot = p ? heap_find_slot(in->h, p, &base, &osize, &user_off) : HEAP_NONE, id;
     if (!unlabelled(in, slot) || p != base + user_off || osize - user_off < size)
         return true;
-    return intern(in, name, &id) && assign_id(in, slot, base, id, 0, 0, 1);
+    return intern(in, name, &id) && assign_claim(in, slot, base, id, 0, 0, 1, false); /* the runtime's own: kept */
 }
 
 /* The slice at global `at` of pointers to runtime structs `elem`: its
@@ -1462,6 +2163,8 @@ static void infer_free(inferer *in)
     VEC_FREE(&in->queue);
     VEC_FREE(&in->wide);
     VEC_FREE(&in->reflect_names);
+    VEC_FREE(&in->deferred);
+    VEC_FREE(&in->ptrs_of);
     VEC_FREE(&in->plan_of);
     VEC_FREE(&in->plans);
     VEC_FREE(&in->leaves);
@@ -1586,7 +2289,16 @@ bool types_finish(types_job *j, const roots *r, obj_types *out, ghf_err *err)
     inferer *in = &j->in;
     in->err = err;
     in->quiet = false;
-    bool ok = seed_roots(in, r) && drain(in) && seed_reflect_offs(in) && drain(in) && seed_ifaces(in, r);
+    /* the roots' drain may be split (drain_roots); GHF_TYPES_SHARE_MIN,
+     * for tests, splits it at that stack length on any heap */
+    in->share_min = SHARED_MIN;
+    in->share_objects = GHF_PARALLEL_MIN;
+    const char *share_min = getenv("GHF_TYPES_SHARE_MIN");
+    if (share_min != NULL && atoi(share_min) >= 2) {
+        in->share_min = (size_t)atoi(share_min);
+        in->share_objects = 0;
+    }
+    bool ok = seed_roots(in, r) && drain_roots(in) && seed_reflect_offs(in) && drain(in) && seed_ifaces(in, r);
     *out = j->out; /* the arrays move to the caller */
     uint32_t *slab = out->label;
     memset(&j->out, 0, sizeof j->out);
@@ -1600,7 +2312,7 @@ bool types_finish(types_job *j, const roots *r, obj_types *out, ghf_err *err)
     out->bad_descriptors = gt_bad_descriptors(out->model);
     for (uint64_t k = 0; k < h->nslots; k++)
         if (h->slot_obj[k] != HEAP_NONE) {
-            slab[h->slot_obj[k]] = slab[k];
+            slab[h->slot_obj[k]] = slab[k] == NO_LABEL ? NO_LABEL : slab[k] & ~INERT;
             if (out->dtype != NULL) {
                 out->dtype[h->slot_obj[k]] = out->dtype[k];
                 out->dtype_off[h->slot_obj[k]] = out->dtype_off[k];

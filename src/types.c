@@ -114,6 +114,7 @@ typedef struct inferer {
     VEC(uint32_t) label_of[2];  /* per type: label id + 1 for one value / several */
     VEC(uint8_t) ptrs_of;       /* per type: 0 not known yet, 1 no pointers, 2 pointers */
     uint32_t string_label;      /* id + 1 of "string", 0 until first used */
+    uint32_t string_code;       /* in the roots' drain: the "string" claim's code, 0 not yet looked up */
     gt_id desc_common;          /* abi.Type / runtime._type */
     /* while a root variable split into DWARF pieces is walked: its value,
      * read in place of [image_at, image_at + image_len) */
@@ -140,6 +141,7 @@ typedef struct inferer {
     VEC(work) deferred;
     size_t share_min;      /* the stack's length that splits it (SHARED_MIN; tests lower it) */
     uint32_t share_objects; /* the heap's objects it needs to split (GHF_PARALLEL_MIN; tests lower it) */
+    bool share_report;     /* tests: say on stderr how it split */
 } inferer;
 
 /* core_view(core, addr, n) through the last piece viewed: the walk views
@@ -325,6 +327,7 @@ typedef struct shared_walk {
     size_t nrivals, rcap;
     bool frozen;           /* two threads walk: nothing may be built, decoded or interned */
     unsigned rounds;
+    uint64_t helper_typed; /* objects the second thread labelled first */
 } shared_walk;
 
 static inline bool frozen(const inferer *in)
@@ -1224,6 +1227,18 @@ static bool string_target(inferer *in, const target *tg)
             return true;
         in->string_label = id + 1;
     }
+    if (in->sw != NULL && shared_candidate(in, tg->slot)) { /* its code, looked up once */
+        if (in->string_code == 0) {
+            claim c = {0, 1, 0, in->string_label - 1, true};
+            if (!claim_code(in, &c, &in->string_code))
+                return false;
+            if (in->string_code == 0) {
+                in->blocked = true;
+                return true;
+            }
+        }
+        return claim_shared(in, tg->slot, tg->base, in->string_code, 0, 0, 1);
+    }
     return assign_claim(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1, true);
 }
 
@@ -1603,6 +1618,7 @@ static bool shared_round(inferer *in, shared_helper *hp)
         in->sw->frozen = false;
         in->blocked = false;
         in->ntyped += hp->in.ntyped;
+        in->sw->helper_typed += hp->in.ntyped;
         ok = mine && hp->ok;
         if (mine && !hp->ok)
             *in->err = hp->err;
@@ -1701,6 +1717,10 @@ static bool drain_roots(inferer *in)
         ok = walk_set_aside(in) && drain_to(in, split && sw.rounds < SHARED_ROUNDS_MAX ? in->share_min : SIZE_MAX);
     }
     in->sw = NULL;
+    in->string_code = 0;
+    if (in->share_report)
+        fprintf(stderr, "goheapflame: types: roots' drain: frozen rounds %u, objects labelled by the second thread %llu\n",
+                sw.rounds, (unsigned long long)sw.helper_typed);
     /* the codes of the slots it labelled become their labels (an inert
      * claim's marked so, for the walks after: see assign_claim) and, for
      * --fields, the winning claim's type */
@@ -2290,13 +2310,14 @@ bool types_finish(types_job *j, const roots *r, obj_types *out, ghf_err *err)
     in->err = err;
     in->quiet = false;
     /* the roots' drain may be split (drain_roots); GHF_TYPES_SHARE_MIN,
-     * for tests, splits it at that stack length on any heap */
+     * for tests, splits it at that stack length on any heap and says how */
     in->share_min = SHARED_MIN;
     in->share_objects = GHF_PARALLEL_MIN;
     const char *share_min = getenv("GHF_TYPES_SHARE_MIN");
     if (share_min != NULL && atoi(share_min) >= 2) {
         in->share_min = (size_t)atoi(share_min);
         in->share_objects = 0;
+        in->share_report = true;
     }
     bool ok = seed_roots(in, r) && drain_roots(in) && seed_reflect_offs(in) && drain(in) && seed_ifaces(in, r);
     *out = j->out; /* the arrays move to the caller */

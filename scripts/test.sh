@@ -40,6 +40,8 @@ if [ $quick = 0 ]; then
   fi
   ninja -C build-tsan goheapflame >/dev/null
   TSAN_OPTIONS=halt_on_error=1:exitcode=66 tests/parallel_test.sh build-tsan/goheapflame build-tsan/parallel
+  # and the split roots' drain of the types, on one fixture core per directory
+  TSAN_OPTIONS=halt_on_error=1:exitcode=66 tests/types_split_test.sh build-tsan/goheapflame "$GHF_FIXTURES" 1
   setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
   # Every suite again but the real-program tier: its gigabyte cores take
   # many minutes each under ASan (CI has 90); tests/realcores/README.md

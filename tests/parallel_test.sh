@@ -60,6 +60,11 @@ for shape in dense mixed stacks; do
   same "$shape first-path" "$ghf" "$dir/core" "$dir/exe" --tree first-path -o out.folded
   same "$shape histogram" "$ghf" histogram "$dir/core" "$dir/exe"
   same "$shape objects" "$ghf" objects --edges "$dir/core" "$dir/exe"
+  if [ $shape = dense ]; then # the types' roots drain splits here at its default stack length
+    helper=$(GHF_TYPES_SHARE_MIN=256 "$ghf" "$dir/core" "$dir/exe" -o "$work/split.folded" 2>&1 >/dev/null |
+      sed -n 's/.*labelled by the second thread \([0-9]*\).*/\1/p')
+    if [ "${helper:-0}" -gt 0 ]; then pass=$((pass + 1)); else echo "FAIL dense: the types' roots drain did not split"; fail=$((fail + 1)); fi
+  fi
 done
 
 # render: a deep folded file above the pipeline threshold (4 MiB)

@@ -19,6 +19,16 @@
  *  4. otherwise "unknown.<size>", counted.
  * Types come from the Go type model (gotype.h): DWARF, or the runtime's
  * type descriptors for types DWARF lacks.
+ * An object two walks reach can get two claims (a string and a []byte on
+ * one buffer, two tenants of a tiny block, a stale pointer): which one
+ * names it never depends on the order the walk met them in, so that the
+ * labels are a function of the heap alone, on one thread or two. A claim
+ * is inert when it queues nothing to walk (no type, or one without
+ * pointers); between inert claims the label first by name wins. In the
+ * roots' walk every rival claim is also walked, and the rival that wins
+ * is fixed by rule: one that queues work over an inert one, then the
+ * larger count, the label by name, the type. Malloc headers' and the
+ * runtime's own labels are never taken.
  * Types label objects only: reachability comes from the GC's pointer bits.
  */
 #ifndef GHF_TYPES_H

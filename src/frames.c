@@ -4,6 +4,7 @@
 #include "hash.h"
 #include "heap.h"
 #include "holders.h"
+#include "u64set.h"
 #include "parallel.h"
 #include "vec.h"
 
@@ -85,8 +86,7 @@ static uint32_t type_kind_of(const char *t)
 typedef struct type_census {
     uint32_t *first;  /* per wtree node: first type label + 1, 0 = none yet */
     size_t nfirst;
-    uint64_t *set;    /* open addressing: frame << 32 | label, + 1; 0 = empty */
-    size_t cap, n;
+    u64set others;    /* frame << 32 | label, + 1 */
 } type_census;
 
 static bool census_add(type_census *c, wtree *w, uint32_t node, uint32_t label, ghf_err *err)
@@ -110,30 +110,10 @@ static bool census_add(type_census *c, wtree *w, uint32_t node, uint32_t label, 
     }
     if (c->first[node] == label + 1)
         return true;
-    if ((c->n + 1) * 2 > c->cap) { /* grow (and rehash) at half full */
-        size_t ncap = c->cap ? c->cap * 2 : 1024;
-        uint64_t *ns = ghf_xcalloc(ncap, sizeof *ns, err);
-        if (ns == NULL)
-            return false;
-        for (size_t i = 0; i < c->cap; i++)
-            if (c->set[i] != 0) {
-                size_t j = ghf_hash((const char *)&c->set[i], sizeof c->set[i]) & (ncap - 1);
-                while (ns[j] != 0)
-                    j = (j + 1) & (ncap - 1);
-                ns[j] = c->set[i];
-            }
-        ghf_big_free(c->set);
-        c->set = ns;
-        c->cap = ncap;
-    }
-    uint64_t key = ((uint64_t)node << 32 | label) + 1;
-    size_t j = ghf_hash((const char *)&key, sizeof key) & (c->cap - 1);
-    for (; c->set[j] != 0; j = (j + 1) & (c->cap - 1))
-        if (c->set[j] == key)
-            return true;
-    c->set[j] = key;
-    c->n++;
-    x->ntypes++;
+    bool fresh;
+    if (!u64set_add(&c->others, ((uint64_t)node << 32 | label) + 1, &fresh, err))
+        return false;
+    x->ntypes += fresh;
     return true;
 }
 
@@ -489,7 +469,7 @@ static bool frames_walk(const domtree *d, const ghf_graph *g, const heap *h, con
     }
     ghf_big_free(wnode);
     ghf_big_free(census.first);
-    ghf_big_free(census.set);
+    u64set_free(&census.others);
     VEC_FREE(&kind_of);
     ghf_big_free(via);
     VEC_FREE(&depth);

@@ -7,6 +7,7 @@
  * on kinds and roles, never on the spelling of a type's name.
  */
 #include "types.h"
+#include "u64set.h"
 #include "parallel.h"
 #include "progress.h"
 
@@ -320,11 +321,9 @@ typedef struct shared_walk {
     VEC(claim) claims;     /* code index -> claim; grows only while not frozen */
     uint32_t *hash;        /* open addressing over claims: index + 1, 0 empty */
     size_t hcap;
-    /* rival claims whose values are queued: slot << 32 | code, open
-     * addressing, 0 empty; rare, so one lock */
+    /* rival claims whose values are queued: slot << 32 | code; rare, so one lock */
     pthread_mutex_t lock;
-    uint64_t *rivals;
-    size_t nrivals, rcap;
+    u64set rivals;
     bool frozen;           /* two threads walk: nothing may be built, decoded or interned */
     unsigned rounds;
     uint64_t helper_typed; /* objects the second thread labelled first */
@@ -446,37 +445,6 @@ static bool claim_wins(const inferer *in, const claim *a, const claim *b)
     return a->type < b->type; /* two decoded types of one descriptor: not met */
 }
 
-/* Add slot << 32 | code to the rival set; *fresh: it was not there. */
-static bool rival_add(inferer *in, uint64_t key, bool *fresh)
-{
-    shared_walk *sw = in->sw;
-    *fresh = false;
-    if ((sw->nrivals + 1) * 2 > sw->rcap) {
-        size_t cap = sw->rcap ? sw->rcap * 2 : 256;
-        uint64_t *r = calloc(cap, sizeof *r);
-        if (r == NULL)
-            return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for rival type claims");
-        for (size_t k = 0; k < sw->rcap; k++)
-            if (sw->rivals[k] != 0) {
-                size_t i = (size_t)(sw->rivals[k] * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
-                while (r[i] != 0)
-                    i = (i + 1) & (cap - 1);
-                r[i] = sw->rivals[k];
-            }
-        free(sw->rivals);
-        sw->rivals = r;
-        sw->rcap = cap;
-    }
-    size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 32) & (sw->rcap - 1);
-    for (; sw->rivals[i] != 0; i = (i + 1) & (sw->rcap - 1))
-        if (sw->rivals[i] == key)
-            return true;
-    sw->rivals[i] = key;
-    sw->nrivals++;
-    *fresh = true;
-    return true;
-}
-
 /* Claim slot (not labelled before the drain) with code: label it and
  * queue its values if it is the first claim. A rival claim (another
  * code) queues its own values too, once, unless it is inert (the code
@@ -502,7 +470,8 @@ static bool claim_shared(inferer *in, uint32_t slot, uint64_t base, uint32_t cod
     if (!now->inert) {
         bool fresh, ok;
         pthread_mutex_lock(&in->sw->lock);
-        ok = rival_add(in, (uint64_t)slot << 32 | old, &fresh) && rival_add(in, (uint64_t)slot << 32 | code, &fresh);
+        ok = u64set_add(&in->sw->rivals, (uint64_t)slot << 32 | old, &fresh, in->err) &&
+             u64set_add(&in->sw->rivals, (uint64_t)slot << 32 | code, &fresh, in->err);
         pthread_mutex_unlock(&in->sw->lock);
         if (!ok)
             return false;
@@ -1736,7 +1705,7 @@ static bool drain_roots(inferer *in)
     free(hp);
     free(snap);
     free(sw.hash);
-    free(sw.rivals);
+    u64set_free(&sw.rivals);
     VEC_FREE(&sw.claims);
     return ok;
 }

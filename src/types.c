@@ -137,12 +137,12 @@ typedef struct inferer {
     /* the roots' drain (drain_roots): its state while it runs; while a
      * round of it is frozen, a value this thread set aside (it needs what
      * only one thread may build) and the values set aside */
-    struct shared_walk *sw;
+    struct drain_state *drain;
     bool blocked;
     VEC(work) deferred;
-    size_t share_min;      /* the stack's length that splits it (SHARED_MIN; tests lower it) */
-    uint32_t share_objects; /* the heap's objects it needs to split (GHF_PARALLEL_MIN; tests lower it) */
-    bool share_report;     /* tests: say on stderr how it split */
+    size_t split_min;      /* the stack's length that splits it (SPLIT_MIN; tests lower it) */
+    uint32_t split_objects; /* the heap's objects it needs to split (GHF_PARALLEL_MIN; tests lower it) */
+    bool split_report;     /* tests: say on stderr how it split */
 } inferer;
 
 /* core_view(core, addr, n) through the last piece viewed: the walk views
@@ -299,7 +299,7 @@ static bool unlabelled(const inferer *in, uint32_t slot)
  * all that labelling it decides) instead of a label, written by compare-
  * and-swap, and a later claim on the slot is compared with it, not
  * skipped. Rival claims are settled so that no order of claims can change
- * the outcome (claim_shared): each rival queues its values once, so the
+ * the outcome (claim_in_drain): each rival queues its values once, so the
  * values walked are the closure of every claim made, and the slot keeps
  * the rival that wins by a fixed rule (claim_wins). That lets two threads
  * share the drain and still give the one-thread labels, byte for byte. */
@@ -307,15 +307,15 @@ static bool unlabelled(const inferer *in, uint32_t slot)
 /* The stack's length that splits the drain between two threads, and the
  * longest stack it splits (half of it is copied: a heap of goroutine
  * stacks queues nearly every object at once, and is left to one thread). */
-#define SHARED_MIN 256
-#define SHARED_MAX (1u << 20)
+#define SPLIT_MIN 256
+#define SPLIT_MAX (1u << 20)
 typedef struct claim {
     uint64_t offset, count;
     gt_id type;
     uint32_t label;
     bool inert;            /* then offset 0, count 1, type 0: an inert claim is its label alone */
 } claim;
-typedef struct shared_walk {
+typedef struct drain_state {
     const uint64_t *snap;  /* the done bits when it began: slots it never labels */
     size_t nwords;
     VEC(claim) claims;     /* code index -> claim; grows only while not frozen */
@@ -327,23 +327,23 @@ typedef struct shared_walk {
     bool frozen;           /* two threads walk: nothing may be built, decoded or interned */
     unsigned rounds;
     uint64_t helper_typed; /* objects the second thread labelled first */
-} shared_walk;
+} drain_state;
 
 static inline bool frozen(const inferer *in)
 {
-    return in->sw != NULL && in->sw->frozen;
+    return in->drain != NULL && in->drain->frozen;
 }
 
 /* A slot the roots' drain may label or must compare: not labelled before it began. */
-static inline bool shared_candidate(const inferer *in, uint32_t slot)
+static inline bool drain_candidate(const inferer *in, uint32_t slot)
 {
-    return slot != HEAP_NONE && !(in->sw->snap[slot >> 6] >> (slot & 63) & 1);
+    return slot != HEAP_NONE && !(in->drain->snap[slot >> 6] >> (slot & 63) & 1);
 }
 
 /* May the walk claim slot (or, in the roots' drain, compare its claim)? */
 static inline bool may_claim(const inferer *in, uint32_t slot)
 {
-    return in->sw != NULL ? shared_candidate(in, slot) : unlabelled(in, slot);
+    return in->drain != NULL ? drain_candidate(in, slot) : unlabelled(in, slot);
 }
 
 static inline size_t claim_hash(const claim *c)
@@ -359,45 +359,45 @@ static inline size_t claim_hash(const claim *c)
  * frozen and it is new. False: out of memory. */
 static bool claim_code(inferer *in, const claim *c, uint32_t *code)
 {
-    shared_walk *sw = in->sw;
+    drain_state *ds = in->drain;
     *code = 0;
-    for (size_t i = claim_hash(c) & (sw->hcap - 1);; i = (i + 1) & (sw->hcap - 1)) {
-        uint32_t k = sw->hash[i];
+    for (size_t i = claim_hash(c) & (ds->hcap - 1);; i = (i + 1) & (ds->hcap - 1)) {
+        uint32_t k = ds->hash[i];
         if (k == 0)
             break;
-        const claim *o = &sw->claims.v[k - 1];
+        const claim *o = &ds->claims.v[k - 1];
         if (o->label == c->label && o->type == c->type && o->offset == c->offset && o->count == c->count &&
             o->inert == c->inert) {
             *code = CLAIM_CODE | (k - 1);
             return true;
         }
     }
-    if (sw->frozen)
+    if (ds->frozen)
         return true;
-    if (sw->claims.n >= CLAIM_CODE - 1)
+    if (ds->claims.n >= CLAIM_CODE - 1)
         return ghf_fail(in->err, GHF_EXIT_INTERNAL, "too many distinct type claims");
-    if ((sw->claims.n + 1) * 2 > sw->hcap) { /* at most half full */
-        size_t cap = sw->hcap * 2;
+    if ((ds->claims.n + 1) * 2 > ds->hcap) { /* at most half full */
+        size_t cap = ds->hcap * 2;
         uint32_t *h = calloc(cap, sizeof *h);
         if (h == NULL)
             return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for the type claims");
-        for (size_t k = 0; k < sw->claims.n; k++) {
-            size_t i = claim_hash(&sw->claims.v[k]) & (cap - 1);
+        for (size_t k = 0; k < ds->claims.n; k++) {
+            size_t i = claim_hash(&ds->claims.v[k]) & (cap - 1);
             while (h[i] != 0)
                 i = (i + 1) & (cap - 1);
             h[i] = (uint32_t)k + 1;
         }
-        free(sw->hash);
-        sw->hash = h;
-        sw->hcap = cap;
+        free(ds->hash);
+        ds->hash = h;
+        ds->hcap = cap;
     }
-    if (!VEC_PUSH(&sw->claims, *c, in->err))
+    if (!VEC_PUSH(&ds->claims, *c, in->err))
         return false;
-    size_t i = claim_hash(c) & (sw->hcap - 1);
-    while (sw->hash[i] != 0)
-        i = (i + 1) & (sw->hcap - 1);
-    sw->hash[i] = (uint32_t)sw->claims.n;
-    *code = CLAIM_CODE | (uint32_t)(sw->claims.n - 1);
+    size_t i = claim_hash(c) & (ds->hcap - 1);
+    while (ds->hash[i] != 0)
+        i = (i + 1) & (ds->hcap - 1);
+    ds->hash[i] = (uint32_t)ds->claims.n;
+    *code = CLAIM_CODE | (uint32_t)(ds->claims.n - 1);
     return true;
 }
 
@@ -452,7 +452,7 @@ static bool claim_wins(const inferer *in, const claim *a, const claim *b)
  * that queued them); then the slot takes whichever wins by claim_wins
  * (compare-and-swap until it holds). Each thread's claims and queueing
  * are thus the same in any order, and so is every slot's final code. */
-static bool claim_shared(inferer *in, uint32_t slot, uint64_t base, uint32_t code, gt_id type, uint64_t offset,
+static bool claim_in_drain(inferer *in, uint32_t slot, uint64_t base, uint32_t code, gt_id type, uint64_t offset,
                          uint64_t count)
 {
     uint32_t old = __atomic_load_n(&in->slab[slot], __ATOMIC_RELAXED);
@@ -466,19 +466,19 @@ static bool claim_shared(inferer *in, uint32_t slot, uint64_t base, uint32_t cod
     }
     if (old == code) /* (old is a code: the slot was NO_LABEL when the drain began) */
         return true;
-    const claim *now = &in->sw->claims.v[code & ~CLAIM_CODE];
+    const claim *now = &in->drain->claims.v[code & ~CLAIM_CODE];
     if (!now->inert) {
         bool fresh, ok;
-        pthread_mutex_lock(&in->sw->lock);
-        ok = u64set_add(&in->sw->rivals, (uint64_t)slot << 32 | old, &fresh, in->err) &&
-             u64set_add(&in->sw->rivals, (uint64_t)slot << 32 | code, &fresh, in->err);
-        pthread_mutex_unlock(&in->sw->lock);
+        pthread_mutex_lock(&in->drain->lock);
+        ok = u64set_add(&in->drain->rivals, (uint64_t)slot << 32 | old, &fresh, in->err) &&
+             u64set_add(&in->drain->rivals, (uint64_t)slot << 32 | code, &fresh, in->err);
+        pthread_mutex_unlock(&in->drain->lock);
         if (!ok)
             return false;
         if (fresh && type != 0 && !queue_values(in, base + offset, type, count))
             return false;
     }
-    while (old != code && claim_wins(in, now, &in->sw->claims.v[old & ~CLAIM_CODE]))
+    while (old != code && claim_wins(in, now, &in->drain->claims.v[old & ~CLAIM_CODE]))
         if (__atomic_compare_exchange_n(&in->slab[slot], &old, code, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
             break;
     return true;
@@ -487,7 +487,7 @@ static bool claim_shared(inferer *in, uint32_t slot, uint64_t base, uint32_t cod
 /* An inert claim with label id on a slot labelled before the roots'
  * drain began: it takes the slot from an inert claim later by name, as
  * inert_min does. */
-static bool inert_min_shared(inferer *in, uint32_t slot, uint32_t id)
+static bool inert_min_in_drain(inferer *in, uint32_t slot, uint32_t id)
 {
     uint32_t old = __atomic_load_n(&in->slab[slot], __ATOMIC_RELAXED);
     while (old != FREE_SLOT && (old & INERT) && !(old & CLAIM_CODE) && (old & ~INERT) != id &&
@@ -499,13 +499,13 @@ static bool inert_min_shared(inferer *in, uint32_t slot, uint32_t id)
 }
 
 /* assign_claim while the roots' drain runs */
-static bool claim_by_value(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
+static bool assign_in_drain(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
                            uint64_t count, bool inert)
 {
-    if (slot == HEAP_NONE || (in->blocked && in->sw->frozen)) /* blocked: id may be a stand-in */
+    if (slot == HEAP_NONE || (in->blocked && in->drain->frozen)) /* blocked: id may be a stand-in */
         return true;
-    if (!shared_candidate(in, slot))
-        return !inert || inert_min_shared(in, slot, id);
+    if (!drain_candidate(in, slot))
+        return !inert || inert_min_in_drain(in, slot, id);
     /* an inert claim is its label alone: its type, offset and count queue nothing */
     claim c = inert ? (claim){0, 1, 0, id, true} : (claim){offset, count, type, id, false};
     uint32_t code;
@@ -515,7 +515,7 @@ static bool claim_by_value(inferer *in, uint32_t slot, uint64_t base, uint32_t i
         in->blocked = true;
         return true;
     }
-    return claim_shared(in, slot, base, code, c.type, offset, count);
+    return claim_in_drain(in, slot, base, code, c.type, offset, count);
 }
 
 /* For --fields: the type of the slot's values and where they start. */
@@ -549,12 +549,12 @@ static void inert_min(inferer *in, uint32_t slot, uint32_t id, gt_id type, uint6
  * is the walk's order; so only claims that queue work are left to it,
  * and a heap whose only rival claims are inert (a string and a []byte on
  * the same bytes, two tenants of a tiny block) gets the same labels in
- * any order. (The roots' drain settles all rival claims: claim_shared.) */
+ * any order. (The roots' drain settles all rival claims: claim_in_drain.) */
 static bool assign_claim(inferer *in, uint32_t slot, uint64_t base, uint32_t id, gt_id type, uint64_t offset,
                          uint64_t count, bool inert)
 {
-    if (in->sw != NULL)
-        return claim_by_value(in, slot, base, id, type, offset, count, inert);
+    if (in->drain != NULL)
+        return assign_in_drain(in, slot, base, id, type, offset, count, inert);
     if (slot == HEAP_NONE)
         return true;
     if (!unlabelled(in, slot)) {
@@ -735,11 +735,11 @@ static bool typed_target_slow(inferer *in, uint64_t p, const target *tg, gt_id e
  * past the memo, the slow way, which frozen threads leave to one thread
  * (but for an interior pointer into an object that is no tiny block:
  * that claims nothing). */
-static bool typed_target_shared(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
+static bool typed_target_in_drain(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
 {
     if (elem == 0 || tg->slot == HEAP_NONE)
         return true;
-    bool candidate = shared_candidate(in, tg->slot);
+    bool candidate = drain_candidate(in, tg->slot);
     if (!candidate && !maybe_inert(in, elem, p, tg))
         return true;
     uint64_t room = tg->size - tg->user_off;
@@ -747,7 +747,7 @@ static bool typed_target_shared(inferer *in, uint64_t p, const target *tg, gt_id
     target_memo *m = &in->tmemo[(elem * 0x9E3779B1u ^ (uint32_t)(room >> 3) ^ slice) & (TARGET_MEMO - 1)];
     if (memo && m->elem == elem && m->slice == slice && m->room == room) {
         if (!candidate)
-            return !m->inert || inert_min_shared(in, tg->slot, m->id);
+            return !m->inert || inert_min_in_drain(in, tg->slot, m->id);
         uint32_t *code = &m->code[tg->user_off != 0];
         if (*code == 0) {
             claim c = m->inert ? (claim){0, 1, 0, m->id, true} : (claim){tg->user_off, m->count, m->to, m->id, false};
@@ -758,9 +758,9 @@ static bool typed_target_shared(inferer *in, uint64_t p, const target *tg, gt_id
                 return true;
             }
         }
-        return claim_shared(in, tg->slot, tg->base, *code, m->inert ? 0 : m->to, tg->user_off, m->count);
+        return claim_in_drain(in, tg->slot, tg->base, *code, m->inert ? 0 : m->to, tg->user_off, m->count);
     }
-    if (in->sw->frozen) {
+    if (in->drain->frozen) {
         if (p == tg->base + tg->user_off || tg->size == TINY_BLOCK)
             in->blocked = true;
         return true;
@@ -771,8 +771,8 @@ static bool typed_target_shared(inferer *in, uint64_t p, const target *tg, gt_id
 /* typed_pointer with p's target already found (p != 0) */
 static inline bool typed_target(inferer *in, uint64_t p, const target *tg, gt_id elem, uint64_t count, bool slice)
 {
-    if (in->sw != NULL)
-        return typed_target_shared(in, p, tg, elem, count, slice);
+    if (in->drain != NULL)
+        return typed_target_in_drain(in, p, tg, elem, count, slice);
     if (elem == 0 || tg->slot == HEAP_NONE || (!unlabelled(in, tg->slot) && !maybe_inert(in, elem, p, tg)))
         return true;
     /* What follows depends on p only for type descriptors (and their
@@ -1196,7 +1196,7 @@ static bool string_target(inferer *in, const target *tg)
             return true;
         in->string_label = id + 1;
     }
-    if (in->sw != NULL && shared_candidate(in, tg->slot)) { /* its code, looked up once */
+    if (in->drain != NULL && drain_candidate(in, tg->slot)) { /* its code, looked up once */
         if (in->string_code == 0) {
             claim c = {0, 1, 0, in->string_label - 1, true};
             if (!claim_code(in, &c, &in->string_code))
@@ -1206,7 +1206,7 @@ static bool string_target(inferer *in, const target *tg)
                 return true;
             }
         }
-        return claim_shared(in, tg->slot, tg->base, in->string_code, 0, 0, 1);
+        return claim_in_drain(in, tg->slot, tg->base, in->string_code, 0, 0, 1);
     }
     return assign_claim(in, tg->slot, tg->base, in->string_label - 1, 0, 0, 1, true);
 }
@@ -1502,7 +1502,7 @@ static bool drain(inferer *in)
  * On a pointer-dense heap nearly all of the types' time is the roots'
  * drain, and it waits on memory: two threads take twice the misses at a
  * time. Which claim reaches an object first then depends on timing; so
- * this drain settles claims in a way no order changes (claim_shared):
+ * this drain settles claims in a way no order changes (claim_in_drain):
  * the values walked are the closure of every claim made on a slot, and a
  * slot's label the claim that wins by a fixed rule. It is run the same
  * way on one thread, so the labels do not depend on the thread count.
@@ -1517,28 +1517,28 @@ static bool drain(inferer *in)
  * heap (the histogram orders equal rows by name, not id). */
 
 /* Frozen rounds at most; the rest is one thread's. */
-#define SHARED_ROUNDS_MAX 64
+#define SPLIT_ROUNDS_MAX 64
 
 /* May the drain split its stack between two threads? */
 static bool split_pays(const inferer *in)
 {
-    return in->h->nobjects >= in->share_objects && ghf_threads() > 1;
+    return in->h->nobjects >= in->split_objects && ghf_threads() > 1;
 }
 
-typedef struct shared_helper {
+typedef struct drain_helper {
     inferer in;
     ghf_err err;
     bool ok;
-} shared_helper;
+} drain_helper;
 
-static void *shared_run(void *arg)
+static void *helper_run(void *arg)
 {
-    shared_helper *hp = arg;
+    drain_helper *hp = arg;
     hp->ok = drain(&hp->in);
     return NULL;
 }
 
-static void helper_free(shared_helper *hp)
+static void helper_free(drain_helper *hp)
 {
     VEC_FREE(&hp->in.queue);
     VEC_FREE(&hp->in.wide);
@@ -1549,7 +1549,7 @@ static void helper_free(shared_helper *hp)
 /* A frozen round: the helper drains the stack's lower half (with the
  * wide work its entries stand for), this thread the upper; what either
  * set aside ends in in->deferred. False: an error (in->err). */
-static bool shared_round(inferer *in, shared_helper *hp)
+static bool frozen_round(inferer *in, drain_helper *hp)
 {
     size_t nstack = in->queue.n, half = nstack / 2, nwide = 0;
     for (size_t i = 0; i < half; i++)
@@ -1576,18 +1576,18 @@ static bool shared_round(inferer *in, shared_helper *hp)
         in->queue.n = nstack - half;
         memmove(in->wide.v, in->wide.v + nwide, (in->wide.n - nwide) * sizeof *in->wide.v);
         in->wide.n -= nwide;
-        in->sw->frozen = true;
+        in->drain->frozen = true;
         pthread_t t;
-        bool threaded = pthread_create(&t, NULL, shared_run, hp) == 0;
+        bool threaded = pthread_create(&t, NULL, helper_run, hp) == 0;
         bool mine = drain(in);
         if (threaded)
             pthread_join(t, NULL);
         else
-            shared_run(hp);
-        in->sw->frozen = false;
+            helper_run(hp);
+        in->drain->frozen = false;
         in->blocked = false;
         in->ntyped += hp->in.ntyped;
-        in->sw->helper_typed += hp->in.ntyped;
+        in->drain->helper_typed += hp->in.ntyped;
         ok = mine && hp->ok;
         if (mine && !hp->ok)
             *in->err = hp->err;
@@ -1624,7 +1624,7 @@ static bool walk_set_aside(inferer *in)
  * label make (at either offset an object's values start at), so that
  * the first frozen round does not set aside every value for want of
  * them. (A claim added and never made costs nothing.) */
-static bool shared_prepare(inferer *in)
+static bool drain_prepare(inferer *in)
 {
     plan pl;
     for (size_t i = 0; i < in->queue.n; i++)
@@ -1652,61 +1652,61 @@ static bool shared_prepare(inferer *in)
 }
 
 /* The roots' drain (see above): the stack's work, with its claims
- * settled by claim_shared, on two threads in rounds where that pays. */
+ * settled by claim_in_drain, on two threads in rounds where that pays. */
 static bool drain_roots(inferer *in)
 {
     const heap *h = in->h;
     size_t nslab = (h->nslots > h->nobjects ? h->nslots : h->nobjects) + 1, nwords = nslab / 64 + 1;
-    shared_walk sw = {.nwords = nwords, .hcap = 64};
+    drain_state ds = {.nwords = nwords, .hcap = 64};
     uint64_t *snap = malloc(nwords * sizeof *snap);
-    shared_helper *hp = calloc(1, sizeof *hp);
-    sw.hash = calloc(sw.hcap, sizeof *sw.hash);
-    bool ok = snap != NULL && hp != NULL && sw.hash != NULL && pthread_mutex_init(&sw.lock, NULL) == 0;
+    drain_helper *hp = calloc(1, sizeof *hp);
+    ds.hash = calloc(ds.hcap, sizeof *ds.hash);
+    bool ok = snap != NULL && hp != NULL && ds.hash != NULL && pthread_mutex_init(&ds.lock, NULL) == 0;
     if (!ok) {
         free(snap);
         free(hp);
-        free(sw.hash);
+        free(ds.hash);
         return ghf_fail(in->err, GHF_EXIT_INTERNAL, "out of memory for the roots' drain");
     }
     memcpy(snap, in->done, nwords * sizeof *snap);
-    sw.snap = snap;
-    in->sw = &sw;
+    ds.snap = snap;
+    in->drain = &ds;
     bool split = split_pays(in);
-    ok = !split || shared_prepare(in);
+    ok = !split || drain_prepare(in);
     while (ok) {
-        if (split && in->queue.n > SHARED_MAX)
-            split = false; /* for good: see SHARED_MAX */
-        if (split && in->queue.n >= in->share_min && sw.rounds < SHARED_ROUNDS_MAX) {
-            sw.rounds++;
-            if (!(ok = shared_round(in, hp)))
+        if (split && in->queue.n > SPLIT_MAX)
+            split = false; /* for good: see SPLIT_MAX */
+        if (split && in->queue.n >= in->split_min && ds.rounds < SPLIT_ROUNDS_MAX) {
+            ds.rounds++;
+            if (!(ok = frozen_round(in, hp)))
                 break;
         }
         if (in->deferred.n == 0 && in->queue.n == 0)
             break;
-        ok = walk_set_aside(in) && drain_to(in, split && sw.rounds < SHARED_ROUNDS_MAX ? in->share_min : SIZE_MAX);
+        ok = walk_set_aside(in) && drain_to(in, split && ds.rounds < SPLIT_ROUNDS_MAX ? in->split_min : SIZE_MAX);
     }
-    in->sw = NULL;
+    in->drain = NULL;
     in->string_code = 0;
-    if (in->share_report)
+    if (in->split_report)
         fprintf(stderr, "goheapflame: types: roots' drain: frozen rounds %u, objects labelled by the second thread %llu\n",
-                sw.rounds, (unsigned long long)sw.helper_typed);
+                ds.rounds, (unsigned long long)ds.helper_typed);
     /* the codes of the slots it labelled become their labels (an inert
      * claim's marked so, for the walks after: see assign_claim) and, for
      * --fields, the winning claim's type */
     for (size_t w = 0; ok && w < nwords; w++)
         for (uint64_t bits = in->done[w] & ~snap[w]; bits; bits &= bits - 1) {
             size_t slot = w * 64 + (size_t)__builtin_ctzll(bits);
-            const claim *c = &sw.claims.v[in->slab[slot] & ~CLAIM_CODE];
+            const claim *c = &ds.claims.v[in->slab[slot] & ~CLAIM_CODE];
             in->slab[slot] = c->inert ? c->label | INERT : c->label;
             if (!c->inert)
                 note_dtype(in, (uint32_t)slot, c->type, c->offset);
         }
-    pthread_mutex_destroy(&sw.lock);
+    pthread_mutex_destroy(&ds.lock);
     free(hp);
     free(snap);
-    free(sw.hash);
-    u64set_free(&sw.rivals);
-    VEC_FREE(&sw.claims);
+    free(ds.hash);
+    u64set_free(&ds.rivals);
+    VEC_FREE(&ds.claims);
     return ok;
 }
 
@@ -2280,13 +2280,13 @@ bool types_finish(types_job *j, const roots *r, obj_types *out, ghf_err *err)
     in->quiet = false;
     /* the roots' drain may be split (drain_roots); GHF_TYPES_SHARE_MIN,
      * for tests, splits it at that stack length on any heap and says how */
-    in->share_min = SHARED_MIN;
-    in->share_objects = GHF_PARALLEL_MIN;
-    const char *share_min = getenv("GHF_TYPES_SHARE_MIN");
-    if (share_min != NULL && atoi(share_min) >= 2) {
-        in->share_min = (size_t)atoi(share_min);
-        in->share_objects = 0;
-        in->share_report = true;
+    in->split_min = SPLIT_MIN;
+    in->split_objects = GHF_PARALLEL_MIN;
+    const char *split_min = getenv("GHF_TYPES_SHARE_MIN");
+    if (split_min != NULL && atoi(split_min) >= 2) {
+        in->split_min = (size_t)atoi(split_min);
+        in->split_objects = 0;
+        in->split_report = true;
     }
     bool ok = seed_roots(in, r) && drain_roots(in) && seed_reflect_offs(in) && drain(in) && seed_ifaces(in, r);
     *out = j->out; /* the arrays move to the caller */
